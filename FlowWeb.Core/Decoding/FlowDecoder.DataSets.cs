@@ -1,0 +1,343 @@
+using FlowWeb.Core.Decoding.Templates;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Decoding;
+
+/// <summary>Data sets of v9 and IPFIX: records by template, the hold for data without a template, and the records' final touches.</summary>
+public sealed partial class FlowDecoder
+{
+    private struct DataTally
+    {
+        public int Records;
+        public int Options;
+        public int Held;
+    }
+
+    private void DecodeOrHold(ExporterState state, DomainState domain, in TemplateKey key, ReadOnlySpan<byte> content, in PacketContext context,
+        FlowBatch batch, long nowMs, ref DataTally tally, ref DecodeStatus status)
+    {
+        if (Templates.TryGet(key, out var template))
+        {
+            Keep(ref status, DecodeDataSet(state, domain, template, content, context, batch, false, ref tally));
+            return;
+        }
+
+        Keep(ref status, DecodeStatus.TemplateMissing);
+        tally.Held++;
+        var (held, evicted) = _pending.Hold(key, content, context, nowMs);
+        state.Stats.CountError(DecodeStatus.PendingOverflow, evicted + (held ? 0 : 1));
+        state.Stats.PendingSets = _pending.SetCount;
+        (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
+    }
+
+    /// <summary>Decodes the data held for templates learned in this datagram, each set with the time context of the packet it came in.</summary>
+    private DataTally ReleasePending(ExporterState state, LearnList learned, FlowBatch batch)
+    {
+        var tally = new DataTally();
+        if (learned.Count == 0 || _pending.SetCount == 0)
+        {
+            return tally;
+        }
+
+        foreach (var key in learned.Keys!)
+        {
+            if (!_pending.TryTake(key, out var sets) || !Templates.TryGet(key, out var template))
+            {
+                continue;
+            }
+
+            var domain = state.Domain(key.Version, key.Domain, Options.SequenceRestartThreshold);
+            foreach (var set in sets)
+            {
+                if (domain is not null)
+                {
+                    var status = DecodeDataSet(state, domain, template, set.Data, set.Context, batch, true, ref tally);
+                    state.Stats.CountError(status);
+                }
+
+                PendingDataStore.Return(set);
+            }
+        }
+
+        state.Stats.RecordsDecodedFromPending += tally.Records;
+        (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
+        return tally;
+    }
+
+    private DecodeStatus DecodeDataSet(ExporterState state, DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content,
+        in PacketContext context, FlowBatch batch, bool fromPending, ref DataTally tally)
+    {
+        if (template.MinRecordLength == 0)
+        {
+            return DecodeStatus.EmptyTemplate;
+        }
+
+        var program = template.Program;
+        var templateIndex = batch.IndexOf(template);
+        var arenaBase = batch.CopyToArena(content);
+        var first = batch.Count;
+        var needsBootEstimate = false;
+        uint maxEndUptime = 0;
+        var status = DecodeStatus.Ok;
+        var pos = 0;
+
+        // Stop when less than one record remains: the rest is padding, zero or not (RouterOS pads with garbage).
+        while (content.Length - pos >= template.MinRecordLength)
+        {
+            ref var r = ref batch.Add();
+            r.Direction = FlowRecord.DirectionUnknown;
+            var extras = default(RecordExtras);
+            int length;
+            if (program.IsFixed)
+            {
+                length = template.FixedLength;
+                program.DecodeFixed(content.Slice(pos, length), ref r, ref extras);
+            }
+            else
+            {
+                length = program.DecodeVariable(content[pos..], ref r, ref extras);
+                if (length < 0)
+                {
+                    batch.RemoveLast();
+                    status = DecodeStatus.BadVariableLength;
+                    break;
+                }
+            }
+
+            r.RawOffset = arenaBase + pos;
+            r.RawLength = length;
+            r.TemplateIndex = templateIndex;
+            pos += length;
+
+            if (template.IsOptions)
+            {
+                ApplyOptions(domain, ref extras);
+                tally.Options++;
+                r.Flags |= FlowRecordFlags.Options;
+                Finish(ref r, ref extras, template, context, domain, state);
+                if (!batch.IncludeOptions)
+                {
+                    batch.RemoveLast();
+                }
+
+                continue;
+            }
+
+            Finish(ref r, ref extras, template, context, domain, state);
+            if (fromPending)
+            {
+                r.Flags |= FlowRecordFlags.WasPending;
+            }
+
+            if (r.TimeSource == FlowTimeSource.EstimatedBootTime)
+            {
+                needsBootEstimate = true;
+                maxEndUptime = Math.Max(maxEndUptime, (uint)r.EndMs);
+            }
+
+            tally.Records++;
+        }
+
+        if (needsBootEstimate)
+        {
+            domain.Boot.Observe(context.ExportMs, maxEndUptime);
+            var boot = domain.Boot.EstimateMs;
+            var records = batch.Records;
+            for (var i = first; i < batch.Count; i++)
+            {
+                if (records[i].TimeSource == FlowTimeSource.EstimatedBootTime)
+                {
+                    ref var r = ref batch[i];
+                    r.StartMs += boot;
+                    r.EndMs += boot;
+                    CheckPlausible(ref r);
+                }
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>Counters, times, sampling and plausibility: what needs the packet's context and the domain's state.</summary>
+    private void Finish(ref FlowRecord r, ref RecordExtras x, FlowTemplate template, in PacketContext context, DomainState domain, ExporterState state)
+    {
+        r.Version = context.Version;
+        r.ObservationDomain = context.Domain;
+        r.TemplateId = template.Id;
+        var present = x.Present;
+
+        if ((present & RecordExtras.HasBytes) == 0)
+        {
+            if ((present & RecordExtras.HasTotalBytes) != 0)
+            {
+                r.Bytes = x.TotalBytes;
+            }
+            else if ((present & RecordExtras.HasPostBytes) != 0)
+            {
+                r.Bytes = x.PostBytes;
+                r.Flags |= FlowRecordFlags.EgressCounters;
+            }
+        }
+
+        if ((present & RecordExtras.HasPackets) == 0)
+        {
+            if ((present & RecordExtras.HasTotalPackets) != 0)
+            {
+                r.Packets = x.TotalPackets;
+            }
+            else if ((present & RecordExtras.HasPostPackets) != 0)
+            {
+                r.Packets = x.PostPackets;
+                r.Flags |= FlowRecordFlags.EgressCounters;
+            }
+        }
+
+        ResolveTimes(ref r, ref x, context, domain);
+        r.SamplingRate = ResolveSamplingRate(ref r, ref x, domain, state);
+        if (r.TimeSource != FlowTimeSource.EstimatedBootTime)
+        {
+            CheckPlausible(ref r);
+        }
+    }
+
+    private static void ResolveTimes(ref FlowRecord r, ref RecordExtras x, in PacketContext context, DomainState domain)
+    {
+        var present = x.Present;
+        if ((present & (RecordExtras.HasStartAbs | RecordExtras.HasEndAbs)) != 0)
+        {
+            r.StartMs = (present & RecordExtras.HasStartAbs) != 0 ? x.StartAbsMs : x.EndAbsMs;
+            r.EndMs = (present & RecordExtras.HasEndAbs) != 0 ? x.EndAbsMs : x.StartAbsMs;
+            r.TimeSource = FlowTimeSource.AbsoluteElements;
+            return;
+        }
+
+        if ((present & (RecordExtras.HasStartDelta | RecordExtras.HasEndDelta)) != 0)
+        {
+            var start = (present & RecordExtras.HasStartDelta) != 0 ? x.StartDeltaMicros : x.EndDeltaMicros;
+            var end = (present & RecordExtras.HasEndDelta) != 0 ? x.EndDeltaMicros : x.StartDeltaMicros;
+            r.StartMs = context.ExportMs - (long)(start / 1000);
+            r.EndMs = context.ExportMs - (long)(end / 1000);
+            r.TimeSource = FlowTimeSource.AbsoluteElements;
+            return;
+        }
+
+        if ((present & (RecordExtras.HasStartUptime | RecordExtras.HasEndUptime)) == 0)
+        {
+            r.StartMs = r.EndMs = context.ExportMs;
+            r.TimeSource = FlowTimeSource.ExportTime;
+            return;
+        }
+
+        var startUp = (present & RecordExtras.HasStartUptime) != 0 ? x.StartUptime : x.EndUptime;
+        var endUp = (present & RecordExtras.HasEndUptime) != 0 ? x.EndUptime : x.StartUptime;
+        if ((present & RecordExtras.HasSystemInit) != 0)
+        {
+            r.StartMs = x.SystemInitMs + startUp;
+            r.EndMs = x.SystemInitMs + endUp;
+            r.TimeSource = FlowTimeSource.SystemInitInRecord;
+        }
+        else if (context.HasUptime)
+        {
+            r.StartMs = NetFlowV5Decoder.UptimeToUnixMs(context.ExportMs, context.SysUptimeMs, startUp);
+            r.EndMs = NetFlowV5Decoder.UptimeToUnixMs(context.ExportMs, context.SysUptimeMs, endUp);
+            r.TimeSource = FlowTimeSource.HeaderUptime;
+        }
+        else if (domain.SystemInitMs != 0)
+        {
+            r.StartMs = domain.SystemInitMs + startUp;
+            r.EndMs = domain.SystemInitMs + endUp;
+            r.TimeSource = FlowTimeSource.SystemInitFromOptions;
+        }
+        else
+        {
+            // Raw uptimes for now; DecodeDataSet adds the boot-time estimate once it has seen the whole set.
+            r.StartMs = startUp;
+            r.EndMs = endUp;
+            r.TimeSource = FlowTimeSource.EstimatedBootTime;
+        }
+    }
+
+    /// <summary>Rate sources in priority (protocols.md §4.5): fixed override, record fields, sampler table, domain-wide options, unsampled.</summary>
+    private static uint ResolveSamplingRate(ref FlowRecord r, ref RecordExtras x, DomainState domain, ExporterState state)
+    {
+        if (state.SamplingOverride != 0)
+        {
+            return state.SamplingOverride;
+        }
+
+        var rate = RateOf(ref x);
+        if (x.SamplingLittleEndian)
+        {
+            r.Flags |= FlowRecordFlags.SamplingByteSwapped;
+        }
+
+        if (rate == 0 && (x.Present & RecordExtras.HasSamplerId) != 0)
+        {
+            domain.Samplers.TryGetValue(x.SamplerId, out rate);
+        }
+
+        if (rate == 0)
+        {
+            rate = domain.DomainSamplingRate;
+        }
+
+        return rate == 0 ? 1 : rate;
+    }
+
+    /// <summary>The rate a record's own sampling fields give: samplingPacketInterval/Space (305/306) or samplingInterval (34); 0 when none.</summary>
+    private static uint RateOf(ref RecordExtras x)
+    {
+        if ((x.Present & RecordExtras.HasPacketInterval) != 0 && x.PacketInterval > 0)
+        {
+            return (uint)Math.Min(uint.MaxValue, (x.PacketInterval + x.PacketSpace) / x.PacketInterval);
+        }
+
+        return (x.Present & RecordExtras.HasSamplingInterval) != 0 ? (uint)Math.Min(uint.MaxValue, x.SamplingInterval) : 0;
+    }
+
+    /// <summary>Options data: the exporter's boot time and its sampler table.</summary>
+    private static void ApplyOptions(DomainState domain, ref RecordExtras x)
+    {
+        if ((x.Present & RecordExtras.HasSystemInit) != 0 && x.SystemInitMs > 0)
+        {
+            domain.SystemInitMs = x.SystemInitMs;
+        }
+
+        var rate = RateOf(ref x);
+        if ((x.Present & (RecordExtras.HasSamplingInterval | RecordExtras.HasPacketInterval)) == 0)
+        {
+            return;
+        }
+
+        if ((x.Present & RecordExtras.HasSamplerId) != 0)
+        {
+            if (domain.Samplers.Count < DomainState.MaxSamplers || domain.Samplers.ContainsKey(x.SamplerId))
+            {
+                domain.Samplers[x.SamplerId] = rate;
+            }
+        }
+        else
+        {
+            domain.DomainSamplingRate = rate;
+        }
+    }
+
+    /// <summary>
+    /// Flags counters no link could produce (protocols.md §2.3 item 5): more than 65535 bytes per packet (the IP
+    /// maximum), fewer bytes than packets, or more packets per second than <see cref="DecoderOptions.MaxPacketsPerSecond"/>
+    /// over the record's duration (at least one second, so that a burst within a millisecond is not punished).
+    /// </summary>
+    private void CheckPlausible(ref FlowRecord r)
+    {
+        if (r.Packets == 0 || r.Bytes == 0)
+        {
+            return;
+        }
+
+        var seconds = Math.Max((r.EndMs - r.StartMs) / 1000.0, 1.0);
+        if (r.Bytes > r.Packets * 65535UL || r.Bytes < r.Packets || r.Packets / seconds > Options.MaxPacketsPerSecond)
+        {
+            r.Flags |= FlowRecordFlags.Implausible;
+        }
+    }
+}
