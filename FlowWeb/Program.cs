@@ -1,5 +1,10 @@
 using FlowWeb.Components;
 
+if (FlowWeb.Cli.CommandLine.IsCommand(args))
+{
+    return await FlowWeb.Cli.CommandLine.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Add services to the container.
@@ -24,4 +29,5 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -38,7 +38,7 @@ public sealed partial class FlowDecoder
             return new DecodeResult(DecodeStatus.LengthMismatch, 10, 0);
         }
 
-        var status = length < datagram.Length ? DecodeStatus.TrailingBytes : DecodeStatus.Ok;
+        var status = datagram[length..].ContainsAnyExcept((byte)0) ? DecodeStatus.TrailingBytes : DecodeStatus.Ok;
         var exportSecs = BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]);
         var sequence = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
         var domainId = BinaryPrimitives.ReadUInt32BigEndian(datagram[12..]);

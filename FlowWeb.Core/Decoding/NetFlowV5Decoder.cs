@@ -56,7 +56,8 @@ internal static class NetFlowV5Decoder
             return DecodeStatus.LengthMismatch;
         }
 
-        trailing = packet.Length > expected;
+        // Zero fill after the records is how some exporters pad fixed-size buffers (softflowd captures); other bytes are counted.
+        trailing = packet[expected..].ContainsAnyExcept((byte)0);
         return DecodeStatus.Ok;
     }
 
