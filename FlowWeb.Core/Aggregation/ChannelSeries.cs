@@ -1,0 +1,157 @@
+namespace FlowWeb.Core.Aggregation;
+
+/// <summary>
+/// Per-second traffic of a sensor's channels over a live window (default one hour), written by the receive loop
+/// and read by pages. A record's bytes and packets are spread evenly over the seconds of its [start, end]
+/// interval in O(1): the series keeps per-second <em>changes of rate</em> (a difference array) and a page's read
+/// adds them up. Flows are counted in the second the record ends. Seconds older than the window are folded into
+/// a base so the sums stay exact as the window slides. The ring has one slot more than the window: the next
+/// second, where a record ending now puts the end of its rate. Not thread-safe: the owner locks.
+/// </summary>
+public sealed class ChannelSeries
+{
+    private readonly int _window;
+    private readonly int _slots;
+    private readonly int _channels;
+
+    // Ring buffers indexed [second % window, channel]: rate changes for bytes and packets, and flow counts.
+    private readonly double[] _byteRateDelta;
+    private readonly double[] _packetRateDelta;
+    private readonly double[] _flows;
+
+    // Rate in force just before the oldest second of the window, per channel.
+    private readonly double[] _byteRateBase;
+    private readonly double[] _packetRateBase;
+
+    private long _oldest;  // Unix second of the oldest slot in the window
+    private long _newest;  // Unix second of the newest slot (the current second)
+
+    public ChannelSeries(int channels, int windowSeconds, long nowSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSeconds, 2);
+        _channels = channels;
+        _window = windowSeconds;
+        _slots = windowSeconds + 1;
+        _byteRateDelta = new double[_slots * channels];
+        _packetRateDelta = new double[_slots * channels];
+        _flows = new double[_slots * channels];
+        _byteRateBase = new double[channels];
+        _packetRateBase = new double[channels];
+        _newest = nowSecond;
+        _oldest = nowSecond - windowSeconds + 1;
+    }
+
+    public int Channels => _channels;
+
+    public int WindowSeconds => _window;
+
+    public long NewestSecond => _newest;
+
+    public long OldestSecond => _oldest;
+
+    /// <summary>Records whose interval ended before the window: too late for the live view (history gets them from the minute rollups).</summary>
+    public long LateRecords { get; private set; }
+
+    /// <summary>Moves the window so that it ends at <paramref name="nowSecond"/>; seconds leaving it are folded into the base.</summary>
+    public void Advance(long nowSecond)
+    {
+        if (nowSecond <= _newest)
+        {
+            return;
+        }
+
+        // The seconds that leave the window are the oldest ones; after a long gap, every slot (the next second's too).
+        var leaving = Math.Min(nowSecond - _newest, _slots);
+        for (var s = _oldest; s < _oldest + leaving; s++)
+        {
+            FoldOldest(s);
+        }
+
+        _newest = nowSecond;
+        _oldest = nowSecond - _window + 1;
+    }
+
+    private void FoldOldest(long second)
+    {
+        var row = Slot(second) * _channels;
+        for (var c = 0; c < _channels; c++)
+        {
+            _byteRateBase[c] += _byteRateDelta[row + c];
+            _packetRateBase[c] += _packetRateDelta[row + c];
+            _byteRateDelta[row + c] = 0;
+            _packetRateDelta[row + c] = 0;
+            _flows[row + c] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Books a record on a channel: bytes and packets spread over [startSecond, endSecond] (clamped to the
+    /// window; what falls before it is lost to the live view and counted), one flow at the end second.
+    /// </summary>
+    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets)
+    {
+        if (endSecond > _newest)
+        {
+            endSecond = _newest;
+        }
+
+        if (startSecond > endSecond)
+        {
+            startSecond = endSecond;
+        }
+
+        if (endSecond < _oldest)
+        {
+            LateRecords++;
+            return;
+        }
+
+        var seconds = endSecond - startSecond + 1;
+        if (startSecond < _oldest)
+        {
+            // Keep only the share of the interval that lies inside the window.
+            var inside = endSecond - _oldest + 1;
+            bytes = bytes * inside / seconds;
+            packets = packets * inside / seconds;
+            seconds = inside;
+            startSecond = _oldest;
+        }
+
+        var byteRate = bytes / seconds;
+        var packetRate = packets / seconds;
+        var start = (Slot(startSecond) * _channels) + channel;
+        _byteRateDelta[start] += byteRate;
+        _packetRateDelta[start] += packetRate;
+        var after = (Slot(endSecond + 1) * _channels) + channel;
+        _byteRateDelta[after] -= byteRate;
+        _packetRateDelta[after] -= packetRate;
+
+        _flows[(Slot(endSecond) * _channels) + channel] += 1;
+    }
+
+    private int Slot(long second) => (int)(((second % _slots) + _slots) % _slots);
+
+    /// <summary>Per-second bytes, packets and flows of one channel for the last <paramref name="seconds"/> seconds, oldest first.</summary>
+    public void Read(int channel, int seconds, Span<double> bytes, Span<double> packets, Span<double> flows)
+    {
+        seconds = Math.Min(seconds, _window);
+        var byteRate = _byteRateBase[channel];
+        var packetRate = _packetRateBase[channel];
+        var from = _newest - seconds + 1;
+        var i = 0;
+        for (var s = _oldest; s <= _newest; s++)
+        {
+            var cell = (Slot(s) * _channels) + channel;
+            byteRate += _byteRateDelta[cell];
+            packetRate += _packetRateDelta[cell];
+            if (s >= from)
+            {
+                bytes[i] = Math.Max(0, byteRate);
+                packets[i] = Math.Max(0, packetRate);
+                flows[i] = _flows[cell];
+                i++;
+            }
+        }
+    }
+}

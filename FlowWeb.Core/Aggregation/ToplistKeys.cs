@@ -1,0 +1,126 @@
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Core.Aggregation;
+
+/// <summary>
+/// Turns a flow into the key(s) of a toplist type. Top Talkers are conversations: the two hosts of a flow,
+/// whichever direction (smaller address first), so that both directions of a session add up; Top IP books a
+/// flow for each of its two hosts; Top Protocols groups by protocol and service port (the lower of the two
+/// ports, which is the well-known one for almost all traffic).
+/// </summary>
+public sealed class ToplistKeys
+{
+    private readonly ToplistType _type;
+    private readonly ToplistField[] _fields;
+
+    public ToplistKeys(ToplistType type, IReadOnlyList<ToplistField> fields)
+    {
+        _type = type;
+        _fields = [.. fields];
+    }
+
+    /// <summary>Checks that custom fields fit a key: at most two addresses, two ports and two numbers.</summary>
+    public static string? Validate(IReadOnlyList<ToplistField> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (fields.Count == 0)
+        {
+            return "a custom toplist needs at least one field";
+        }
+
+        if (fields.Distinct().Count() != fields.Count)
+        {
+            return "a field is listed twice";
+        }
+
+        var addresses = fields.Count(f => f is ToplistField.SourceIp or ToplistField.DestinationIp or ToplistField.NextHop);
+        var ports = fields.Count(f => f is ToplistField.SourcePort or ToplistField.DestinationPort);
+        var numbers = fields.Count(f => f is ToplistField.InboundInterface or ToplistField.OutboundInterface or ToplistField.SourceAs
+            or ToplistField.DestinationAs or ToplistField.Dscp or ToplistField.Vlan);
+        return addresses > 2 ? "at most two address fields (SourceIp, DestinationIp, NextHop)"
+            : numbers > 2 ? "at most two of InboundInterface, OutboundInterface, SourceAs, DestinationAs, Dscp, Vlan"
+            : ports > 2 ? "at most two port fields"
+            : null;
+    }
+
+    /// <summary>Writes the flow's keys into <paramref name="keys"/> and returns how many (1, or 2 for Top IP).</summary>
+    public int KeysOf(in FlowRecord r, Span<ToplistKey> keys)
+    {
+        switch (_type)
+        {
+            case ToplistType.TopConnections:
+                keys[0] = new ToplistKey(r.SrcAddr, r.DstAddr, r.SrcPort, r.DstPort, r.Protocol);
+                return 1;
+            case ToplistType.TopTalkers:
+                keys[0] = r.SrcAddr <= r.DstAddr ? new ToplistKey(r.SrcAddr, r.DstAddr) : new ToplistKey(r.DstAddr, r.SrcAddr);
+                return 1;
+            case ToplistType.TopProtocols:
+                keys[0] = new ToplistKey(default, default, ServicePort(r), 0, r.Protocol);
+                return 1;
+            case ToplistType.TopSourceIp:
+                keys[0] = new ToplistKey(r.SrcAddr);
+                return 1;
+            case ToplistType.TopDestinationIp:
+                keys[0] = new ToplistKey(r.DstAddr);
+                return 1;
+            case ToplistType.TopIp:
+                keys[0] = new ToplistKey(r.SrcAddr);
+                if (r.SrcAddr == r.DstAddr)
+                {
+                    return 1;
+                }
+
+                keys[1] = new ToplistKey(r.DstAddr);
+                return 2;
+            default:
+                keys[0] = Custom(r);
+                return 1;
+        }
+    }
+
+    /// <summary>The service side of a TCP/UDP flow: the lower port (0 for protocols without ports).</summary>
+    public static ushort ServicePort(in FlowRecord r) =>
+        r.Protocol is 6 or 17 or 132 ? (r.SrcPort == 0 ? r.DstPort : r.DstPort == 0 ? r.SrcPort : Math.Min(r.SrcPort, r.DstPort)) : (ushort)0;
+
+    private ToplistKey Custom(in FlowRecord r)
+    {
+        FlowAddress a = default, b = default;
+        ushort p1 = 0, p2 = 0;
+        uint n1 = 0, n2 = 0;
+        byte protocol = 0;
+        int addresses = 0, ports = 0, numbers = 0;
+        foreach (var f in _fields)
+        {
+            switch (f)
+            {
+                case ToplistField.SourceIp: Put(ref a, ref b, ref addresses, r.SrcAddr); break;
+                case ToplistField.DestinationIp: Put(ref a, ref b, ref addresses, r.DstAddr); break;
+                case ToplistField.NextHop: Put(ref a, ref b, ref addresses, r.NextHop); break;
+                case ToplistField.SourcePort: Put(ref p1, ref p2, ref ports, r.SrcPort); break;
+                case ToplistField.DestinationPort: Put(ref p1, ref p2, ref ports, r.DstPort); break;
+                case ToplistField.Protocol: protocol = r.Protocol; break;
+                case ToplistField.InboundInterface: Put(ref n1, ref n2, ref numbers, r.InIf); break;
+                case ToplistField.OutboundInterface: Put(ref n1, ref n2, ref numbers, r.OutIf); break;
+                case ToplistField.SourceAs: Put(ref n1, ref n2, ref numbers, r.SrcAs); break;
+                case ToplistField.DestinationAs: Put(ref n1, ref n2, ref numbers, r.DstAs); break;
+                case ToplistField.Dscp: Put(ref n1, ref n2, ref numbers, (uint)(r.Tos >> 2)); break;
+                case ToplistField.Vlan: Put(ref n1, ref n2, ref numbers, r.Vlan); break;
+            }
+        }
+
+        return new ToplistKey(a, b, p1, p2, protocol, n1, n2);
+    }
+
+    private static void Put<T>(ref T first, ref T second, ref int used, T value)
+    {
+        if (used++ == 0)
+        {
+            first = value;
+        }
+        else
+        {
+            second = value;
+        }
+    }
+}

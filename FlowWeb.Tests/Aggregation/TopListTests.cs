@@ -1,0 +1,96 @@
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Tests.Aggregation;
+
+public sealed class TopListTests
+{
+    private static ToplistKey Host(uint i) => new(FlowAddress.FromIPv4(0x0A00_0000 + i));
+
+    [Fact]
+    public void Add_FewerKeysThanCapacity_IsExactAndRanked()
+    {
+        var list = new TopList(100);
+        list.Add(Host(1), 100, 1);
+        list.Add(Host(2), 500, 5);
+        list.Add(Host(1), 450, 3);
+        list.Add(Host(3), 10, 1);
+
+        var top = list.Top(2);
+
+        Assert.False(list.IsApproximate);
+        Assert.Equal([Host(1), Host(2)], top.Select(r => r.Key));
+        Assert.Equal(550, top[0].Bytes);
+        Assert.Equal(4, top[0].Packets);
+        Assert.Equal(2, top[0].Flows);
+        Assert.Equal(0, top[0].ErrorBytes);
+        Assert.Equal(1060, list.TotalBytes);
+    }
+
+    [Fact]
+    public void Add_ManyMoreKeysThanCapacity_HeavyHittersFoundWithinTheErrorBound()
+    {
+        var random = new Random(7);
+        var list = new TopList(1000);
+        var truth = new Dictionary<ToplistKey, long>();
+        for (var i = 0; i < 200_000; i++)
+        {
+            // 20 heavy hosts carry about half of the bytes; 50,000 others share the rest.
+            var key = random.Next(2) == 0 ? Host((uint)random.Next(20)) : Host(1000 + (uint)random.Next(50_000));
+            var bytes = random.Next(1, 1500);
+            list.Add(key, bytes, 1);
+            truth[key] = truth.GetValueOrDefault(key) + bytes;
+        }
+
+        var top = list.Top(20);
+        var expected = truth.OrderByDescending(kv => kv.Value).Take(20).Select(kv => kv.Key).ToHashSet();
+
+        Assert.True(list.IsApproximate);
+        Assert.True(list.ErrorBound <= list.TotalBytes / list.Capacity);
+        Assert.Equal(expected, top.Select(r => r.Key).ToHashSet());
+        foreach (var row in top)
+        {
+            Assert.InRange(row.Bytes - truth[row.Key], 0, list.ErrorBound);
+        }
+    }
+
+    [Fact]
+    public void Clear_AfterApproximatePeriod_StartsExactAgain()
+    {
+        var list = new TopList(10);
+        for (uint i = 0; i < 50; i++)
+        {
+            list.Add(Host(i), 10 + i, 1);
+        }
+
+        list.Clear();
+        list.Add(Host(1), 5, 1);
+
+        Assert.False(list.IsApproximate);
+        Assert.Equal(1, list.Count);
+        Assert.Equal(5, list.TotalBytes);
+        Assert.Equal(0, list.ErrorBound);
+    }
+
+    [Fact]
+    public void Roll_AtPeriodEnd_KeepsCompletedTopNAndStartsANewPeriod()
+    {
+        var start = 1_700_000_100L - (1_700_000_100L % 900);
+        var periods = new ToplistPeriods(periodMinutes: 15, count: 2, capacity: 100, nowSecond: start + 10);
+        periods.Running.Add(Host(1), 10, 1);
+        periods.Running.Add(Host(2), 30, 1);
+        periods.Running.Add(Host(3), 20, 1);
+
+        Assert.Null(periods.Roll(start + 899));
+        var closed = periods.Roll(start + 905);
+
+        Assert.NotNull(closed);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(start), closed.Start);
+        Assert.Equal([Host(2), Host(3)], closed.Rows.Select(r => r.Key));
+        Assert.Equal(60, closed.TotalBytes);
+        Assert.Equal(3, closed.DistinctKeys);
+        Assert.Equal(0, periods.Running.Count);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(start + 900), periods.RunningStart);
+        Assert.Single(periods.Completed);
+    }
+}
