@@ -194,6 +194,8 @@ public sealed partial class FlowDecoder
         }
 
         stats.LostFlowsEstimate = state.LostFlows();
+        stats.Reordered = state.Reordered();
+        stats.SequenceResets = state.Resets();
         stats.TemplatesKnown = Templates.CountFor(state.Stats.Address);
         (stats.PendingSets, stats.PendingBytes) = _pending.For(state.Stats.Address);
     }
