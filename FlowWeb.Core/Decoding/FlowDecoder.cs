@@ -137,7 +137,7 @@ public sealed partial class FlowDecoder
             var domain = state.Domain(5, NetFlowV5Decoder.EngineDomain(datagram), Options.SequenceRestartThreshold);
             if (domain is not null)
             {
-                domain.Sequence.Observe(NetFlowV5Decoder.Sequence(datagram), (uint)count);
+                domain.Sequence.Observe(NetFlowV5Decoder.Sequence(datagram), (uint)count, NetFlowV5Decoder.ExportMs(datagram));
             }
         }
 
