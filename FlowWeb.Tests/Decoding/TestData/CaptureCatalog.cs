@@ -77,7 +77,8 @@ internal static class CaptureCatalog
             F(Ls + "netflow9_test_ubnt_edgerouter_tpl.dat", Ok(0)),
             F(Ls + "netflow9_test_ubnt_edgerouter_data1024.dat", Ok(8)),
             F(Ls + "netflow9_test_ubnt_edgerouter_data1025.dat", Ok(8))),
-        Group("ls_v9_invalid01", F(Ls + "netflow9_test_invalid01.dat", Is(DecodeStatus.BadSetLength, 0))),
+        // Templates 1024/2048 as tshark shows them, then an unpadded options flowset and one record of each (see the v9 tests).
+        Group("ls_v9_invalid01", F(Ls + "netflow9_test_invalid01.dat", Ok(2, 1))),
         Group("pynf_v9",
             F(Pynf + "PACKET_V9_TEMPLATE.bin", Ok(8)),
             F(Pynf + "PACKETS_V9_0.bin", Ok(12))),

@@ -30,9 +30,9 @@ internal sealed class DecodedPacket(CapturePacket packet, DecodeResult result, F
             ? value.ToArray()
             : throw new Xunit.Sdk.XunitException($"Record has no element {elementId} (PEN {enterpriseNumber}).");
 
-    /// <summary>An element of a record as ASCII/UTF-8 text.</summary>
+    /// <summary>An element of a record as UTF-8 text, without the NUL terminator or padding exporters add (as tshark and Logstash print it).</summary>
     public string Text(in FlowRecord record, ushort elementId, uint enterpriseNumber = 0) =>
-        System.Text.Encoding.UTF8.GetString(Bytes(record, elementId, enterpriseNumber));
+        System.Text.Encoding.UTF8.GetString(Bytes(record, elementId, enterpriseNumber)).TrimEnd('\0');
 
     public override string ToString() => $"{Packet.File.Name}#{Packet.Index}";
 }
