@@ -141,7 +141,13 @@ public sealed partial class FlowDecoder
             }
         }
 
+        var first = batch.Count;
         NetFlowV5Decoder.DecodeRecords(datagram, version, count, rate, batch);
+        for (var i = first; i < batch.Count; i++)
+        {
+            CheckPlausible(ref batch[i]);
+        }
+
         return new DecodeResult(trailing ? DecodeStatus.TrailingBytes : DecodeStatus.Ok, version, count);
     }
 
