@@ -166,26 +166,28 @@ public sealed partial class FlowDecoder
         r.TemplateId = template.Id;
         var present = x.Present;
 
-        if ((present & RecordExtras.HasBytes) == 0)
+        // Absent delta counters, or delta counters sent as zero beside non-zero egress ones (egress-only exporters
+        // send IN_BYTES 0 next to OUT_BYTES 32, protocols.md §4.12), take the total or egress counters instead.
+        if (r.Bytes == 0)
         {
-            if ((present & RecordExtras.HasTotalBytes) != 0)
+            if ((present & RecordExtras.HasTotalBytes) != 0 && x.TotalBytes != 0)
             {
                 r.Bytes = x.TotalBytes;
             }
-            else if ((present & RecordExtras.HasPostBytes) != 0)
+            else if ((present & RecordExtras.HasPostBytes) != 0 && x.PostBytes != 0)
             {
                 r.Bytes = x.PostBytes;
                 r.Flags |= FlowRecordFlags.EgressCounters;
             }
         }
 
-        if ((present & RecordExtras.HasPackets) == 0)
+        if (r.Packets == 0)
         {
-            if ((present & RecordExtras.HasTotalPackets) != 0)
+            if ((present & RecordExtras.HasTotalPackets) != 0 && x.TotalPackets != 0)
             {
                 r.Packets = x.TotalPackets;
             }
-            else if ((present & RecordExtras.HasPostPackets) != 0)
+            else if ((present & RecordExtras.HasPostPackets) != 0 && x.PostPackets != 0)
             {
                 r.Packets = x.PostPackets;
                 r.Flags |= FlowRecordFlags.EgressCounters;

@@ -85,7 +85,7 @@ public sealed partial class FlowDecoder
         }
 
         // The sequence counts data records; when some wait for their template their number is unknown, so re-synchronise.
-        domain.Sequence.Observe(sequence, tally.Held > 0 ? null : (uint)(tally.Records + tally.Options));
+        domain.Sequence.Observe(sequence, tally.Held > 0 ? null : (uint)(tally.Records + tally.Options), context.ExportMs);
         return new DecodeResult(status, 10, tally.Records + released.Records, tally.Options + released.Options, templates, tally.Held, released.Records);
     }
 

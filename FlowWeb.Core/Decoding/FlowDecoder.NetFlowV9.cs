@@ -91,7 +91,7 @@ public sealed partial class FlowDecoder
             domain.MeanRecordsPerPacket = domain.MeanRecordsPerPacket == 0 ? ownRecords : (domain.MeanRecordsPerPacket * 0.95) + (ownRecords * 0.05);
         }
 
-        domain.Sequence.Observe(sequence, 1);
+        domain.Sequence.Observe(sequence, 1, context.ExportMs);
         return new DecodeResult(status, 9, tally.Records + released.Records, tally.Options + released.Options, templates, tally.Held, released.Records);
     }
 

@@ -137,11 +137,17 @@ public sealed partial class FlowDecoder
             var domain = state.Domain(5, NetFlowV5Decoder.EngineDomain(datagram), Options.SequenceRestartThreshold);
             if (domain is not null)
             {
-                domain.Sequence.Observe(NetFlowV5Decoder.Sequence(datagram), (uint)count);
+                domain.Sequence.Observe(NetFlowV5Decoder.Sequence(datagram), (uint)count, NetFlowV5Decoder.ExportMs(datagram));
             }
         }
 
+        var first = batch.Count;
         NetFlowV5Decoder.DecodeRecords(datagram, version, count, rate, batch);
+        for (var i = first; i < batch.Count; i++)
+        {
+            CheckPlausible(ref batch[i]);
+        }
+
         return new DecodeResult(trailing ? DecodeStatus.TrailingBytes : DecodeStatus.Ok, version, count);
     }
 
@@ -194,6 +200,8 @@ public sealed partial class FlowDecoder
         }
 
         stats.LostFlowsEstimate = state.LostFlows();
+        stats.Reordered = state.Reordered();
+        stats.SequenceResets = state.Resets();
         stats.TemplatesKnown = Templates.CountFor(state.Stats.Address);
         (stats.PendingSets, stats.PendingBytes) = _pending.For(state.Stats.Address);
     }

@@ -74,6 +74,14 @@ public static class InformationElements
     public const ushort SamplingPacketInterval = 305;
     public const ushort SamplingPacketSpace = 306;
 
+    // Cisco NSEL (ASA) NetFlow v9 field types, above the 15-bit IPFIX range so they cannot clash with IANA ids.
+    public const ushort NselAaaUsername = 40000;
+    public const ushort NselXlateSourceAddressIPv4 = 40001;
+    public const ushort NselXlateDestinationAddressIPv4 = 40002;
+    public const ushort NselXlateSourcePort = 40003;
+    public const ushort NselXlateDestinationPort = 40004;
+    public const ushort NselFirewallEvent = 40005;
+
     private static readonly FrozenDictionary<ushort, string> NameTable = new Dictionary<ushort, string>
     {
         [1] = "octetDeltaCount", [2] = "packetDeltaCount", [3] = "deltaFlowCount", [4] = "protocolIdentifier",
@@ -116,7 +124,9 @@ public static class InformationElements
         [235] = "egressVRFID", [252] = "ingressPhysicalInterface", [253] = "egressPhysicalInterface",
         [256] = "ethernetType", [281] = "postNATSourceIPv6Address", [282] = "postNATDestinationIPv6Address",
         [302] = "selectorId", [304] = "selectorAlgorithm", [305] = "samplingPacketInterval", [306] = "samplingPacketSpace",
-        [323] = "observationTimeMilliseconds",
+        [323] = "observationTimeMilliseconds", [40000] = "NF_F_USERNAME", [40001] = "NF_F_XLATE_SRC_ADDR_IPV4",
+        [40002] = "NF_F_XLATE_DST_ADDR_IPV4", [40003] = "NF_F_XLATE_SRC_PORT", [40004] = "NF_F_XLATE_DST_PORT",
+        [40005] = "NF_F_FW_EVENT",
     }.ToFrozenDictionary();
 
     /// <summary>The IANA name of an element, or <c>e{pen}id{id}</c> / <c>ie{id}</c> when it is not in the table.</summary>
