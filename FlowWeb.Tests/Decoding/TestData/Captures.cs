@@ -49,7 +49,7 @@ internal static class Captures
             return [new CapturePacket(file, 0, file.Exporter, bytes)];
         }
 
-        return [.. PcapReader.ReadUdp(bytes).Select((d, i) => new CapturePacket(file, i, d.Source, d.Payload))];
+        return [.. FlowWeb.Core.Capture.PcapReader.Read(bytes, out _).Select((d, i) => new CapturePacket(file, i, d.Source, d.Payload))];
     }
 
     public static IEnumerable<CapturePacket> Packets(CaptureGroup group) => group.Files.SelectMany(Packets);
