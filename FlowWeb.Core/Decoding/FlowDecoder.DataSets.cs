@@ -234,8 +234,8 @@ public sealed partial class FlowDecoder
         var endUp = (present & RecordExtras.HasEndUptime) != 0 ? x.EndUptime : x.StartUptime;
         if ((present & RecordExtras.HasSystemInit) != 0)
         {
-            r.StartMs = x.SystemInitMs + startUp;
-            r.EndMs = x.SystemInitMs + endUp;
+            r.StartMs = Anchor(x.SystemInitMs, startUp, context.ExportMs);
+            r.EndMs = Anchor(x.SystemInitMs, endUp, context.ExportMs);
             r.TimeSource = FlowTimeSource.SystemInitInRecord;
         }
         else if (context.HasUptime)
@@ -246,8 +246,8 @@ public sealed partial class FlowDecoder
         }
         else if (domain.SystemInitMs != 0)
         {
-            r.StartMs = domain.SystemInitMs + startUp;
-            r.EndMs = domain.SystemInitMs + endUp;
+            r.StartMs = Anchor(domain.SystemInitMs, startUp, context.ExportMs);
+            r.EndMs = Anchor(domain.SystemInitMs, endUp, context.ExportMs);
             r.TimeSource = FlowTimeSource.SystemInitFromOptions;
         }
         else
@@ -257,6 +257,18 @@ public sealed partial class FlowDecoder
             r.EndMs = endUp;
             r.TimeSource = FlowTimeSource.EstimatedBootTime;
         }
+    }
+
+    /// <summary>
+    /// Boot time plus a 32-bit uptime, which wraps every 49.7 days: the wrap count is the one that puts the time
+    /// nearest the export time, as long as that is within a few wraps (an exporter with a wild clock is left alone).
+    /// </summary>
+    private static long Anchor(long systemInitMs, uint uptimeMs, long exportMs)
+    {
+        const long Wrap = 1L << 32;
+        var time = systemInitMs + uptimeMs;
+        var wraps = (long)Math.Round((double)(exportMs - time) / Wrap);
+        return wraps is >= -3 and <= 3 ? time + (wraps * Wrap) : time;
     }
 
     /// <summary>Rate sources in priority (protocols.md §4.5): fixed override, record fields, sampler table, domain-wide options, unsampled.</summary>
