@@ -57,45 +57,49 @@ public sealed class IpfixEncoder
         return new IpfixMessageWriter(this, destination[..Math.Min(destination.Length, MaxMessageLength)], exportTimeMs);
     }
 
-    /// <summary>Bytes of a template's record in a template set: 4 (6 for options) + 4 per field + 4 per enterprise number.</summary>
+    /// <summary>
+    /// Bytes of a template's record in a template set: 4 (6 for options) + 4 per field + 4 per enterprise number.
+    /// Throws when the template cannot be sent in IPFIX (v9 scope types, no scope, element id over 15 bits).
+    /// </summary>
     public static int TemplateRecordLength(FlowTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
+        if (template.ScopesAreV9Types)
+        {
+            throw new ArgumentException($"Template {template.Id} has NetFlow v9 scope types; IPFIX scopes are information elements.", nameof(template));
+        }
+
+        if (template.IsOptions && template.ScopeFieldCount < 1)
+        {
+            throw new ArgumentException($"Options template {template.Id} needs at least one scope field (RFC 7011 §3.4.2.2).", nameof(template));
+        }
+
         var length = template.IsOptions ? 6 : 4;
         foreach (var f in template.Fields)
         {
+            if (f.ElementId > 0x7FFF)
+            {
+                throw new ArgumentException($"Template {template.Id}: element id {f.ElementId} needs more than 15 bits.", nameof(template));
+            }
+
             length += f.IsEnterprise ? 8 : 4;
         }
 
         return length;
     }
 
+    /// <summary>Writes a template record; the template was checked by <see cref="TemplateRecordLength"/> when its room was measured.</summary>
     internal static void WriteTemplateRecord(ref WireWriter writer, FlowTemplate template)
     {
-        if (template.ScopesAreV9Types)
-        {
-            throw new ArgumentException($"Template {template.Id} has NetFlow v9 scope types; IPFIX scopes are information elements.", nameof(template));
-        }
-
         writer.WriteUInt16(template.Id);
         writer.WriteUInt16((ushort)template.Fields.Length);
         if (template.IsOptions)
         {
-            if (template.ScopeFieldCount < 1)
-            {
-                throw new ArgumentException($"Options template {template.Id} needs at least one scope field (RFC 7011 §3.4.2.2).", nameof(template));
-            }
-
             writer.WriteUInt16((ushort)template.ScopeFieldCount);
         }
 
         foreach (var f in template.Fields)
         {
-            if (f.ElementId > 0x7FFF)
-            {
-                throw new ArgumentException($"Element id {f.ElementId} needs more than 15 bits.", nameof(template));
-            }
-
             writer.WriteUInt16(f.IsEnterprise ? (ushort)(f.ElementId | 0x8000) : f.ElementId);
             writer.WriteUInt16(f.Length);
             if (f.IsEnterprise)

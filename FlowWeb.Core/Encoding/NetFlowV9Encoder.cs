@@ -55,13 +55,22 @@ public sealed class NetFlowV9Encoder
         return new NetFlowV9PacketWriter(this, destination[..Math.Min(destination.Length, ushort.MaxValue)], exportTimeMs);
     }
 
-    /// <summary>Bytes of a template's record: 4 + 4 per field (options: 6 + 4 per field, before padding).</summary>
+    /// <summary>Bytes of a template's record: 4 + 4 per field (options: 6 + 4 per field, before padding). Throws for enterprise elements, which v9 cannot express.</summary>
     public static int TemplateRecordLength(FlowTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
+        foreach (var f in template.Fields)
+        {
+            if (f.IsEnterprise)
+            {
+                throw new ArgumentException($"Template {template.Id}: NetFlow v9 cannot carry enterprise element {f.ElementId} (PEN {f.EnterpriseNumber}).", nameof(template));
+            }
+        }
+
         return (template.IsOptions ? 6 : 4) + (4 * template.Fields.Length);
     }
 
+    /// <summary>Writes a template record; the template was checked by <see cref="TemplateRecordLength"/> when its room was measured.</summary>
     internal static void WriteTemplateRecord(ref WireWriter writer, FlowTemplate template)
     {
         writer.WriteUInt16(template.Id);
@@ -78,11 +87,6 @@ public sealed class NetFlowV9Encoder
 
         foreach (var f in template.Fields)
         {
-            if (f.IsEnterprise)
-            {
-                throw new ArgumentException($"Template {template.Id}: NetFlow v9 cannot carry enterprise element {f.ElementId} (PEN {f.EnterpriseNumber}).", nameof(template));
-            }
-
             writer.WriteUInt16(f.ElementId);
             writer.WriteUInt16(f.Length);
         }

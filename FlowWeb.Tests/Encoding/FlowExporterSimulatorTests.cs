@@ -151,6 +151,36 @@ public sealed class FlowExporterSimulatorTests
         Assert.Equal(10u, exporter.Ipfix!.Sequence);
     }
 
+    [Theory]
+    [MemberData(nameof(Exporters))]
+    public void WriteDatagram_SteadyState_AllocatesNothing(string kind)
+    {
+        var exporter = kind switch
+        {
+            "ros6-ipfix" => RouterOsExporters.Ros6Ipfix(SampleFlows.BootMs),
+            "ros7-ipfix" => RouterOsExporters.Ros7Ipfix(SampleFlows.BootMs),
+            "ros7-v9" => RouterOsExporters.Ros7NetFlowV9(SampleFlows.BootMs),
+            _ => RouterOsExporters.NetFlowV5(SampleFlows.BootMs),
+        };
+        var records = Interleave(SampleFlows.Create(40, ipv6: false), SampleFlows.Create(40, ipv6: true, seed: 2));
+        var buffer = new byte[1472];
+        for (var i = 0; i < 25; i++)
+        {
+            exporter.WriteDatagram(records, SampleFlows.ExportMs + i, buffer, out _);
+        }
+
+        // Includes template refreshes (every 20 packets) and both families.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var bytes = 0L;
+        for (var i = 0; i < 100; i++)
+        {
+            bytes += exporter.WriteDatagram(records, SampleFlows.ExportMs + 25 + i, buffer, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(bytes > 100 * 1000);
+    }
+
     [Fact]
     public void MaxDatagramSize_TooSmallForTemplates_Throws()
     {
