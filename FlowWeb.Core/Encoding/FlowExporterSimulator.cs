@@ -27,6 +27,7 @@ public sealed class FlowExporterSimulator
     /// <param name="ipv4Template">v9/IPFIX: template for IPv4 records (and for all records when <paramref name="ipv6Template"/> is null).</param>
     /// <param name="ipv6Template">v9/IPFIX: template for IPv6 records.</param>
     /// <param name="observationDomainId">v9 source id / IPFIX observation domain; v5: engine type (high byte) and id (low byte).</param>
+    /// <param name="selector">Picks each record's template among the two given; default: IPv4 source → <paramref name="ipv4Template"/>, else <paramref name="ipv6Template"/>.</param>
     public FlowExporterSimulator(ExportProtocol protocol, long bootTimeMs, FlowTemplate? ipv4Template = null, FlowTemplate? ipv6Template = null,
         uint observationDomainId = 0, FlowTemplateSelector? selector = null)
     {
