@@ -102,7 +102,7 @@ public static class FlowRecordJson
                     json.WriteStringValue(FormatMac(WireReader.ReadUnsigned(value)));
                     return;
                 case 82 or 83 or 94 or 96 or 371:
-                    json.WriteStringValue(Encoding.UTF8.GetString(value).TrimEnd('\0'));
+                    json.WriteStringValue(System.Text.Encoding.UTF8.GetString(value).TrimEnd('\0'));
                     return;
             }
         }
@@ -113,7 +113,7 @@ public static class FlowRecordJson
         }
         else if (IsText(value, enterpriseNumber))
         {
-            json.WriteStringValue(Encoding.UTF8.GetString(value).TrimEnd('\0'));
+            json.WriteStringValue(System.Text.Encoding.UTF8.GetString(value).TrimEnd('\0'));
         }
         else
         {

@@ -13,7 +13,7 @@ public sealed class DecodeCommandTests
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
         var exit = await DecodeCommand.RunAsync(args, stdout, stderr);
-        var lines = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return (exit, lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList(), stderr.ToString());
     }
 
