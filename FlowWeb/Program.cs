@@ -1,27 +1,26 @@
-using FlowWeb.Components;
+using FlowWeb;
+using FlowWeb.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// Verbs handled without starting the web host go first.
+if (HealthCheckCommand.IsCommand(args))
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+// The content root is the app's own folder, so wwwroot and appsettings.json are found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.AddFlowWebLogging();
+builder.AddFlowWebServices();
+builder.AddFlowWebUi();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
+app.MapFlowWeb();
 
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+await app.RunAsync();
+return 0;
