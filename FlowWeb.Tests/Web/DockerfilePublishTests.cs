@@ -31,6 +31,9 @@ public sealed class DockerfilePublishTests : IDisposable
         var dll = Path.Combine(appFolder, entry[1]);
         Assert.True(File.Exists(dll), $"{entry[1]} is not in the publish output");
 
+        Assert.Equal("/data", recipe.RuntimeEnvironment.GetValueOrDefault("Storage__DataDirectory"));
+        Assert.Equal("http://+:8080", recipe.RuntimeEnvironment.GetValueOrDefault("ASPNETCORE_URLS"));
+
         var httpPort = LoopbackPorts.FreeTcp();
         var udpPort = LoopbackPorts.FreeUdp();
         var dataDirectory = Path.Combine(_root, "data");
@@ -71,11 +74,28 @@ public sealed class DockerfilePublishTests : IDisposable
             }
 
             Assert.True(listed, $"The exporter 127.0.0.1 never appeared on the home page.\n{app.Output}");
+
+            // The image's HEALTHCHECK command, run with the image's environment, finds the app from ASPNETCORE_URLS.
+            var (healthy, healthOutput) = await RunHealthCheckAsync(recipe, appFolder, environment, elsewhere);
+            Assert.True(healthy == 0, $"HEALTHCHECK exited {healthy} while the app was up:\n{healthOutput}");
+            app.Stop();
+            var (down, _) = await RunHealthCheckAsync(recipe, appFolder, environment, elsewhere);
+            Assert.Equal(1, down);
         }
         finally
         {
             app.Stop();
         }
+    }
+
+    private static Task<(int ExitCode, string Output)> RunHealthCheckAsync(
+        DockerfileRecipe recipe, string appFolder, Dictionary<string, string> environment, string workDir)
+    {
+        var command = recipe.HealthCheck;
+        Assert.True(command.Count > 1, "the Dockerfile should have an exec-form HEALTHCHECK CMD");
+        var prefix = recipe.RuntimeWorkDir.TrimEnd('/') + "/";
+        var arguments = command.Skip(1).Select(a => a.StartsWith(prefix, StringComparison.Ordinal) ? Path.Combine(appFolder, a[prefix.Length..]) : a);
+        return ChildProcess.RunAsync(command[0], arguments, workDir, environment, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Replays the build stage in a scratch copy; returns the folder standing for the publish output.</summary>

@@ -19,6 +19,9 @@ internal sealed class DockerfileRecipe
 
     public IReadOnlyList<string> Entrypoint { get; private set; } = [];
 
+    /// <summary>The exec-form command of HEALTHCHECK CMD, without its options.</summary>
+    public IReadOnlyList<string> HealthCheck { get; private set; } = [];
+
     /// <summary>A COPY of context paths into the build stage, or a RUN of a dotnet command.</summary>
     public sealed record BuildStep(string Instruction, IReadOnlyList<string> Arguments, string WorkDir);
 
@@ -86,6 +89,10 @@ internal sealed class DockerfileRecipe
                 break;
             case "ENTRYPOINT":
                 Entrypoint = JsonSerializer.Deserialize<string[]>(rest) ?? [];
+                break;
+            case "HEALTHCHECK":
+                var cmd = rest.IndexOf("CMD [", StringComparison.Ordinal);
+                HealthCheck = cmd < 0 ? [] : JsonSerializer.Deserialize<string[]>(rest[(cmd + 4)..]) ?? [];
                 break;
         }
     }
