@@ -1,33 +1,26 @@
-using FlowWeb.Components;
+using FlowWeb.Cli;
+using FlowWeb.Extensions;
 
-if (FlowWeb.Cli.CommandLine.IsCommand(args))
+// Verbs (decode, bench, healthcheck) run without starting the web host.
+if (CommandLine.IsCommand(args))
 {
-    return await FlowWeb.Cli.CommandLine.RunAsync(args);
+    return await CommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder, so wwwroot and appsettings.json are found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddFlowWebLogging();
+builder.AddFlowWebServices();
+builder.AddFlowWebUi();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapFlowWeb();
 
 await app.RunAsync();
 return 0;

@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace FlowWeb.Core.Collection;
+
+/// <summary>Where and how the UDP collector listens (configuration section <c>Collector</c>).</summary>
+public sealed class CollectorOptions
+{
+    public const string SectionName = "Collector";
+
+    /// <summary>Largest receive buffer accepted; Linux caps it at net.core.rmem_max anyway.</summary>
+    public const int MaxReceiveBufferBytes = 1024 * 1024 * 1024;
+
+    /// <summary>UDP port flows are received on; 2055 is RouterOS's default target port.</summary>
+    public int DefaultPort { get; set; } = 2055;
+
+    /// <summary>
+    /// Address to bind. The default <c>::</c> is a dual-mode socket that takes IPv4 and IPv6 exporters alike;
+    /// on a host without IPv6 the collector falls back to <c>0.0.0.0</c>.
+    /// </summary>
+    public string BindAddress { get; set; } = "::";
+
+    /// <summary>
+    /// Socket receive buffer (SO_RCVBUF). Exporters send in bursts when their flow cache expires; a large
+    /// buffer absorbs a burst while the loop decodes. Linux grants at most net.core.rmem_max.
+    /// </summary>
+    public int ReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
+
+    public IEnumerable<string> Validate()
+    {
+        if (DefaultPort is < 1 or > 65535)
+        {
+            yield return $"{SectionName}:{nameof(DefaultPort)} must be between 1 and 65535 (was {DefaultPort}).";
+        }
+
+        if (!IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return $"{SectionName}:{nameof(BindAddress)} must be an IPv4 or IPv6 address such as :: or 0.0.0.0 (was '{BindAddress}').";
+        }
+
+        if (ReceiveBufferBytes is < 64 * 1024 or > MaxReceiveBufferBytes)
+        {
+            yield return $"{SectionName}:{nameof(ReceiveBufferBytes)} must be between 65536 and {MaxReceiveBufferBytes} (was {ReceiveBufferBytes}).";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowWeb.Tests.Web;
+
+/// <summary>Real datagrams over UDP on 127.0.0.1 into the running app, read back through its services and pages.</summary>
+public sealed class CollectorEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(10);
+    private static readonly FlowAddress Loopback = FlowAddress.Parse("127.0.0.1");
+
+    private readonly FlowWebFactory _factory = new();
+    private readonly HttpClient _client;
+
+    public CollectorEndToEndTests() => _client = _factory.CreateClient();
+
+    [Fact]
+    public async Task Exporters_NetFlowV5DatagramOverUdp_ListedWithVersionAndFlowCount()
+    {
+        await SendAsync(NetFlowV5Datagram.Build(records: 3));
+
+        var exporters = _factory.Services.GetRequiredService<ExporterDirectory>();
+        Assert.True(await Eventually.TrueAsync(() => exporters.Find(Loopback)?.Flows == 3, Arrival), "the datagram's 3 flows never showed up");
+        var exporter = Assert.Single(exporters.List());
+        Assert.Equal(Loopback, exporter.Address);
+        Assert.Equal(5, exporter.Version);
+        Assert.Equal(1, exporter.Datagrams);
+        Assert.Equal(0, exporter.DecodeErrors);
+
+        var html = await _client.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("127.0.0.1", html, StringComparison.Ordinal);
+        Assert.Contains("NetFlow v5", html, StringComparison.Ordinal);
+        Assert.Matches(FlowsCell(3), html);
+    }
+
+    [Fact]
+    public async Task Exporters_MalformedDatagram_CountedAsDecodeErrorWithReason()
+    {
+        await SendAsync(NetFlowV5Datagram.Build(records: 2));
+        await SendAsync(NetFlowV5Datagram.Build(records: 2).AsSpan(0, 30).ToArray()); // header says 2 records, carries none
+
+        var exporters = _factory.Services.GetRequiredService<ExporterDirectory>();
+        Assert.True(await Eventually.TrueAsync(() => exporters.Find(Loopback)?.Datagrams == 2, Arrival), "both datagrams should arrive");
+        var exporter = exporters.Find(Loopback)!;
+        Assert.Equal(2, exporter.Flows);
+        Assert.Equal(1, exporter.DecodeErrors);
+        Assert.Equal(1, exporter.ErrorsByReason[DecodeStatus.LengthMismatch]);
+        Assert.Equal(2, _factory.Services.GetRequiredService<CollectorStatus>().Datagrams);
+    }
+
+    [Fact]
+    public async Task Health_CollectorListening_Returns200Healthy()
+    {
+        using var response = await _client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.Equal(_factory.UdpPort, _factory.Services.GetRequiredService<CollectorStatus>().ListeningOn?.Port);
+    }
+
+    [Fact]
+    public async Task HomePage_NoExporterYet_ExplainsWhichUdpPortToUse()
+    {
+        var html = await _client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Contains("No exporter has sent flows yet", html, StringComparison.Ordinal);
+        Assert.Contains($"UDP port {_factory.UdpPort}", html, StringComparison.Ordinal);
+        Assert.Contains("FlowWeb", html, StringComparison.Ordinal);
+    }
+
+    private async Task SendAsync(byte[] datagram)
+    {
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await sender.SendToAsync(datagram, new IPEndPoint(IPAddress.Loopback, _factory.UdpPort));
+    }
+
+    /// <summary>The Flows cell of the exporters table holding exactly <paramref name="flows"/>.</summary>
+    private static Regex FlowsCell(int flows) => new($"""<td[^>]*exporter-flows[^>]*>{flows}</td>""");
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+}

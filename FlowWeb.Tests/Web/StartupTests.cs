@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace FlowWeb.Tests.Web;
+
+/// <summary>How the app starts when its configuration or its port is not usable.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void Start_InvalidSettingsInSeveralSections_FailsNamingEveryKey()
+    {
+        using var factory = new FlowWebFactory();
+        factory.Settings["Collector:DefaultPort"] = "0";
+        factory.Settings["Collector:BindAddress"] = "example.org";
+        factory.Settings["Decoder:MaxExporters"] = "0";
+        factory.Settings["Storage:DataDirectory"] = " ";
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        var message = error.ToString();
+        Assert.Contains("Collector:DefaultPort", message, StringComparison.Ordinal);
+        Assert.Contains("Collector:BindAddress", message, StringComparison.Ordinal);
+        Assert.Contains("Decoder:MaxExporters", message, StringComparison.Ordinal);
+        Assert.Contains("Storage:DataDirectory", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_UdpPortTakenByAnotherSocket_Unhealthy503AndHomePageSaysWhy()
+    {
+        using var factory = new FlowWebFactory();
+        factory.Settings["Collector:BindAddress"] = "127.0.0.1";
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, factory.UdpPort));
+        using var client = factory.CreateClient();
+
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        Assert.Contains($"Cannot listen on UDP 127.0.0.1 port {factory.UdpPort}", home, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using FlowWeb.Components;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Storage;
+using MudBlazor.Services;
+using Serilog;
+
+namespace FlowWeb.Extensions;
+
+internal static class Extensions
+{
+    /// <summary>Serilog as the only logging provider, configured from the <c>Serilog</c> section.</summary>
+    public static void AddFlowWebLogging(this WebApplicationBuilder builder)
+    {
+        // preserveStaticLogger: several hosts may share a process (tests); none should replace Log.Logger.
+        builder.Services.AddSerilog(
+            (services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services),
+            preserveStaticLogger: true);
+    }
+
+    /// <summary>The data directory and the flow collector.</summary>
+    public static void AddFlowWebServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddFlowStorage(builder.Configuration);
+        builder.Services.AddFlowCollector(builder.Configuration);
+    }
+
+    public static void AddFlowWebUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+    }
+
+    /// <summary>
+    /// The request pipeline. No HTTPS redirection or HSTS: FlowWeb is a LAN appliance served over plain http
+    /// (put a reverse proxy in front for TLS).
+    /// </summary>
+    public static void MapFlowWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health");
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
