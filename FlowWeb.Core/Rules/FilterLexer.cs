@@ -14,10 +14,7 @@ internal enum FilterTokenKind : byte
 /// A token of a rule. A <see cref="FilterTokenKind.Value"/> spans from its '[' up to and including its ']'
 /// (<see cref="Closed"/>) or, when the ']' is missing, up to the end of the line, the next '[' or the end of the rule.
 /// </summary>
-internal readonly record struct FilterToken(FilterTokenKind Kind, int Start, int Length, bool Closed = true)
-{
-    public int End => Start + Length;
-}
+internal readonly record struct FilterToken(FilterTokenKind Kind, int Start, int Length, bool Closed = true);
 
 /// <summary>Splits rule text into words, bracketed values, parentheses and anything else (reported by the parser).</summary>
 internal static class FilterLexer

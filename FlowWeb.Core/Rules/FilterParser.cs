@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FlowWeb.Core.Rules;
 
 /// <summary>
@@ -219,8 +217,15 @@ internal sealed class FilterParser
 
         if (!value.Closed)
         {
-            var open = (value.Start + 1).ToString(CultureInfo.InvariantCulture);
-            _errors.Add(new RuleError(value.End + 1, $"missing ']' to close the '[' at position {open}"));
+            // Point at the '[' like an unclosed '(': where the value was cut off is only a guess.
+            Error(value, $"missing ']' to close {field.Name}[");
+
+            // "Port[80 and IP[10.0.0.1]": the value ran into the next '['; what follows belongs to the same slip.
+            while (Peek.Kind == FilterTokenKind.Value)
+            {
+                _next++;
+            }
+
             return ErrorNode.Instance;
         }
 
