@@ -12,7 +12,8 @@ internal enum FilterTokenKind : byte
 
 /// <summary>
 /// A token of a rule. A <see cref="FilterTokenKind.Value"/> spans from its '[' up to and including its ']'
-/// (<see cref="Closed"/>) or, when the ']' is missing, up to the end of the line, the next '[' or the end of the rule.
+/// (<see cref="Closed"/>) or, when the ']' is missing, up to the next '[' or the end of the rule. A value may span
+/// lines (a long list wrapped in a channel definition).
 /// </summary>
 internal readonly record struct FilterToken(FilterTokenKind Kind, int Start, int Length, bool Closed = true);
 
@@ -48,7 +49,7 @@ internal static class FilterLexer
                     break;
                 case '[':
                     i++;
-                    while (i < end && text[i] is not (']' or '[' or '\n' or '\r'))
+                    while (i < end && text[i] is not (']' or '['))
                     {
                         i++;
                     }

@@ -31,6 +31,7 @@ public sealed class FilterRuleParseTests
     [InlineData("not not Port[1]", "not not Port[1]")]
     [InlineData("Port[1]\n  and\tPort[2]", "Port[1] and Port[2]")]
     [InlineData("Port [80]", "Port[80]")]
+    [InlineData("Port[80,\n     443]", "Port[80,443]")]
     public void Parse_ValidRule_NormalisesText(string text, string expected)
     {
         var result = FilterRule.Parse(text);
