@@ -62,7 +62,8 @@ internal static class AddressPatternParser
             return FailAddress(errors, position, addressText, "a prefix needs a plain address before '/'");
         }
 
-        var isV4 = address.IsIPv4;
+        // The notation decides the prefix's bit count: ::ffff:10.0.0.0/104 is an IPv6 prefix over the mapped range.
+        var isV4 = !addressText.Contains(':', StringComparison.Ordinal);
         if (maskText.Contains('.', StringComparison.Ordinal) && isV4)
         {
             if (!TryParseIPv4(maskText, out var mask))
@@ -94,7 +95,8 @@ internal static class AddressPatternParser
 
         pattern = AddressPattern.Prefix(address, isV4 ? 96 + prefix : prefix);
         var networkAddress = new FlowAddress(pattern.FirstHigh, pattern.FirstLow);
-        canonical = $"{networkAddress}/{prefix.ToString(CultureInfo.InvariantCulture)}";
+        var networkText = !isV4 && networkAddress.IsIPv4 ? $"::ffff:{networkAddress}" : networkAddress.ToString();
+        canonical = $"{networkText}/{prefix.ToString(CultureInfo.InvariantCulture)}";
         return true;
     }
 

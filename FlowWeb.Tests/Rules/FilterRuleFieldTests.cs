@@ -51,6 +51,10 @@ public sealed class FilterRuleFieldTests
     [InlineData("SourceIP[2001:db8::1-2001:db8::1:0]", "2001:db8::1:1", "1.1.1.1", false)]
     [InlineData("SourceIP[::ffff:10.0.0.1]", "10.0.0.1", "1.1.1.1", true)]
     [InlineData("SourceIP[10.0.0.1]", "::ffff:10.0.0.1", "1.1.1.1", true)]
+    [InlineData("SourceIP[::ffff:10.0.0.0/104]", "10.255.0.1", "1.1.1.1", true)]
+    [InlineData("SourceIP[::ffff:10.0.0.0/104]", "11.0.0.1", "1.1.1.1", false)]
+    [InlineData("SourceIP[::ffff:0:0/96]", "203.0.113.1", "1.1.1.1", true)]
+    [InlineData("SourceIP[::ffff:0:0/96]", "2001:db8::1", "1.1.1.1", false)]
     [InlineData("IP[10.0.0.1,2001:db8::7]", "1.1.1.1", "2001:db8::7", true)]
     [InlineData("IP[10.0.0.1,2001:db8::7]", "1.1.1.1", "2001:db8::8", false)]
     public void Matches_AddressForms_TestTheRightSide(string rule, string src, string dst, bool expected) =>

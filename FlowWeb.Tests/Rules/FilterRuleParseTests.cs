@@ -16,6 +16,7 @@ public sealed class FilterRuleParseTests
     [InlineData("IP[10.0.0.1-10.0.0.9]", "IP[10.0.0.1-10.0.0.9]")]
     [InlineData("IP[2001:DB8::1]", "IP[2001:db8::1]")]
     [InlineData("IP[2001:db8::5/32]", "IP[2001:db8::/32]")]
+    [InlineData("IP[::ffff:10.1.2.3/104]", "IP[::ffff:10.0.0.0/104]")]
     [InlineData("IP[2001:db8::1 - 2001:db8::ff]", "IP[2001:db8::1-2001:db8::ff]")]
     [InlineData("Port[ 80 , 443,8000-8999 ]", "Port[80,443,8000-8999]")]
     [InlineData("DestinationPort[080]", "DestinationPort[80]")]
