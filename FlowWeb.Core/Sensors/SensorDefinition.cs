@@ -1,3 +1,5 @@
+using FlowWeb.Core.Channels;
+
 namespace FlowWeb.Core.Sensors;
 
 /// <summary>The flow protocol a sensor expects, as PRTG's sensor types. Decoding always follows the packets' own version.</summary>
@@ -17,14 +19,6 @@ public enum SamplingMode
 
     /// <summary>Use <see cref="SensorDefinition.SamplingRate"/> whatever the packets say (RouterOS 6 reports it byte-swapped).</summary>
     Fixed,
-}
-
-/// <summary>PRTG's choice per standard channel group.</summary>
-public enum ChannelGroupMode
-{
-    No,
-    Yes,
-    Detail,
 }
 
 public enum ToplistType
@@ -131,8 +125,11 @@ public sealed record SensorDefinition
 
     public int SamplingRate { get; init; } = 1;
 
-    /// <summary>Standard channel groups by name (see StandardChannels); ignored when <see cref="CustomChannels"/> is set.</summary>
-    public IReadOnlyDictionary<string, ChannelGroupMode> ChannelGroups { get; init; } = new Dictionary<string, ChannelGroupMode>();
+    /// <summary>
+    /// No / Yes / Detail per standard channel group (FlowWeb.Core/Channels/STANDARD_CHANNELS.md); a group not
+    /// listed is Yes. Ignored when <see cref="CustomChannels"/> is set.
+    /// </summary>
+    public IReadOnlyDictionary<StandardChannelGroup, ChannelGroupMode> ChannelGroups { get; init; } = new Dictionary<StandardChannelGroup, ChannelGroupMode>();
 
     /// <summary>Custom channel definitions in PRTG syntax (<c>#id:Name</c> then a rule); empty = standard groups.</summary>
     public string CustomChannels { get; init; } = "";
