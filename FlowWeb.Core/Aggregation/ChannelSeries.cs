@@ -132,6 +132,23 @@ public sealed class ChannelSeries
 
     private int Slot(long second) => (int)(((second % _slots) + _slots) % _slots);
 
+    /// <summary>The highest per-second byte rate of a channel within [<paramref name="fromSecond"/>, <paramref name="toSecond"/>] (0 for seconds outside the window).</summary>
+    public double PeakBytesPerSecond(int channel, long fromSecond, long toSecond)
+    {
+        var byteRate = _byteRateBase[channel];
+        var peak = 0.0;
+        for (var s = _oldest; s <= Math.Min(toSecond, _newest); s++)
+        {
+            byteRate += _byteRateDelta[(Slot(s) * _channels) + channel];
+            if (s >= fromSecond && byteRate > peak)
+            {
+                peak = byteRate;
+            }
+        }
+
+        return peak;
+    }
+
     /// <summary>Per-second bytes, packets and flows of one channel for the last <paramref name="seconds"/> seconds, oldest first.</summary>
     public void Read(int channel, int seconds, Span<double> bytes, Span<double> packets, Span<double> flows)
     {

@@ -3,16 +3,19 @@ using FlowWeb.Core.Decoding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Collection;
 
 public static class CollectionServiceCollectionExtensions
 {
     /// <summary>
-    /// The UDP collector: options from <c>Collector</c> and <c>Decoder</c> (validated at start-up), one
-    /// <see cref="FlowDecoder"/>, the receive loop, <see cref="ExporterDirectory"/> for the UI and a health
-    /// check named <c>collector</c>.
+    /// The UDP collector and its sensors: options from <c>Collector</c>, <c>Decoder</c> and <c>Aggregation</c>
+    /// (validated at start-up), one <see cref="FlowDecoder"/>, the <see cref="FlowCollector"/> with its listeners,
+    /// the <see cref="SensorService"/> (in-memory store unless storage registers another), the exporter directory
+    /// for the UI and a health check named <c>collector</c>.
     /// </summary>
     public static IServiceCollection AddFlowCollector(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,9 +28,23 @@ public static class CollectionServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new FlowDecoder(sp.GetRequiredService<IOptions<DecoderOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<SensorRuntimeOptions>().Bind(configuration.GetSection(SensorRuntimeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SensorRuntimeOptions>>(new ErrorListOptionsValidator<SensorRuntimeOptions>(o => o.Validate()));
+
         services.AddSingleton<CollectorStatus>();
         services.AddSingleton<ExporterDirectory>();
-        services.AddHostedService<UdpFlowListener>();
+        services.AddSingleton(sp => new FlowCollector(
+            sp.GetRequiredService<FlowDecoder>(),
+            sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
+            sp.GetRequiredService<IOptions<SensorRuntimeOptions>>().Value,
+            sp.GetRequiredService<CollectorStatus>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FlowCollector>>()));
+        services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
+        services.AddSingleton<SensorValidator>();
+        services.TryAddSingleton<ISensorStore, InMemorySensorStore>();
+        services.AddSingleton<SensorService>();
+        services.AddHostedService<CollectorService>();
         services.AddHealthChecks().AddCheck<CollectorHealthCheck>("collector");
         return services;
     }

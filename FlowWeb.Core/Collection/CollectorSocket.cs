@@ -10,20 +10,20 @@ internal static class CollectorSocket
     /// Binds the configured address and port. For <c>::</c> the socket is dual-mode (IPv4 exporters arrive
     /// IPv4-mapped); where the host has no IPv6 at all it falls back to <c>0.0.0.0</c> and says so.
     /// </summary>
-    public static Socket Open(CollectorOptions options, out bool fellBackToIPv4)
+    public static Socket Open(CollectorOptions options, int port, out bool fellBackToIPv4)
     {
         fellBackToIPv4 = false;
         var address = IPAddress.Parse(options.BindAddress);
         if (!address.Equals(IPAddress.IPv6Any))
         {
-            return Bind(address, options, dualMode: false);
+            return Bind(address, port, options, dualMode: false);
         }
 
         if (Socket.OSSupportsIPv6)
         {
             try
             {
-                return Bind(IPAddress.IPv6Any, options, dualMode: true);
+                return Bind(IPAddress.IPv6Any, port, options, dualMode: true);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable or SocketError.ProtocolNotSupported)
             {
@@ -32,10 +32,10 @@ internal static class CollectorSocket
         }
 
         fellBackToIPv4 = true;
-        return Bind(IPAddress.Any, options, dualMode: false);
+        return Bind(IPAddress.Any, port, options, dualMode: false);
     }
 
-    private static Socket Bind(IPAddress address, CollectorOptions options, bool dualMode)
+    private static Socket Bind(IPAddress address, int port, CollectorOptions options, bool dualMode)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -45,8 +45,8 @@ internal static class CollectorSocket
                 socket.DualMode = true;
             }
 
-            socket.ReceiveBufferSize = options.ReceiveBufferBytes;
-            socket.Bind(new IPEndPoint(address, options.DefaultPort));
+            SetReceiveBuffer(socket, options.ReceiveBufferBytes);
+            socket.Bind(new IPEndPoint(address, port));
             return socket;
         }
         catch
@@ -54,5 +54,30 @@ internal static class CollectorSocket
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// As root, SO_RCVBUFFORCE grants the size asked for even above net.core.rmem_max (a collector's bursts need
+    /// megabytes); otherwise SO_RCVBUF, which the kernel caps at rmem_max.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket, int bytes)
+    {
+        const int SolSocket = 1, SoRcvBufForce = 33;
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                Span<byte> value = stackalloc byte[4];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(value, bytes);
+                socket.SetRawSocketOption(SolSocket, SoRcvBufForce, value);
+                return;
+            }
+            catch (SocketException)
+            {
+                // Not privileged: fall back to the capped option.
+            }
+        }
+
+        socket.ReceiveBufferSize = bytes;
     }
 }

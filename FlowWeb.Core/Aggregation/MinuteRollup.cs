@@ -1,0 +1,101 @@
+namespace FlowWeb.Core.Aggregation;
+
+/// <summary>
+/// A sensor's traffic per channel and minute, for history. Records are spread over their interval the same way
+/// as in the live series; a minute is handed over once <c>grace</c> seconds have passed after its end, so that
+/// flows still in exporters' caches can land in it. Traffic that arrives for a minute already handed over opens
+/// it again and is handed over at the next close as an additional row (history adds rows up). Not thread-safe.
+/// </summary>
+public sealed class MinuteRollup
+{
+    private const int Values = 3; // bytes, packets, flows
+    private readonly int _channels;
+    private readonly SortedDictionary<long, double[]> _open = [];
+    private long _lastMinute = long.MinValue;
+    private double[]? _lastValues;
+
+    public MinuteRollup(int channels) => _channels = channels;
+
+    public int OpenMinutes => _open.Count;
+
+    /// <summary>Books bytes and packets spread over the seconds [start, end] and one flow in the end second.</summary>
+    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets)
+    {
+        var seconds = endSecond - startSecond + 1;
+        for (var minute = Floor(startSecond); minute <= endSecond; minute += 60)
+        {
+            var from = Math.Max(startSecond, minute);
+            var to = Math.Min(endSecond, minute + 59);
+            var share = (double)(to - from + 1) / seconds;
+            var values = ValuesOf(minute);
+            values[(channel * Values) + 0] += bytes * share;
+            values[(channel * Values) + 1] += packets * share;
+        }
+
+        ValuesOf(Floor(endSecond))[(channel * Values) + 2] += 1;
+    }
+
+    /// <summary>Hands over every open minute that ended at least <paramref name="graceSeconds"/> before <paramref name="nowSecond"/>, oldest first.</summary>
+    public List<(long Minute, double[] Values)>? Close(long nowSecond, long graceSeconds)
+    {
+        List<(long, double[])>? closed = null;
+        foreach (var (minute, values) in _open)
+        {
+            if (minute + 60 + graceSeconds > nowSecond)
+            {
+                break;
+            }
+
+            (closed ??= []).Add((minute, values));
+        }
+
+        if (closed is not null)
+        {
+            foreach (var (minute, _) in closed)
+            {
+                _open.Remove(minute);
+            }
+
+            _lastMinute = long.MinValue;
+            _lastValues = null;
+        }
+
+        return closed;
+    }
+
+    /// <summary>Everything still open (graceful shutdown).</summary>
+    public List<(long Minute, double[] Values)> CloseAll()
+    {
+        var all = _open.Select(kv => (kv.Key, kv.Value)).ToList();
+        _open.Clear();
+        _lastMinute = long.MinValue;
+        _lastValues = null;
+        return all;
+    }
+
+    public static double Bytes(double[] values, int channel) => values[channel * Values];
+
+    public static double Packets(double[] values, int channel) => values[(channel * Values) + 1];
+
+    public static double Flows(double[] values, int channel) => values[(channel * Values) + 2];
+
+    private double[] ValuesOf(long minute)
+    {
+        if (minute == _lastMinute)
+        {
+            return _lastValues!;
+        }
+
+        if (!_open.TryGetValue(minute, out var values))
+        {
+            values = new double[_channels * Values];
+            _open[minute] = values;
+        }
+
+        _lastMinute = minute;
+        _lastValues = values;
+        return values;
+    }
+
+    private static long Floor(long second) => second - (((second % 60) + 60) % 60);
+}

@@ -1,0 +1,60 @@
+using FlowWeb.Core.Sensors;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowWeb.Core.Collection;
+
+/// <summary>
+/// Starts the collector with the stored and declared sensors, moves the sensors' clocks on every second (live
+/// window, toplist periods, minutes for history), retries ports that could not be opened, and at shutdown hands
+/// everything still in memory to history before closing the sockets.
+/// </summary>
+public sealed class CollectorService(IServiceProvider services, TimeProvider time) : BackgroundService
+{
+    private static readonly TimeSpan PortRetry = TimeSpan.FromSeconds(10);
+    private FlowCollector? _collector;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Resolved here rather than injected: the host builds hosted services before it validates options, and
+        // an options error thrown from a constructor would hide the report of every other invalid setting.
+        _collector = services.GetRequiredService<FlowCollector>();
+        var sensors = services.GetRequiredService<SensorService>();
+        await DeclaredSensors.ImportAsync(services.GetRequiredService<IConfiguration>(), sensors, cancellationToken).ConfigureAwait(false);
+        await sensors.ApplyAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        var lastRetry = time.GetUtcNow();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _collector!.Tick();
+                if (time.GetUtcNow() - lastRetry >= PortRetry)
+                {
+                    lastRetry = time.GetUtcNow();
+                    _collector.RetryFailedPorts();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_collector is not null)
+        {
+            _collector.DrainToHistory();
+            _collector.Dispose();
+        }
+    }
+}

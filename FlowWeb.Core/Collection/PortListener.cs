@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
+using Microsoft.Extensions.Logging;
+
+namespace FlowWeb.Core.Collection;
+
+/// <summary>
+/// One UDP socket and its receive loop on a thread of its own: receive into a pinned buffer, decode into a
+/// reused batch, hand the batch to the sensors the routing table names. Nothing is queued between these steps,
+/// so nothing can be dropped inside the process; what the kernel drops when this loop falls behind is read
+/// from /proc (<see cref="KernelDropCounter"/>). Bad data never ends the loop; problems are counted by the
+/// decoder per exporter and reason, and logged at most once per exporter and problem a minute.
+/// </summary>
+public sealed partial class PortListener : IDisposable
+{
+    /// <summary>Covers the largest UDP payload (65,507 bytes over IPv4, 65,527 over IPv6 without jumbograms).</summary>
+    private const int MaxDatagramBytes = 65_536;
+
+    // Problem keys beside the decode statuses (a byte enum) in the log throttle.
+    private const int LoopFaultProblem = 256;
+
+    private readonly Socket _socket;
+    private readonly FlowDecoder _decoder;
+    private readonly Lock _decoderLock;
+    private readonly CollectorStatus _status;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ProblemLogThrottle _throttle;
+    private readonly Thread _thread;
+    private SensorRoutes _routes = SensorRoutes.Empty;
+    private volatile bool _stopping;
+    private long _datagrams;
+    private long _unrouted;
+
+    public PortListener(int port, CollectorOptions options, FlowDecoder decoder, Lock decoderLock, CollectorStatus status, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _socket = CollectorSocket.Open(options, port, out var fellBack);
+        _socket.ReceiveTimeout = 500;
+        Port = port;
+        FellBackToIPv4 = fellBack;
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+
+        // Linux grants at most what it is allowed and then reports twice that (room for its own bookkeeping).
+        ReceiveBufferBytes = OperatingSystem.IsLinux() ? _socket.ReceiveBufferSize / 2 : _socket.ReceiveBufferSize;
+        _decoder = decoder;
+        _decoderLock = decoderLock;
+        _status = status;
+        _time = time;
+        _logger = logger;
+        _throttle = new ProblemLogThrottle(time);
+        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"flowweb-udp-{port}" };
+    }
+
+    public int Port { get; }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public bool FellBackToIPv4 { get; }
+
+    /// <summary>The receive buffer the kernel granted.</summary>
+    public int ReceiveBufferBytes { get; }
+
+    public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    /// <summary>Datagrams that matched no sensor (they still feed exporter discovery).</summary>
+    public long Unrouted => Interlocked.Read(ref _unrouted);
+
+    /// <summary>The sensors this port's datagrams go to; swapped whole when sensors change.</summary>
+    public SensorRoutes Routes
+    {
+        get => Volatile.Read(ref _routes);
+        set
+        {
+            if (value.NeedsLocalAddress && !Volatile.Read(ref _routes).NeedsLocalAddress)
+            {
+                EnablePacketInformation();
+            }
+
+            Volatile.Write(ref _routes, value);
+        }
+    }
+
+    public void Start() => _thread.Start();
+
+    private void EnablePacketInformation()
+    {
+        try
+        {
+            if (_socket.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                _socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
+            }
+
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+        }
+        catch (SocketException e)
+        {
+            LogPacketInfoUnavailable(_logger, Port, e.Message);
+        }
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true);
+        var from = new SocketAddress(_socket.AddressFamily);
+        EndPoint anyEndPoint = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        using var batch = new FlowBatch();
+        while (!_stopping)
+        {
+            var exporter = FlowAddress.None;
+            try
+            {
+                var routes = Routes;
+                int length;
+                var local = FlowAddress.None;
+                if (routes.NeedsLocalAddress)
+                {
+                    // Only sensors limited to some of this host's addresses need the destination; it costs an allocation.
+                    var flags = SocketFlags.None;
+                    var remote = anyEndPoint;
+                    length = _socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
+                    exporter = FlowAddress.FromIPAddress(((IPEndPoint)remote).Address);
+                    local = info.Address is null ? FlowAddress.None : FlowAddress.FromIPAddress(info.Address);
+                }
+                else
+                {
+                    length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                    exporter = SocketAddressReader.ExporterOf(from);
+                }
+
+                Interlocked.Increment(ref _datagrams);
+                _status.CountDatagram();
+                var now = _time.GetUtcNow();
+                batch.Clear();
+                DecodeResult result;
+                lock (_decoderLock)
+                {
+                    result = _decoder.Decode(exporter, buffer.AsSpan(0, length), batch);
+                }
+
+                if (result.Status != DecodeStatus.Ok)
+                {
+                    LogProblem(exporter, result, length);
+                }
+
+                if (routes.Route(exporter, local, (batch, now), static (sensor, state) => sensor.Ingest(state.batch, state.now)) == 0)
+                {
+                    Interlocked.Increment(ref _unrouted);
+                }
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+            {
+                // The receive timeout only lets the loop notice a stop request.
+            }
+            catch (Exception) when (_stopping)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // One bad datagram or one failing sensor must not stop the collector: count, log (rate-limited), go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _status.CountDecoderFault();
+                if (_throttle.ShouldLog(exporter, LoopFaultProblem))
+                {
+                    LogLoopFault(_logger, e, Port, exporter);
+                }
+            }
+        }
+    }
+
+    private void LogProblem(FlowAddress exporter, DecodeResult result, int length)
+    {
+        var level = result.Status switch
+        {
+            // Data ahead of its template is normal for a few minutes after either side restarts.
+            DecodeStatus.TemplateMissing => LogLevel.Information,
+
+            // Some exporters always pad their datagrams; the records were decoded.
+            DecodeStatus.TrailingBytes => LogLevel.Debug,
+            _ => LogLevel.Warning,
+        };
+        if (_logger.IsEnabled(level) && _throttle.ShouldLog(exporter, (int)result.Status))
+        {
+            LogDecodeProblem(_logger, level, exporter, result.Status, result.Version, length);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _socket.Dispose();
+        if (_thread.IsAlive && _thread != Thread.CurrentThread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    [LoggerMessage(EventId = 5, Message = "Datagram from {Exporter}: {Problem} (version {Version}, {Length} bytes); more like it from this exporter are counted, not logged, for a minute")]
+    private static partial void LogDecodeProblem(ILogger logger, LogLevel level, FlowAddress exporter, DecodeStatus problem, byte version, int length);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "UDP {Port}: handling a datagram from {Exporter} failed; the datagram is dropped and the loop goes on")]
+    private static partial void LogLoopFault(ILogger logger, Exception exception, int port, FlowAddress exporter);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "UDP {Port}: cannot learn datagram destinations ({Reason}); sensors limited to receive addresses get nothing")]
+    private static partial void LogPacketInfoUnavailable(ILogger logger, int port, string reason);
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using FlowWeb.Core.Collection;
+
+namespace FlowWeb.Core.Sensors;
+
+/// <summary>The outcome of a change: saved, or every problem found, each naming its field.</summary>
+public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Errors)
+{
+    public static SaveResult Ok { get; } = new(true, []);
+
+    public static SaveResult Invalid(IReadOnlyList<ValidationError> errors) => new(false, errors);
+}
+
+/// <summary>
+/// The one way to change sensors and devices, shared by the UI, the API and configuration: validate, store,
+/// then make the collector run what is stored. Changes take effect at once, without a restart.
+/// </summary>
+public sealed class SensorService(ISensorStore store, FlowCollector collector, SensorValidator validator) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Task<IReadOnlyList<SensorDefinition>> ListSensorsAsync(CancellationToken cancellationToken = default) => store.GetSensorsAsync(cancellationToken);
+
+    public async Task<SensorDefinition?> GetSensorAsync(Guid id, CancellationToken cancellationToken = default) =>
+        (await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id);
+
+    public Task<IReadOnlyList<DeviceDefinition>> ListDevicesAsync(CancellationToken cancellationToken = default) => store.GetDevicesAsync(cancellationToken);
+
+    /// <summary>Checks a sensor without saving it (the form's inline validation).</summary>
+    public async Task<IReadOnlyList<ValidationError>> ValidateAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    {
+        var devices = await store.GetDevicesAsync(cancellationToken).ConfigureAwait(false);
+        return validator.Validate(sensor, [.. devices]);
+    }
+
+    /// <summary>Creates or replaces a sensor after validation; nothing is saved when anything is wrong.</summary>
+    public async Task<SaveResult> SaveSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var errors = await ValidateAsync(sensor, cancellationToken).ConfigureAwait(false);
+            if (errors.Count > 0)
+            {
+                return SaveResult.Invalid(errors);
+            }
+
+            await store.SaveSensorAsync(sensor, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            return SaveResult.Ok;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default)
+    {
+        var sensor = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
+        return sensor is null
+            ? SaveResult.Invalid([new ValidationError("Id", "no such sensor")])
+            : await SaveSensorAsync(sensor with { Paused = paused }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteSensorAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var deleted = await store.DeleteSensorAsync(id, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            return deleted;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<SaveResult> SaveDeviceAsync(DeviceDefinition device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var errors = new List<ValidationError>();
+        if (string.IsNullOrWhiteSpace(device.Name))
+        {
+            errors.Add(new ValidationError(nameof(device.Name), "a name is required"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(device.Address) && !IPAddress.TryParse(device.Address.Trim(), out _))
+        {
+            errors.Add(new ValidationError(nameof(device.Address), $"'{device.Address}' is not an IP address"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+        return SaveResult.Ok;
+    }
+
+    /// <summary>Deletes a device; its sensors stay, without a device.</summary>
+    public async Task<bool> DeleteDeviceAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var sensor in (await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false)).Where(s => s.DeviceId == id))
+            {
+                await store.SaveSensorAsync(sensor with { DeviceId = null }, cancellationToken).ConfigureAwait(false);
+            }
+
+            var deleted = await store.DeleteDeviceAsync(id, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            return deleted;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Makes the collector run exactly the stored sensors.</summary>
+    public async Task ApplyAsync(CancellationToken cancellationToken = default) =>
+        collector.Apply(await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false));
+}
