@@ -44,6 +44,8 @@ public static class CollectionServiceCollectionExtensions
         services.AddSingleton<SensorValidator>();
         services.TryAddSingleton<ISensorStore, InMemorySensorStore>();
         services.AddSingleton<SensorService>();
+        services.AddSingleton<SensorLiveState>();
+        services.AddSingleton<PrometheusMetrics>();
         services.AddHostedService<CollectorService>();
         services.AddHealthChecks().AddCheck<CollectorHealthCheck>("collector");
         return services;

@@ -18,6 +18,7 @@ public sealed class SensorRuntime
     private readonly long _minuteGraceSeconds;
     private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _toplists;
     private readonly Lock _sync = new();
+    private readonly FlowTail _tail = new(500);
     private readonly long _activeTimeoutSeconds;
     private readonly uint _fixedRate;
     private FlowAddress? _sender;
@@ -134,6 +135,11 @@ public sealed class SensorRuntime
                     }
                 }
 
+                if (_tail.Active)
+                {
+                    _tail.Add(r, exporter, now, rate);
+                }
+
                 FlowsAccepted++;
                 Bytes += bytes;
                 Packets += packets;
@@ -177,6 +183,18 @@ public sealed class SensorRuntime
             }
 
             return new ChannelSnapshot(DateTimeOffset.FromUnixTimeSeconds(_series.NewestSecond - seconds + 1), bytes, packets, flows);
+        }
+    }
+
+    /// <summary>Starts keeping the last records this sensor accepts (for a live flow tail); dispose to stop.</summary>
+    public IDisposable WatchTail() => _tail.Watch();
+
+    /// <summary>The newest accepted records first (kept only while watched).</summary>
+    public List<TailedFlow> Tail(int count)
+    {
+        lock (_sync)
+        {
+            return _tail.Latest(count);
         }
     }
 

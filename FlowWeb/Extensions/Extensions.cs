@@ -45,6 +45,7 @@ internal static class Extensions
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health");
+        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

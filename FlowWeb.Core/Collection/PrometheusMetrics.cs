@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using FlowWeb.Core.Decoding;
+
+namespace FlowWeb.Core.Collection;
+
+/// <summary>
+/// The collector's counters in the Prometheus text exposition format (version 0.0.4), built at scrape time from
+/// the counters the receive loops keep anyway, so that metrics cost nothing per flow. Octet and packet totals
+/// are the records' own counters, before sampling scaling.
+/// </summary>
+public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus status)
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>Extra metric families from other subsystems (reverse DNS, history writer), appended as they are.</summary>
+    public IList<Action<StringBuilder>> Contributors { get; } = [];
+
+    public string Render()
+    {
+        var exporters = collector.ReadDecoder(d => d.Exporters.Select(e => new
+        {
+            Label = e.Address.ToString(),
+            e.Datagrams,
+            e.Flows,
+            e.Octets,
+            e.Packets,
+            Errors = e.ErrorsByReason(),
+            e.LostFlowsEstimate,
+            e.ImplausibleRecords,
+            e.TemplatesKnown,
+            e.PendingSets,
+        }).OrderBy(e => e.Label, StringComparer.Ordinal).ToList());
+        var refused = collector.ReadDecoder(d => d.ExportersRefused);
+
+        var text = new StringBuilder(4096);
+        Family(text, "flowweb_datagrams_received_total", "counter", "Datagrams received, by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_datagrams_received_total", e.Datagrams, ("exporter", e.Label)));
+        Family(text, "flowweb_flows_received_total", "counter", "Flow records decoded, by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_flows_received_total", e.Flows, ("exporter", e.Label)));
+        Family(text, "flowweb_flow_octets_total", "counter", "Sum of the records' own octet counters (before sampling scaling), by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_flow_octets_total", e.Octets, ("exporter", e.Label)));
+        Family(text, "flowweb_flow_packets_total", "counter", "Sum of the records' own packet counters (before sampling scaling), by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_flow_packets_total", e.Packets, ("exporter", e.Label)));
+
+        Family(text, "flowweb_decode_errors_total", "counter", "Datagrams or data sets with a decoding problem, by exporter and reason.");
+        foreach (var e in exporters)
+        {
+            foreach (var (reason, count) in e.Errors.OrderBy(r => r.Key))
+            {
+                Sample(text, "flowweb_decode_errors_total", count, ("exporter", e.Label), ("reason", reason.ToLabel()));
+            }
+        }
+
+        Family(text, "flowweb_lost_flows_estimate_total", "counter", "Flows the exporters sent that never arrived, estimated from sequence numbers.");
+        exporters.ForEach(e => Sample(text, "flowweb_lost_flows_estimate_total", e.LostFlowsEstimate, ("exporter", e.Label)));
+        Family(text, "flowweb_implausible_records_total", "counter", "Records with impossible counters (flagged, still counted).");
+        exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.ImplausibleRecords, ("exporter", e.Label)));
+        Family(text, "flowweb_templates", "gauge", "Templates known, by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_templates", e.TemplatesKnown, ("exporter", e.Label)));
+        Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");
+        exporters.ForEach(e => Sample(text, "flowweb_pending_sets", e.PendingSets, ("exporter", e.Label)));
+
+        Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full), receive_loop (a handler failed).");
+        Sample(text, "flowweb_dropped_total", collector.KernelDrops().Values.Sum(), ("stage", "kernel"));
+        Sample(text, "flowweb_dropped_total", exporters.Sum(e => e.Errors.GetValueOrDefault(DecodeStatus.PendingOverflow) + e.Errors.GetValueOrDefault(DecodeStatus.PendingExpired)), ("stage", "template_hold"));
+        Sample(text, "flowweb_dropped_total", refused, ("stage", "exporter_table"));
+        Sample(text, "flowweb_dropped_total", status.DecoderFaults, ("stage", "receive_loop"));
+
+        Family(text, "flowweb_sensor_flows_total", "counter", "Flows accepted by a sensor's filters, by sensor.");
+        Family(text, "flowweb_sensor_filtered_flows_total", "counter", "Flows a sensor's include/exclude filters left out, by sensor.");
+        foreach (var s in collector.Sensors.OrderBy(s => s.Definition.Name, StringComparer.Ordinal))
+        {
+            Sample(text, "flowweb_sensor_flows_total", s.FlowsAccepted, ("sensor", s.Definition.Name));
+            Sample(text, "flowweb_sensor_filtered_flows_total", s.FlowsFiltered, ("sensor", s.Definition.Name));
+        }
+
+        foreach (var contribute in Contributors)
+        {
+            contribute(text);
+        }
+
+        return text.ToString();
+    }
+
+    public static void Family(StringBuilder text, string name, string type, string help)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+    }
+
+    public static void Sample(StringBuilder text, string name, double value, params (string Name, string Value)[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(labels);
+        text.Append(name);
+        if (labels.Length > 0)
+        {
+            text.Append('{');
+            for (var i = 0; i < labels.Length; i++)
+            {
+                text.Append(i == 0 ? "" : ",").Append(labels[i].Name).Append("=\"").Append(Escape(labels[i].Value)).Append('"');
+            }
+
+            text.Append('}');
+        }
+
+        text.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}

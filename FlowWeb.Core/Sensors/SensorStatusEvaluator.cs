@@ -1,0 +1,90 @@
+using FlowWeb.Core.Decoding;
+
+namespace FlowWeb.Core.Sensors;
+
+/// <summary>
+/// PRTG-like states for flow sensors: Paused; Down when the sensor's port cannot be opened; Unknown when nothing
+/// arrived within the active flow timeout (at least a minute); Warning when flows arrive but in another version
+/// than the sensor expects, or its exporter has decode errors in the last minute or data waiting for a template;
+/// otherwise Up.
+/// </summary>
+public static class SensorStatusEvaluator
+{
+    public static SensorStatus Evaluate(SensorDefinition definition, SensorRuntime? runtime, string? portError,
+        ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Paused)
+        {
+            return new SensorStatus(SensorState.Paused, "Paused");
+        }
+
+        if (portError is not null)
+        {
+            return new SensorStatus(SensorState.Down, portError);
+        }
+
+        var timeout = TimeSpan.FromMinutes(Math.Max(1, definition.ActiveFlowTimeoutMinutes));
+        if (runtime?.LastDataAt is not { } last)
+        {
+            return new SensorStatus(SensorState.Unknown, $"No flows received yet on UDP port {definition.Port}" +
+                (string.IsNullOrWhiteSpace(definition.SenderIp) ? "" : $" from {definition.SenderIp}"));
+        }
+
+        if (now - last > timeout)
+        {
+            return new SensorStatus(SensorState.Unknown, $"No flows for {FormatAge(now - last)} (active flow timeout {timeout.TotalMinutes:0} min)");
+        }
+
+        var expected = ExpectedVersions(definition.Protocol);
+        var unexpected = Enumerable.Range(1, 10).Where(v => (runtime.VersionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
+        if (unexpected.Count > 0)
+        {
+            return new SensorStatus(SensorState.Warning,
+                $"Receiving {string.Join(", ", unexpected.Select(VersionName))} but the sensor expects {ProtocolName(definition.Protocol)}");
+        }
+
+        if (exporterErrorsLastMinute > 0)
+        {
+            return new SensorStatus(SensorState.Warning, $"{exporterErrorsLastMinute} decode errors in the last minute");
+        }
+
+        if (exporter is { PendingSets: > 0 })
+        {
+            return new SensorStatus(SensorState.Warning, $"{exporter.PendingSets} data sets waiting for their template");
+        }
+
+        return SensorStatus.Up;
+    }
+
+    /// <summary>The versions a sensor type accepts without warning: jFlow is v5 or v9/IPFIX on Juniper, NetStream v5 or v9 on Huawei.</summary>
+    public static IReadOnlySet<int> ExpectedVersions(ExpectedProtocol protocol) => protocol switch
+    {
+        ExpectedProtocol.NetFlowV5 => new HashSet<int> { 5 },
+        ExpectedProtocol.NetFlowV9 => new HashSet<int> { 9 },
+        ExpectedProtocol.Ipfix => new HashSet<int> { 10 },
+        ExpectedProtocol.JFlow => new HashSet<int> { 5, 9, 10 },
+        ExpectedProtocol.NetStream => new HashSet<int> { 5, 9 },
+        _ => new HashSet<int>(),
+    };
+
+    public static string VersionName(int version) => version switch
+    {
+        10 => "IPFIX",
+        0 => "nothing yet",
+        _ => $"NetFlow v{version}",
+    };
+
+    public static string ProtocolName(ExpectedProtocol protocol) => protocol switch
+    {
+        ExpectedProtocol.NetFlowV5 => "NetFlow v5",
+        ExpectedProtocol.NetFlowV9 => "NetFlow v9",
+        ExpectedProtocol.Ipfix => "IPFIX",
+        ExpectedProtocol.JFlow => "jFlow",
+        ExpectedProtocol.NetStream => "NetStream",
+        _ => protocol.ToString(),
+    };
+
+    private static string FormatAge(TimeSpan age) =>
+        age.TotalHours >= 1 ? $"{age.TotalHours:0.#} h" : age.TotalMinutes >= 1 ? $"{age.TotalMinutes:0} min" : $"{age.TotalSeconds:0} s";
+}
