@@ -113,10 +113,9 @@ public sealed partial class PortListener : IDisposable
             var exporter = FlowAddress.None;
             try
             {
-                var routes = Routes;
                 int length;
                 var local = FlowAddress.None;
-                if (routes.NeedsLocalAddress)
+                if (Routes.NeedsLocalAddress)
                 {
                     // Only sensors limited to some of this host's addresses need the destination; it costs an allocation.
                     var flags = SocketFlags.None;
@@ -146,7 +145,8 @@ public sealed partial class PortListener : IDisposable
                     LogProblem(exporter, result, length);
                 }
 
-                if (routes.Route(exporter, local, (batch, now), static (sensor, state) => sensor.Ingest(state.batch, state.now)) == 0)
+                // Read the table after the receive: it may have changed while the loop waited for this datagram.
+                if (Routes.Route(exporter, local, (batch, now), static (sensor, state) => sensor.Ingest(state.batch, state.now)) == 0)
                 {
                     Interlocked.Increment(ref _unrouted);
                 }
