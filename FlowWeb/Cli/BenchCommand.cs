@@ -1,18 +1,26 @@
 namespace FlowWeb.Cli;
 
-/// <summary><c>bench decode</c>: see the README's Benchmarks section.</summary>
+/// <summary><c>bench decode|ingest|rules</c> (and <c>bench send</c>, the ingest benchmark's load generator): see the README's Benchmarks section.</summary>
 public static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length > 0 && args[0] == "decode")
+        switch (args.Length > 0 ? args[0] : "")
         {
-            return await DecodeBenchmark.RunAsync(args[1..], stdout).ConfigureAwait(false);
+            case "decode":
+                return await DecodeBenchmark.RunAsync(args[1..], stdout).ConfigureAwait(false);
+            case "ingest":
+                return await IngestBenchmark.RunAsync(args[1..], stdout).ConfigureAwait(false);
+            case "send":
+                return IngestSender.Run(args[1..], stdout);
+            case "rules":
+                Core.Rules.RulesBenchmark.Run(stdout);
+                return 0;
+            default:
+                await stderr.WriteLineAsync("usage: bench decode [--seconds N] | bench ingest [--seconds N] [--versions 5,9,10] [--rates R1,R2,...] [--distinct N] | bench rules").ConfigureAwait(false);
+                return 2;
         }
-
-        await stderr.WriteLineAsync("usage: bench decode [--seconds N]").ConfigureAwait(false);
-        return 2;
     }
 }

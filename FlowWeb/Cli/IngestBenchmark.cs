@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Sensors;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FlowWeb.Cli;
+
+/// <summary>
+/// <c>bench ingest [--seconds N] [--versions 5,9,10] [--rates 250000,500000,...] [--distinct 1000000]</c>: starts the
+/// real collector in this process (pinned to CPU 0) with one sensor using the default channels and the six
+/// toplists, has a child process (pinned to CPU 1) send v5, v9 and IPFIX from the encoder over loopback at rising
+/// rates for a bounded time each, and prints per version the highest rate without loss, the collector's CPU
+/// and the process's peak memory. Loss = flows sent − flows the sensor accepted (kernel drops are shown too).
+/// Then sends one million distinct connections within one toplist period and reports peak memory.
+/// </summary>
+internal static partial class IngestBenchmark
+{
+    private static readonly int[] DefaultRates = [250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout)
+    {
+        var seconds = Math.Clamp(Int(args, "--seconds", 3), 1, 30);
+        var versions = List(args, "--versions") ?? [5, 9, 10];
+        var rates = List(args, "--rates") ?? DefaultRates;
+        var distinct = Int(args, "--distinct", 1_000_000);
+        Pin(Process.GetCurrentProcess(), cpu: 0);
+
+        var options = new CollectorOptions { DefaultPort = FreePort(), BindAddress = "127.0.0.1", ReceiveBufferBytes = 32 * 1024 * 1024 };
+        using var collector = new FlowCollector(new FlowDecoder(), options, new SensorRuntimeOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
+        var port = FreePort();
+        var sensor = new SensorDefinition { Name = "bench", Port = port };
+        collector.Apply([sensor]);
+        var runtime = collector.Sensor(sensor.Id)!;
+
+        await stdout.WriteLineAsync($"ingest benchmark: collector on CPU 0, sender on CPU 1, {seconds} s per step, one sensor (standard channels, 6 toplists), loopback UDP {port}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"{"version",-8} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}").ConfigureAwait(false);
+        var best = new Dictionary<int, (int Rate, double Cpu)>();
+        foreach (var version in versions)
+        {
+            foreach (var rate in rates)
+            {
+                var step = await StepAsync(collector, runtime, port, version, rate, seconds, 0).ConfigureAwait(false);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{Name(version),-8} {rate,16:N0} {step.Received,12:N0} {step.Lost,10:N0} {step.KernelDrops,13:N0} {step.CpuShare,13:P0} {PeakRssMb(),12:0}")).ConfigureAwait(false);
+                if (step.Lost > 0 || step.Sent == 0)
+                {
+                    break;
+                }
+
+                best[version] = (rate, step.CpuShare);
+            }
+        }
+
+        await stdout.WriteLineAsync().ConfigureAwait(false);
+        foreach (var version in versions)
+        {
+            await stdout.WriteLineAsync(best.TryGetValue(version, out var b)
+                ? string.Create(CultureInfo.InvariantCulture, $"{Name(version)}: highest loss-free rate {b.Rate:N0} flows/s (collector CPU {b.Cpu:P0} of one core)")
+                : $"{Name(version)}: lost flows already at the lowest rate tried").ConfigureAwait(false);
+        }
+
+        if (distinct > 0)
+        {
+            var before = runtime.ReadToplist(2, 1)!.Value.Running.DistinctKeys;
+            var step = await StepAsync(collector, runtime, port, 9, 0, 30, distinct).ConfigureAwait(false);
+            var connections = runtime.ReadToplist(2, 1)!.Value.Running;
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{distinct:N0} distinct connections in one toplist period: received {step.Received:N0} flows, Top Connections holds {connections.DistinctKeys:N0} keys (was {before:N0}; approximate: {connections.Approximate}), peak RSS {PeakRssMb():0} MB, GC heap {GC.GetTotalMemory(false) / 1048576.0:0} MB")).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private readonly record struct Step(long Sent, long Received, long Lost, long KernelDrops, double CpuShare);
+
+    private static async Task<Step> StepAsync(FlowCollector collector, SensorRuntime runtime, int port, int version, int rate, int seconds, int distinct)
+    {
+        var acceptedBefore = runtime.FlowsAccepted;
+        var dropsBefore = collector.KernelDrops().Values.Sum();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var output = await RunSenderAsync(port, version, rate, seconds, distinct).ConfigureAwait(false);
+        var sent = SentPattern().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+        // Let the receive loop drain what the kernel still holds (bounded).
+        for (var i = 0; i < 50 && runtime.FlowsAccepted - acceptedBefore < sent; i++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds;
+        var received = runtime.FlowsAccepted - acceptedBefore;
+        return new Step(sent, received, Math.Max(0, sent - received), collector.KernelDrops().Values.Sum() - dropsBefore, cpu);
+    }
+
+    private static async Task<string> RunSenderAsync(int port, int version, int rate, int seconds, int distinct)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
+        }
+
+        foreach (var a in new[] { "bench", "send", "--port", $"{port}", "--version", $"{version}", "--rate", $"{rate}", "--seconds", $"{seconds}", "--distinct", $"{distinct}" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var sender = Process.Start(start)!;
+        Pin(sender, cpu: 1);
+        var output = await sender.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
+        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        return output;
+    }
+
+    private static void Pin(Process process, int cpu)
+    {
+        if (Environment.ProcessorCount > cpu && (OperatingSystem.IsLinux() || OperatingSystem.IsWindows()))
+        {
+            process.ProcessorAffinity = 1 << cpu;
+        }
+    }
+
+    private static double PeakRssMb()
+    {
+        // VmHWM is the process's peak resident set; PeakWorkingSet64 reads the same on Linux.
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    }
+
+    private static string Name(int version) => version == 10 ? "IPFIX" : $"v{version}";
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    }
+
+    private static int Int(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    }
+
+    private static int[]? List(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length
+            ? [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
+            : null;
+    }
+
+    [GeneratedRegex(@"sent (\d+) flows")]
+    private static partial Regex SentPattern();
+}

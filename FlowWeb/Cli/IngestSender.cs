@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FlowWeb.Core.Encoding;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Cli;
+
+/// <summary>
+/// <c>bench send --port P --version 5|9|10 --rate FLOWS_PER_S --seconds S [--distinct N]</c>: the load generator
+/// of <c>bench ingest</c>, run as a child process on the other core. Sends RouterOS-shaped datagrams from the
+/// encoder to 127.0.0.1 only, paced to the rate, for a bounded time, and prints the flows it sent.
+/// </summary>
+internal static class IngestSender
+{
+    public const int MaxSeconds = 120;
+
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        var port = Int(args, "--port", 0);
+        var version = Int(args, "--version", 9);
+        var rate = Math.Max(1, Int(args, "--rate", 100_000));
+        var seconds = Math.Clamp(Int(args, "--seconds", 3), 1, MaxSeconds);
+        var distinct = Int(args, "--distinct", 0);
+        if (port is < 1 or > 65535)
+        {
+            return 2;
+        }
+
+        var datagrams = Build(version, distinct > 0 ? distinct : 60_000, seed: distinct > 0 ? 7 : 1, out var recordsPerDatagram, distinctKeys: distinct > 0);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.SendBufferSize = 4 * 1024 * 1024;
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        socket.Connect(target);
+
+        // With --distinct every datagram goes out once (a million distinct connections); otherwise cycle at the rate.
+        var total = distinct > 0 ? datagrams.Count : (long)rate * seconds / recordsPerDatagram;
+        var perMs = (double)rate / recordsPerDatagram / 1000;
+        var clock = Stopwatch.StartNew();
+        long sent = 0, flows = 0;
+        while (sent < total && clock.Elapsed.TotalSeconds < MaxSeconds)
+        {
+            var due = distinct > 0 ? total : Math.Min(total, (long)(clock.Elapsed.TotalMilliseconds * perMs) + 1);
+            while (sent < due)
+            {
+                var datagram = datagrams[(int)(sent % datagrams.Count)];
+                socket.Send(datagram.Bytes);
+                flows += datagram.Records;
+                sent++;
+            }
+
+            if (distinct == 0)
+            {
+                Thread.SpinWait(50);
+            }
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sent {flows} flows in {sent} datagrams in {clock.Elapsed.TotalSeconds:0.000} s"));
+        return 0;
+    }
+
+    /// <summary>Datagrams of one exporter (templates where the protocol has them), carrying <paramref name="records"/> flows.</summary>
+    public static List<(byte[] Bytes, int Records)> Build(int version, int records, int seed, out double recordsPerDatagram, bool distinctKeys)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var boot = now - 86_400_000;
+        var exporter = version switch
+        {
+            5 => RouterOsExporters.NetFlowV5(boot),
+            10 => RouterOsExporters.Ros7Ipfix(boot),
+            _ => RouterOsExporters.Ros7NetFlowV9(boot),
+        };
+        var flows = new FlowRecord[records];
+        SyntheticTraffic.Fill(flows, seed, now, internalHosts: 60_000);
+        if (distinctKeys)
+        {
+            // Make every 5-tuple unique: a running counter in the source address and port.
+            for (var i = 0; i < flows.Length; i++)
+            {
+                flows[i].SrcAddr = FlowAddress.FromIPv4(0x0A00_0000u + (uint)(i / 50_000));
+                flows[i].SrcPort = (ushort)(1024 + (i % 50_000));
+            }
+        }
+
+        var result = new List<(byte[], int)>();
+        var buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
+        ReadOnlySpan<FlowRecord> rest = flows;
+        while (!rest.IsEmpty)
+        {
+            var length = exporter.WriteDatagram(rest, now, buffer, out var consumed);
+            result.Add((buffer[..length], consumed));
+            rest = rest[consumed..];
+        }
+
+        recordsPerDatagram = (double)records / result.Count;
+        return result;
+    }
+
+    private static int Int(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    }
+}
