@@ -9,12 +9,9 @@ namespace FlowWeb.Core.Collection;
 /// the counters the receive loops keep anyway, so that metrics cost nothing per flow. Octet and packet totals
 /// are the records' own counters, before sampling scaling.
 /// </summary>
-public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus status)
+public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus status, IEnumerable<IMetricsSource> sources)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-    /// <summary>Extra metric families from other subsystems (reverse DNS, history writer), appended as they are.</summary>
-    public IList<Action<StringBuilder>> Contributors { get; } = [];
 
     public string Render()
     {
@@ -75,9 +72,9 @@ public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus s
             Sample(text, "flowweb_sensor_filtered_flows_total", s.FlowsFiltered, ("sensor", s.Definition.Name));
         }
 
-        foreach (var contribute in Contributors)
+        foreach (var source in sources)
         {
-            contribute(text);
+            source.WriteMetrics(text);
         }
 
         return text.ToString();

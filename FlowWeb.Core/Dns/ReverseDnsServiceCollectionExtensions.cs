@@ -1,3 +1,4 @@
+using FlowWeb.Core.Collection;
 using FlowWeb.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class ReverseDnsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ReverseDnsResolver>();
         services.AddHostedService<ReverseDnsWorker>();
+        services.AddSingleton<IMetricsSource, ReverseDnsMetrics>();
         return services;
     }
 }

@@ -15,11 +15,13 @@ public static class BenchCommand
                 return await IngestBenchmark.RunAsync(args[1..], stdout).ConfigureAwait(false);
             case "send":
                 return IngestSender.Run(args[1..], stdout);
+            case "dns":
+                return await DnsBenchmark.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
             case "rules":
                 Core.Rules.RulesBenchmark.Run(stdout);
                 return 0;
             default:
-                await stderr.WriteLineAsync("usage: bench decode [--seconds N] | bench ingest [--seconds N] [--versions 5,9,10] [--rates R1,R2,...] [--distinct N] | bench rules").ConfigureAwait(false);
+                await stderr.WriteLineAsync("usage: bench decode [--seconds N] | bench ingest [--seconds N] [--versions 5,9,10] [--rates R1,R2,...] [--distinct N] | bench rules | bench dns --server IP:PORT [--seconds N] [--in-flight N]").ConfigureAwait(false);
                 return 2;
         }
     }

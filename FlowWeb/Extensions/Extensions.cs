@@ -1,5 +1,6 @@
 using FlowWeb.Components;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
 using Serilog;
@@ -22,6 +23,7 @@ internal static class Extensions
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddReverseDns(builder.Configuration);
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
