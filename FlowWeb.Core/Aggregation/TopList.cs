@@ -23,7 +23,18 @@ public sealed class TopList
         public long Error;
     }
 
+    private struct Counters
+    {
+        public long Bytes;
+        public long Packets;
+        public long Flows;
+    }
+
     private readonly int _capacity;
+
+    // Exact mode: the counters live in the dictionary's own entries, so an update touches one entry (one cache
+    // miss for a large list instead of two). Space-Saving mode: slots in an array, indexed by key, with a heap.
+    private Dictionary<ToplistKey, Counters>? _exact;
     private readonly Dictionary<ToplistKey, int> _index;
     private Entry[] _entries;
     private int _count;
@@ -36,15 +47,16 @@ public sealed class TopList
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _index = new Dictionary<ToplistKey, int>(Math.Min(capacity, 1024));
-        _entries = new Entry[Math.Min(capacity, 1024)];
+        _exact = new Dictionary<ToplistKey, Counters>(Math.Min(capacity, 1024));
+        _index = [];
+        _entries = [];
     }
 
     public int Capacity => _capacity;
 
-    public int Count => _count;
+    public int Count => _exact?.Count ?? _count;
 
-    public bool IsApproximate => _heap is not null;
+    public bool IsApproximate => _exact is null;
 
     /// <summary>Largest overestimate any entry can carry (0 while exact).</summary>
     public long ErrorBound => _heap is null || _count == 0 ? 0 : _entries[_heap[0]].Bytes;
@@ -61,6 +73,20 @@ public sealed class TopList
         TotalPackets += packets;
         TotalFlows += flows;
 
+        if (_exact is not null)
+        {
+            if (_exact.Count < _capacity || _exact.ContainsKey(key))
+            {
+                ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_exact, key, out _);
+                c.Bytes += bytes;
+                c.Packets += packets;
+                c.Flows += flows;
+                return;
+            }
+
+            SwitchToSpaceSaving();
+        }
+
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out var exists);
         if (exists)
         {
@@ -68,29 +94,8 @@ public sealed class TopList
             e.Bytes += bytes;
             e.Packets += packets;
             e.Flows += flows;
-            if (_heap is not null)
-            {
-                SiftDown(_heapPos![slot]);
-            }
-
+            SiftDown(_heapPos![slot]);
             return;
-        }
-
-        if (_count < _capacity)
-        {
-            if (_count == _entries.Length)
-            {
-                Array.Resize(ref _entries, Math.Min(_capacity, _entries.Length * 2));
-            }
-
-            slot = _count++;
-            _entries[slot] = new Entry { Key = key, Bytes = bytes, Packets = packets, Flows = flows };
-            return;
-        }
-
-        if (_heap is null)
-        {
-            BuildHeap();
         }
 
         // Replace the smallest entry: the newcomer inherits its counts as error (Space-Saving).
@@ -109,10 +114,35 @@ public sealed class TopList
     /// <summary>The <paramref name="n"/> entries with the most bytes, largest first.</summary>
     public List<ToplistRow> Top(int n)
     {
-        n = Math.Min(n, _count);
+        n = Math.Min(n, Count);
         var result = new List<ToplistRow>(n);
         if (n == 0)
         {
+            return result;
+        }
+
+        if (_exact is not null)
+        {
+            var bestExact = new PriorityQueue<ToplistKey, long>(n + 1);
+            foreach (var (key, c) in _exact)
+            {
+                if (bestExact.Count < n)
+                {
+                    bestExact.Enqueue(key, c.Bytes);
+                }
+                else if (bestExact.TryPeek(out _, out var smallest) && c.Bytes > smallest)
+                {
+                    bestExact.DequeueEnqueue(key, c.Bytes);
+                }
+            }
+
+            while (bestExact.TryDequeue(out var key, out _))
+            {
+                var c = _exact[key];
+                result.Add(new ToplistRow(key, c.Bytes, c.Packets, c.Flows, 0));
+            }
+
+            result.Reverse();
             return result;
         }
 
@@ -143,17 +173,37 @@ public sealed class TopList
     /// <summary>Empties the list for a new period, keeping its arrays (trimmed when a period left them very large).</summary>
     public void Clear()
     {
-        _index.Clear();
-        if (_count > 65_536)
+        if (_exact is null || _exact.Count > 65_536)
         {
-            _index.TrimExcess(1024);
-            _entries = new Entry[1024];
+            _exact = new Dictionary<ToplistKey, Counters>(1024);
+        }
+        else
+        {
+            _exact.Clear();
         }
 
+        _index.Clear();
+        _index.TrimExcess();
+        _entries = [];
         _count = 0;
         _heap = null;
         _heapPos = null;
         TotalBytes = TotalPackets = TotalFlows = 0;
+    }
+
+    /// <summary>The list is full: move the exact counters into slots with an index and a min-heap, and free the dictionary.</summary>
+    private void SwitchToSpaceSaving()
+    {
+        _entries = new Entry[_capacity];
+        _index.EnsureCapacity(_capacity + 1);
+        foreach (var (key, c) in _exact!)
+        {
+            _entries[_count] = new Entry { Key = key, Bytes = c.Bytes, Packets = c.Packets, Flows = c.Flows };
+            _index[key] = _count++;
+        }
+
+        _exact = null;
+        BuildHeap();
     }
 
     private void BuildHeap()
