@@ -1,3 +1,4 @@
+using FlowWeb.Api;
 using FlowWeb.Components;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Storage;
@@ -17,11 +18,12 @@ internal static class Extensions
             preserveStaticLogger: true);
     }
 
-    /// <summary>The data directory and the flow collector.</summary>
+    /// <summary>The data directory, the flow collector and the HTTP API.</summary>
     public static void AddFlowWebServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddFlowWebApi();
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
@@ -42,10 +44,12 @@ internal static class Extensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseFlowWebApiErrors();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health");
         app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        app.MapFlowWebApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
