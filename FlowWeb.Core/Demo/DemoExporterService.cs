@@ -33,8 +33,6 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
     /// <summary>Datagrams the loopback socket refused (the collector's buffer full, the port closed...).</summary>
     public long SendFailures => Interlocked.Read(ref _sendFailures);
 
-    public long DatagramsSent { get; private set; }
-
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Resolved here, not injected: options are validated when the host starts, after hosted services are built.
@@ -67,7 +65,6 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
                 try
                 {
                     socket.SendTo(datagram, SocketFlags.None, target);
-                    DatagramsSent++;
                 }
                 catch (SocketException)
                 {

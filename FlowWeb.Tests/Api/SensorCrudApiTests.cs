@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using FlowWeb.Api;
+using FlowWeb.Core.Channels;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
@@ -29,7 +30,8 @@ public sealed class SensorCrudApiTests : IDisposable
         var request = new SensorRequest
         {
             Name = "Office uplink", Tags = ["wan"], Priority = 4, DeviceId = device.Id, Port = port, SenderIp = "127.0.0.1",
-            IncludeFilter = "Protocol[TCP]", Toplists = [new ToplistSettings { Id = 7, Name = "Ports", Type = ToplistType.Custom, Fields = [ToplistField.DestinationPort] }],
+            IncludeFilter = "Protocol[TCP]", ChannelGroups = new Dictionary<StandardChannelGroup, ChannelGroupMode> { [StandardChannelGroup.Web] = ChannelGroupMode.Detail },
+            Toplists = [new ToplistSettings { Id = 7, Name = "Ports", Type = ToplistType.Custom, Fields = [ToplistField.DestinationPort] }],
         };
         using var created = await _client.PostJsonAsync("/api/sensors", request);
         var sensor = await created.ReadAsync<SensorResponse>(HttpStatusCode.Created);
@@ -41,6 +43,7 @@ public sealed class SensorCrudApiTests : IDisposable
         Assert.Equal(device.Id, read.DeviceId);
         Assert.Equal(port, read.Port);
         Assert.Equal("Protocol[TCP]", read.IncludeFilter);
+        Assert.Equal(ChannelGroupMode.Detail, read.ChannelGroups[StandardChannelGroup.Web]);
         var toplist = Assert.Single(read.Toplists);
         Assert.Equal((7, ToplistType.Custom, ToplistField.DestinationPort), (toplist.Id, toplist.Type, Assert.Single(toplist.Fields!)));
         Assert.Equal(sensor.Id, Assert.Single(await _client.GetAsync<SensorResponse[]>("/api/sensors")).Id);
@@ -54,6 +57,8 @@ public sealed class SensorCrudApiTests : IDisposable
         using var paused = await _client.PostAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/pause"), null);
         Assert.True((await paused.ReadAsync<SensorResponse>(HttpStatusCode.OK)).Paused);
         Assert.Equal(SensorState.Paused, (await _client.GetAsync<SensorLiveResponse>($"/api/sensors/{sensor.Id}/live")).State);
+        using var pausedSeries = await _client.GetAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/series"));
+        Assert.Equal(HttpStatusCode.Conflict, pausedSeries.StatusCode);
         using var resumed = await _client.PostAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/resume"), null);
         Assert.False((await resumed.ReadAsync<SensorResponse>(HttpStatusCode.OK)).Paused);
 
