@@ -1,4 +1,5 @@
 using FlowWeb.Cli;
+using FlowWeb.Demo;
 using FlowWeb.Extensions;
 
 // Verbs (decode, bench, healthcheck) run without starting the web host.
@@ -10,7 +11,7 @@ if (CommandLine.IsCommand(args))
 // The content root is the app's own folder, so wwwroot and appsettings.json are found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args,
+    Args = DemoSwitch.Expand(args),
     ContentRootPath = AppContext.BaseDirectory,
 });
 

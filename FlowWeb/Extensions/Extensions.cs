@@ -1,5 +1,7 @@
+using FlowWeb.Api;
 using FlowWeb.Components;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
@@ -18,12 +20,14 @@ internal static class Extensions
             preserveStaticLogger: true);
     }
 
-    /// <summary>The data directory and the flow collector.</summary>
+    /// <summary>The data directory, the flow collector, demo mode when asked for, and the HTTP API.</summary>
     public static void AddFlowWebServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
         builder.Services.AddReverseDns(builder.Configuration);
+        builder.Services.AddFlowDemo(builder.Configuration);
+        builder.Services.AddFlowWebApi();
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
@@ -44,10 +48,12 @@ internal static class Extensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseFlowWebApiErrors();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health");
         app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        app.MapFlowWebApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

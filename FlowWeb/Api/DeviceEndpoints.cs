@@ -1,0 +1,55 @@
+using FlowWeb.Core.Sensors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowWeb.Api;
+
+/// <summary>Devices (exporters with their sensors): list, read, create, replace, delete, through <see cref="SensorService"/>.</summary>
+internal static class DeviceEndpoints
+{
+    public static RouteGroupBuilder MapDeviceEndpoints(this RouteGroupBuilder api)
+    {
+        var devices = api.MapGroup("/devices").WithTags("Devices");
+        devices.MapGet("/", ListDevices).WithName(nameof(ListDevices)).WithSummary("Every device, by name");
+        devices.MapGet("/{id:guid}", GetDevice).WithName(nameof(GetDevice)).WithSummary("One device").ProducesProblem(StatusCodes.Status404NotFound);
+        devices.MapPost("/", CreateDevice).WithName(nameof(CreateDevice)).WithSummary("Creates a device");
+        devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).WithSummary("Replaces a device").ProducesProblem(StatusCodes.Status404NotFound);
+        devices.MapDelete("/{id:guid}", DeleteDevice).WithName(nameof(DeleteDevice))
+            .WithSummary("Deletes a device; its sensors stay, without a device").ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Ok<DeviceResponse[]>> ListDevices(SensorService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await service.ListDevicesAsync(cancellationToken)).Select(DeviceResponse.From).ToArray());
+
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(Guid id, SensorService service, CancellationToken cancellationToken) =>
+        await FindAsync(id, service, cancellationToken) is { } device ? TypedResults.Ok(DeviceResponse.From(device)) : ApiProblems.NoDevice(id);
+
+    public static async Task<Results<Created<DeviceResponse>, ValidationProblem>> CreateDevice(
+        DeviceRequest request, SensorService service, CancellationToken cancellationToken)
+    {
+        var device = request.ToDefinition(Guid.NewGuid());
+        var result = await service.SaveDeviceAsync(device, cancellationToken);
+        return result.Saved
+            ? TypedResults.Created($"/api/devices/{device.Id}", DeviceResponse.From(device))
+            : ApiProblems.Validation(result.Errors);
+    }
+
+    public static async Task<Results<Ok<DeviceResponse>, ValidationProblem, ProblemHttpResult>> UpdateDevice(
+        Guid id, DeviceRequest request, SensorService service, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, service, cancellationToken) is null)
+        {
+            return ApiProblems.NoDevice(id);
+        }
+
+        var device = request.ToDefinition(id);
+        var result = await service.SaveDeviceAsync(device, cancellationToken);
+        return result.Saved ? TypedResults.Ok(DeviceResponse.From(device)) : ApiProblems.Validation(result.Errors);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(Guid id, SensorService service, CancellationToken cancellationToken) =>
+        await service.DeleteDeviceAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NoDevice(id);
+
+    private static async Task<DeviceDefinition?> FindAsync(Guid id, SensorService service, CancellationToken cancellationToken) =>
+        (await service.ListDevicesAsync(cancellationToken)).FirstOrDefault(d => d.Id == id);
+}

@@ -1,0 +1,60 @@
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowWeb.Api;
+
+/// <summary>An exporter the collector has heard from, with its counters.</summary>
+internal sealed record ExporterResponse(
+    string Address,
+    int Version,
+    string Protocol,
+    long Datagrams,
+    long Flows,
+    long DecodeErrors,
+    IReadOnlyDictionary<DecodeStatus, long> ErrorsByReason,
+    int TemplatesKnown,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen)
+{
+    public static ExporterResponse From(ExporterSummary e) => new(
+        e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen);
+
+    private static string ProtocolOf(int version) => version switch
+    {
+        1 => "NetFlow v1",
+        5 => "NetFlow v5",
+        9 => "NetFlow v9",
+        10 => "IPFIX",
+        _ => "unknown",
+    };
+}
+
+/// <summary>Exporters discovered on any port (<see cref="ExporterDirectory"/>), whether or not a sensor takes their flows.</summary>
+internal static class ExporterEndpoints
+{
+    public static RouteGroupBuilder MapExporterEndpoints(this RouteGroupBuilder api)
+    {
+        var exporters = api.MapGroup("/exporters").WithTags("Exporters");
+        exporters.MapGet("/", ListExporters).WithName(nameof(ListExporters)).WithSummary("Every exporter that has sent a datagram, by address");
+        exporters.MapGet("/{address}", GetExporter).WithName(nameof(GetExporter))
+            .WithSummary("One exporter by IP address").ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static Ok<ExporterResponse[]> ListExporters(ExporterDirectory directory) =>
+        TypedResults.Ok(directory.List().Select(ExporterResponse.From).ToArray());
+
+    public static Results<Ok<ExporterResponse>, ValidationProblem, ProblemHttpResult> GetExporter(string address, ExporterDirectory directory)
+    {
+        if (!FlowAddress.TryParse(address, out var exporter))
+        {
+            return ApiProblems.Validation(nameof(address), $"'{address}' is not an IP address");
+        }
+
+        return directory.Find(exporter) is { } summary
+            ? TypedResults.Ok(ExporterResponse.From(summary))
+            : ApiProblems.NotFound($"No datagram has come from {exporter}.");
+    }
+}

@@ -1,0 +1,82 @@
+using FlowWeb.Core.Sensors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowWeb.Api;
+
+/// <summary>Sensors: list, read, create, replace, delete, pause and resume, all through <see cref="SensorService"/> (the form's validation).</summary>
+internal static class SensorEndpoints
+{
+    public static RouteGroupBuilder MapSensorEndpoints(this RouteGroupBuilder api)
+    {
+        var sensors = api.MapGroup("/sensors").WithTags("Sensors");
+        sensors.MapGet("/", ListSensors).WithName(nameof(ListSensors)).WithSummary("Every sensor's settings, by name");
+        sensors.MapGet("/{id:guid}", GetSensor).WithName(nameof(GetSensor)).WithSummary("One sensor's settings").ProducesProblem(StatusCodes.Status404NotFound);
+        sensors.MapPost("/", CreateSensor).WithName(nameof(CreateSensor))
+            .WithSummary("Creates a sensor; it receives at once (its UDP port opens)");
+        sensors.MapPut("/{id:guid}", UpdateSensor).WithName(nameof(UpdateSensor))
+            .WithSummary("Replaces a sensor's settings; live data stays unless what it counts changed").ProducesProblem(StatusCodes.Status404NotFound);
+        sensors.MapDelete("/{id:guid}", DeleteSensor).WithName(nameof(DeleteSensor))
+            .WithSummary("Deletes a sensor; its UDP port closes when no other sensor needs it").ProducesProblem(StatusCodes.Status404NotFound);
+        sensors.MapPost("/{id:guid}/pause", PauseSensor).WithName(nameof(PauseSensor)).WithSummary("Pauses a sensor").ProducesProblem(StatusCodes.Status404NotFound);
+        sensors.MapPost("/{id:guid}/resume", ResumeSensor).WithName(nameof(ResumeSensor)).WithSummary("Resumes a paused sensor").ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Ok<SensorResponse[]>> ListSensors(SensorService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await service.ListSensorsAsync(cancellationToken)).Select(SensorResponse.From).ToArray());
+
+    public static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
+        await service.GetSensorAsync(id, cancellationToken) is { } sensor
+            ? TypedResults.Ok(SensorResponse.From(sensor))
+            : ApiProblems.NoSensor(id);
+
+    public static async Task<Results<Created<SensorResponse>, ValidationProblem>> CreateSensor(
+        SensorRequest request, SensorService service, CancellationToken cancellationToken)
+    {
+        var sensor = request.ToDefinition(Guid.NewGuid());
+        var result = await service.SaveSensorAsync(sensor, cancellationToken);
+        return result.Saved
+            ? TypedResults.Created($"/api/sensors/{sensor.Id}", SensorResponse.From(sensor))
+            : ApiProblems.Validation(result.Errors);
+    }
+
+    public static async Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> UpdateSensor(
+        Guid id, SensorRequest request, SensorService service, CancellationToken cancellationToken)
+    {
+        if (await service.GetSensorAsync(id, cancellationToken) is null)
+        {
+            return ApiProblems.NoSensor(id);
+        }
+
+        var sensor = request.ToDefinition(id);
+        var result = await service.SaveSensorAsync(sensor, cancellationToken);
+        return result.Saved ? TypedResults.Ok(SensorResponse.From(sensor)) : ApiProblems.Validation(result.Errors);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
+        await service.DeleteSensorAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NoSensor(id);
+
+    public static Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> PauseSensor(
+        Guid id, SensorService service, CancellationToken cancellationToken) => SetPaused(id, paused: true, service, cancellationToken);
+
+    public static Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> ResumeSensor(
+        Guid id, SensorService service, CancellationToken cancellationToken) => SetPaused(id, paused: false, service, cancellationToken);
+
+    /// <summary>Resuming validates again: the port may have been taken by another program while the sensor was paused.</summary>
+    private static async Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> SetPaused(
+        Guid id, bool paused, SensorService service, CancellationToken cancellationToken)
+    {
+        if (await service.GetSensorAsync(id, cancellationToken) is null)
+        {
+            return ApiProblems.NoSensor(id);
+        }
+
+        var result = await service.SetPausedAsync(id, paused, cancellationToken);
+        if (!result.Saved)
+        {
+            return ApiProblems.Validation(result.Errors);
+        }
+
+        return await service.GetSensorAsync(id, cancellationToken) is { } sensor ? TypedResults.Ok(SensorResponse.From(sensor)) : ApiProblems.NoSensor(id);
+    }
+}

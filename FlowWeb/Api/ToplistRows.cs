@@ -1,0 +1,119 @@
+using System.Globalization;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Api;
+
+/// <summary>
+/// Turns toplist keys back into the columns of their toplist type. The key packs its parts positionally (see
+/// <see cref="ToplistKeys"/>): which part holds what depends on the type and, for custom toplists, on the order of
+/// the fields, so this mirrors that packing.
+/// </summary>
+internal static class ToplistRows
+{
+    public static ToplistResponse Response(Guid sensorId, ToplistDefinition toplist, ToplistPeriodResult period, bool running, int count) => new(
+        sensorId, toplist.Id, toplist.Name, toplist.Type, period.Start, period.End, running, period.TotalBytes, period.TotalPackets, period.TotalFlows,
+        period.DistinctKeys, period.Approximate, period.ErrorBound,
+        [.. period.Rows.Take(count).Select((row, i) => Row(toplist, row, i + 1, period.TotalBytes))]);
+
+    public static ToplistRowResponse Row(ToplistDefinition toplist, ToplistRow row, int rank, long totalBytes)
+    {
+        ArgumentNullException.ThrowIfNull(toplist);
+        var key = row.Key;
+        var counts = new ToplistRowResponse
+        {
+            Rank = rank,
+            Bytes = row.Bytes,
+            Packets = row.Packets,
+            Flows = row.Flows,
+            Share = totalBytes > 0 ? (double)row.Bytes / totalBytes : 0,
+            Approximate = row.ErrorBytes > 0,
+            ErrorBytes = row.ErrorBytes,
+        };
+
+        return toplist.Type switch
+        {
+            ToplistType.TopConnections => counts with
+            {
+                SourceAddress = Text(key.A),
+                DestinationAddress = Text(key.B),
+                SourcePort = key.Port1,
+                DestinationPort = key.Port2,
+                Protocol = key.Protocol,
+                ProtocolName = IpProtocols.Name(key.Protocol),
+                Label = $"{Endpoint(key.A, key.Port1)} -> {Endpoint(key.B, key.Port2)} {IpProtocols.Name(key.Protocol)}",
+            },
+            ToplistType.TopTalkers => counts with
+            {
+                Address = Text(key.A),
+                PeerAddress = Text(key.B),
+                Label = $"{Text(key.A)} <-> {Text(key.B)}",
+            },
+            ToplistType.TopProtocols => counts with
+            {
+                Protocol = key.Protocol,
+                ProtocolName = IpProtocols.Name(key.Protocol),
+                Port = key.Port1 == 0 ? null : key.Port1,
+                Label = key.Port1 == 0 ? IpProtocols.Name(key.Protocol) : $"{IpProtocols.Name(key.Protocol)}/{key.Port1}",
+            },
+            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), Label = Text(key.A) },
+            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), Label = Text(key.A) },
+            ToplistType.TopIp => counts with { Address = Text(key.A), Label = Text(key.A) },
+            _ => Custom(toplist.Fields, key, counts),
+        };
+    }
+
+    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row)
+    {
+        int addresses = 0, ports = 0, numbers = 0;
+        var label = new List<string>(fields.Count);
+        foreach (var field in fields)
+        {
+            string text;
+            switch (field)
+            {
+                case ToplistField.SourceIp or ToplistField.DestinationIp or ToplistField.NextHop:
+                    text = Text(addresses++ == 0 ? key.A : key.B);
+                    row = field switch
+                    {
+                        ToplistField.SourceIp => row with { SourceAddress = text },
+                        ToplistField.DestinationIp => row with { DestinationAddress = text },
+                        _ => row with { NextHop = text },
+                    };
+                    break;
+                case ToplistField.SourcePort or ToplistField.DestinationPort:
+                    var port = ports++ == 0 ? key.Port1 : key.Port2;
+                    text = port.ToString(CultureInfo.InvariantCulture);
+                    row = field == ToplistField.SourcePort ? row with { SourcePort = port } : row with { DestinationPort = port };
+                    break;
+                case ToplistField.Protocol:
+                    text = IpProtocols.Name(key.Protocol);
+                    row = row with { Protocol = key.Protocol, ProtocolName = text };
+                    break;
+                default:
+                    var number = numbers++ == 0 ? key.Number1 : key.Number2;
+                    text = number.ToString(CultureInfo.InvariantCulture);
+                    row = field switch
+                    {
+                        ToplistField.InboundInterface => row with { InboundInterface = number },
+                        ToplistField.OutboundInterface => row with { OutboundInterface = number },
+                        ToplistField.SourceAs => row with { SourceAs = number },
+                        ToplistField.DestinationAs => row with { DestinationAs = number },
+                        ToplistField.Dscp => row with { Dscp = number },
+                        _ => row with { Vlan = number },
+                    };
+                    break;
+            }
+
+            label.Add($"{field}={text}");
+        }
+
+        return row with { Label = string.Join(' ', label) };
+    }
+
+    private static string Text(FlowAddress address) => address.ToString();
+
+    private static string Endpoint(FlowAddress address, ushort port) =>
+        address.IsIPv4 ? $"{address}:{port}" : $"[{address}]:{port}";
+}
