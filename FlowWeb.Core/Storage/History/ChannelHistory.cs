@@ -29,10 +29,10 @@ public sealed record ChannelHistory(DateTimeOffset From, DateTimeOffset To, Hist
 
 /// <summary>
 /// Average, maximum and 95th percentile of a channel's rate, as ISPs bill. The range is cut into samples of
-/// five minutes (minute data; the billing standard) or of one bucket (hour and day data). A sample's rate is its
-/// bytes × 8 / its seconds; samples without rows count as zero traffic. Samples run from the one holding the range
-/// start to the one holding the range end, but stop before the sample that holds "now" (it is still filling).
-/// The 95th percentile is the nearest-rank value: sort the n sample rates ascending and take the one at position
+/// five minutes (minute data; the billing standard) or of one bucket (hour and day data), aligned in UTC. A sample's
+/// rate is its bytes × 8 / its seconds; samples without rows count as zero traffic. Only whole samples count: those
+/// inside the buckets the range covers, ending no later than "now" (the current one is still filling). The 95th
+/// percentile is the nearest-rank value: sort the n sample rates ascending and take the one at position
 /// ceil(0.95 × n) (1-based), i.e. the top 5 % of samples are ignored. The average is total bits / (n × sample seconds).
 /// </summary>
 public static class RateStatistics
@@ -46,8 +46,10 @@ public static class RateStatistics
     {
         ArgumentNullException.ThrowIfNull(buckets);
         var width = SampleSecondsFor(bucketSeconds);
-        var first = HistoryBuckets.AlignDown(from.ToUnixTimeSeconds(), width);
-        var end = Math.Min(HistoryBuckets.AlignUp(to.ToUnixTimeSeconds(), width), HistoryBuckets.AlignDown(now.ToUnixTimeSeconds(), width));
+        var first = HistoryBuckets.AlignUp(HistoryBuckets.AlignDown(from.ToUnixTimeSeconds(), bucketSeconds), width);
+        var end = Math.Min(
+            HistoryBuckets.AlignDown(HistoryBuckets.AlignUp(to.ToUnixTimeSeconds(), bucketSeconds), width),
+            HistoryBuckets.AlignDown(now.ToUnixTimeSeconds(), width));
         var count = end > first ? (int)((end - first) / width) : 0;
         if (count == 0)
         {
