@@ -76,17 +76,21 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
             };
         }
 
-        var now = time.GetUtcNow();
-        var series = sums
-            .GroupBy(s => s.ChannelId)
-            .OrderBy(g => g.Key)
-            .Select(g =>
+        // Rows arrive in (bucket, channel) order: one pass splits them into per-channel series already in time order.
+        var byChannel = new SortedDictionary<int, List<HistoryBucket>>();
+        foreach (var s in sums)
+        {
+            if (!byChannel.TryGetValue(s.ChannelId, out var buckets))
             {
-                var buckets = g.OrderBy(s => s.BucketStart)
-                    .Select(s => new HistoryBucket(DateTimeOffset.FromUnixTimeSeconds(s.BucketStart), s.Bytes, s.Packets, s.Flows, s.Peak))
-                    .ToList();
-                return new ChannelHistorySeries(g.Key, buckets, RateStatistics.Summarize(buckets, seconds, from, to, now));
-            })
+                byChannel[s.ChannelId] = buckets = [];
+            }
+
+            buckets.Add(new HistoryBucket(DateTimeOffset.FromUnixTimeSeconds(s.BucketStart), s.Bytes, s.Packets, s.Flows, s.Peak));
+        }
+
+        var now = time.GetUtcNow();
+        var series = byChannel
+            .Select(c => new ChannelHistorySeries(c.Key, c.Value, RateStatistics.Summarize(c.Value, seconds, from, to, now)))
             .ToList();
         return new ChannelHistory(from, to, resolution, series);
     }
@@ -220,12 +224,14 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
             // One sensor: a plain range read along the primary key, no grouping.
             var key = keys[0];
             return await rows.Where(r => r.SensorKey == key)
+                .OrderBy(r => r.BucketStart).ThenBy(r => r.ChannelId)
                 .Select(r => new BucketSum(r.ChannelId, r.BucketStart, r.Bytes, r.Packets, r.Flows, r.PeakBytesPerSecond))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return await rows.Where(r => keys.Contains(r.SensorKey))
             .GroupBy(r => new { r.ChannelId, r.BucketStart })
+            .OrderBy(g => g.Key.BucketStart).ThenBy(g => g.Key.ChannelId)
             .Select(g => new BucketSum(g.Key.ChannelId, g.Key.BucketStart, g.Sum(r => r.Bytes), g.Sum(r => r.Packets), g.Sum(r => r.Flows), g.Sum(r => r.PeakBytesPerSecond)))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -247,5 +253,5 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         new(new FlowAddress(unchecked((ulong)aHigh), unchecked((ulong)aLow)), new FlowAddress(unchecked((ulong)bHigh), unchecked((ulong)bLow)),
             (ushort)port1, (ushort)port2, (byte)protocol, (uint)number1, (uint)number2);
 
-    private sealed record BucketSum(int ChannelId, long BucketStart, double Bytes, double Packets, double Flows, double Peak);
+    private readonly record struct BucketSum(int ChannelId, long BucketStart, double Bytes, double Packets, double Flows, double Peak);
 }
