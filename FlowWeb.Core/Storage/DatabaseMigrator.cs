@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,15 @@ namespace FlowWeb.Core.Storage;
 /// Brings the database to the current schema at start-up, before the collector and the other storage services
 /// start (it is registered ahead of them, and hosted services start in order).
 /// </summary>
-internal sealed partial class DatabaseMigrator(IDbContextFactory<FlowWebDbContext> contexts, ILogger<DatabaseMigrator> logger) : IHostedService
+/// <remarks>
+/// The context factory is resolved in <see cref="StartAsync"/>, not injected: building it reads the options, and
+/// hosted services are constructed before start-up validation, which should report every section's errors at once.
+/// </remarks>
+internal sealed partial class DatabaseMigrator(IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var contexts = services.GetRequiredService<IDbContextFactory<FlowWebDbContext>>();
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {

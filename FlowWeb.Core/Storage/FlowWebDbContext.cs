@@ -2,7 +2,9 @@ using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 
 namespace FlowWeb.Core.Storage;
 
@@ -56,6 +58,9 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
         builder.UseSqlite(connectionString);
         builder.ReplaceService<IMigrationsSqlGenerator, FlowWebMigrationsSqlGenerator>();
         builder.AddInterceptors(new SqlitePragmaInterceptor(busyTimeout));
+
+        // Every query would otherwise be logged at Information.
+        builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
         return builder;
     }
 

@@ -4,26 +4,19 @@ using Microsoft.Extensions.Options;
 namespace FlowWeb.Core.Storage;
 
 /// <summary>Plain Microsoft.Data.Sqlite connections to the FlowWeb database, for the bulk paths (history writes, retention).</summary>
-public sealed class SqliteConnectionFactory
+/// <remarks>Options are read at the first use, not when constructed, so that start-up validation reports every section's errors together.</remarks>
+public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
 {
-    private readonly string _connectionString;
-    private readonly TimeSpan _busyTimeout;
-
-    public SqliteConnectionFactory(IOptions<StorageOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _connectionString = options.Value.ResolveConnectionString();
-        _busyTimeout = options.Value.BusyTimeout;
-    }
 
     /// <summary>An open connection with the same per-connection settings as EF's (<see cref="SqlitePragmaInterceptor"/>).</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var storage = options.Value;
+        var connection = new SqliteConnection(storage.ResolveConnectionString());
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            SqlitePragmaInterceptor.Apply(connection, _busyTimeout);
+            SqlitePragmaInterceptor.Apply(connection, storage.BusyTimeout);
             return connection;
         }
         catch

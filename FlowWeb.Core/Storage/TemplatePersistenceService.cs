@@ -10,27 +10,31 @@ namespace FlowWeb.Core.Storage;
 /// <summary>
 /// Restores the decoder's templates before the collector starts, saves them (and the exporters seen) every
 /// <see cref="StorageOptions.TemplateSaveInterval"/> when something changed, and once more at shutdown, after the
-/// collector has stopped. Does nothing when no <see cref="FlowDecoder"/> is registered.
+/// collector has stopped. Does nothing when no <see cref="FlowDecoder"/> is registered. Its dependencies are resolved
+/// at start, not injected, as for <see cref="DatabaseMigrator"/>.
 /// </summary>
 internal sealed partial class TemplatePersistenceService(
-    TemplatePersistence persistence,
     IServiceProvider services,
     IOptions<StorageOptions> options,
     TimeProvider time,
     ILogger<TemplatePersistenceService> logger) : BackgroundService
 {
+    private readonly Lock _stopSync = new();
     private FlowDecoder? _decoder;
+    private Task? _stopping;
+    private TemplatePersistence _persistence = null!;
     private long _savedTemplates;
     private long _savedExporters;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _decoder = services.GetService<FlowDecoder>();
+        _persistence = services.GetRequiredService<TemplatePersistence>();
         if (_decoder is not null)
         {
             try
             {
-                var restored = await persistence.RestoreAsync(_decoder.Templates, cancellationToken).ConfigureAwait(false);
+                var restored = await _persistence.RestoreAsync(_decoder.Templates, cancellationToken).ConfigureAwait(false);
                 _savedTemplates = Fingerprint(_decoder.Templates.Snapshot());
                 LogRestored(logger, restored);
             }
@@ -44,7 +48,16 @@ internal sealed partial class TemplatePersistenceService(
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Saves once more; concurrent calls (a host may stop twice at once) share that one save.</summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopSync)
+        {
+            return _stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await SaveIfChangedAsync(cancellationToken).ConfigureAwait(false);
@@ -83,7 +96,7 @@ internal sealed partial class TemplatePersistenceService(
             var templates = Fingerprint(snapshot);
             if (templates != _savedTemplates)
             {
-                await persistence.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                await _persistence.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
                 _savedTemplates = templates;
             }
 
@@ -91,7 +104,7 @@ internal sealed partial class TemplatePersistenceService(
             var seen = exporters.Aggregate(exporters.Count * 31L, (h, e) => h ^ (e.LastSeen.UtcTicks * 16777619L) ^ e.Datagrams);
             if (seen != _savedExporters)
             {
-                await persistence.SaveExportersAsync(exporters, cancellationToken).ConfigureAwait(false);
+                await _persistence.SaveExportersAsync(exporters, cancellationToken).ConfigureAwait(false);
                 _savedExporters = seen;
             }
         }

@@ -94,6 +94,22 @@ public sealed class HistoryWriterTests
     }
 
     [Fact]
+    public async Task StopAsync_TwiceAtOnceThenDisposed_BothCallsWaitForTheQueueToBeWritten()
+    {
+        using var database = await TestDatabase.CreateAsync();
+        var writer = database.CreateWriter();
+        for (var m = 0; m < 50; m++)
+        {
+            Assert.True(writer.TryWriteMinutes([Row(1, Day.AddMinutes(m), 1, 1)]));
+        }
+
+        await Task.WhenAll(writer.StopAsync(CancellationToken.None), writer.StopAsync(CancellationToken.None));
+        writer.Dispose();
+
+        Assert.Equal(50, await database.ScalarAsync("SELECT count(*) FROM ChannelMinutes"));
+    }
+
+    [Fact]
     public async Task TryWriteToplist_Period_StoredWithEveryKeyPartAndTotals()
     {
         using var database = await TestDatabase.CreateAsync();

@@ -36,6 +36,22 @@ public sealed class StorageRegistrationTests
     }
 
     [Fact]
+    public void HostedServices_InvalidStorageSettings_ConstructedWithoutReadingOptions()
+    {
+        // Hosts construct hosted services before start-up validation, which must see every section's errors together.
+        var configuration = Configuration(("Storage:DataDirectory", " "), ("Storage:HistoryQueueCapacity", "0"));
+        var services = new ServiceCollection().AddLogging();
+        services.AddFlowStorage(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+        Assert.Equal(5, hosted.Count);
+        Assert.Contains("Storage:HistoryQueueCapacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_ConnectionStringWithDataDirectoryToken_Resolved()
     {
         var folder = Path.Combine(Path.GetTempPath(), "flowweb-options");

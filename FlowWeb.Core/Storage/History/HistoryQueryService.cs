@@ -17,7 +17,7 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
     /// <summary>Ranges up to this long are read from hour rows; longer ones from day rows.</summary>
     public static readonly TimeSpan HourRangeLimit = TimeSpan.FromDays(60);
 
-    private readonly StorageOptions _options = options.Value;
+    private StorageOptions Options => options.Value;
 
     /// <summary>
     /// The finest resolution the range length allows (≤ 2 days: minute, ≤ 60 days: hour, else day), made coarser when
@@ -28,12 +28,12 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         var span = to - from;
         var now = time.GetUtcNow();
         var resolution = span <= MinuteRangeLimit ? HistoryResolution.Minute : span <= HourRangeLimit ? HistoryResolution.Hour : HistoryResolution.Day;
-        if (resolution == HistoryResolution.Minute && from < now - _options.MinuteRetention)
+        if (resolution == HistoryResolution.Minute && from < now - Options.MinuteRetention)
         {
             resolution = HistoryResolution.Hour;
         }
 
-        if (resolution == HistoryResolution.Hour && from < now - _options.HourRetention)
+        if (resolution == HistoryResolution.Hour && from < now - Options.HourRetention)
         {
             resolution = HistoryResolution.Day;
         }

@@ -29,11 +29,10 @@ public readonly record struct HistoryWriterCounters(
 /// </summary>
 public sealed partial class HistoryWriter : BackgroundService
 {
-    private readonly Channel<Item> _queue;
+    private readonly Lazy<Channel<Item>> _lazyQueue;
     private readonly SqliteConnectionFactory _connections;
+    private readonly IOptions<StorageOptions> _options;
     private readonly ILogger<HistoryWriter> _logger;
-    private readonly int _batchRows;
-    private readonly int _capacity;
     private readonly SemaphoreSlim _drain = new(1, 1);
     private readonly ConcurrentDictionary<Guid, long> _sensorKeys = new();
     private long _minutesQueued;
@@ -44,27 +43,32 @@ public sealed partial class HistoryWriter : BackgroundService
     private long _toplistsWritten;
     private long _toplistsDropped;
     private long _toplistsFailed;
+    private readonly Lock _stopSync = new();
+    private Task? _stopping;
 
     public HistoryWriter(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<HistoryWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connections = connections;
+        _options = options;
         _logger = logger;
-        _batchRows = options.Value.HistoryBatchRows;
-        _capacity = options.Value.HistoryQueueCapacity;
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(_capacity)
+
+        // Options are read at first use, not here: start-up validation then reports every section's errors together.
+        _lazyQueue = new Lazy<Channel<Item>>(() => Channel.CreateBounded<Item>(new BoundedChannelOptions(options.Value.HistoryQueueCapacity)
         {
             // Wait mode makes TryWrite return false when full (DropWrite would report success and lose the item).
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
             SingleWriter = false,
-        });
+        }));
     }
 
     public HistoryWriterCounters Counters => new(
         Interlocked.Read(ref _minutesQueued), Interlocked.Read(ref _minutesWritten), Interlocked.Read(ref _minutesDropped), Interlocked.Read(ref _minutesFailed),
         Interlocked.Read(ref _toplistsQueued), Interlocked.Read(ref _toplistsWritten), Interlocked.Read(ref _toplistsDropped), Interlocked.Read(ref _toplistsFailed),
-        _queue.Reader.Count, _capacity);
+        Queue.Reader.Count, _options.Value.HistoryQueueCapacity);
+
+    private Channel<Item> Queue => _lazyQueue.Value;
 
     /// <summary>Queues minute rows (copied); a row for a minute already written is added to it. False when the queue is full: the rows are dropped and counted.</summary>
     public bool TryWriteMinutes(IReadOnlyCollection<ChannelMinute> minutes)
@@ -75,7 +79,7 @@ public sealed partial class HistoryWriter : BackgroundService
             return true;
         }
 
-        if (_queue.Writer.TryWrite(new Item([.. minutes], null)))
+        if (Queue.Writer.TryWrite(new Item([.. minutes], null)))
         {
             Interlocked.Add(ref _minutesQueued, minutes.Count);
             return true;
@@ -89,7 +93,7 @@ public sealed partial class HistoryWriter : BackgroundService
     public bool TryWriteToplist(Guid sensorId, int toplistId, ToplistPeriodResult period)
     {
         ArgumentNullException.ThrowIfNull(period);
-        if (_queue.Writer.TryWrite(new Item(null, new ToplistItem(sensorId, toplistId, period))))
+        if (Queue.Writer.TryWrite(new Item(null, new ToplistItem(sensorId, toplistId, period))))
         {
             Interlocked.Increment(ref _toplistsQueued);
             return true;
@@ -113,26 +117,31 @@ public sealed partial class HistoryWriter : BackgroundService
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the loop, refuses further items (counted as drops) and writes what is queued. A host may call this twice
+    /// at once (the factory stopping the app while the app's own run loop stops it too); both calls await the same work,
+    /// so neither returns, and lets the container dispose this, before the queue is written.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-
-        // Later TryWrite calls fail and are counted as drops; what is queued is still written.
-        _queue.Writer.TryComplete();
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        lock (_stopSync)
+        {
+            return _stopping ??= StopOnceAsync(cancellationToken);
+        }
     }
 
-    public override void Dispose()
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
-        _drain.Dispose();
-        base.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        Queue.Writer.TryComplete();
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await Queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 await FlushAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -149,7 +158,8 @@ public sealed partial class HistoryWriter : BackgroundService
         {
             batch.Clear();
             var rows = 0;
-            while (rows < _batchRows && _queue.Reader.TryRead(out var item))
+            var limit = _options.Value.HistoryBatchRows;
+            while (rows < limit && Queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
                 rows += item.Minutes?.Length ?? item.Toplist!.Period.Rows.Count + 1;

@@ -33,7 +33,8 @@ public sealed partial class RetentionService(
     /// <summary>Estimated bytes of one toplist period row with its two index entries.</summary>
     public const int EstimatedToplistPeriodBytes = 96;
 
-    private readonly StorageOptions _options = options.Value;
+    // Read at use, not construction: start-up validation then reports every section's errors together.
+    private StorageOptions Settings => options.Value;
 
     /// <summary>One full pass over every table.</summary>
     public async Task<RetentionResult> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -44,15 +45,15 @@ public sealed partial class RetentionService(
         {
             var statements = 0;
             var sensors = SensorKeys(connection);
-            var minutes = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelMinutesTable, now - Seconds(_options.MinuteRetention), cancellationToken).ConfigureAwait(false);
-            var hours = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelHoursTable, now - Seconds(_options.HourRetention), cancellationToken).ConfigureAwait(false);
-            var days = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelDaysTable, now - Seconds(_options.DayRetention), cancellationToken).ConfigureAwait(false);
+            var minutes = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelMinutesTable, now - Seconds(Settings.MinuteRetention), cancellationToken).ConfigureAwait(false);
+            var hours = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelHoursTable, now - Seconds(Settings.HourRetention), cancellationToken).ConfigureAwait(false);
+            var days = await DeleteChannelRowsAsync(connection, sensors, FlowWebDbContext.ChannelDaysTable, now - Seconds(Settings.DayRetention), cancellationToken).ConfigureAwait(false);
             statements += minutes.Statements + hours.Statements + days.Statements;
 
-            var expired = await DeleteToplistsAsync(connection, "PeriodStart < $cutoff", now - Seconds(_options.ToplistRetention), long.MaxValue, cancellationToken).ConfigureAwait(false);
+            var expired = await DeleteToplistsAsync(connection, "PeriodStart < $cutoff", now - Seconds(Settings.ToplistRetention), long.MaxValue, cancellationToken).ConfigureAwait(false);
             statements += expired.Statements;
 
-            var excess = ToplistEstimatedBytes(connection) - _options.ToplistMaxBytes;
+            var excess = ToplistEstimatedBytes(connection) - Settings.ToplistMaxBytes;
             var capped = excess > 0
                 ? await DeleteToplistsAsync(connection, "1 = 1", 0, excess, cancellationToken).ConfigureAwait(false)
                 : default;
@@ -80,7 +81,7 @@ public sealed partial class RetentionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.RetentionInterval, time);
+        using var timer = new PeriodicTimer(Settings.RetentionInterval, time);
         try
         {
             do
@@ -111,7 +112,7 @@ public sealed partial class RetentionService(
         boundary.CommandText = $"SELECT BucketStart FROM {table} WHERE SensorKey = $sensor AND BucketStart < $cutoff ORDER BY BucketStart LIMIT 1 OFFSET $offset";
         var boundarySensor = boundary.Parameters.Add("$sensor", SqliteType.Integer);
         boundary.Parameters.AddWithValue("$cutoff", cutoff);
-        boundary.Parameters.AddWithValue("$offset", _options.RetentionBatchRows - 1);
+        boundary.Parameters.AddWithValue("$offset", Settings.RetentionBatchRows - 1);
 
         using var first = connection.CreateCommand();
         first.CommandText = $"SELECT min(BucketStart) FROM {table} WHERE SensorKey = $sensor";
@@ -171,7 +172,7 @@ public sealed partial class RetentionService(
         using var select = connection.CreateCommand();
         select.CommandText = $"SELECT Id, EntryCount FROM ToplistPeriods WHERE {condition} ORDER BY PeriodStart, Id LIMIT $limit";
         select.Parameters.AddWithValue("$cutoff", cutoff);
-        select.Parameters.AddWithValue("$limit", _options.RetentionBatchRows);
+        select.Parameters.AddWithValue("$limit", Settings.RetentionBatchRows);
 
         long periods = 0, rows = 0, removedBytes = 0;
         var statements = 0;
@@ -182,7 +183,7 @@ public sealed partial class RetentionService(
             long entries = 0;
             using (var reader = select.ExecuteReader())
             {
-                while (reader.Read() && (ids.Count == 0 || entries + reader.GetInt64(1) <= _options.RetentionBatchRows) && removedBytes < bytesToRemove)
+                while (reader.Read() && (ids.Count == 0 || entries + reader.GetInt64(1) <= Settings.RetentionBatchRows) && removedBytes < bytesToRemove)
                 {
                     ids.Add(reader.GetInt64(0));
                     entries += reader.GetInt64(1);
@@ -230,8 +231,8 @@ public sealed partial class RetentionService(
     }
 
     private Task PauseAsync(CancellationToken cancellationToken) =>
-        _options.RetentionBatchPause > TimeSpan.Zero
-            ? Task.Delay(_options.RetentionBatchPause, time, cancellationToken)
+        Settings.RetentionBatchPause > TimeSpan.Zero
+            ? Task.Delay(Settings.RetentionBatchPause, time, cancellationToken)
             : Task.CompletedTask;
 
     private static long Seconds(TimeSpan span) => (long)span.TotalSeconds;
