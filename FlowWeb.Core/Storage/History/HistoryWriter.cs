@@ -33,8 +33,12 @@ public sealed partial class HistoryWriter : BackgroundService
     private readonly SqliteConnectionFactory _connections;
     private readonly IOptions<StorageOptions> _options;
     private readonly ILogger<HistoryWriter> _logger;
+
+    // Not disposed: a stop may still be flushing when the container disposes this service.
     private readonly SemaphoreSlim _drain = new(1, 1);
     private readonly ConcurrentDictionary<Guid, long> _sensorKeys = new();
+    private readonly Lock _stopSync = new();
+    private Task? _stopping;
     private long _minutesQueued;
     private long _minutesWritten;
     private long _minutesDropped;
@@ -43,8 +47,6 @@ public sealed partial class HistoryWriter : BackgroundService
     private long _toplistsWritten;
     private long _toplistsDropped;
     private long _toplistsFailed;
-    private readonly Lock _stopSync = new();
-    private Task? _stopping;
 
     public HistoryWriter(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<HistoryWriter> logger)
     {
