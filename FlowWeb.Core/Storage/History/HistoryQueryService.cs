@@ -101,7 +101,8 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var rows = await Periods(db, sensorId, toplistId, from, to).OrderBy(p => p.PeriodStart).ThenBy(p => p.Id)
+            var key = await SensorKeyAsync(db, sensorId, cancellationToken).ConfigureAwait(false);
+            var rows = await Periods(db, key, toplistId, from, to).OrderBy(p => p.PeriodStart).ThenBy(p => p.Id)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(ToInfo)];
         }
@@ -136,13 +137,14 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var periods = await Periods(db, sensorId, toplistId, from, to).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var key = await SensorKeyAsync(db, sensorId, cancellationToken).ConfigureAwait(false);
+            var periods = await Periods(db, key, toplistId, from, to).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (periods.Count == 0)
             {
                 return new StoredToplist(from, to, 0, 0, 0, 0, false, 0, []);
             }
 
-            var periodQuery = Periods(db, sensorId, toplistId, from, to);
+            var periodQuery = Periods(db, key, toplistId, from, to);
             var merged = await db.ToplistEntries.AsNoTracking()
                 .Join(periodQuery, e => e.PeriodId, p => p.Id, (e, p) => e)
                 .GroupBy(e => new { e.AHigh, e.ALow, e.BHigh, e.BLow, e.Port1, e.Port2, e.Protocol, e.Number1, e.Number2 })
@@ -236,13 +238,20 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
             .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static IQueryable<ToplistPeriodRow> Periods(FlowWebDbContext db, Guid sensorId, int toplistId, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The sensor's history key, or -1 (matching nothing) when it has no history.</summary>
+    private static async Task<long> SensorKeyAsync(FlowWebDbContext db, Guid sensorId, CancellationToken cancellationToken)
+    {
+        var keys = await db.HistorySensors.AsNoTracking().Where(s => s.SensorId == sensorId).Select(s => s.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return keys.Count == 0 ? -1 : keys[0];
+    }
+
+    private static IQueryable<ToplistPeriodRow> Periods(FlowWebDbContext db, long sensorKey, int toplistId, DateTimeOffset from, DateTimeOffset to)
     {
         var start = from.ToUnixTimeSeconds();
         var end = to.ToUnixTimeSeconds();
         return db.ToplistPeriods.AsNoTracking()
-            .Where(p => db.HistorySensors.Any(s => s.Id == p.SensorKey && s.SensorId == sensorId))
-            .Where(p => p.ToplistId == toplistId && p.PeriodStart < end && p.PeriodEnd > start);
+            .Where(p => p.SensorKey == sensorKey && p.ToplistId == toplistId && p.PeriodStart < end && p.PeriodEnd > start);
     }
 
     private static ToplistPeriodInfo ToInfo(ToplistPeriodRow p) => new(
