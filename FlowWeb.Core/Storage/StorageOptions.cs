@@ -1,9 +1,22 @@
+using Microsoft.Data.Sqlite;
+
 namespace FlowWeb.Core.Storage;
 
-/// <summary>Where FlowWeb keeps its files (configuration section <c>Storage</c>).</summary>
+/// <summary>
+/// Where FlowWeb keeps its files and history, and for how long (configuration section <c>Storage</c>; the
+/// connection string comes from <c>ConnectionStrings:FlowWeb</c>).
+/// </summary>
 public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
+
+    /// <summary>Name under <c>ConnectionStrings</c>.</summary>
+    public const string ConnectionStringName = "FlowWeb";
+
+    /// <summary>Written in a configured connection string, stands for <see cref="FullDataDirectory"/>.</summary>
+    public const string DataDirectoryToken = "{DataDirectory}";
+
+    public const string DefaultConnectionString = $"Data Source={DataDirectoryToken}/flowweb.db";
 
     /// <summary>
     /// Folder for databases and other state. A relative path is resolved against the working directory the
@@ -15,27 +28,141 @@ public sealed class StorageOptions
     /// <summary><see cref="DataDirectory"/> as an absolute path.</summary>
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 
+    /// <summary>
+    /// The SQLite connection string, from <c>ConnectionStrings:FlowWeb</c>; <see cref="DataDirectoryToken"/> is
+    /// replaced by the data directory. Default: <see cref="DefaultConnectionString"/>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>How long a statement waits for another connection's write lock before it fails (PRAGMA busy_timeout).</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Items the history queue holds (one item = one minute's channel rows of a sensor batch, or one closed toplist
+    /// period). When full, new items are dropped and counted; the collector never waits.
+    /// </summary>
+    public int HistoryQueueCapacity { get; set; } = 4096;
+
+    /// <summary>Channel rows written per transaction at most (a queue item is never split).</summary>
+    public int HistoryBatchRows { get; set; } = 20_000;
+
+    public TimeSpan MinuteRetention { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan HourRetention { get; set; } = TimeSpan.FromDays(730);
+
+    public TimeSpan DayRetention { get; set; } = TimeSpan.FromDays(3650);
+
+    public TimeSpan ToplistRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Cap on stored toplist history, as PRTG's 2 GB: the oldest periods go first when the estimate exceeds it.
+    /// Estimated from row counts (<see cref="RetentionService.EstimatedToplistEntryBytes"/> per entry), not from
+    /// the file: SQLite reuses freed pages rather than shrinking the file.
+    /// </summary>
+    public long ToplistMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How often expired history is deleted.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Rows deleted per statement (each in its own short transaction), so readers and the writer are never held up long.</summary>
+    public int RetentionBatchRows { get; set; } = 5000;
+
+    /// <summary>Pause between deletion batches, letting the history writer take the write lock.</summary>
+    public TimeSpan RetentionBatchPause { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How often learned templates (and the exporters seen) are saved when they changed; they are saved at shutdown too.</summary>
+    public TimeSpan TemplateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The connection string to open, with the data directory filled in.</summary>
+    public string ResolveConnectionString()
+    {
+        var text = string.IsNullOrWhiteSpace(ConnectionString) ? DefaultConnectionString : ConnectionString;
+        return text.Replace(DataDirectoryToken, FullDataDirectory, StringComparison.Ordinal);
+    }
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return $"{SectionName}:{nameof(DataDirectory)} must name a folder.";
-            yield break;
+        }
+        else
+        {
+            string? problem = null;
+            try
+            {
+                _ = Path.GetFullPath(DataDirectory);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                problem = e.Message;
+            }
+
+            if (problem is not null)
+            {
+                yield return $"{SectionName}:{nameof(DataDirectory)} is not a usable path ('{DataDirectory}'): {problem}";
+            }
+            else if (ConnectionProblem() is { } connection)
+            {
+                yield return $"ConnectionStrings:{ConnectionStringName} is not a usable SQLite connection string: {connection}";
+            }
         }
 
-        string? problem = null;
+        foreach (var error in Positive(BusyTimeout, nameof(BusyTimeout))
+                     .Concat(Positive(MinuteRetention, nameof(MinuteRetention)))
+                     .Concat(Positive(HourRetention, nameof(HourRetention)))
+                     .Concat(Positive(DayRetention, nameof(DayRetention)))
+                     .Concat(Positive(ToplistRetention, nameof(ToplistRetention)))
+                     .Concat(Positive(RetentionInterval, nameof(RetentionInterval)))
+                     .Concat(Positive(TemplateSaveInterval, nameof(TemplateSaveInterval))))
+        {
+            yield return error;
+        }
+
+        if (RetentionBatchPause < TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:{nameof(RetentionBatchPause)} must not be negative.";
+        }
+
+        if (HistoryQueueCapacity is < 1 or > 1_000_000)
+        {
+            yield return $"{SectionName}:{nameof(HistoryQueueCapacity)} must be between 1 and 1000000 (was {HistoryQueueCapacity}).";
+        }
+
+        if (HistoryBatchRows is < 1 or > 1_000_000)
+        {
+            yield return $"{SectionName}:{nameof(HistoryBatchRows)} must be between 1 and 1000000 (was {HistoryBatchRows}).";
+        }
+
+        if (RetentionBatchRows is < 1 or > 1_000_000)
+        {
+            yield return $"{SectionName}:{nameof(RetentionBatchRows)} must be between 1 and 1000000 (was {RetentionBatchRows}).";
+        }
+
+        if (ToplistMaxBytes < 1024 * 1024)
+        {
+            yield return $"{SectionName}:{nameof(ToplistMaxBytes)} must be at least 1048576 (1 MiB) (was {ToplistMaxBytes}).";
+        }
+    }
+
+    private static IEnumerable<string> Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:{name} must be positive (was {value}).";
+        }
+    }
+
+    private string? ConnectionProblem()
+    {
         try
         {
-            _ = Path.GetFullPath(DataDirectory);
+            var builder = new SqliteConnectionStringBuilder(ResolveConnectionString());
+            return string.IsNullOrWhiteSpace(builder.DataSource) ? "it names no Data Source." : null;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (ArgumentException e)
         {
-            problem = e.Message;
-        }
-
-        if (problem is not null)
-        {
-            yield return $"{SectionName}:{nameof(DataDirectory)} is not a usable path ('{DataDirectory}'): {problem}";
+            return e.Message;
         }
     }
 }

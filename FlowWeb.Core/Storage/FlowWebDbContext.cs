@@ -1,0 +1,80 @@
+using FlowWeb.Core.Channels;
+using FlowWeb.Core.Sensors;
+using FlowWeb.Core.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
+
+namespace FlowWeb.Core.Storage;
+
+/// <summary>
+/// The schema (owned by EF Core migrations in <c>Storage/Migrations</c>). Services use it through
+/// <see cref="IDbContextFactory{TContext}"/>, one context per operation; the history write path uses plain
+/// Microsoft.Data.Sqlite commands against the same tables.
+/// </summary>
+public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options) : DbContext(options)
+{
+    public const string ChannelMinutesTable = "ChannelMinutes";
+    public const string ChannelHoursTable = "ChannelHours";
+    public const string ChannelDaysTable = "ChannelDays";
+    public const string ToplistPeriodsTable = "ToplistPeriods";
+    public const string ToplistEntriesTable = "ToplistEntries";
+
+    /// <summary>Tables created WITHOUT ROWID: many small rows with a composite key, read by key range.</summary>
+    public static IReadOnlySet<string> WithoutRowIdTables { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { ChannelMinutesTable, ChannelHoursTable, ChannelDaysTable, ToplistEntriesTable };
+
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<Sensor> Sensors => Set<Sensor>();
+
+    public DbSet<SensorChannelGroup> SensorChannelGroups => Set<SensorChannelGroup>();
+
+    public DbSet<SensorToplist> SensorToplists => Set<SensorToplist>();
+
+    public DbSet<ExporterSeen> ExportersSeen => Set<ExporterSeen>();
+
+    public DbSet<DecodingTemplate> DecodingTemplates => Set<DecodingTemplate>();
+
+    public DbSet<HistorySensor> HistorySensors => Set<HistorySensor>();
+
+    public DbSet<ChannelMinuteRow> ChannelMinutes => Set<ChannelMinuteRow>();
+
+    public DbSet<ChannelHourRow> ChannelHours => Set<ChannelHourRow>();
+
+    public DbSet<ChannelDayRow> ChannelDays => Set<ChannelDayRow>();
+
+    public DbSet<ToplistPeriodRow> ToplistPeriods => Set<ToplistPeriodRow>();
+
+    public DbSet<ToplistEntryRow> ToplistEntries => Set<ToplistEntryRow>();
+
+    public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+
+    /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSqlite(connectionString);
+        builder.ReplaceService<IMigrationsSqlGenerator, FlowWebMigrationsSqlGenerator>();
+        builder.AddInterceptors(new SqlitePragmaInterceptor(busyTimeout));
+
+        // Every query would otherwise be logged at Information.
+        builder.ConfigureWarnings(w => w.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
+        return builder;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(FlowWebDbContext).Assembly, t => t.Namespace == typeof(Device).Namespace);
+
+    // Enums as their names: readable in the file and safe when members are added or reordered.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<ExpectedProtocol>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<SamplingMode>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ToplistType>().HaveConversion<string>().HaveMaxLength(30);
+        configurationBuilder.Properties<StandardChannelGroup>().HaveConversion<string>().HaveMaxLength(30);
+        configurationBuilder.Properties<ChannelGroupMode>().HaveConversion<string>().HaveMaxLength(10);
+    }
+}

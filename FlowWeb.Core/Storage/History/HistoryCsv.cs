@@ -1,0 +1,63 @@
+using System.Globalization;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Storage.History;
+
+/// <summary>
+/// CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) of
+/// channel and toplist history. Numbers in invariant culture, times in ISO 8601 UTC plus Unix seconds.
+/// </summary>
+public static class HistoryCsv
+{
+    public const string ChannelHeader = "time_utc,unix_seconds,channel_id,channel_name,bytes,packets,flows,bits_per_second,peak_bits_per_second";
+
+    public const string ToplistHeader = "period_start_utc,period_end_utc,rank,address_a,address_b,port_1,port_2,protocol,number_1,number_2,bytes,packets,flows,error_bytes,host_name";
+
+    /// <summary>One line per bucket and channel, in time order, then channel order.</summary>
+    public static async Task WriteChannelHistoryAsync(TextWriter writer, ChannelHistory history, IReadOnlyDictionary<int, string>? channelNames = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(history);
+        await writer.WriteAsync(ChannelHeader + "\r\n").ConfigureAwait(false);
+        var seconds = history.BucketSeconds;
+        var lines = history.Channels
+            .SelectMany(c => c.Buckets.Select(b => (c.ChannelId, Bucket: b)))
+            .OrderBy(x => x.Bucket.Start)
+            .ThenBy(x => x.ChannelId);
+        foreach (var (channel, b) in lines)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = channelNames is not null && channelNames.TryGetValue(channel, out var n) ? Escape(n) : "";
+            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{b.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{b.Start.ToUnixTimeSeconds()},{channel},{name},{b.Bytes:R},{b.Packets:R},{b.Flows:R},{b.Bytes * 8 / seconds:R},{b.PeakBytesPerSecond * 8:R}\r\n")).ConfigureAwait(false);
+        }
+    }
+
+    public static Task WriteToplistHeaderAsync(TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        cancellationToken.ThrowIfCancellationRequested();
+        return writer.WriteAsync(ToplistHeader + "\r\n");
+    }
+
+    /// <summary>The rows of one period (or of a merge), rank 1 first; unused address parts are empty.</summary>
+    public static async Task WriteToplistRowsAsync(TextWriter writer, StoredToplist toplist, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(toplist);
+        var rank = 0;
+        foreach (var r in toplist.Rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rank++;
+            var k = r.Key;
+            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{toplist.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{toplist.End.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{rank},{Address(k.A)},{Address(k.B)},{k.Port1},{k.Port2},{k.Protocol},{k.Number1},{k.Number2},{r.Bytes},{r.Packets},{r.Flows},{r.ErrorBytes},{Escape(r.HostName ?? "")}\r\n")).ConfigureAwait(false);
+        }
+    }
+
+    private static string Address(FlowAddress address) => address.IsNone ? "" : address.ToString();
+
+    internal static string Escape(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,138 @@
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Storage;
+using FlowWeb.Core.Storage.History;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FlowWeb.Tests.Storage;
+
+public sealed class RetentionServiceTests
+{
+    private static readonly Guid SensorA = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000001");
+    private static readonly Guid SensorB = Guid.Parse("bbbbbbbb-0000-0000-0000-000000000002");
+
+    [Fact]
+    public async Task RunOnce_FakeClock_RemovesExactlyTheExpiredRowsInBatches()
+    {
+        using var database = await TestDatabase.CreateAsync(o =>
+        {
+            o.MinuteRetention = TimeSpan.FromDays(3);
+            o.HourRetention = TimeSpan.FromDays(5);
+            o.DayRetention = TimeSpan.FromDays(6);
+            o.RetentionBatchRows = 50;
+        });
+        var time = new FakeTimeProvider(TestDatabase.Now);
+        await FillChannelsAsync(database, days: 8);
+        var retention = new RetentionService(database.Connections, database.Wrapped, time, NullLogger<RetentionService>.Instance);
+        var now = TestDatabase.Now.ToUnixTimeSeconds();
+        var expected = (
+            Minutes: await CountAsync(database, "ChannelMinutes", now - (3 * 86_400)),
+            Hours: await CountAsync(database, "ChannelHours", now - (5 * 86_400)),
+            Days: await CountAsync(database, "ChannelDays", now - (6 * 86_400)));
+        var totals = (Minutes: await database.ScalarAsync("SELECT count(*) FROM ChannelMinutes"), Hours: await database.ScalarAsync("SELECT count(*) FROM ChannelHours"));
+
+        var result = await retention.RunOnceAsync();
+
+        Assert.True(expected.Minutes > 1000 && expected.Hours > 50 && expected.Days > 0);
+        Assert.Equal(expected, (result.MinuteRows, result.HourRows, result.DayRows));
+        Assert.Equal(totals.Minutes - expected.Minutes, await database.ScalarAsync("SELECT count(*) FROM ChannelMinutes"));
+        Assert.Equal(totals.Hours - expected.Hours, await database.ScalarAsync("SELECT count(*) FROM ChannelHours"));
+        Assert.Equal(0, await CountAsync(database, "ChannelMinutes", now - (3 * 86_400)));
+        Assert.Equal(now - (3 * 86_400), await database.ScalarAsync("SELECT min(BucketStart) FROM ChannelMinutes"));
+
+        // Batches of at most 50 rows (plus the rest of one bucket's channels): many statements, not one.
+        Assert.True(result.Statements >= (expected.Minutes + expected.Hours) / 53, $"{result.Statements} statements");
+
+        time.Advance(TimeSpan.FromHours(1));
+        var next = await retention.RunOnceAsync();
+
+        Assert.Equal(60 * 3 * 2, next.MinuteRows);
+        Assert.Equal(3 * 2, next.HourRows);
+    }
+
+    [Fact]
+    public async Task RunOnce_ExpiredToplistPeriods_RemovedWithTheirEntriesOnly()
+    {
+        using var database = await TestDatabase.CreateAsync(o =>
+        {
+            o.ToplistRetention = TimeSpan.FromDays(2);
+            o.RetentionBatchRows = 25;
+        });
+        using (var writer = database.CreateWriter())
+        {
+            for (var start = TestDatabase.Now.AddDays(-4); start < TestDatabase.Now; start = start.AddHours(1))
+            {
+                Assert.True(writer.TryWriteToplist(SensorA, 1, HistoryWriterTests.Period(start, 10, minutes: 60)));
+            }
+
+            await writer.FlushAsync();
+        }
+
+        var retention = new RetentionService(database.Connections, database.Wrapped, new FakeTimeProvider(TestDatabase.Now), NullLogger<RetentionService>.Instance);
+        var result = await retention.RunOnceAsync();
+
+        Assert.Equal((48L, 480L, 0L), (result.ToplistPeriods, result.ToplistEntries, result.ToplistPeriodsOverCap));
+        Assert.Equal(48, await database.ScalarAsync("SELECT count(*) FROM ToplistPeriods"));
+        Assert.Equal(TestDatabase.Now.AddDays(-2).ToUnixTimeSeconds(), await database.ScalarAsync("SELECT min(PeriodStart) FROM ToplistPeriods"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM ToplistEntries WHERE PeriodId NOT IN (SELECT Id FROM ToplistPeriods)"));
+        Assert.Equal(480, await database.ScalarAsync("SELECT count(*) FROM ToplistEntries"));
+    }
+
+    [Fact]
+    public async Task RunOnce_ToplistsOverSizeCap_OldestPeriodsRemovedUntilUnderCap()
+    {
+        using var database = await TestDatabase.CreateAsync(o => o.ToplistMaxBytes = 1024 * 1024);
+        using (var writer = database.CreateWriter())
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                Assert.True(writer.TryWriteToplist(SensorB, 2, HistoryWriterTests.Period(TestDatabase.Now.AddMinutes(-15 * (200 - i)), 100)));
+            }
+
+            await writer.FlushAsync();
+        }
+
+        var retention = new RetentionService(database.Connections, database.Wrapped, new FakeTimeProvider(TestDatabase.Now), NullLogger<RetentionService>.Instance);
+        var result = await retention.RunOnceAsync();
+
+        await using var connection = await database.Connections.OpenAsync();
+        var estimate = RetentionService.ToplistEstimatedBytes(connection);
+        var excess = (200 * ((100 * RetentionService.EstimatedToplistEntryBytes) + RetentionService.EstimatedToplistPeriodBytes)) - (1024 * 1024);
+        var perPeriod = (100 * RetentionService.EstimatedToplistEntryBytes) + RetentionService.EstimatedToplistPeriodBytes;
+        Assert.True(estimate <= 1024 * 1024, $"{estimate} bytes estimated");
+        Assert.Equal((excess + perPeriod - 1) / perPeriod, result.ToplistPeriodsOverCap);
+        var oldestKept = await database.ScalarAsync("SELECT min(PeriodStart) FROM ToplistPeriods");
+        Assert.Equal(TestDatabase.Now.AddMinutes(-15 * (200 - result.ToplistPeriodsOverCap)).ToUnixTimeSeconds(), oldestKept);
+    }
+
+    /// <summary>Two sensors, three channels, one row per minute for <paramref name="days"/> days up to the fake "now".</summary>
+    private static async Task FillChannelsAsync(TestDatabase database, int days)
+    {
+        using var writer = database.CreateWriter();
+        var start = TestDatabase.Now.AddDays(-days);
+        var rows = new List<ChannelMinute>();
+        for (var minute = start; minute < TestDatabase.Now; minute = minute.AddMinutes(1))
+        {
+            foreach (var sensor in new[] { SensorA, SensorB })
+            {
+                for (var channel = -1; channel <= 1; channel++)
+                {
+                    rows.Add(new ChannelMinute(sensor, channel, minute, 1000, 10, 1, 50));
+                }
+            }
+
+            if (rows.Count >= 6000)
+            {
+                Assert.True(writer.TryWriteMinutes(rows));
+                rows.Clear();
+                await writer.FlushAsync();
+            }
+        }
+
+        Assert.True(writer.TryWriteMinutes(rows));
+        await writer.FlushAsync();
+    }
+
+    private static Task<long> CountAsync(TestDatabase database, string table, long before) =>
+        database.ScalarAsync(FormattableString.Invariant($"SELECT count(*) FROM {table} WHERE BucketStart < {before}"));
+}
