@@ -19,17 +19,24 @@ public sealed class SensorService(ISensorStore store, FlowCollector collector, S
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public Task<IReadOnlyList<SensorDefinition>> ListSensorsAsync(CancellationToken cancellationToken = default) => store.GetSensorsAsync(cancellationToken);
+    // Live pages ask for the sensors every second or two; the store is read once and again only after a change
+    // made through this service (the only way settings change), so pages never poll the database.
+    private volatile IReadOnlyList<SensorDefinition>? _sensors;
+    private volatile IReadOnlyList<DeviceDefinition>? _devices;
+
+    public async Task<IReadOnlyList<SensorDefinition>> ListSensorsAsync(CancellationToken cancellationToken = default) =>
+        _sensors ??= await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false);
 
     public async Task<SensorDefinition?> GetSensorAsync(Guid id, CancellationToken cancellationToken = default) =>
-        (await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id);
+        (await ListSensorsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id);
 
-    public Task<IReadOnlyList<DeviceDefinition>> ListDevicesAsync(CancellationToken cancellationToken = default) => store.GetDevicesAsync(cancellationToken);
+    public async Task<IReadOnlyList<DeviceDefinition>> ListDevicesAsync(CancellationToken cancellationToken = default) =>
+        _devices ??= await store.GetDevicesAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Checks a sensor without saving it (the form's inline validation).</summary>
     public async Task<IReadOnlyList<ValidationError>> ValidateAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
     {
-        var devices = await store.GetDevicesAsync(cancellationToken).ConfigureAwait(false);
+        var devices = await ListDevicesAsync(cancellationToken).ConfigureAwait(false);
         return validator.Validate(sensor, [.. devices]);
     }
 
@@ -99,6 +106,7 @@ public sealed class SensorService(ISensorStore store, FlowCollector collector, S
         }
 
         await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+        _devices = null;
         return SaveResult.Ok;
     }
 
@@ -114,6 +122,7 @@ public sealed class SensorService(ISensorStore store, FlowCollector collector, S
             }
 
             var deleted = await store.DeleteDeviceAsync(id, cancellationToken).ConfigureAwait(false);
+            _devices = null;
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
             return deleted;
         }
@@ -126,6 +135,9 @@ public sealed class SensorService(ISensorStore store, FlowCollector collector, S
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Makes the collector run exactly the stored sensors.</summary>
-    public async Task ApplyAsync(CancellationToken cancellationToken = default) =>
-        collector.Apply(await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false));
+    public async Task ApplyAsync(CancellationToken cancellationToken = default)
+    {
+        _sensors = null;
+        collector.Apply(await ListSensorsAsync(cancellationToken).ConfigureAwait(false));
+    }
 }

@@ -47,6 +47,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<RetentionService>();
         services.AddSingleton<HistoryQueryService>();
+        services.AddSingleton<CollectorHistoryFeed>();
+        services.AddSingleton<Collection.IMetricsSource>(sp => sp.GetRequiredService<CollectorHistoryFeed>());
 
         InsertHostedServicesFirst(services,
         [
@@ -55,6 +57,7 @@ public static class StorageServiceCollectionExtensions
             ServiceDescriptor.Singleton<IHostedService, TemplatePersistenceService>(),
             ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<HistoryWriter>()),
             ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<RetentionService>()),
+            ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<CollectorHistoryFeed>()),
         ]);
         return services;
     }

@@ -29,8 +29,8 @@ public sealed class StorageRegistrationTests
 
         Assert.IsType<EfSensorStore>(provider.GetRequiredService<ISensorStore>());
         Assert.Equal(
-            ["DataDirectoryInitializer", "DatabaseMigrator", "TemplatePersistenceService", nameof(HistoryWriter), nameof(RetentionService), nameof(UdpFlowListener)],
-            hosted.Take(6));
+            ["DataDirectoryInitializer", "DatabaseMigrator", "TemplatePersistenceService", nameof(HistoryWriter), nameof(RetentionService), nameof(CollectorHistoryFeed), nameof(CollectorService)],
+            hosted.Take(7));
         Assert.Same(provider.GetRequiredService<HistoryWriter>(), provider.GetServices<IHostedService>().OfType<HistoryWriter>().Single());
         Assert.NotNull(provider.GetRequiredService<HistoryQueryService>());
     }
@@ -47,7 +47,7 @@ public sealed class StorageRegistrationTests
         var hosted = provider.GetServices<IHostedService>().ToList();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
 
-        Assert.Equal(5, hosted.Count);
+        Assert.Equal(6, hosted.Count);
         Assert.Contains("Storage:HistoryQueueCapacity", error.Message, StringComparison.Ordinal);
     }
 

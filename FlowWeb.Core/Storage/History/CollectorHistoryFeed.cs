@@ -1,0 +1,67 @@
+using System.Text;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Sensors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowWeb.Core.Storage.History;
+
+/// <summary>
+/// Connects the collector to history: minutes and closed toplist periods go to the <see cref="HistoryWriter"/>'s
+/// non-blocking queue (drops are counted there). Registered among storage's hosted services, so it is listening
+/// before the collector starts and still listening when the collector drains its memory at shutdown.
+/// Also puts the writer's counters into <c>/metrics</c>.
+/// </summary>
+public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWriter writer) : IHostedService, IMetricsSource
+{
+    private FlowCollector? _collector;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _collector = services.GetService<FlowCollector>();
+        if (_collector is not null)
+        {
+            _collector.MinutesClosed += OnMinutes;
+            _collector.ToplistPeriodClosed += OnToplist;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_collector is not null)
+        {
+            _collector.MinutesClosed -= OnMinutes;
+            _collector.ToplistPeriodClosed -= OnToplist;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void OnMinutes(SensorRuntime sensor, IReadOnlyList<ChannelMinute> minutes) => writer.TryWriteMinutes([.. minutes]);
+
+    private void OnToplist(SensorRuntime sensor, ToplistDefinition toplist, ToplistPeriodResult period) =>
+        writer.TryWriteToplist(sensor.Id, toplist.Id, period);
+
+    public void WriteMetrics(StringBuilder text)
+    {
+        var c = writer.Counters;
+        PrometheusMetrics.Family(text, "flowweb_history_rows_total", "counter", "History rows by kind and outcome: queued, written, dropped (queue full), failed (write error).");
+        foreach (var (kind, queued, written, dropped, failed) in new[]
+                 {
+                     ("minute", c.MinuteRowsQueued, c.MinuteRowsWritten, c.MinuteRowsDropped, c.MinuteRowsFailed),
+                     ("toplist_period", c.ToplistPeriodsQueued, c.ToplistPeriodsWritten, c.ToplistPeriodsDropped, c.ToplistPeriodsFailed),
+                 })
+        {
+            PrometheusMetrics.Sample(text, "flowweb_history_rows_total", queued, ("kind", kind), ("outcome", "queued"));
+            PrometheusMetrics.Sample(text, "flowweb_history_rows_total", written, ("kind", kind), ("outcome", "written"));
+            PrometheusMetrics.Sample(text, "flowweb_history_rows_total", dropped, ("kind", kind), ("outcome", "dropped"));
+            PrometheusMetrics.Sample(text, "flowweb_history_rows_total", failed, ("kind", kind), ("outcome", "failed"));
+        }
+
+        PrometheusMetrics.Family(text, "flowweb_history_queue_length", "gauge", "Items waiting in the history write queue.");
+        PrometheusMetrics.Sample(text, "flowweb_history_queue_length", c.QueueLength);
+    }
+}
