@@ -153,6 +153,10 @@ public sealed partial class SensorJourneyTests(BrowserAppFixture app)
         await Expect(connection).ToBeVisibleAsync(Arrival);
         Assert.Equal(["10.9.8.7", "40000", "203.0.113.9", "53", "UDP"], await connection.Locator("td.toplist-key").AllInnerTextsAsync());
         Assert.Equal("1234567", await connection.Locator("[data-bytes]").GetAttributeAsync("data-bytes"));
+
+        // Not assigned to a device: listed under "No device" on the home page.
+        await browser.GoToAsync("");
+        await Expect(page.Locator("[data-device='']")).ToContainTextAsync("127.0.0.5 traffic");
         Assert.Empty(browser.Errors);
     }
 

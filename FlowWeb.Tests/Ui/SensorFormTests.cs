@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bunit;
 using FlowWeb.Components.Pages;
+using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,9 @@ namespace FlowWeb.Tests.Ui;
 public sealed class SensorFormTests : UiTests
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(3);
+
+    /// <summary>Longer than the name field's 300 ms debounce: a person stops typing before clicking Save.</summary>
+    private static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);
     [Fact]
     public void SensorForm_BadIncludeFilter_ShowsPositionErrorAndDoesNotSave()
     {
@@ -73,7 +77,8 @@ public sealed class SensorFormTests : UiTests
         form.Find("#sensor-name").Input("Office router traffic");
         form.Find("#sensor-port").Change(port.ToString(CultureInfo.InvariantCulture));
         form.Find("#sensor-sender").Change("192.0.2.1");
-        form.WaitForAssertion(() => Assert.Empty(form.FindAll("[data-error-for]")), Debounce);
+        await Task.Delay(TypingPause);
+        Assert.Empty(form.FindAll("[data-error-for]"));
 
         form.Find(".save-sensor-button").Click();
 
@@ -82,6 +87,48 @@ public sealed class SensorFormTests : UiTests
         Assert.Equal(("Office router traffic", port, "192.0.2.1"), (sensor.Name, sensor.Port, sensor.SenderIp));
         Assert.Equal(6, sensor.Toplists.Count);
         Assert.EndsWith($"/sensors/{sensor.Id}", Ui.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EditSensor_Renamed_SavedUnderTheSameIdAndOpened()
+    {
+        var sensor = await SaveSensorAsync("Edge");
+        var form = Ui.Context.Render<SensorEdit>(p => p.Add(f => f.Id, sensor.Id));
+        Assert.Equal("Edit Edge", form.Find("h1").TextContent.Trim());
+        Assert.Equal("192.0.2.1", form.Find("#sensor-sender").GetAttribute("value"));
+
+        form.Find("#sensor-name").Input("Edge router");
+        await Task.Delay(TypingPause);
+        form.Find(".save-sensor-button").Click();
+
+        form.WaitForAssertion(() => Assert.Equal(2, Ui.Store.SensorSaves), Debounce);
+        Assert.Equal("Edge router", Assert.Single(await Ui.Store.GetSensorsAsync()).Name);
+        Assert.Equal(sensor.Id, (await Ui.Store.GetSensorsAsync())[0].Id);
+        Assert.EndsWith($"/sensors/{sensor.Id}", Ui.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EditSensor_DeleteConfirmed_SensorGoneAndBackToDevices()
+    {
+        var sensor = await SaveSensorAsync("Doomed");
+        var form = Ui.Context.Render<SensorEdit>(p => p.Add(f => f.Id, sensor.Id));
+
+        form.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
+        var dialog = Ui.Dialogs.WaitForElement(".mud-dialog", Debounce);
+        Assert.Contains("Delete the sensor \"Doomed\"?", dialog.TextContent, StringComparison.Ordinal);
+        Ui.Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Delete").Click();
+
+        form.WaitForAssertion(() => Assert.EndsWith("/", Ui.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal), Debounce);
+        Assert.Empty(await Ui.Store.GetSensorsAsync());
+        Assert.Equal(Ui.Context.Services.GetRequiredService<NavigationManager>().BaseUri, Ui.Context.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    private async Task<SensorDefinition> SaveSensorAsync(string name)
+    {
+        var sensor = new SensorDefinition { Name = name, Port = LoopbackPorts.FreeUdp(), SenderIp = "192.0.2.1" };
+        var result = await Ui.Context.Services.GetRequiredService<SensorService>().SaveSensorAsync(sensor);
+        Assert.True(result.Saved, string.Join("; ", result.Errors));
+        return sensor;
     }
 
     [Fact]

@@ -33,9 +33,12 @@ public sealed class UiContext : IAsyncDisposable
         }).Build();
         Context.Services.AddFlowCollector(configuration);
 
-        // Selects, menus and tooltips render into the popover provider.
+        // Selects, menus and tooltips render into the popover provider, dialogs into the dialog provider.
         Context.Render<MudPopoverProvider>();
+        Dialogs = Context.Render<MudDialogProvider>();
     }
+
+    public IRenderedComponent<MudDialogProvider> Dialogs { get; }
 
     public BunitContext Context { get; } = new();
 
