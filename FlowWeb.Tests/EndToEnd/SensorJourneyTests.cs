@@ -88,6 +88,7 @@ public sealed partial class SensorJourneyTests(BrowserAppFixture app)
         var tile = page.Locator($"[data-sensor-id='{sensor.Id}']");
         await Expect(tile).ToHaveAttributeAsync("data-state", "Up");
         await Expect(tile.Locator("svg.sparkline polyline")).ToHaveCountAsync(1);
+        await page.SetViewportSizeAsync(1280, 480);
         Artifacts.PublishForReadme(await browser.ScreenshotAsync("devices.png"), "devices.png");
         await page.SetViewportSizeAsync(390, 844);
         await browser.GoToAsync("");
@@ -157,6 +158,7 @@ public sealed partial class SensorJourneyTests(BrowserAppFixture app)
         // Not assigned to a device: listed under "No device" on the home page.
         await browser.GoToAsync("");
         await Expect(page.Locator("[data-device='']")).ToContainTextAsync("127.0.0.5 traffic");
+        await browser.ScreenshotAsync("devices-no-device.png");
         Assert.Empty(browser.Errors);
     }
 
