@@ -1,3 +1,5 @@
+using System.Globalization;
+using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -19,6 +21,101 @@ public sealed class ToplistKeys
         _type = type;
         _fields = [.. fields];
     }
+
+    /// <summary>Headings of the columns <see cref="Format"/> writes, in order (one place for every page and the API).</summary>
+    public IReadOnlyList<string> Columns => _type switch
+    {
+        ToplistType.TopTalkers => ["Host A", "Host B"],
+        ToplistType.TopConnections => ["Source", "Source port", "Destination", "Destination port", "Protocol"],
+        ToplistType.TopProtocols => ["Protocol", "Port"],
+        ToplistType.TopSourceIp => ["Source IP"],
+        ToplistType.TopDestinationIp => ["Destination IP"],
+        ToplistType.TopIp => ["IP"],
+        _ => [.. _fields.Select(FieldName)],
+    };
+
+    /// <summary>A key as text, one cell per column of <see cref="Columns"/>; reads the key's parts in the order <see cref="KeysOf"/> filled them.</summary>
+    public string[] Format(in ToplistKey key)
+    {
+        switch (_type)
+        {
+            case ToplistType.TopTalkers:
+                return [key.A.ToString(), key.B.ToString()];
+            case ToplistType.TopConnections:
+                return [key.A.ToString(), Port(key.Port1), key.B.ToString(), Port(key.Port2), ProtocolName(key.Protocol)];
+            case ToplistType.TopProtocols:
+                return [ProtocolName(key.Protocol), ServiceName(key.Protocol, key.Port1)];
+            case ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp:
+                return [key.A.ToString()];
+        }
+
+        var cells = new string[_fields.Length];
+        int addresses = 0, ports = 0, numbers = 0;
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            cells[i] = _fields[i] switch
+            {
+                ToplistField.SourceIp or ToplistField.DestinationIp or ToplistField.NextHop => (addresses++ == 0 ? key.A : key.B).ToString(),
+                ToplistField.SourcePort or ToplistField.DestinationPort => Port(ports++ == 0 ? key.Port1 : key.Port2),
+                ToplistField.Protocol => ProtocolName(key.Protocol),
+                _ => (numbers++ == 0 ? key.Number1 : key.Number2).ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        return cells;
+    }
+
+    /// <summary>The column heading of a custom toplist field.</summary>
+    public static string FieldName(ToplistField field) => field switch
+    {
+        ToplistField.SourceIp => "Source IP",
+        ToplistField.DestinationIp => "Destination IP",
+        ToplistField.SourcePort => "Source port",
+        ToplistField.DestinationPort => "Destination port",
+        ToplistField.InboundInterface => "In interface",
+        ToplistField.OutboundInterface => "Out interface",
+        ToplistField.SourceAs => "Source AS",
+        ToplistField.DestinationAs => "Destination AS",
+        ToplistField.Dscp => "DSCP",
+        ToplistField.NextHop => "Next hop",
+        ToplistField.Vlan => "VLAN",
+        _ => field.ToString(),
+    };
+
+    /// <summary>The usual name of an IP protocol number (TCP, UDP, ICMP...), or the number.</summary>
+    public static string ProtocolName(byte protocol) => protocol switch
+    {
+        1 => "ICMP",
+        2 => "IGMP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        58 => "ICMPv6",
+        89 => "OSPF",
+        103 => "PIM",
+        112 => "VRRP",
+        132 => "SCTP",
+        _ => protocol.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A service port with the name FlowWeb's standard channel map gives it, e.g. "443 (HTTPS)"; "-" for none.</summary>
+    public static string ServiceName(byte protocol, ushort port)
+    {
+        if (port == 0)
+        {
+            return "-";
+        }
+
+        var table = protocol == 6 ? StandardChannelMap.TcpPortEntry : protocol == 17 ? StandardChannelMap.UdpPortEntry : null;
+        var entry = table?[port] ?? 0;
+        var text = port.ToString(CultureInfo.InvariantCulture);
+        return entry == 0 ? text : $"{text} ({StandardChannelMap.Protocols[entry - 1].Name})";
+    }
+
+    private static string Port(ushort port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Checks that custom fields fit a key: at most two addresses, two ports and two numbers.</summary>
     public static string? Validate(IReadOnlyList<ToplistField> fields)

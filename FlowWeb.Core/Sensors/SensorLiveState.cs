@@ -1,5 +1,6 @@
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Sensors;
@@ -17,6 +18,27 @@ public sealed record SensorLiveSnapshot(
     long FlowsFiltered,
     double Bytes,
     double Packets);
+
+/// <summary>How well an exporter's datagrams decode: a copy of the decoder's counters taken at one moment, safe to keep and render.</summary>
+public sealed record ExporterHealth(
+    FlowAddress Address,
+    int Version,
+    long Datagrams,
+    long Flows,
+    int TemplatesKnown,
+    int PendingSets,
+    long PendingBytes,
+    long RecordsDecodedFromPending,
+    long DecodeErrors,
+    IReadOnlyDictionary<DecodeStatus, long> ErrorsByReason,
+    long LostFlowsEstimate,
+    long Reordered,
+    long SequenceResets,
+    uint LastSamplingRate,
+    long SamplingByteSwapped,
+    long ImplausibleRecords,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen);
 
 /// <summary>
 /// The live view of the collector for pages and the API: snapshots of sensors (state, current channel values),
@@ -103,6 +125,28 @@ public sealed class SensorLiveState(FlowCollector collector, SensorService senso
     /// <summary>A toplist's running period and its completed periods in memory.</summary>
     public (ToplistPeriodResult Running, IReadOnlyList<ToplistPeriodResult> Completed)? Toplist(Guid id, int toplistId, int? count = null) =>
         collector.Sensor(id)?.ReadToplist(toplistId, count);
+
+    /// <summary>The UDP port the collector always listens on (where unknown exporters are discovered).</summary>
+    public int DefaultPort => collector.DefaultPort;
+
+    /// <summary>Starts keeping a running sensor's last accepted records for a flow tail (null when the sensor is not running); dispose to stop.</summary>
+    public IDisposable? WatchTail(Guid id) => collector.Sensor(id)?.WatchTail();
+
+    /// <summary>The newest records a watched sensor accepted, newest first.</summary>
+    public IReadOnlyList<TailedFlow> Tail(Guid id, int count) => collector.Sensor(id)?.Tail(count) ?? [];
+
+    /// <summary>Decoding health of one exporter, or null when it never sent anything.</summary>
+    public ExporterHealth? Exporter(FlowAddress address) =>
+        collector.ReadDecoder(d => d.StatisticsOf(address) is { } s ? Health(s) : null);
+
+    /// <summary>Decoding health of every exporter heard from, by address.</summary>
+    public IReadOnlyList<ExporterHealth> Exporters() =>
+        collector.ReadDecoder(d => d.Exporters.Select(Health).OrderBy(e => e.Address).ToList());
+
+    private static ExporterHealth Health(ExporterStatistics s) => new(
+        s.Address, s.Version, s.Datagrams, s.Flows, s.TemplatesKnown, s.PendingSets, s.PendingBytes, s.RecordsDecodedFromPending,
+        s.DecodeErrors, s.ErrorsByReason(), s.LostFlowsEstimate, s.Reordered, s.SequenceResets, s.LastSamplingRate,
+        s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen);
 
     public SensorLiveSnapshot Snapshot(SensorDefinition definition)
     {

@@ -32,7 +32,7 @@ public sealed class CollectorEndToEndTests : IDisposable
         Assert.Equal(1, exporter.Datagrams);
         Assert.Equal(0, exporter.DecodeErrors);
 
-        var html = await _client.GetStringAsync(new Uri("/", UriKind.Relative));
+        var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
         Assert.Contains("127.0.0.1", html, StringComparison.Ordinal);
         Assert.Contains("NetFlow v5", html, StringComparison.Ordinal);
         Assert.Matches(FlowsCell(3), html);
@@ -64,9 +64,9 @@ public sealed class CollectorEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task HomePage_NoExporterYet_ExplainsWhichUdpPortToUse()
+    public async Task ExportersPage_NoExporterYet_ExplainsWhichUdpPortToUse()
     {
-        var html = await _client.GetStringAsync(new Uri("/", UriKind.Relative));
+        var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
 
         Assert.Contains("No exporter has sent flows yet", html, StringComparison.Ordinal);
         Assert.Contains($"UDP port {_factory.UdpPort}", html, StringComparison.Ordinal);

@@ -1,0 +1,90 @@
+using Microsoft.Playwright;
+
+namespace FlowWeb.Tests.EndToEnd;
+
+/// <summary>One browser context and page for a test, recording every console error and uncaught page error.</summary>
+internal sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly Uri _baseUrl;
+    private readonly List<string> _errors = [];
+
+    private readonly string _name;
+
+    private BrowserSession(IBrowserContext context, IPage page, Uri baseUrl, string name)
+    {
+        _context = context;
+        _name = name;
+        Page = page;
+        _baseUrl = baseUrl;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (_errors)
+                {
+                    _errors.Add($"console: {message.Text}");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_errors)
+            {
+                _errors.Add($"page error: {error}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    /// <param name="name">Names the screenshot of the last page, taken when the session closes (what a failing test saw).</param>
+    public static async Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900)
+    {
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        context.SetDefaultTimeout(15_000);
+        return new BrowserSession(context, await context.NewPageAsync(), app.BaseUrl, name);
+    }
+
+    /// <summary>Loads a page and waits for the Blazor circuit: clicks sent before it is attached are lost.</summary>
+    public async Task GoToAsync(string relative)
+    {
+        await Page.GotoAsync(new Uri(_baseUrl, relative).ToString());
+        await WaitInteractiveAsync();
+    }
+
+    public Task WaitInteractiveAsync() => Page.WaitForSelectorAsync("[data-interactive=true]");
+
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        var path = Artifacts.ResultPath(name);
+        // Toasts come and go with timing; leave them out so that screenshots compare run to run.
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Style = ".mud-snackbar { visibility: hidden !important; }" });
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.ResultPath($"last-{_name}.png"), Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+            // The page is gone; nothing to show.
+        }
+
+        await _context.CloseAsync();
+    }
+}

@@ -1,0 +1,87 @@
+using Bunit;
+using FlowWeb.Components.Shared;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Tests.Ui;
+
+/// <summary>A toplist period as a table: key columns, counters, share of the period, sorting, the filter box and the approximate badge.</summary>
+public sealed class ToplistTableTests : UiTests
+{
+    private static readonly ToplistDefinition Connections = new() { Id = 2, Name = "Top Connections", Type = ToplistType.TopConnections };
+
+    [Fact]
+    public void ToplistTable_Connections_RowsWithKeyColumnsCountersAndShareOfPeriod()
+    {
+        var table = Render(Period(approximate: false));
+
+        var rows = table.FindAll("tr.toplist-row");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["10.0.0.1", "50000", "192.0.2.9", "443", "TCP"], Cells(rows[0]));
+        Assert.Equal("6000", rows[0].QuerySelector("[data-bytes]")!.GetAttribute("data-bytes"));
+        Assert.Equal("60.0 %", rows[0].QuerySelector(".toplist-share")!.TextContent.Trim());
+        Assert.Equal("30.0 %", rows[1].QuerySelector(".toplist-share")!.TextContent.Trim());
+        Assert.Equal("UDP", Cells(rows[1])[4]);
+        Assert.Contains("Source port", table.Find("thead").TextContent, StringComparison.Ordinal);
+        Assert.Empty(table.FindAll(".toplist-approximate"));
+    }
+
+    [Fact]
+    public void ToplistTable_DefaultOrder_LargestBytesFirst_SortLabelReorders()
+    {
+        var table = Render(Period(approximate: false));
+        Assert.Equal(["6000", "3000", "1000"], Bytes(table));
+
+        // Packets ascending: the 3000-byte row has the fewest packets.
+        table.FindAll("th .mud-table-sort-label").Single(l => l.TextContent.Contains("Packets", StringComparison.Ordinal)).Click();
+
+        Assert.Equal(["3000", "1000", "6000"], Bytes(table));
+    }
+
+    [Fact]
+    public void ToplistTable_FilterBox_KeepsRowsWhoseKeyContainsTheText()
+    {
+        var table = Render(Period(approximate: false));
+
+        table.Find("#toplist-filter-2").Input("udp");
+
+        table.WaitForAssertion(() => Assert.Equal(["3000"], Bytes(table)));
+        table.Find("#toplist-filter-2").Input("10.0.0.");
+        table.WaitForAssertion(() => Assert.Equal(["6000", "3000", "1000"], Bytes(table)));
+    }
+
+    [Fact]
+    public void ToplistTable_ApproximatePeriod_BadgeShowsErrorBound()
+    {
+        var table = Render(Period(approximate: true));
+
+        Assert.Contains("approximate ± 1.5 kB", table.Find(".toplist-approximate").TextContent.Replace('\u00a0', ' '), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToplistTable_NoRowsYet_SaysSo()
+    {
+        var table = Render(new ToplistPeriodResult(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(15), [], 0, 0, 0, false, 0, 0));
+
+        Assert.Contains("No flows in this period yet", table.Find(".toplist-empty").TextContent, StringComparison.Ordinal);
+    }
+
+    private IRenderedComponent<ToplistTable> Render(ToplistPeriodResult period) =>
+        Ui.Context.Render<ToplistTable>(p => p.Add(t => t.Definition, Connections).Add(t => t.Result, period));
+
+    private static ToplistPeriodResult Period(bool approximate)
+    {
+        ToplistRow Row(string source, ushort sourcePort, string destination, ushort port, byte protocol, long bytes, long packets) =>
+            new(new ToplistKey(FlowAddress.Parse(source), FlowAddress.Parse(destination), sourcePort, port, protocol), bytes, packets, 1, 0);
+
+        return new ToplistPeriodResult(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(15),
+            [Row("10.0.0.1", 50000, "192.0.2.9", 443, 6, 6000, 40), Row("10.0.0.2", 53000, "192.0.2.53", 53, 17, 3000, 5), Row("10.0.0.3", 51000, "192.0.2.25", 25, 6, 1000, 10)],
+            TotalBytes: 10_000, TotalPackets: 55, TotalFlows: 3, approximate, ErrorBound: approximate ? 1500 : 0, DistinctKeys: approximate ? 250_000 : 3);
+    }
+
+    private static string[] Cells(AngleSharp.Dom.IElement row) => [.. row.QuerySelectorAll("td.toplist-key").Select(c => c.TextContent.Trim())];
+
+    private static string[] Bytes(IRenderedComponent<ToplistTable> table) =>
+        [.. table.FindAll("tr.toplist-row [data-bytes]").Select(b => b.GetAttribute("data-bytes")!)];
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Components.Pages.Sections;
+
+/// <summary>Which sensors take which exporter's flows, as far as pages can tell from the settings.</summary>
+internal static class SensorRouting
+{
+    public static bool NamesSender(SensorDefinition sensor, FlowAddress exporter) =>
+        FlowAddress.TryParse(sensor.SenderIp?.Trim(), out var sender) && sender == exporter;
+
+    public static bool AcceptsAnySender(SensorDefinition sensor) => !sensor.Paused && string.IsNullOrWhiteSpace(sensor.SenderIp);
+
+    /// <summary>
+    /// Exporters whose flows probably reach no sensor: no sensor names them as its sender, and no running sensor
+    /// accepts any sender. The collector does not record which port an exporter sends to, so a sensor that accepts
+    /// any sender counts as receiving every exporter, whatever its port (this errs towards silence).
+    /// </summary>
+    public static IReadOnlyList<ExporterSummary> Unassigned(IReadOnlyList<ExporterSummary> exporters, IReadOnlyList<SensorDefinition> sensors)
+    {
+        ArgumentNullException.ThrowIfNull(exporters);
+        ArgumentNullException.ThrowIfNull(sensors);
+        if (sensors.Any(AcceptsAnySender))
+        {
+            return [];
+        }
+
+        return [.. exporters.Where(e => !sensors.Any(s => NamesSender(s, e.Address)))];
+    }
+
+    /// <summary>The sensor type that matches the version an exporter sends.</summary>
+    public static ExpectedProtocol ProtocolOf(int version) => version switch
+    {
+        5 => ExpectedProtocol.NetFlowV5,
+        10 => ExpectedProtocol.Ipfix,
+        _ => ExpectedProtocol.NetFlowV9,
+    };
+
+    /// <summary>The sensor form filled in for an exporter: its address as sender, the port, the protocol from its version.</summary>
+    public static string NewSensorLink(ExporterSummary exporter, int port)
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"sensors/new?sender={Uri.EscapeDataString(exporter.Address.ToString())}&port={port}&protocol={ProtocolOf(exporter.Version)}");
+    }
+}

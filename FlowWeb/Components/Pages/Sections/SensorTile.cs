@@ -1,0 +1,24 @@
+using FlowWeb.Core.Channels;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Components.Pages.Sections;
+
+/// <summary>A sensor as the device list shows it: its live snapshot, its primary channel (Total) now and over the last minute.</summary>
+public sealed record SensorTile(SensorLiveSnapshot Snapshot, double TotalBitsPerSecond, IReadOnlyList<double> LastMinuteKbits)
+{
+    public const int SparklineSeconds = 60;
+
+    public SensorDefinition Definition => Snapshot.Definition;
+
+    public static SensorTile Of(SensorLiveSnapshot snapshot, SensorLiveState live)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(live);
+        var total = snapshot.Channels.FirstOrDefault(c => c.ChannelId == ChannelIds.Total)?.BitsPerSecond ?? 0;
+
+        // One second more than shown: the newest second is still filling up.
+        var series = live.Series(snapshot.Definition.Id, SparklineSeconds + 1);
+        IReadOnlyList<double> spark = series is null ? [] : [.. series.BytesPerSecond[ChannelSet.TotalIndex][..^1].Select(b => b * 8 / 1000)];
+        return new SensorTile(snapshot, total, spark);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using FlowWeb.Components.Pages.Sections;
+using FlowWeb.Core.Sensors;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace FlowWeb.Components.Pages;
+
+/// <summary>
+/// Adds or edits a sensor. Every change is checked by the sensor service's validator at once; a setting's problems
+/// show under it once it was touched, and all of them after a save attempt. Nothing is saved while anything is wrong.
+/// </summary>
+public sealed partial class SensorEdit
+{
+    /// <summary>Settings that show their own errors; any other error is listed in the summary at the top.</summary>
+    private static readonly HashSet<string> ShownFields =
+    [
+        "Name", "DeviceId", "Priority", "Port", "SenderIp", "ReceiveAddresses", "ActiveFlowTimeoutMinutes", "SamplingRate",
+        "ChannelGroups", "CustomChannels", "IncludeFilter", "ExcludeFilter", "Toplists",
+    ];
+
+    private readonly HashSet<string> _touched = [];
+    private SensorFormModel? _model;
+    private IReadOnlyList<DeviceDefinition> _devices = [];
+    private IReadOnlyList<ValidationError> _errors = [];
+    private List<string> _localAddresses = [];
+    private string _storedName = "";
+    private bool _notFound;
+    private bool _submitted;
+    private bool _saving;
+    private int _defaultPort;
+
+    [Parameter]
+    public Guid? Id { get; set; }
+
+    /// <summary>Pre-fill for a discovered exporter: its address.</summary>
+    [SupplyParameterFromQuery(Name = "sender")]
+    public string? Sender { get; set; }
+
+    [SupplyParameterFromQuery(Name = "port")]
+    public int? QueryPort { get; set; }
+
+    [SupplyParameterFromQuery(Name = "protocol")]
+    public string? QueryProtocol { get; set; }
+
+    [SupplyParameterFromQuery(Name = "device")]
+    public Guid? QueryDevice { get; set; }
+
+    [Inject]
+    private SensorService Sensors { get; set; } = default!;
+
+    [Inject]
+    private SensorLiveState Live { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    private bool IsNew => Id is null;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _defaultPort = Live.DefaultPort;
+        _devices = await Sensors.ListDevicesAsync();
+        _touched.Clear();
+        _submitted = false;
+        _errors = [];
+        if (Id is { } id)
+        {
+            var sensor = await Sensors.GetSensorAsync(id);
+            _notFound = sensor is null;
+            _model = sensor is null ? null : SensorFormModel.From(sensor);
+            _storedName = sensor?.Name ?? "";
+        }
+        else
+        {
+            _notFound = false;
+            _model = SensorFormModel.From(NewSensor());
+        }
+
+        _localAddresses = LocalAddresses(_model?.ReceiveAddresses ?? []);
+        if (_model is not null)
+        {
+            await ValidateAsync();
+        }
+    }
+
+    /// <summary>A new sensor with defaults, filled in from the query (a discovered exporter or a device's "Add sensor").</summary>
+    private SensorDefinition NewSensor()
+    {
+        var device = _devices.FirstOrDefault(d => d.Id == QueryDevice);
+        var sender = Sender?.Trim() ?? "";
+        var protocol = Enum.TryParse<ExpectedProtocol>(QueryProtocol, ignoreCase: true, out var p) ? p : ExpectedProtocol.NetFlowV9;
+        var name = device is not null ? $"{device.Name} traffic" : sender.Length > 0 ? $"{sender} traffic" : "";
+        return new SensorDefinition
+        {
+            Name = name,
+            DeviceId = device?.Id,
+            SenderIp = sender,
+            Port = QueryPort ?? _defaultPort,
+            Protocol = protocol,
+        };
+    }
+
+    /// <summary>This host's unicast addresses, plus any the sensor names already.</summary>
+    private static List<string> LocalAddresses(IEnumerable<string> current)
+    {
+        var addresses = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || (a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal))
+            .Select(a => a.ToString());
+        return [.. addresses.Concat(current).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+    }
+
+    private string DeviceName(Guid? id) => id is null ? "No device" : _devices.FirstOrDefault(d => d.Id == id)?.Name ?? "(deleted device)";
+
+    private IReadOnlyList<string> ErrorsOf(string field) =>
+        _submitted || _touched.Contains(field) ? [.. _errors.Where(e => e.Field == field).Select(e => e.Message)] : [];
+
+    private string Invalid(string field) => ErrorsOf(field).Count > 0 ? "field-invalid" : "";
+
+    private async Task ChangedAsync(string field)
+    {
+        _touched.Add(field);
+        await ValidateAsync();
+    }
+
+    private Task SetFilterAsync(string field, string text)
+    {
+        if (field == "IncludeFilter")
+        {
+            _model!.IncludeFilter = text;
+        }
+        else
+        {
+            _model!.ExcludeFilter = text;
+        }
+
+        return ChangedAsync(field);
+    }
+
+    private async Task ValidateAsync()
+    {
+        var errors = (await Sensors.ValidateAsync(_model!.ToDefinition())).ToList();
+        if (_model.UseCustomChannels && string.IsNullOrWhiteSpace(_model.ChannelDefinition))
+        {
+            errors.Add(new ValidationError("CustomChannels", "enter at least one channel, or choose the standard channel groups"));
+        }
+
+        _errors = errors;
+    }
+
+    private async Task SaveAsync()
+    {
+        _submitted = true;
+        _saving = true;
+        try
+        {
+            await ValidateAsync();
+            if (_errors.Count > 0)
+            {
+                return;
+            }
+
+            var sensor = _model!.ToDefinition();
+            var result = await Sensors.SaveSensorAsync(sensor);
+            if (!result.Saved)
+            {
+                _errors = result.Errors;
+                return;
+            }
+
+            Snackbar.Add(IsNew ? $"Sensor \"{sensor.Name}\" added" : $"Sensor \"{sensor.Name}\" saved", Severity.Success);
+            Navigation.NavigateTo($"sensors/{sensor.Id}");
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    private async Task TogglePausedAsync()
+    {
+        var paused = !_model!.Paused;
+        var result = await Sensors.SetPausedAsync(_model.Id, paused);
+        if (result.Saved)
+        {
+            _model.Paused = paused;
+            Snackbar.Add(paused ? "Sensor paused" : "Sensor resumed", Severity.Info);
+        }
+        else
+        {
+            _submitted = true;
+            _errors = result.Errors;
+        }
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (await SensorActions.ConfirmDeleteAsync(Dialogs, Sensors, _model!.Id, _storedName))
+        {
+            Navigation.NavigateTo("");
+        }
+    }
+}

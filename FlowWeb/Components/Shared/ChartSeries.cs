@@ -1,0 +1,28 @@
+using FlowWeb.Core.Channels;
+
+namespace FlowWeb.Components.Shared;
+
+/// <summary>One line (or stacked area) of a <see cref="TrafficChart"/>: values in kbit/s, one per point, oldest first.</summary>
+public sealed record ChartSeries(string Name, string Color, IReadOnlyList<double> Values);
+
+/// <summary>The colour of a channel, the same in the graph, its legend and the channel table.</summary>
+public static class ChannelColors
+{
+    private static readonly string[] Palette =
+    [
+        "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#e53935", "#00acc1", "#c0ca33", "#6d4c41",
+        "#3949ab", "#d81b60", "#00897b", "#f4511e", "#5e35b1", "#7cb342", "#039be5", "#ffb300",
+    ];
+
+    public const string Total = "#37474f";
+
+    public const string Other = "#9e9e9e";
+
+    /// <summary>By the channel's position in its sensor's channel list (Total first, Other last).</summary>
+    public static string Of(int channelId, int index) => channelId switch
+    {
+        ChannelIds.Total => Total,
+        ChannelIds.Other => Other,
+        _ => Palette[(index - 1 + Palette.Length) % Palette.Length],
+    };
+}
