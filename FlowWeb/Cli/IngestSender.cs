@@ -34,14 +34,14 @@ internal static class IngestSender
         var target = new IPEndPoint(IPAddress.Loopback, port);
         socket.Connect(target);
 
-        // With --distinct every datagram goes out once (a million distinct connections); otherwise cycle at the rate.
+        // With --distinct every datagram goes out once (a million distinct connections) at the rate; otherwise cycle.
         var total = distinct > 0 ? datagrams.Count : (long)rate * seconds / recordsPerDatagram;
         var perMs = (double)rate / recordsPerDatagram / 1000;
         var clock = Stopwatch.StartNew();
         long sent = 0, flows = 0;
         while (sent < total && clock.Elapsed.TotalSeconds < MaxSeconds)
         {
-            var due = distinct > 0 ? total : Math.Min(total, (long)(clock.Elapsed.TotalMilliseconds * perMs) + 1);
+            var due = Math.Min(total, (long)(clock.Elapsed.TotalMilliseconds * perMs) + 1);
             while (sent < due)
             {
                 var datagram = datagrams[(int)(sent % datagrams.Count)];
@@ -50,10 +50,7 @@ internal static class IngestSender
                 sent++;
             }
 
-            if (distinct == 0)
-            {
-                Thread.SpinWait(50);
-            }
+            Thread.SpinWait(50);
         }
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sent {flows} flows in {sent} datagrams in {clock.Elapsed.TotalSeconds:0.000} s"));
