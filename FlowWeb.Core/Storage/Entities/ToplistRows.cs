@@ -37,7 +37,8 @@ public sealed class ToplistPeriodRow
 /// <summary>
 /// One row of a stored toplist period. Key parts as <see cref="Aggregation.ToplistKey"/> has them; the 64-bit
 /// address halves are stored as their signed reinterpretation (SQLite integers are signed).
-/// <see cref="HostName"/> is filled later by reverse DNS.
+/// <see cref="HostName"/> and <see cref="HostNameB"/> are the reverse DNS names of the A and B addresses as they
+/// were known when the period closed (null when unknown, or the toplist does not resolve names).
 /// </summary>
 public sealed class ToplistEntryRow
 {
@@ -71,7 +72,11 @@ public sealed class ToplistEntryRow
 
     public long ErrorBytes { get; set; }
 
+    /// <summary>The name of the A address.</summary>
     public string? HostName { get; set; }
+
+    /// <summary>The name of the B address (Top Talkers' second host, Top Connections' destination).</summary>
+    public string? HostNameB { get; set; }
 }
 
 internal sealed class ToplistPeriodRowConfiguration : IEntityTypeConfiguration<ToplistPeriodRow>
@@ -96,5 +101,6 @@ internal sealed class ToplistEntryRowConfiguration : IEntityTypeConfiguration<To
         builder.ToTable(FlowWebDbContext.ToplistEntriesTable);
         builder.HasKey(e => new { e.PeriodId, e.Rank });
         builder.Property(e => e.HostName).HasMaxLength(255);
+        builder.Property(e => e.HostNameB).HasMaxLength(255);
     }
 }

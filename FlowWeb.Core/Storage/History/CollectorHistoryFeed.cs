@@ -1,6 +1,7 @@
 using System.Text;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,14 +13,19 @@ namespace FlowWeb.Core.Storage.History;
 /// non-blocking queue (drops are counted there). Registered among storage's hosted services, so it is listening
 /// before the collector starts and still listening when the collector drains its memory at shutdown.
 /// Also puts the writer's counters into <c>/metrics</c>.
+/// A closed period of a toplist that resolves names (<see cref="ToplistHostNames.Resolves"/>) goes with the names
+/// its addresses have in the reverse DNS cache at that moment: the collector's thread reads the cache and never
+/// waits for DNS. Addresses without a cached answer are queued for lookup, so that the next periods have them.
 /// </summary>
 public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWriter writer) : IHostedService, IMetricsSource
 {
     private FlowCollector? _collector;
+    private ReverseDnsResolver? _resolver;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _collector = services.GetService<FlowCollector>();
+        _resolver = services.GetService<ReverseDnsResolver>();
         if (_collector is not null)
         {
             _collector.MinutesClosed += OnMinutes;
@@ -43,7 +49,7 @@ public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWrite
     private void OnMinutes(SensorRuntime sensor, IReadOnlyList<ChannelMinute> minutes) => writer.TryWriteMinutes([.. minutes]);
 
     private void OnToplist(SensorRuntime sensor, ToplistDefinition toplist, ToplistPeriodResult period) =>
-        writer.TryWriteToplist(sensor.Id, toplist.Id, period);
+        writer.TryWriteToplist(sensor.Id, toplist.Id, period, _resolver.NamesOf(toplist, period.Rows, request: true));
 
     public void WriteMetrics(StringBuilder text)
     {

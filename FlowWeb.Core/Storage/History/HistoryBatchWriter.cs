@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Dns;
 using Microsoft.Data.Sqlite;
 
 namespace FlowWeb.Core.Storage.History;
@@ -68,7 +69,7 @@ internal sealed class HistoryBatchWriter : IDisposable
         }
     }
 
-    public void AddToplist(Guid sensorId, int toplistId, ToplistPeriodResult period)
+    public void AddToplist(Guid sensorId, int toplistId, ToplistPeriodResult period, IReadOnlyList<HostNamePair>? hostNames = null)
     {
         var key = SensorKey(sensorId);
         _periodInsert ??= Prepare("""
@@ -76,9 +77,9 @@ internal sealed class HistoryBatchWriter : IDisposable
             VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10) RETURNING Id
             """, 11);
         _entryInsert ??= Prepare("""
-            INSERT INTO ToplistEntries (PeriodId, Rank, AHigh, ALow, BHigh, BLow, Port1, Port2, Protocol, Number1, Number2, Bytes, Packets, Flows, ErrorBytes)
-            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14)
-            """, 15);
+            INSERT INTO ToplistEntries (PeriodId, Rank, AHigh, ALow, BHigh, BLow, Port1, Port2, Protocol, Number1, Number2, Bytes, Packets, Flows, ErrorBytes, HostName, HostNameB)
+            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16)
+            """, 17);
 
         var p = _periodInsert.Parameters;
         p[0].Value = key;
@@ -114,6 +115,9 @@ internal sealed class HistoryBatchWriter : IDisposable
             e[12].Value = row.Packets;
             e[13].Value = row.Flows;
             e[14].Value = row.ErrorBytes;
+            var names = hostNames is not null && rank < hostNames.Count ? hostNames[rank] : default;
+            e[15].Value = (object?)names.A ?? DBNull.Value;
+            e[16].Value = (object?)names.B ?? DBNull.Value;
             _entryInsert.ExecuteNonQuery();
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Dns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -91,11 +92,15 @@ public sealed partial class HistoryWriter : BackgroundService
         return false;
     }
 
-    /// <summary>Queues a closed toplist period of a sensor. False when the queue is full: the period is dropped and counted.</summary>
-    public bool TryWriteToplist(Guid sensorId, int toplistId, ToplistPeriodResult period)
+    /// <summary>
+    /// Queues a closed toplist period of a sensor, with the host names of its rows' addresses as they were known
+    /// when it closed (<paramref name="hostNames"/>: one pair per row, or null for none). False when the queue is
+    /// full: the period is dropped and counted.
+    /// </summary>
+    public bool TryWriteToplist(Guid sensorId, int toplistId, ToplistPeriodResult period, IReadOnlyList<HostNamePair>? hostNames = null)
     {
         ArgumentNullException.ThrowIfNull(period);
-        if (Queue.Writer.TryWrite(new Item(null, new ToplistItem(sensorId, toplistId, period))))
+        if (Queue.Writer.TryWrite(new Item(null, new ToplistItem(sensorId, toplistId, period, hostNames))))
         {
             Interlocked.Increment(ref _toplistsQueued);
             return true;
@@ -206,7 +211,7 @@ public sealed partial class HistoryWriter : BackgroundService
                     }
                     else
                     {
-                        writer.AddToplist(item.Toplist!.SensorId, item.Toplist.ToplistId, item.Toplist.Period);
+                        writer.AddToplist(item.Toplist!.SensorId, item.Toplist.ToplistId, item.Toplist.Period, item.Toplist.HostNames);
                     }
                 }
 
@@ -228,7 +233,7 @@ public sealed partial class HistoryWriter : BackgroundService
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Could not write history: {MinuteRows} minute row(s) and {ToplistPeriods} toplist period(s) lost")]
     private static partial void LogWriteFailed(ILogger logger, long minuteRows, long toplistPeriods, Exception exception);
 
-    private sealed record ToplistItem(Guid SensorId, int ToplistId, ToplistPeriodResult Period);
+    private sealed record ToplistItem(Guid SensorId, int ToplistId, ToplistPeriodResult Period, IReadOnlyList<HostNamePair>? HostNames);
 
     private readonly record struct Item(ChannelMinute[]? Minutes, ToplistItem? Toplist);
 }

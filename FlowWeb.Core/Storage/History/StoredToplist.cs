@@ -19,8 +19,14 @@ public sealed record ToplistPeriodInfo(
     public bool Truncated => EntryCount < DistinctKeys;
 }
 
-/// <summary>A stored toplist row; <see cref="HostName"/> is filled by reverse DNS when it ran.</summary>
-public sealed record StoredToplistRow(ToplistKey Key, long Bytes, long Packets, long Flows, long ErrorBytes, string? HostName);
+/// <summary>
+/// A stored toplist row; <see cref="HostName"/> (of the key's A address) and <see cref="HostNameB"/> (of its B
+/// address) are the reverse DNS names known when the period closed, null when none was.
+/// </summary>
+public sealed record StoredToplistRow(ToplistKey Key, long Bytes, long Packets, long Flows, long ErrorBytes, string? HostName)
+{
+    public string? HostNameB { get; init; }
+}
 
 /// <summary>
 /// One stored period, or several merged (rows summed by key). <see cref="Approximate"/> when any period was

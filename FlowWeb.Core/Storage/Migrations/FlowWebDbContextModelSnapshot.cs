@@ -397,6 +397,10 @@ namespace FlowWeb.Core.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HostNameB")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Number1")
                         .HasColumnType("INTEGER");
 
