@@ -34,6 +34,19 @@ public sealed class ToplistKeys
         _ => [.. _fields.Select(FieldName)],
     };
 
+    /// <summary>
+    /// The columns of <see cref="Columns"/> that show the key's <see cref="ToplistKey.A"/> and <see cref="ToplistKey.B"/>
+    /// addresses (where a page puts their host names); -1 where there is none.
+    /// </summary>
+    public (int A, int B) AddressColumns => _type switch
+    {
+        ToplistType.TopTalkers => (0, 1),
+        ToplistType.TopConnections => (0, 2),
+        ToplistType.TopProtocols => (-1, -1),
+        ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp => (0, -1),
+        _ => CustomAddressColumns(),
+    };
+
     /// <summary>A key as text, one cell per column of <see cref="Columns"/>; reads the key's parts in the order <see cref="KeysOf"/> filled them.</summary>
     public string[] Format(in ToplistKey key)
     {
@@ -63,6 +76,28 @@ public sealed class ToplistKeys
         }
 
         return cells;
+    }
+
+    private (int A, int B) CustomAddressColumns()
+    {
+        int a = -1, b = -1;
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            if (_fields[i] is ToplistField.SourceIp or ToplistField.DestinationIp or ToplistField.NextHop)
+            {
+                if (a < 0)
+                {
+                    a = i;
+                }
+                else
+                {
+                    b = i;
+                    break;
+                }
+            }
+        }
+
+        return (a, b);
     }
 
     /// <summary>The column heading of a custom toplist field.</summary>

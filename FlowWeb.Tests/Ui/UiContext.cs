@@ -1,12 +1,14 @@
 using System.Globalization;
 using Bunit;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -19,7 +21,8 @@ namespace FlowWeb.Tests.Ui;
 /// </summary>
 public sealed class UiContext : IAsyncDisposable
 {
-    public UiContext()
+    /// <param name="resolver">Reverse DNS for the components; by default one switched off (no DNS server is asked).</param>
+    public UiContext(ReverseDnsResolver? resolver = null)
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
@@ -32,6 +35,8 @@ public sealed class UiContext : IAsyncDisposable
             ["Collector:BindAddress"] = "127.0.0.1",
         }).Build();
         Context.Services.AddFlowCollector(configuration);
+        Context.Services.AddSingleton(resolver ?? new ReverseDnsResolver(
+            Options.Create(new ReverseDnsOptions { Enabled = false }), TimeProvider.System, NullLogger<ReverseDnsResolver>.Instance));
 
         // Selects, menus and tooltips render into the popover provider, dialogs into the dialog provider.
         Context.Render<MudPopoverProvider>();

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FlowWeb.Tests.Web;
 
-/// <summary>The whole app in-process: real collector socket on a free UDP port, a throwaway data directory.</summary>
+/// <summary>
+/// The whole app in-process: real collector socket on a free UDP port, a throwaway data directory. Reverse DNS is
+/// off unless a test turns it on with a loopback server: the machine's own resolver is not on loopback, and tests
+/// send traffic only to 127.0.0.1.
+/// </summary>
 public sealed class FlowWebFactory : WebApplicationFactory<Program>
 {
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("flowweb-test-").FullName;
@@ -18,6 +22,7 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Collector:DefaultPort", UdpPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("ReverseDns:Enabled", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

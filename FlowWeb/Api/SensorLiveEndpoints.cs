@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -80,6 +81,7 @@ internal static class SensorLiveEndpoints
         [Description("Rows to return, 1 to 10,000 (default: the toplist's top count)")] int? count,
         SensorService sensors,
         SensorLiveState live,
+        ReverseDnsResolver resolver,
         CancellationToken cancellationToken)
     {
         if (count is < 1 or > 10_000)
@@ -105,11 +107,11 @@ internal static class SensorLiveEndpoints
 
         if (periodStart is null || periodStart == running.Start)
         {
-            return TypedResults.Ok(ToplistRows.Response(id, toplist, running, running: true, rows));
+            return TypedResults.Ok(ToplistRows.Response(id, toplist, running, running: true, rows, resolver));
         }
 
         return completed.FirstOrDefault(c => c.Start == periodStart) is { } period
-            ? TypedResults.Ok(ToplistRows.Response(id, toplist, period, running: false, rows))
+            ? TypedResults.Ok(ToplistRows.Response(id, toplist, period, running: false, rows, resolver))
             : ApiProblems.NotFound($"Toplist {toplist.Name} has no period starting at {periodStart:O} in memory; the running one started at {running.Start:O}.");
     }
 

@@ -35,7 +35,9 @@ internal sealed record ToplistResponse(
 /// One ranked row. Only the key columns of the toplist's type are present: Top Connections have source and
 /// destination address and port and the protocol; Top Talkers the two hosts (<see cref="Address"/> and
 /// <see cref="PeerAddress"/>, lower address first); Top IP <see cref="Address"/>; Top Source/Destination IP their
-/// address; Top Protocols the protocol and its service port; a custom toplist its chosen fields.
+/// address; Top Protocols the protocol and its service port; a custom toplist its chosen fields. Each address has
+/// a <c>...HostName</c> beside it when reverse DNS knows its name (absent while unknown, or when the toplist's or
+/// the global reverse DNS switch is off).
 /// </summary>
 internal sealed record ToplistRowResponse
 {
@@ -47,17 +49,37 @@ internal sealed record ToplistRowResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Address { get; init; }
 
+    /// <summary>The reverse DNS name of <see cref="Address"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HostName { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PeerAddress { get; init; }
+
+    /// <summary>The reverse DNS name of <see cref="PeerAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PeerHostName { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SourceAddress { get; init; }
 
+    /// <summary>The reverse DNS name of <see cref="SourceAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceHostName { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? DestinationAddress { get; init; }
 
+    /// <summary>The reverse DNS name of <see cref="DestinationAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DestinationHostName { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NextHop { get; init; }
+
+    /// <summary>The reverse DNS name of <see cref="NextHop"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NextHopHostName { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SourcePort { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -8,16 +9,25 @@ namespace FlowWeb.Api;
 /// <summary>
 /// Turns toplist keys back into the columns of their toplist type. The key packs its parts positionally (see
 /// <see cref="ToplistKeys"/>): which part holds what depends on the type and, for custom toplists, on the order of
-/// the fields, so this mirrors that packing.
+/// the fields, so this mirrors that packing. Each address comes with its host name when reverse DNS knows it (both
+/// switches on: global and the toplist's); rows within the toplist's top count queue a lookup for a missing name,
+/// so that a later call has it, as a page showing them would.
 /// </summary>
 internal static class ToplistRows
 {
-    public static ToplistResponse Response(Guid sensorId, ToplistDefinition toplist, ToplistPeriodResult period, bool running, int count) => new(
-        sensorId, toplist.Id, toplist.Name, toplist.Type, period.Start, period.End, running, period.TotalBytes, period.TotalPackets, period.TotalFlows,
-        period.DistinctKeys, period.Approximate, period.ErrorBound,
-        [.. period.Rows.Take(count).Select((row, i) => Row(toplist, row, i + 1, period.TotalBytes))]);
+    public static ToplistResponse Response(Guid sensorId, ToplistDefinition toplist, ToplistPeriodResult period, bool running, int count, ReverseDnsResolver? resolver = null)
+    {
+        ArgumentNullException.ThrowIfNull(toplist);
+        ArgumentNullException.ThrowIfNull(period);
+        var resolve = resolver.Resolves(toplist);
+        return new(
+            sensorId, toplist.Id, toplist.Name, toplist.Type, period.Start, period.End, running, period.TotalBytes, period.TotalPackets, period.TotalFlows,
+            period.DistinctKeys, period.Approximate, period.ErrorBound,
+            [.. period.Rows.Take(count).Select((row, i) => Row(toplist, row, i + 1, period.TotalBytes,
+                resolve ? resolver!.Names(row.Key, request: i < toplist.Count) : default))]);
+    }
 
-    public static ToplistRowResponse Row(ToplistDefinition toplist, ToplistRow row, int rank, long totalBytes)
+    public static ToplistRowResponse Row(ToplistDefinition toplist, ToplistRow row, int rank, long totalBytes, HostNamePair names = default)
     {
         ArgumentNullException.ThrowIfNull(toplist);
         var key = row.Key;
@@ -37,7 +47,9 @@ internal static class ToplistRows
             ToplistType.TopConnections => counts with
             {
                 SourceAddress = Text(key.A),
+                SourceHostName = names.A,
                 DestinationAddress = Text(key.B),
+                DestinationHostName = names.B,
                 SourcePort = key.Port1,
                 DestinationPort = key.Port2,
                 Protocol = key.Protocol,
@@ -47,7 +59,9 @@ internal static class ToplistRows
             ToplistType.TopTalkers => counts with
             {
                 Address = Text(key.A),
+                HostName = names.A,
                 PeerAddress = Text(key.B),
+                PeerHostName = names.B,
                 Label = $"{Text(key.A)} <-> {Text(key.B)}",
             },
             ToplistType.TopProtocols => counts with
@@ -57,14 +71,14 @@ internal static class ToplistRows
                 Port = key.Port1 == 0 ? null : key.Port1,
                 Label = key.Port1 == 0 ? IpProtocols.Name(key.Protocol) : $"{IpProtocols.Name(key.Protocol)}/{key.Port1}",
             },
-            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), Label = Text(key.A) },
-            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), Label = Text(key.A) },
-            ToplistType.TopIp => counts with { Address = Text(key.A), Label = Text(key.A) },
-            _ => Custom(toplist.Fields, key, counts),
+            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, Label = Text(key.A) },
+            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, Label = Text(key.A) },
+            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Label = Text(key.A) },
+            _ => Custom(toplist.Fields, key, counts, names),
         };
     }
 
-    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row)
+    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row, HostNamePair names)
     {
         int addresses = 0, ports = 0, numbers = 0;
         var label = new List<string>(fields.Count);
@@ -74,12 +88,14 @@ internal static class ToplistRows
             switch (field)
             {
                 case ToplistField.SourceIp or ToplistField.DestinationIp or ToplistField.NextHop:
-                    text = Text(addresses++ == 0 ? key.A : key.B);
+                    var first = addresses++ == 0;
+                    text = Text(first ? key.A : key.B);
+                    var name = first ? names.A : names.B;
                     row = field switch
                     {
-                        ToplistField.SourceIp => row with { SourceAddress = text },
-                        ToplistField.DestinationIp => row with { DestinationAddress = text },
-                        _ => row with { NextHop = text },
+                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name },
+                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name },
+                        _ => row with { NextHop = text, NextHopHostName = name },
                     };
                     break;
                 case ToplistField.SourcePort or ToplistField.DestinationPort:

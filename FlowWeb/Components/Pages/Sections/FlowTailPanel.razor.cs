@@ -2,6 +2,7 @@ using System.Globalization;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
@@ -10,7 +11,12 @@ using MudBlazor;
 
 namespace FlowWeb.Components.Pages.Sections;
 
-/// <summary>Watches the sensor's flow tail while shown (disposing the watch stops the copying) and filters the records with the filter rule syntax.</summary>
+/// <summary>
+/// Watches the sensor's flow tail while shown (disposing the watch stops the copying) and filters the records with
+/// the filter rule syntax. Addresses of the records shown get their host names (pushed as they arrive) while reverse
+/// DNS is on globally and for at least one of the sensor's toplists: a sensor whose toplists all have it off (the
+/// demo's, say) sends no lookups for its addresses at all.
+/// </summary>
 public sealed partial class FlowTailPanel
 {
     private const int Kept = 300;
@@ -21,6 +27,15 @@ public sealed partial class FlowTailPanel
     [Inject]
     private SensorLiveState Live { get; set; } = default!;
 
+    [Inject]
+    private ReverseDnsResolver Resolver { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    private HostNameWatch? _names;
+    private bool _resolve;
+
     private IDisposable? _watch;
     private bool _paused;
     private string _filterText = "";
@@ -29,8 +44,20 @@ public sealed partial class FlowTailPanel
     private IReadOnlyList<TailedFlow> _rows = [];
     private List<TailedFlow> _shown = [];
 
+    protected override void OnInitialized() =>
+        _names = new HostNameWatch(Resolver, Time, () => InvokeAsync(StateHasChanged));
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _names!.Start();
+        }
+    }
+
     protected override void OnParametersSet()
     {
+        _resolve = Snapshot.Definition.Toplists.Any(Resolver.Resolves);
         // Watch from the first render on (and again if the sensor was restarted by a change of its settings).
         _watch ??= Live.WatchTail(Snapshot.Definition.Id);
         if (!_paused)
@@ -50,10 +77,21 @@ public sealed partial class FlowTailPanel
         Apply();
     }
 
-    private void Apply() =>
+    private void Apply()
+    {
         _shown = _rule is null || _rule.IsMatchAll ? [.. _rows] : [.. _rows.Where(f => _rule.Matches(f.Record, f.Exporter))];
+
+        // Names are asked for during the render, for the rows it shows.
+        _names!.Reset();
+    }
+
+    private string? NameOf(FlowAddress address) => _resolve ? _names!.Name(address) : null;
 
     private void TogglePaused() => _paused = !_paused;
 
-    public void Dispose() => _watch?.Dispose();
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _names?.Dispose();
+    }
 }
