@@ -1,4 +1,5 @@
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Storage.History;
 using Microsoft.Extensions.Time.Testing;
@@ -175,7 +176,8 @@ public sealed class HistoryQueryServiceTests
         {
             writer.TryWriteMinutes([new(SensorA, -1, start, 7500, 10, 2, 250), new(SensorA, 3, start, 60, 1, 1, 1.5)]);
             writer.TryWriteToplist(SensorA, 1, new ToplistPeriodResult(start, start.AddMinutes(15),
-                [new(new ToplistKey(FlowAddress.Parse("192.0.2.1"), FlowAddress.Parse("2001:db8::1"), 51000, 443, 6), 4096, 4, 1, 0)], 4096, 4, 1, false, 0, 1));
+                [new(new ToplistKey(FlowAddress.Parse("192.0.2.1"), FlowAddress.Parse("2001:db8::1"), 51000, 443, 6), 4096, 4, 1, 0)], 4096, 4, 1, false, 0, 1),
+                [new HostNamePair(null, "v6.example")]);
             await writer.FlushAsync();
         }
 
@@ -194,7 +196,7 @@ public sealed class HistoryQueryServiceTests
         Assert.Equal(1, periods);
         Assert.Equal(
             $"{HistoryCsv.ToplistHeader}\r\n" +
-            "2025-03-10T11:50:00Z,2025-03-10T12:05:00Z,1,192.0.2.1,2001:db8::1,51000,443,6,0,0,4096,4,1,0,\r\n",
+            "2025-03-10T11:50:00Z,2025-03-10T12:05:00Z,1,192.0.2.1,2001:db8::1,51000,443,6,0,0,4096,4,1,0,,v6.example\r\n",
             toplist.ToString());
     }
 }
