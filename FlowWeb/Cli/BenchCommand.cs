@@ -21,7 +21,7 @@ public static class BenchCommand
                 Core.Rules.RulesBenchmark.Run(stdout);
                 return 0;
             default:
-                await stderr.WriteLineAsync("usage: bench decode [--seconds N] | bench ingest [--seconds N] [--versions 5,9,10] [--rates R1,R2,...] [--distinct N] | bench rules | bench dns --server IP:PORT [--seconds N] [--in-flight N]").ConfigureAwait(false);
+                await stderr.WriteLineAsync("usage: bench decode [--seconds N] | bench ingest [--seconds N] [--versions 5,9,10] [--rates R1,R2,...] [--distinct N] [--dns IP:PORT] | bench rules | bench dns --server IP:PORT [--seconds N] [--in-flight N]").ConfigureAwait(false);
                 return 2;
         }
     }

@@ -9,12 +9,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FlowWeb.Cli;
 
 /// <summary>
-/// <c>bench ingest [--seconds N] [--versions 5,9,10] [--rates 250000,500000,...] [--distinct 1000000]</c>: starts the
+/// <c>bench ingest [--seconds N] [--versions 5,9,10] [--rates 250000,500000,...] [--distinct 1000000] [--dns IP:PORT]</c>: starts the
 /// real collector in this process (pinned to CPU 0) with one sensor using the default channels and the six
 /// toplists, has a child process (pinned to CPU 1) send v5, v9 and IPFIX from the encoder over loopback at rising
 /// rates for a bounded time each, and prints per version the highest rate without loss, the collector's CPU
 /// and the process's peak memory. Loss = flows sent − flows the sensor accepted (kernel drops are shown too).
 /// Then sends one million distinct connections within one toplist period and reports peak memory.
+/// With <c>--dns</c> the rates are tried twice with a simulated live page reading every toplist four times a second
+/// (<see cref="IngestDnsLoad"/>): first without names, then resolving the names of every row's addresses against
+/// that server, so the two loss-free rates differ only by reverse DNS. The distinct-connections step is skipped then.
 /// </summary>
 internal static partial class IngestBenchmark
 {
@@ -37,16 +40,55 @@ internal static partial class IngestBenchmark
         collector.Apply([sensor]);
         var runtime = collector.Sensor(sensor.Id)!;
 
+        var dns = Value(args, "--dns");
         await stdout.WriteLineAsync($"ingest benchmark: collector on CPU 0, sender on CPU 1, {seconds} s per step, one sensor (standard channels, 6 toplists), loopback UDP {port}").ConfigureAwait(false);
-        await stdout.WriteLineAsync($"{"version",-8} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}").ConfigureAwait(false);
+        if (dns is null)
+        {
+            await SweepAsync(stdout, collector, runtime, port, versions, rates, seconds, null).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var load = await IngestDnsLoad.StartAsync(dns, runtime).ConfigureAwait(false);
+            foreach (var resolve in new[] { false, true })
+            {
+                load.Resolve = resolve;
+                await stdout.WriteLineAsync().ConfigureAwait(false);
+                await stdout.WriteLineAsync(resolve
+                    ? $"live page reading the toplists 4x a second, reverse DNS ON: names of every row's addresses from {dns} (answers kept 1 s, so they are asked again and again)"
+                    : "live page reading the toplists 4x a second, reverse DNS OFF").ConfigureAwait(false);
+                await SweepAsync(stdout, collector, runtime, port, versions, rates, seconds, load).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        if (distinct > 0)
+        {
+            var before = runtime.ReadToplist(2, 1)!.Value.Running.DistinctKeys;
+            // Paced at a rate every version sustained above, so the memory is measured without loss.
+            var step = await StepAsync(collector, runtime, port, 9, DistinctRate, 30, distinct).ConfigureAwait(false);
+            var connections = runtime.ReadToplist(2, 1)!.Value.Running;
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{distinct:N0} distinct connections in one toplist period: received {step.Received:N0} flows, Top Connections holds {connections.DistinctKeys:N0} keys (was {before:N0}; approximate: {connections.Approximate}), peak RSS {PeakRssMb():0} MB, GC heap {GC.GetTotalMemory(false) / 1048576.0:0} MB")).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task SweepAsync(TextWriter stdout, FlowCollector collector, SensorRuntime runtime, int port, int[] versions, int[] rates, int seconds, IngestDnsLoad? load)
+    {
+        await stdout.WriteLineAsync($"{"version",-8} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}{(load is null ? "" : "  reverse DNS during the step")}").ConfigureAwait(false);
         var best = new Dictionary<int, (int Rate, double Cpu)>();
         foreach (var version in versions)
         {
             foreach (var rate in rates)
             {
+                var dnsBefore = load?.Resolver.GetStatistics();
+                var clock = Stopwatch.StartNew();
                 var step = await StepAsync(collector, runtime, port, version, rate, seconds, 0).ConfigureAwait(false);
+                var dnsText = load is null ? "" : "  " + IngestDnsLoad.Describe(dnsBefore!, load.Resolver.GetStatistics(), clock.Elapsed);
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{Name(version),-8} {rate,16:N0} {step.Received,12:N0} {step.Lost,10:N0} {step.KernelDrops,13:N0} {step.CpuShare,13:P0} {PeakRssMb(),12:0}")).ConfigureAwait(false);
+                    $"{Name(version),-8} {rate,16:N0} {step.Received,12:N0} {step.Lost,10:N0} {step.KernelDrops,13:N0} {step.CpuShare,13:P0} {PeakRssMb(),12:0}{dnsText}")).ConfigureAwait(false);
                 if (step.Lost > 0 || step.Sent == 0)
                 {
                     break;
@@ -63,18 +105,6 @@ internal static partial class IngestBenchmark
                 ? string.Create(CultureInfo.InvariantCulture, $"{Name(version)}: highest loss-free rate {b.Rate:N0} flows/s (collector CPU {b.Cpu:P0} of one core)")
                 : $"{Name(version)}: lost flows already at the lowest rate tried").ConfigureAwait(false);
         }
-
-        if (distinct > 0)
-        {
-            var before = runtime.ReadToplist(2, 1)!.Value.Running.DistinctKeys;
-            // Paced at a rate every version sustained above, so the memory is measured without loss.
-            var step = await StepAsync(collector, runtime, port, 9, DistinctRate, 30, distinct).ConfigureAwait(false);
-            var connections = runtime.ReadToplist(2, 1)!.Value.Running;
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{distinct:N0} distinct connections in one toplist period: received {step.Received:N0} flows, Top Connections holds {connections.DistinctKeys:N0} keys (was {before:N0}; approximate: {connections.Approximate}), peak RSS {PeakRssMb():0} MB, GC heap {GC.GetTotalMemory(false) / 1048576.0:0} MB")).ConfigureAwait(false);
-        }
-
-        return 0;
     }
 
     private readonly record struct Step(long Sent, long Received, long Lost, long KernelDrops, double CpuShare);
@@ -147,6 +177,12 @@ internal static partial class IngestBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
+    }
+
+    private static string? Value(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static int[]? List(string[] args, string name)
