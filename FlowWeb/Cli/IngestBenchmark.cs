@@ -15,9 +15,9 @@ namespace FlowWeb.Cli;
 /// rates for a bounded time each, and prints per version the highest rate without loss, the collector's CPU
 /// and the process's peak memory. Loss = flows sent − flows the sensor accepted (kernel drops are shown too).
 /// Then sends one million distinct connections within one toplist period and reports peak memory.
-/// With <c>--dns</c> the rates are tried twice with a simulated live page reading every toplist four times a second
-/// (<see cref="IngestDnsLoad"/>): first without names, then resolving the names of every row's addresses against
-/// that server, so the two loss-free rates differ only by reverse DNS. The distinct-connections step is skipped then.
+/// With <c>--dns</c> a simulated live page reads every toplist four times a second (<see cref="IngestDnsLoad"/>) and
+/// each rate is tried twice in a row: without names, then resolving the names of every row's addresses against that
+/// server, so the two loss-free rates differ only by reverse DNS. The distinct-connections step is skipped then.
 /// </summary>
 internal static partial class IngestBenchmark
 {
@@ -49,16 +49,8 @@ internal static partial class IngestBenchmark
         else
         {
             await using var load = await IngestDnsLoad.StartAsync(dns, runtime).ConfigureAwait(false);
-            foreach (var resolve in new[] { false, true })
-            {
-                load.Resolve = resolve;
-                await stdout.WriteLineAsync().ConfigureAwait(false);
-                await stdout.WriteLineAsync(resolve
-                    ? $"live page reading the toplists 4x a second, reverse DNS ON: names of every row's addresses from {dns} (answers kept 1 s, so they are asked again and again)"
-                    : "live page reading the toplists 4x a second, reverse DNS OFF").ConfigureAwait(false);
-                await SweepAsync(stdout, collector, runtime, port, versions, rates, seconds, load).ConfigureAwait(false);
-            }
-
+            await stdout.WriteLineAsync($"a live page reads the toplists 4x a second; DNS on: it also asks {dns} for the names of every row's addresses (answers kept 1 s, so they are asked again and again)").ConfigureAwait(false);
+            await SweepAsync(stdout, collector, runtime, port, versions, rates, seconds, load).ConfigureAwait(false);
             return 0;
         }
 
@@ -75,35 +67,61 @@ internal static partial class IngestBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// Rising rates per version until every mode lost flows. With a load, each rate is tried once per mode (reverse DNS
+    /// off, then on) back to back, so that both modes meet the same background load of the machine.
+    /// </summary>
     private static async Task SweepAsync(TextWriter stdout, FlowCollector collector, SensorRuntime runtime, int port, int[] versions, int[] rates, int seconds, IngestDnsLoad? load)
     {
-        await stdout.WriteLineAsync($"{"version",-8} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}{(load is null ? "" : "  reverse DNS during the step")}").ConfigureAwait(false);
-        var best = new Dictionary<int, (int Rate, double Cpu)>();
+        bool?[] modes = load is null ? [null] : [false, true];
+        await stdout.WriteLineAsync($"{"version",-8}{(load is null ? "" : $" {"DNS",-4}")} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}{(load is null ? "" : "  reverse DNS during the step")}").ConfigureAwait(false);
+        var best = new Dictionary<(int Version, bool? Resolve), (int Rate, double Cpu)>();
         foreach (var version in versions)
         {
+            var losing = new HashSet<bool?>();
             foreach (var rate in rates)
             {
-                var dnsBefore = load?.Resolver.GetStatistics();
-                var clock = Stopwatch.StartNew();
-                var step = await StepAsync(collector, runtime, port, version, rate, seconds, 0).ConfigureAwait(false);
-                var dnsText = load is null ? "" : "  " + IngestDnsLoad.Describe(dnsBefore!, load.Resolver.GetStatistics(), clock.Elapsed);
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{Name(version),-8} {rate,16:N0} {step.Received,12:N0} {step.Lost,10:N0} {step.KernelDrops,13:N0} {step.CpuShare,13:P0} {PeakRssMb(),12:0}{dnsText}")).ConfigureAwait(false);
-                if (step.Lost > 0 || step.Sent == 0)
+                foreach (var mode in modes.Where(m => !losing.Contains(m)))
+                {
+                    if (load is not null)
+                    {
+                        load.Resolve = mode == true;
+                    }
+
+                    var dnsBefore = load?.Resolver.GetStatistics();
+                    var clock = Stopwatch.StartNew();
+                    var step = await StepAsync(collector, runtime, port, version, rate, seconds, 0).ConfigureAwait(false);
+                    var dnsText = load is null ? "" : "  " + IngestDnsLoad.Describe(dnsBefore!, load.Resolver.GetStatistics(), clock.Elapsed);
+                    var modeText = mode is null ? "" : mode.Value ? " on  " : " off ";
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{Name(version),-8}{modeText} {rate,16:N0} {step.Received,12:N0} {step.Lost,10:N0} {step.KernelDrops,13:N0} {step.CpuShare,13:P0} {PeakRssMb(),12:0}{dnsText}")).ConfigureAwait(false);
+                    if (step.Lost > 0 || step.Sent == 0)
+                    {
+                        losing.Add(mode);
+                    }
+                    else
+                    {
+                        best[(version, mode)] = (rate, step.CpuShare);
+                    }
+                }
+
+                if (losing.Count == modes.Length)
                 {
                     break;
                 }
-
-                best[version] = (rate, step.CpuShare);
             }
         }
 
         await stdout.WriteLineAsync().ConfigureAwait(false);
         foreach (var version in versions)
         {
-            await stdout.WriteLineAsync(best.TryGetValue(version, out var b)
-                ? string.Create(CultureInfo.InvariantCulture, $"{Name(version)}: highest loss-free rate {b.Rate:N0} flows/s (collector CPU {b.Cpu:P0} of one core)")
-                : $"{Name(version)}: lost flows already at the lowest rate tried").ConfigureAwait(false);
+            foreach (var mode in modes)
+            {
+                var label = Name(version) + (mode is null ? "" : mode.Value ? " with reverse DNS on" : " with reverse DNS off");
+                await stdout.WriteLineAsync(best.TryGetValue((version, mode), out var b)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{label}: highest loss-free rate {b.Rate:N0} flows/s (collector CPU {b.Cpu:P0} of one core)")
+                    : $"{label}: lost flows already at the lowest rate tried").ConfigureAwait(false);
+            }
         }
     }
 
