@@ -51,7 +51,7 @@ public sealed partial class HistoryGraph
         var group = Math.Max(1, (int)Math.Ceiling(buckets / (double)MaxPoints));
         _secondsPerPoint = group * View.BucketSeconds;
         _series = [.. View.Channels
-            .Where(c => !(_stacked && c.ChannelId == ChannelIds.Total) && (c.ChannelId == ChannelIds.Total || c.Summary.TotalBytes > 0 || c.BitsPerSecond.Any(v => v > 0)))
+            .Where(c => !(_stacked && c.ChannelId == ChannelIds.Total) && (c.ChannelId == ChannelIds.Total || c.TotalBytes > 0))
             .Select(c => new ChartSeries(c.Name, c.Color, Kbits(c.BitsPerSecond, group)))];
     }
 

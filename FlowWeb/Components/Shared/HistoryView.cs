@@ -4,13 +4,16 @@ using FlowWeb.Core.Storage.History;
 
 namespace FlowWeb.Components.Shared;
 
-/// <summary>One channel on a history graph: its rate per bucket (bit/s, a value for every bucket, gaps as zero) and its summary.</summary>
-public sealed record HistoryChannelView(int ChannelId, string Name, string Color, IReadOnlyList<double> BitsPerSecond, RateSummary Summary);
+/// <summary>
+/// One channel on a history graph: its rate per bucket (bit/s, a value for every bucket, gaps as zero), the bytes of
+/// every bucket in the range (the newest, still filling ones included) and the rate summary (whole samples only).
+/// </summary>
+public sealed record HistoryChannelView(int ChannelId, string Name, string Color, IReadOnlyList<double> BitsPerSecond, double TotalBytes, RateSummary Summary);
 
 /// <summary>What a history graph and its statistics table show, from stored history or from the live per-second series.</summary>
 public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadOnlyList<HistoryChannelView> Channels)
 {
-    public bool HasTraffic => Channels.Any(c => c.Summary.TotalBytes > 0);
+    public bool HasTraffic => Channels.Any(c => c.TotalBytes > 0);
 
     /// <summary>
     /// Stored history as dense per-bucket rates, channels in the sensor's order (Total first) named by
@@ -28,16 +31,18 @@ public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadO
         {
             var series = history.Channel(id)!;
             var bits = new double[count];
+            var total = 0.0;
             foreach (var b in series.Buckets)
             {
                 var i = (b.Start.ToUnixTimeSeconds() - first) / seconds;
                 if (i >= 0 && i < count)
                 {
                     bits[i] += b.Bytes * 8 / seconds;
+                    total += b.Bytes;
                 }
             }
 
-            views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), bits, series.Summary));
+            views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), bits, total, series.Summary));
         }
 
         return new HistoryView(DateTimeOffset.FromUnixTimeSeconds(first), seconds, views);
@@ -86,7 +91,7 @@ public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadO
         {
             var bytes = sums[id];
             var buckets = bytes.Select((b, i) => new HistoryBucket(start.AddSeconds(i), b, 0, 0, b)).ToList();
-            views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), [.. bytes.Select(b => b * 8)],
+            views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), [.. bytes.Select(b => b * 8)], bytes.Sum(),
                 RateStatistics.Summarize(buckets, 1, start, to, to)));
         }
 
