@@ -19,7 +19,8 @@ namespace FlowWeb.Tests.Ui;
 /// </summary>
 public sealed class UiContext : IAsyncDisposable
 {
-    public UiContext()
+    /// <param name="configure">More services (added before the first render, after which bUnit locks the container).</param>
+    public UiContext(Action<IServiceCollection>? configure = null)
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
@@ -32,6 +33,7 @@ public sealed class UiContext : IAsyncDisposable
             ["Collector:BindAddress"] = "127.0.0.1",
         }).Build();
         Context.Services.AddFlowCollector(configuration);
+        configure?.Invoke(Context.Services);
 
         // Selects, menus and tooltips render into the popover provider, dialogs into the dialog provider.
         Context.Render<MudPopoverProvider>();

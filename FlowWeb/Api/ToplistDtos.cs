@@ -95,6 +95,10 @@ internal sealed record ToplistRowResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Vlan { get; init; }
 
+    /// <summary>The name reverse DNS found for the row's address, when it was stored with the row (toplist history).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HostName { get; init; }
+
     public long Bytes { get; init; }
 
     public long Packets { get; init; }
