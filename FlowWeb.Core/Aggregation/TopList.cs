@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FlowWeb.Core.Aggregation;
@@ -23,18 +24,11 @@ public sealed class TopList
         public long Error;
     }
 
-    private struct Counters
-    {
-        public long Bytes;
-        public long Packets;
-        public long Flows;
-    }
-
     private readonly int _capacity;
 
-    // Exact mode: the counters live in the dictionary's own entries, so an update touches one entry (one cache
-    // miss for a large list instead of two). Space-Saving mode: slots in an array, indexed by key, with a heap.
-    private Dictionary<ToplistKey, Counters>? _exact;
+    // Exact mode: the counters live next to their key in an open-addressing table (one cache miss per update).
+    // Space-Saving mode: slots in an array, indexed by key, with a heap.
+    private ExactCounters? _exact;
     private readonly Dictionary<ToplistKey, int> _index;
     private Entry[] _entries;
     private int _count;
@@ -47,7 +41,7 @@ public sealed class TopList
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _exact = new Dictionary<ToplistKey, Counters>(Math.Min(capacity, 1024));
+        _exact = new ExactCounters(capacity);
         _index = [];
         _entries = [];
     }
@@ -75,9 +69,9 @@ public sealed class TopList
 
         if (_exact is not null)
         {
-            if (_exact.Count < _capacity || _exact.ContainsKey(key))
+            ref var c = ref _exact.Find(key, _capacity);
+            if (!Unsafe.IsNullRef(ref c))
             {
-                ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_exact, key, out _);
                 c.Bytes += bytes;
                 c.Packets += packets;
                 c.Flows += flows;
@@ -123,23 +117,30 @@ public sealed class TopList
 
         if (_exact is not null)
         {
-            var bestExact = new PriorityQueue<ToplistKey, long>(n + 1);
-            foreach (var (key, c) in _exact)
+            var slots = _exact.Slots;
+            var bestExact = new PriorityQueue<int, long>(n + 1);
+            for (var i = 0; i < slots.Length; i++)
             {
+                ref readonly var c = ref slots[i];
+                if (c.Hash == 0)
+                {
+                    continue;
+                }
+
                 if (bestExact.Count < n)
                 {
-                    bestExact.Enqueue(key, c.Bytes);
+                    bestExact.Enqueue(i, c.Bytes);
                 }
                 else if (bestExact.TryPeek(out _, out var smallest) && c.Bytes > smallest)
                 {
-                    bestExact.DequeueEnqueue(key, c.Bytes);
+                    bestExact.DequeueEnqueue(i, c.Bytes);
                 }
             }
 
-            while (bestExact.TryDequeue(out var key, out _))
+            while (bestExact.TryDequeue(out var i, out _))
             {
-                var c = _exact[key];
-                result.Add(new ToplistRow(key, c.Bytes, c.Packets, c.Flows, 0));
+                ref readonly var c = ref slots[i];
+                result.Add(new ToplistRow(c.Key, c.Bytes, c.Packets, c.Flows, 0));
             }
 
             result.Reverse();
@@ -173,13 +174,9 @@ public sealed class TopList
     /// <summary>Empties the list for a new period, keeping its arrays (trimmed when a period left them very large).</summary>
     public void Clear()
     {
-        if (_exact is null || _exact.Count > 65_536)
+        if (_exact is null || !_exact.Clear())
         {
-            _exact = new Dictionary<ToplistKey, Counters>(1024);
-        }
-        else
-        {
-            _exact.Clear();
+            _exact = new ExactCounters(_capacity);
         }
 
         _index.Clear();
@@ -196,10 +193,13 @@ public sealed class TopList
     {
         _entries = new Entry[_capacity];
         _index.EnsureCapacity(_capacity + 1);
-        foreach (var (key, c) in _exact!)
+        foreach (ref readonly var c in _exact!.Slots)
         {
-            _entries[_count] = new Entry { Key = key, Bytes = c.Bytes, Packets = c.Packets, Flows = c.Flows };
-            _index[key] = _count++;
+            if (c.Hash != 0)
+            {
+                _entries[_count] = new Entry { Key = c.Key, Bytes = c.Bytes, Packets = c.Packets, Flows = c.Flows };
+                _index[c.Key] = _count++;
+            }
         }
 
         _exact = null;

@@ -15,6 +15,8 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
     private static readonly TimeSpan PortRetry = TimeSpan.FromSeconds(10);
     private FlowCollector? _collector;
     private SensorLiveState? _liveState;
+    private readonly Lock _stopSync = new();
+    private Task? _stopping;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +53,16 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Drains once: a host may stop twice at once (a test factory and the app's own run loop), and a second drain must not hand anything over again.</summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopSync)
+        {
+            return _stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_collector is not null)

@@ -25,11 +25,63 @@ internal sealed class DomainState
     /// <summary>systemInitTimeMilliseconds learned from an options record (0 = none).</summary>
     public long SystemInitMs { get; set; }
 
-    /// <summary>Sampling rate announced for the whole domain by an options record without a sampler id (0 = none).</summary>
-    public uint DomainSamplingRate { get; set; }
+    private volatile Dictionary<ulong, uint> _samplers = [];
+    private volatile uint _domainSamplingRate;
 
-    /// <summary>Sampler id → rate, from options data (Cisco sampler tables); bounded by <see cref="MaxSamplers"/>.</summary>
-    public Dictionary<ulong, uint> Samplers { get; } = [];
+    /// <summary>Sampling rate announced for the whole domain by an options record without a sampler id (0 = none).</summary>
+    public uint DomainSamplingRate => _domainSamplingRate;
+
+    /// <summary>
+    /// Sampler id → rate, from options data (Cisco sampler tables); bounded by <see cref="MaxSamplers"/>. Copied on
+    /// write (options data is rare) so that persistence can read it from another thread while the receive loop decodes.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, uint> Samplers => _samplers;
+
+    /// <summary>When options data last changed the sampling of this domain (null = never).</summary>
+    public DateTimeOffset? SamplersLearnedAt { get; private set; }
+
+    public void SetDomainSamplingRate(uint rate, DateTimeOffset now)
+    {
+        if (_domainSamplingRate != rate)
+        {
+            _domainSamplingRate = rate;
+        }
+
+        SamplersLearnedAt = now;
+    }
+
+    /// <summary>Sets a sampler's rate; false when the table is full and the id is new.</summary>
+    public bool SetSamplerRate(ulong samplerId, uint rate, DateTimeOffset now)
+    {
+        var current = _samplers;
+        if (current.TryGetValue(samplerId, out var known))
+        {
+            SamplersLearnedAt = now;
+            if (known != rate)
+            {
+                _samplers = new Dictionary<ulong, uint>(current) { [samplerId] = rate };
+            }
+
+            return true;
+        }
+
+        if (current.Count >= MaxSamplers)
+        {
+            return false;
+        }
+
+        _samplers = new Dictionary<ulong, uint>(current) { [samplerId] = rate };
+        SamplersLearnedAt = now;
+        return true;
+    }
+
+    /// <summary>Takes a table saved before a restart.</summary>
+    public void Restore(SamplerTable table)
+    {
+        _domainSamplingRate = table.DomainRate;
+        _samplers = table.Samplers.Take(MaxSamplers).ToDictionary(p => p.Key, p => p.Value);
+        SamplersLearnedAt = table.LearnedAt;
+    }
 
     /// <summary>Running mean of data records per packet, to turn v9 packet gaps into lost flows.</summary>
     public double MeanRecordsPerPacket { get; set; }
@@ -40,7 +92,13 @@ internal sealed class ExporterState
 {
     public const int MaxDomains = 64;
 
-    public ExporterState(ExporterStatistics stats) => Stats = stats;
+    private readonly RestoredSamplers? _restored;
+
+    public ExporterState(ExporterStatistics stats, RestoredSamplers? restored = null)
+    {
+        Stats = stats;
+        _restored = restored;
+    }
 
     public ExporterStatistics Stats { get; }
 
@@ -48,6 +106,9 @@ internal sealed class ExporterState
     public uint SamplingOverride { get; set; }
 
     private readonly Dictionary<(byte Version, uint Domain), DomainState> _domains = [];
+
+    // Guards additions to _domains against SamplerTables() on another thread; the receive loop, the only writer, reads without it.
+    private readonly Lock _domainsSync = new();
 
     /// <summary>The state of one domain, or null when the exporter already has <see cref="MaxDomains"/> of them.</summary>
     public DomainState? Domain(byte version, uint domain, uint restartThreshold)
@@ -63,8 +124,32 @@ internal sealed class ExporterState
         }
 
         state = new DomainState(version, restartThreshold);
-        _domains[(version, domain)] = state;
+        if (_restored?.Claim(Stats.Address, version, domain) is { } table)
+        {
+            state.Restore(table);
+        }
+
+        lock (_domainsSync)
+        {
+            _domains[(version, domain)] = state;
+        }
+
         return state;
+    }
+
+    /// <summary>The sampling learned from options data, per domain that has any; safe from any thread.</summary>
+    public void SamplerTables(List<SamplerTable> into)
+    {
+        lock (_domainsSync)
+        {
+            foreach (var ((version, domain), state) in _domains)
+            {
+                if (state.SamplersLearnedAt is { } learned && (state.DomainSamplingRate != 0 || state.Samplers.Count > 0))
+                {
+                    into.Add(new SamplerTable(Stats.Address, version, domain, state.DomainSamplingRate, state.Samplers, learned));
+                }
+            }
+        }
     }
 
     public long Reordered()

@@ -310,7 +310,7 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>Options data: the exporter's boot time and its sampler table.</summary>
-    private static void ApplyOptions(DomainState domain, ref RecordExtras x)
+    private void ApplyOptions(DomainState domain, ref RecordExtras x)
     {
         if ((x.Present & RecordExtras.HasSystemInit) != 0 && x.SystemInitMs > 0)
         {
@@ -325,14 +325,11 @@ public sealed partial class FlowDecoder
 
         if ((x.Present & RecordExtras.HasSamplerId) != 0)
         {
-            if (domain.Samplers.Count < DomainState.MaxSamplers || domain.Samplers.ContainsKey(x.SamplerId))
-            {
-                domain.Samplers[x.SamplerId] = rate;
-            }
+            domain.SetSamplerRate(x.SamplerId, rate, _time.GetUtcNow());
         }
         else
         {
-            domain.DomainSamplingRate = rate;
+            domain.SetDomainSamplingRate(rate, _time.GetUtcNow());
         }
     }
 

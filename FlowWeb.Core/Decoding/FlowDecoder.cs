@@ -16,6 +16,7 @@ public sealed partial class FlowDecoder
     private readonly Dictionary<FlowAddress, ExporterState> _exporters = [];
     private readonly Lock _exportersSync = new();
     private readonly PendingDataStore _pending;
+    private readonly RestoredSamplers _restoredSamplers = new();
     private readonly TimeProvider _time;
     private long _lastHousekeepingMs;
 
@@ -55,6 +56,45 @@ public sealed partial class FlowDecoder
         {
             return _exporters.TryGetValue(exporter, out var e) ? e.Stats : null;
         }
+    }
+
+    /// <summary>
+    /// The sampler tables learned from options data, with those restored at start that no exporter has claimed yet,
+    /// for persistence across restarts. Safe to call while another thread decodes.
+    /// </summary>
+    public IReadOnlyList<SamplerTable> SamplerTables()
+    {
+        var tables = new List<SamplerTable>();
+        lock (_exportersSync)
+        {
+            foreach (var e in _exporters.Values)
+            {
+                e.SamplerTables(tables);
+            }
+        }
+
+        _restoredSamplers.CopyTo(tables);
+        return tables;
+    }
+
+    /// <summary>
+    /// Loads sampler tables saved before a restart; a domain takes its table when its exporter sends again. Tables older
+    /// than <see cref="DecoderOptions.TemplateLifetime"/> are skipped, as their templates would be. Returns how many were loaded.
+    /// </summary>
+    public int RestoreSamplerTables(IEnumerable<SamplerTable> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var now = _time.GetUtcNow();
+        var loaded = 0;
+        foreach (var table in tables)
+        {
+            if (now - table.LearnedAt <= Options.TemplateLifetime && _restoredSamplers.Add(table, Options.MaxTemplates))
+            {
+                loaded++;
+            }
+        }
+
+        return loaded;
     }
 
     /// <summary>Fixes an exporter's sampling rate, replacing what its packets say (RouterOS 6 sends it byte-swapped); 0 clears.</summary>
@@ -165,7 +205,7 @@ public sealed partial class FlowDecoder
                 return null;
             }
 
-            state = new ExporterState(new ExporterStatistics(exporter, now));
+            state = new ExporterState(new ExporterStatistics(exporter, now), _restoredSamplers);
             _exporters[exporter] = state;
             return state;
         }

@@ -287,14 +287,27 @@ public sealed class SensorRuntime
         return rows;
     }
 
-    /// <summary>Hands over every open minute and the running toplist periods as they are (graceful shutdown).</summary>
+    /// <summary>
+    /// Hands over every open minute and the running toplist periods as they are (graceful shutdown), and empties them:
+    /// what was handed over is not handed over again, by a second drain (a host may stop twice) or at the period's end.
+    /// Periods that counted nothing are left out.
+    /// </summary>
     public (IReadOnlyList<ChannelMinute> Minutes, IReadOnlyList<(ToplistDefinition Definition, ToplistPeriodResult Result)> Periods) Drain(DateTimeOffset now)
     {
         lock (_sync)
         {
             _series.Advance(now.ToUnixTimeSeconds());
             var minutes = ToRows(_minutes.CloseAll());
-            var periods = _toplists.Select(t => (t.Definition, t.Periods.Snapshot(t.Definition.Count))).ToList();
+            var periods = new List<(ToplistDefinition, ToplistPeriodResult)>();
+            foreach (var (definition, _, running) in _toplists)
+            {
+                if (running.Running.TotalFlows > 0)
+                {
+                    periods.Add((definition, running.Snapshot(definition.Count)));
+                    running.Running.Clear();
+                }
+            }
+
             return (minutes, periods);
         }
     }

@@ -37,6 +37,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<DecodingTemplate> DecodingTemplates => Set<DecodingTemplate>();
 
+    public DbSet<SamplerTableRow> SamplerTables => Set<SamplerTableRow>();
+
     public DbSet<HistorySensor> HistorySensors => Set<HistorySensor>();
 
     public DbSet<ChannelMinuteRow> ChannelMinutes => Set<ChannelMinuteRow>();

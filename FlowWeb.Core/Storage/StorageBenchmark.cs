@@ -13,16 +13,24 @@ namespace FlowWeb.Core.Storage;
 /// <summary>One range read of the storage benchmark.</summary>
 public sealed record StorageBenchmarkQuery(string Range, HistoryResolution Resolution, int Buckets, TimeSpan First, TimeSpan Median);
 
-/// <summary>What the storage benchmark measured.</summary>
+/// <summary>
+/// What the storage benchmark measured: the database, the fill, one sensor's and one device's range reads, and the
+/// history writer (minute rows new and late, toplist periods) against what <see cref="StorageWriterNeed"/> says a
+/// hundred sensors need.
+/// </summary>
 public sealed record StorageBenchmarkResult(
     long DatabaseBytes,
     long MinuteRows,
     long HourRows,
     long DayRows,
+    TimeSpan FillTime,
     double FillRowsPerSecond,
     IReadOnlyList<StorageBenchmarkQuery> Queries,
+    IReadOnlyList<StorageBenchmarkQuery> DeviceQueries,
     double WriterRowsPerSecond,
-    double WriterLateRowsPerSecond);
+    double WriterLateRowsPerSecond,
+    StorageToplistThroughput Toplists,
+    StorageWriterNeed Need);
 
 /// <summary>
 /// Fills a throwaway database (<c>storage-bench.db</c> in the given folder) with a year of hourly and two weeks
@@ -30,11 +38,17 @@ public sealed record StorageBenchmarkResult(
 /// <see cref="HistoryQueryService"/> takes to load one sensor's 2 h, 2 d, 30 d and 365 d (automatic resolution,
 /// summary statistics included), and the <see cref="HistoryWriter"/>'s throughput for new minutes and late additions.
 /// </summary>
-public static class StorageBenchmark
+public static partial class StorageBenchmark
 {
     public const string FileName = "storage-bench.db";
 
     private const int QueryRepeats = 5;
+
+    /// <summary>Sensors summed for the device reads (fewer when the benchmark has fewer).</summary>
+    public const int DeviceSensors = 5;
+
+    private static readonly (string Name, TimeSpan Span)[] Ranges =
+        [("2 h", TimeSpan.FromHours(2)), ("2 d", TimeSpan.FromDays(2)), ("30 d", TimeSpan.FromDays(30)), ("365 d", TimeSpan.FromDays(365))];
 
     public static async Task<StorageBenchmarkResult> RunAsync(TextWriter output, string dataDirectory, int sensors = 50, int channels = 12,
         int hourDays = 365, int minuteDays = 14, bool keepDatabase = false, CancellationToken cancellationToken = default)
@@ -67,7 +81,7 @@ public static class StorageBenchmark
             WriteLine(output, $"storage benchmark: {sensors} sensors x {channels} channels, {hourDays} d hourly + {minuteDays} d minutely history, SQLite {SqliteVersion(connections)}, .NET {Environment.Version}, {Environment.ProcessorCount} cores");
             WriteLine(output, $"database: {path}");
 
-            var fill = await FillAsync(output, connections, ids, channelIds, now, hourDays, minuteDays, cancellationToken).ConfigureAwait(false);
+            var (fillTime, fill) = await FillAsync(output, connections, ids, channelIds, now, hourDays, minuteDays, cancellationToken).ConfigureAwait(false);
             var (bytes, minuteRows, hourRows, dayRows) = Measure(connections, path);
             WriteLine(output, $"database size: {bytes / 1048576.0:F1} MiB for {minuteRows:N0} minute, {hourRows:N0} hour and {dayRows:N0} day rows ({(double)bytes / (minuteRows + hourRows + dayRows):F1} bytes/row)");
 
@@ -78,20 +92,31 @@ public static class StorageBenchmark
             var warmUp = Stopwatch.StartNew();
             await query.GetChannelHistoryAsync(ids[0], now.AddMinutes(-10), now, HistoryResolution.Auto, null, cancellationToken).ConfigureAwait(false);
             WriteLine(output, $"first query in the process (EF query compilation, another sensor, 10 min): {warmUp.Elapsed.TotalMilliseconds:F1} ms");
-            WriteLine(output, $"one sensor, all channels, automatic resolution, summaries included ({QueryRepeats} runs each):");
-            foreach (var (name, span) in new[] { ("2 h", TimeSpan.FromHours(2)), ("2 d", TimeSpan.FromDays(2)), ("30 d", TimeSpan.FromDays(30)), ("365 d", TimeSpan.FromDays(365)) })
+            WriteLine(output, $"one sensor, all channels, automatic resolution, summaries included ({QueryRepeats} runs each), as the history page loads it:");
+            foreach (var (name, span) in Ranges)
             {
                 var result = await TimeQueryAsync(query, [ids[sensors / 2]], now - span, now, name, cancellationToken).ConfigureAwait(false);
                 queries.Add(result);
-                WriteLine(output, $"  {name,-6} {result.Resolution,-7} {result.Buckets,8:N0} buckets   first {result.First.TotalMilliseconds,7:F1} ms   median {result.Median.TotalMilliseconds,7:F1} ms");
+                WriteQuery(output, result);
             }
 
-            var device = await TimeQueryAsync(query, ids.Take(5).ToArray(), now.AddDays(-30), now, "30 d", cancellationToken).ConfigureAwait(false);
-            WriteLine(output, $"  device of {Math.Min(5, sensors)} sensors summed, 30 d: {device.Buckets:N0} buckets   first {device.First.TotalMilliseconds:F1} ms   median {device.Median.TotalMilliseconds:F1} ms");
+            var device = ids.Take(DeviceSensors).ToArray();
+            var deviceQueries = new List<StorageBenchmarkQuery>();
+            WriteLine(output, $"a device of {device.Length} sensors, summed per channel and bucket:");
+            foreach (var (name, span) in Ranges)
+            {
+                var result = await TimeQueryAsync(query, device, now - span, now, name, cancellationToken).ConfigureAwait(false);
+                deviceQueries.Add(result);
+                WriteQuery(output, result);
+            }
 
             var (fresh, late) = await WriterThroughputAsync(connections, options, ids, channelIds, now, cancellationToken).ConfigureAwait(false);
             WriteLine(output, $"history writer (TryWriteMinutes + FlushAsync, one transaction per {options.Value.HistoryBatchRows:N0} rows): {fresh:N0} rows/s new minutes, {late:N0} rows/s late additions");
-            return new StorageBenchmarkResult(bytes, minuteRows, hourRows, dayRows, fill, queries, fresh, late);
+            var toplists = await ToplistThroughputAsync(connections, options, ids, now, cancellationToken).ConfigureAwait(false);
+            WriteLine(output, $"history writer, toplist periods ({toplists.Periods:N0} periods of {toplists.RowsPerPeriod} rows at once, as at a quarter hour): {toplists.PeriodsPerSecond:N0} periods/s = {toplists.RowsPerSecond:N0} rows/s, the burst written in {toplists.BurstTime.TotalMilliseconds:N0} ms");
+            var need = StorageWriterNeed.For(100, 12, 6, 100, 15);
+            WriteNeed(output, need, fresh, toplists, options.Value.HistoryQueueCapacity);
+            return new StorageBenchmarkResult(bytes, minuteRows, hourRows, dayRows, fillTime, fill, queries, deviceQueries, fresh, late, toplists, need);
         }
         finally
         {
@@ -104,7 +129,7 @@ public static class StorageBenchmark
     }
 
     /// <summary>Hour rows for the older part of the year, then minute rows for the recent days (each also feeding its hour and day rollups).</summary>
-    private static async Task<double> FillAsync(TextWriter output, SqliteConnectionFactory connections, Guid[] ids, int[] channels,
+    private static async Task<(TimeSpan Time, double RowsPerSecond)> FillAsync(TextWriter output, SqliteConnectionFactory connections, Guid[] ids, int[] channels,
         DateTimeOffset now, int hourDays, int minuteDays, CancellationToken cancellationToken)
     {
         var sensorKeys = new System.Collections.Concurrent.ConcurrentDictionary<Guid, long>();
@@ -177,7 +202,7 @@ public static class StorageBenchmark
 
         var rate = written / clock.Elapsed.TotalSeconds;
         WriteLine(output, $"fill: {written:N0} rows in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0} rows/s (bulk path: prepared upserts, rollups included)");
-        return rate;
+        return (clock.Elapsed, rate);
     }
 
     /// <summary>Diurnal traffic with noise; fractional like sampled, interval-spread counters are.</summary>
@@ -210,47 +235,6 @@ public static class StorageBenchmark
         return new StorageBenchmarkQuery(name, history!.Resolution, history.Channels.Sum(c => c.Buckets.Count), times[0], sorted[sorted.Count / 2]);
     }
 
-    /// <summary>Four hours of new minutes for every sensor through the queue, then the same rows again as late additions.</summary>
-    private static async Task<(double Fresh, double Late)> WriterThroughputAsync(SqliteConnectionFactory connections, IOptions<StorageOptions> options,
-        Guid[] ids, int[] channels, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var writer = new HistoryWriter(connections, options, NullLogger<HistoryWriter>.Instance);
-        var random = new Random(11);
-        var batches = new List<List<ChannelMinute>>();
-        for (var m = 0; m < 240; m++)
-        {
-            var rows = new List<ChannelMinute>(ids.Length * channels.Length);
-            AddRows(rows, ids, channels, now.AddMinutes(m), HistoryBuckets.MinuteSeconds, random);
-            batches.Add(rows);
-        }
-
-        var count = batches.Sum(b => b.Count);
-        double Run()
-        {
-            var clock = Stopwatch.StartNew();
-            foreach (var batch in batches)
-            {
-                if (!writer.TryWriteMinutes(batch))
-                {
-                    throw new InvalidOperationException("History queue full during the benchmark.");
-                }
-            }
-
-            writer.FlushAsync(cancellationToken).GetAwaiter().GetResult();
-            return count / clock.Elapsed.TotalSeconds;
-        }
-
-        var fresh = await Task.Run(Run, cancellationToken).ConfigureAwait(false);
-        var late = await Task.Run(Run, cancellationToken).ConfigureAwait(false);
-        var counters = writer.Counters;
-        if (counters.MinuteRowsWritten != 2L * count)
-        {
-            throw new InvalidOperationException($"History writer wrote {counters.MinuteRowsWritten} of {2L * count} rows.");
-        }
-
-        return (fresh, late);
-    }
-
     private static (long Bytes, long Minutes, long Hours, long Days) Measure(SqliteConnectionFactory connections, string path)
     {
         using var connection = connections.OpenAsync().GetAwaiter().GetResult();
@@ -265,6 +249,9 @@ public static class StorageBenchmark
 
         return (new FileInfo(path).Length, Count(FlowWebDbContext.ChannelMinutesTable), Count(FlowWebDbContext.ChannelHoursTable), Count(FlowWebDbContext.ChannelDaysTable));
     }
+
+    private static void WriteQuery(TextWriter output, StorageBenchmarkQuery q) =>
+        WriteLine(output, $"  {q.Range,-6} {q.Resolution,-7} {q.Buckets,8:N0} buckets   first {q.First.TotalMilliseconds,7:F1} ms   median {q.Median.TotalMilliseconds,7:F1} ms");
 
     private static string SqliteVersion(SqliteConnectionFactory connections)
     {

@@ -24,9 +24,9 @@ public sealed record ExporterSeenRecord(
 /// <summary>
 /// Keeps the decoder's learned v9/IPFIX templates across restarts, so data that an exporter sends right after a
 /// restart decodes without waiting up to 30 minutes for the next template refresh; also keeps the list of exporters
-/// seen. Sampler tables are not kept: the decoder has no public way to read or load them.
+/// seen, and the exporters' sampler tables (<c>TemplatePersistence.Samplers.cs</c>).
 /// </summary>
-public sealed class TemplatePersistence(SqliteConnectionFactory connections, IDbContextFactory<FlowWebDbContext> contexts)
+public sealed partial class TemplatePersistence(SqliteConnectionFactory connections, IDbContextFactory<FlowWebDbContext> contexts)
 {
     private const int FieldBytes = 8;
 

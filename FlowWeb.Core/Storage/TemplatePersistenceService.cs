@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace FlowWeb.Core.Storage;
 
 /// <summary>
-/// Restores the decoder's templates before the collector starts, saves them (and the exporters seen) every
+/// Restores the decoder's templates and sampler tables before the collector starts, saves them (and the exporters seen) every
 /// <see cref="StorageOptions.TemplateSaveInterval"/> when something changed, and once more at shutdown, after the
 /// collector has stopped. Does nothing when no <see cref="FlowDecoder"/> is registered. Its dependencies are resolved
 /// at start, not injected, as for <see cref="DatabaseMigrator"/>.
@@ -25,6 +25,7 @@ internal sealed partial class TemplatePersistenceService(
     private TemplatePersistence _persistence = null!;
     private long _savedTemplates;
     private long _savedExporters;
+    private long _savedSamplers;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +37,9 @@ internal sealed partial class TemplatePersistenceService(
             {
                 var restored = await _persistence.RestoreAsync(_decoder.Templates, cancellationToken).ConfigureAwait(false);
                 _savedTemplates = Fingerprint(_decoder.Templates.Snapshot());
-                LogRestored(logger, restored);
+                var samplers = await _persistence.RestoreSamplersAsync(_decoder, cancellationToken).ConfigureAwait(false);
+                _savedSamplers = Fingerprint(_decoder.SamplerTables());
+                LogRestored(logger, restored, samplers);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -100,6 +103,14 @@ internal sealed partial class TemplatePersistenceService(
                 _savedTemplates = templates;
             }
 
+            var tables = _decoder.SamplerTables();
+            var samplers = Fingerprint(tables);
+            if (samplers != _savedSamplers)
+            {
+                await _persistence.SaveSamplersAsync(tables, cancellationToken).ConfigureAwait(false);
+                _savedSamplers = samplers;
+            }
+
             var exporters = _decoder.Exporters;
             var seen = exporters.Aggregate(exporters.Count * 31L, (h, e) => h ^ (e.LastSeen.UtcTicks * 16777619L) ^ e.Datagrams);
             if (seen != _savedExporters)
@@ -126,8 +137,24 @@ internal sealed partial class TemplatePersistenceService(
         return hash;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Restored {Count} decoding template(s) from the database")]
-    private static partial void LogRestored(ILogger logger, int count);
+    /// <summary>Changes when options data changes a sampling rate or a table appears or goes.</summary>
+    private static long Fingerprint(IReadOnlyList<SamplerTable> tables)
+    {
+        var hash = tables.Count * 1_000_003L;
+        foreach (var t in tables)
+        {
+            hash ^= ((long)HashCode.Combine(t.Exporter, t.Version, t.Domain, t.DomainRate) * 31) + t.Samplers.Count + t.LearnedAt.UtcTicks;
+            foreach (var (id, rate) in t.Samplers)
+            {
+                hash ^= HashCode.Combine(id, rate) * 7919L;
+            }
+        }
+
+        return hash;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Restored {Count} decoding template(s) and {Samplers} sampler table(s) from the database")]
+    private static partial void LogRestored(ILogger logger, int count, int samplers);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Could not {Operation} decoding templates")]
     private static partial void LogFailed(ILogger logger, string operation, Exception exception);

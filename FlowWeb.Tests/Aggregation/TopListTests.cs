@@ -94,3 +94,70 @@ public sealed class TopListTests
         Assert.Single(periods.Completed);
     }
 }
+
+public sealed class ExactCountersTests
+{
+    private static ToplistKey Connection(int i) =>
+        new(FlowAddress.FromIPv4(0x0A00_0000 + (uint)(i % 5000)), FlowAddress.FromIPv4(0xC000_0200 + (uint)(i / 5000)), (ushort)i, 443, 6);
+
+    [Fact]
+    public void Find_ThroughSeveralGrowths_EveryKeyKeepsItsOwnCounters()
+    {
+        var table = new ExactCounters(200_000);
+        var truth = new Dictionary<ToplistKey, long>();
+        var random = new Random(11);
+        for (var n = 0; n < 300_000; n++)
+        {
+            var key = Connection(random.Next(60_000));
+            var bytes = random.Next(1, 1500);
+            ref var slot = ref table.Find(key, 200_000);
+            slot.Bytes += bytes;
+            slot.Flows++;
+            truth[key] = truth.GetValueOrDefault(key) + bytes;
+        }
+
+        var stored = new Dictionary<ToplistKey, long>();
+        foreach (ref readonly var slot in table.Slots)
+        {
+            if (slot.Hash != 0)
+            {
+                stored.Add(slot.Key, slot.Bytes);
+            }
+        }
+
+        Assert.Equal(truth.Count, table.Count);
+        Assert.Equal(truth.OrderBy(p => p.Value).ThenBy(p => p.Key.GetHashCode()), stored.OrderBy(p => p.Value).ThenBy(p => p.Key.GetHashCode()));
+    }
+
+    [Fact]
+    public void Find_AtTheLimit_NewKeyRefusedKnownKeyStillCounted()
+    {
+        var table = new ExactCounters(3);
+        for (var i = 0; i < 3; i++)
+        {
+            table.Find(Connection(i), 3).Bytes = 10;
+        }
+
+        Assert.True(System.Runtime.CompilerServices.Unsafe.IsNullRef(ref table.Find(Connection(3), 3)));
+        table.Find(Connection(1), 3).Bytes += 5;
+        Assert.Equal(15, table.Find(Connection(1), 3).Bytes);
+        Assert.Equal(3, table.Count);
+    }
+
+    [Fact]
+    public void Clear_SmallTableIsReused_LargeTableIsGivenUp()
+    {
+        var small = new ExactCounters(100);
+        small.Find(Connection(1), 100).Bytes = 1;
+        var large = new ExactCounters(500_000);
+        for (var i = 0; i < 200_000; i++)
+        {
+            large.Find(Connection(i), 500_000).Bytes = 1;
+        }
+
+        Assert.True(small.Clear());
+        Assert.Equal(0, small.Count);
+        Assert.Equal(0, small.Find(Connection(1), 100).Bytes);
+        Assert.False(large.Clear());
+    }
+}

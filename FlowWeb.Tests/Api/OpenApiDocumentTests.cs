@@ -28,6 +28,20 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(["delete", "get", "put"], Methods("/api/devices/{id}"));
         Assert.Equal(["get"], Methods("/api/exporters"));
         Assert.Equal(["get"], Methods("/api/exporters/{address}"));
+        foreach (var path in new[]
+                 {
+                     "/api/sensors/{id}/history/channels", "/api/sensors/{id}/history/channels.csv", "/api/devices/{id}/history/channels",
+                     "/api/devices/{id}/history/channels.csv", "/api/sensors/{id}/history/toplists/{toplistId}/periods",
+                     "/api/sensors/{id}/history/toplists/{toplistId}/periods/{periodId}", "/api/sensors/{id}/history/toplists/{toplistId}/merged",
+                     "/api/sensors/{id}/history/toplists/{toplistId}/periods.csv", "/api/sensors/{id}/history/toplists/{toplistId}/merged.csv",
+                 })
+        {
+            Assert.Equal(["get"], Methods(path));
+        }
+
+        var csv = paths.GetProperty("/api/sensors/{id}/history/channels.csv").GetProperty("get");
+        Assert.True(csv.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/csv", out _), "the CSV export is described as text/csv");
+        Assert.Equal(["from", "to", "resolution"], csv.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).Where(n => n != "id"));
         Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name is "/metrics" or "/health");
 
         var protocol = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ExpectedProtocol");

@@ -95,6 +95,30 @@ public sealed class CollectorSensorTests : IDisposable
     }
 
     [Fact]
+    public async Task DrainToHistory_CalledTwice_RunningPeriodsAndMinutesHandedOverOnce()
+    {
+        var port = FreeUdpPort();
+        var sensor = await _harness.AddSensorAsync(new SensorDefinition { Name = "Drained", Port = port, ActiveFlowTimeoutMinutes = 0 });
+        var flows = RandomFlows(5, 40);
+        Send("127.0.0.2", port, V5(flows));
+        var runtime = _harness.Collector.Sensor(sensor.Id)!;
+        await WaitUntilAsync(() => runtime.FlowsAccepted == 40, "40 flows");
+        var periods = new List<(ToplistType Type, ToplistPeriodResult Period)>();
+        var minuteBytes = 0.0;
+        _harness.Collector.ToplistPeriodClosed += (_, toplist, period) => periods.Add((toplist.Type, period));
+        _harness.Collector.MinutesClosed += (_, minutes) => minuteBytes += minutes.Where(m => m.ChannelId == ChannelIds.Total).Sum(m => m.Bytes);
+
+        // A host may stop twice at once; shutdown drains each time.
+        _harness.Collector.DrainToHistory();
+        _harness.Collector.DrainToHistory();
+
+        Assert.Equal(sensor.Toplists.Count, periods.Count);
+        // Top IP books a flow once for each of its two hosts.
+        Assert.All(periods, p => Assert.Equal(flows.Sum(f => (long)f.Bytes) * (p.Type == ToplistType.TopIp ? 2 : 1), p.Period.TotalBytes));
+        Assert.Equal(flows.Sum(f => (double)f.Bytes), minuteBytes, 3);
+    }
+
+    [Fact]
     public async Task Toplists_EveryType_MatchBruteForce()
     {
         var port = FreeUdpPort();

@@ -50,11 +50,15 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     /// <param name="name">Names the screenshot of the last page, taken when the session closes (what a failing test saw).</param>
-    public static async Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900)
+    public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900) =>
+        OpenAsync(app.Browser, app.BaseUrl, name, width, height);
+
+    /// <summary>A session against another app than the fixture's (e.g. one a test restarts).</summary>
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900)
     {
-        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
         context.SetDefaultTimeout(15_000);
-        return new BrowserSession(context, await context.NewPageAsync(), app.BaseUrl, name);
+        return new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
     }
 
     /// <summary>Loads a page and waits for the Blazor circuit: clicks sent before it is attached are lost.</summary>

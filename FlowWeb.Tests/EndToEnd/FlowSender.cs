@@ -16,7 +16,19 @@ internal sealed class FlowSender : IDisposable
     private readonly byte[] _buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
 
     /// <param name="source">The exporter's address, in 127.0.0.0/8 (Linux lets a socket bind any of them).</param>
-    public FlowSender(string source = "127.0.0.1") => _client = new UdpClient(new IPEndPoint(IPAddress.Parse(source), 0));
+    /// <param name="templatesOnce">Templates only in the very first datagram (a router that will not resend them for a long time).</param>
+    public FlowSender(string source = "127.0.0.1", bool templatesOnce = false)
+    {
+        _client = new UdpClient(new IPEndPoint(IPAddress.Parse(source), 0));
+        if (templatesOnce)
+        {
+            _exporter.TemplateRefreshPackets = 0;
+            _exporter.TemplateRefreshInterval = TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Every datagram sent so far, in order.</summary>
+    public List<byte[]> Sent { get; } = [];
 
     public async Task SendAsync(int port, IReadOnlyList<FlowRecord> records)
     {
@@ -24,6 +36,7 @@ internal sealed class FlowSender : IDisposable
         foreach (var datagram in Encode(records))
         {
             await _client.SendAsync(datagram, destination);
+            Sent.Add(datagram);
         }
     }
 

@@ -5,6 +5,7 @@ using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Dns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Ui;
 
@@ -25,7 +26,7 @@ public sealed class ToplistTableNameTests(DnsmasqFixture dns) : IAsyncLifetime
     public Task InitializeAsync()
     {
         _resolver = new ResolverHarness(ResolverHarness.Options(dns.Server.Server));
-        _ui = new UiContext(_resolver.Resolver);
+        _ui = new UiContext(services => services.AddSingleton(_resolver.Resolver));
         return Task.CompletedTask;
     }
 
@@ -42,7 +43,7 @@ public sealed class ToplistTableNameTests(DnsmasqFixture dns) : IAsyncLifetime
         // where a first render of the table has been seen to take over a second.
         await using var relay = new DelayedDnsRelay(dns.Server.EndPoint, TimeSpan.FromSeconds(3));
         await using var slow = new ResolverHarness(new ReverseDnsOptions { Servers = { relay.EndPoint.ToString() }, QueryTimeout = TimeSpan.FromSeconds(5) });
-        await using var ui = new UiContext(slow.Resolver);
+        await using var ui = new UiContext(services => services.AddSingleton(slow.Resolver));
         var table = ui.Context.Render<ToplistTable>(p => p.Add(t => t.Definition, Connections).Add(t => t.Result, Period()));
 
         var first = table.FindAll("tr.toplist-row");

@@ -21,8 +21,11 @@ namespace FlowWeb.Tests.Ui;
 /// </summary>
 public sealed class UiContext : IAsyncDisposable
 {
-    /// <param name="resolver">Reverse DNS for the components; by default one switched off (no DNS server is asked).</param>
-    public UiContext(ReverseDnsResolver? resolver = null)
+    /// <param name="configure">
+    /// More services (added before the first render, after which bUnit locks the container). Reverse DNS is one
+    /// switched off (no DNS server is asked) unless <paramref name="configure"/> adds another resolver.
+    /// </param>
+    public UiContext(Action<IServiceCollection>? configure = null)
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
@@ -35,8 +38,9 @@ public sealed class UiContext : IAsyncDisposable
             ["Collector:BindAddress"] = "127.0.0.1",
         }).Build();
         Context.Services.AddFlowCollector(configuration);
-        Context.Services.AddSingleton(resolver ?? new ReverseDnsResolver(
+        Context.Services.AddSingleton(new ReverseDnsResolver(
             Options.Create(new ReverseDnsOptions { Enabled = false }), TimeProvider.System, NullLogger<ReverseDnsResolver>.Instance));
+        configure?.Invoke(Context.Services);
 
         // Selects, menus and tooltips render into the popover provider, dialogs into the dialog provider.
         Context.Render<MudPopoverProvider>();

@@ -11,9 +11,21 @@ namespace FlowWeb.Tests.Web;
 /// </summary>
 public sealed class FlowWebFactory : WebApplicationFactory<Program>
 {
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("flowweb-test-").FullName;
+    private readonly bool _ownsDataDirectory;
 
-    public int UdpPort { get; } = LoopbackPorts.FreeUdp();
+    public FlowWebFactory()
+        : this(Directory.CreateTempSubdirectory("flowweb-test-").FullName, LoopbackPorts.FreeUdp()) => _ownsDataDirectory = true;
+
+    /// <summary>An app on an existing data directory, which outlives it (a restart starts another one on the same folder and port).</summary>
+    public FlowWebFactory(string dataDirectory, int udpPort)
+    {
+        DataDirectory = dataDirectory;
+        UdpPort = udpPort;
+    }
+
+    public string DataDirectory { get; }
+
+    public int UdpPort { get; }
 
     /// <summary>Extra settings for a test, applied after the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
@@ -32,7 +44,7 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

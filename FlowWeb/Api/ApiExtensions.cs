@@ -29,6 +29,7 @@ internal static class ApiExtensions
         app.MapGroup(Prefix)
             .MapSensorEndpoints()
             .MapSensorLiveEndpoints()
+            .MapHistoryEndpoints()
             .MapDeviceEndpoints()
             .MapExporterEndpoints();
         return app;

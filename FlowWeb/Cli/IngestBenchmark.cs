@@ -131,15 +131,24 @@ internal static partial class IngestBenchmark
     {
         var acceptedBefore = runtime.FlowsAccepted;
         var dropsBefore = collector.KernelDrops().Values.Sum();
+        using var sender = StartSender(port, version, rate, seconds, distinct);
+
+        // CPU and time count from the sender's first datagram to the last flow booked (or the drain giving up).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
+        while (await sender.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line && line != "sending")
+        {
+        }
+
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var output = await RunSenderAsync(port, version, rate, seconds, distinct).ConfigureAwait(false);
+        var output = await sender.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         var sent = SentPattern().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 
         // Let the receive loop drain what the kernel still holds (bounded).
-        for (var i = 0; i < 50 && runtime.FlowsAccepted - acceptedBefore < sent; i++)
+        for (var i = 0; i < 500 && runtime.FlowsAccepted - acceptedBefore < sent; i++)
         {
-            await Task.Delay(100).ConfigureAwait(false);
+            await Task.Delay(10).ConfigureAwait(false);
         }
 
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds;
@@ -147,7 +156,7 @@ internal static partial class IngestBenchmark
         return new Step(sent, received, Math.Max(0, sent - received), collector.KernelDrops().Values.Sum() - dropsBefore, cpu);
     }
 
-    private static async Task<string> RunSenderAsync(int port, int version, int rate, int seconds, int distinct)
+    private static Process StartSender(int port, int version, int rate, int seconds, int distinct)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -161,12 +170,9 @@ internal static partial class IngestBenchmark
             start.ArgumentList.Add(a);
         }
 
-        using var sender = Process.Start(start)!;
+        var sender = Process.Start(start)!;
         Pin(sender, cpu: 1);
-        var output = await sender.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
-        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        return output;
+        return sender;
     }
 
     private static void Pin(Process process, int cpu)

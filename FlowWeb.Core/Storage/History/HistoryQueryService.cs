@@ -108,6 +108,19 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         }
     }
 
+    /// <summary>A stored period of this sensor's toplist, or null when the id names no period of it (or of another sensor or toplist).</summary>
+    public async Task<ToplistPeriodInfo?> FindToplistPeriodAsync(Guid sensorId, int toplistId, long periodId, CancellationToken cancellationToken = default)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var key = await SensorKeyAsync(db, sensorId, cancellationToken).ConfigureAwait(false);
+            var row = await db.ToplistPeriods.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.Id == periodId && p.SensorKey == key && p.ToplistId == toplistId, cancellationToken).ConfigureAwait(false);
+            return row is null ? null : ToInfo(row);
+        }
+    }
+
     /// <summary>One stored period with its rows in rank order, or null when there is no such period.</summary>
     public async Task<StoredToplist?> GetToplistPeriodAsync(long periodId, CancellationToken cancellationToken = default)
     {

@@ -235,6 +235,33 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("HistorySensors", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SamplerTableRow", b =>
+                {
+                    b.Property<byte[]>("ExporterAddress")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Domain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DomainRate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LearnedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Samplers")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("ExporterAddress", "Version", "Domain");
+
+                    b.ToTable("SamplerTables", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.Sensor", b =>
                 {
                     b.Property<Guid>("Id")

@@ -10,7 +10,8 @@ namespace FlowWeb.Components.Shared;
 /// Rows of one toplist period with the host names of their addresses: a row shows its address at once and its
 /// name as soon as reverse DNS has it, without waiting for the page's next refresh. Names are looked up only for
 /// the rows of the period shown (the toplist's top N), and only while the toplist's and the global reverse DNS
-/// switches are on. The filter box matches names as well as the key's cells.
+/// switches are on. A stored period brings its own names (<see cref="HostNames"/>, those known when it closed) and
+/// asks for none. The filter box matches names as well as the key's cells.
 /// </summary>
 public sealed partial class ToplistTable
 {
@@ -20,6 +21,25 @@ public sealed partial class ToplistTable
     /// <summary>The period to show; null when the sensor is not running.</summary>
     [Parameter]
     public ToplistPeriodResult? Result { get; set; }
+
+    /// <summary>
+    /// Names stored with a period from history, by key (the names its addresses had when the period closed); when
+    /// set, they are shown instead of asking reverse DNS.
+    /// </summary>
+    [Parameter]
+    public IReadOnlyDictionary<ToplistKey, HostNamePair>? HostNames { get; set; }
+
+    /// <summary>Replaces "Top N of M" in the footer (a merge of periods does not know M).</summary>
+    [Parameter]
+    public string? Caption { get; set; }
+
+    /// <summary>Replaces the approximate badge's explanation.</summary>
+    [Parameter]
+    public string? ApproximateHint { get; set; }
+
+    /// <summary>Replaces the text shown when there are no rows.</summary>
+    [Parameter]
+    public string? EmptyText { get; set; }
 
     [Inject]
     private ReverseDnsResolver Resolver { get; set; } = default!;
@@ -72,7 +92,8 @@ public sealed partial class ToplistTable
     {
         var watch = _names!;
         watch.Reset();
-        var resolve = Resolver.Resolves(Definition);
+        var stored = HostNames;
+        var resolve = stored is not null || Resolver.Resolves(Definition);
         var (a, b) = _keys!.AddressColumns;
         var total = Math.Max(1, Result?.TotalBytes ?? 0);
         Lines = Result is null ? [] : [.. Result.Rows.Select(r =>
@@ -82,10 +103,11 @@ public sealed partial class ToplistTable
             if (resolve && a >= 0)
             {
                 names = new string?[cells.Length];
-                names[a] = watch.Name(r.Key.A);
+                var pair = stored is null ? default : stored.GetValueOrDefault(r.Key);
+                names[a] = stored is null ? watch.Name(r.Key.A) : pair.A;
                 if (b >= 0)
                 {
-                    names[b] = watch.Name(r.Key.B);
+                    names[b] = stored is null ? watch.Name(r.Key.B) : pair.B;
                 }
             }
 

@@ -126,9 +126,16 @@ public sealed partial class TrafficChart
         for (var i = 0; i <= 4; i++)
         {
             var at = Start + (span * i / 4);
-            _timeLabels.Add((i / 4.0, span.TotalMinutes > 15 ? FlowFormat.ClockMinutes(at) : FlowFormat.Clock(at)));
+            _timeLabels.Add((i / 4.0, TimeLabel(at, span)));
         }
     }
+
+    /// <summary>Seconds for a few minutes, the time of day up to a day, then the date and time, then the date (history ranges).</summary>
+    public static string TimeLabel(DateTimeOffset at, TimeSpan span) =>
+        span.TotalDays > 7 ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : span.TotalHours > 24 ? at.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)
+        : span.TotalMinutes > 15 ? FlowFormat.ClockMinutes(at)
+        : FlowFormat.Clock(at);
 
     private string X(int index) => (index * (double)PlotWidth / Math.Max(1, _points - 1)).ToString("0.#", CultureInfo.InvariantCulture);
 

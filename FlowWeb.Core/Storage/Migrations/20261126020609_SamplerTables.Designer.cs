@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlowWeb.Core.Storage.Migrations
 {
     [DbContext(typeof(FlowWebDbContext))]
-    [Migration("20261126020716_ToplistEntryHostNameB")]
-    partial class ToplistEntryHostNameB
+    [Migration("20261126020609_SamplerTables")]
+    partial class SamplerTables
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -238,6 +238,33 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("HistorySensors", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SamplerTableRow", b =>
+                {
+                    b.Property<byte[]>("ExporterAddress")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Domain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DomainRate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LearnedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Samplers")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("ExporterAddress", "Version", "Domain");
+
+                    b.ToTable("SamplerTables", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.Sensor", b =>
                 {
                     b.Property<Guid>("Id")
@@ -397,10 +424,6 @@ namespace FlowWeb.Core.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("HostName")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HostNameB")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
