@@ -375,8 +375,12 @@ public sealed class SensorRuntimeOptions
     /// <summary>Distinct keys a toplist period counts exactly; beyond it the list is approximate (Space-Saving) in the same memory.</summary>
     public int ToplistCapacity { get; set; } = 200_000;
 
-    /// <summary>Seconds after a minute's end before it goes to history, for flows still in exporters' caches to land in it.</summary>
-    public int MinuteGraceSeconds { get; set; } = 55;
+    /// <summary>
+    /// Seconds after a minute's end before it goes to history. Short by default, so a hard kill loses little more
+    /// than the running minute: flows that arrive later for a minute already handed over (routers export long
+    /// flows up to the active timeout late) are added to its stored row by a further write, not lost.
+    /// </summary>
+    public int MinuteGraceSeconds { get; set; } = 5;
 
     public IEnumerable<string> Validate()
     {
