@@ -1,0 +1,156 @@
+using System.Text.Json;
+using FlowWeb.Tests.EndToEnd;
+using Microsoft.Playwright;
+
+namespace FlowWeb.Tests.Benchmarks;
+
+/// <summary>
+/// Sensor pages open in headless Debian Chromium, each in a browser context of its own (as on separate screens),
+/// each a connected Blazor circuit. A script in every page counts DOM updates (the longest gap between two) and
+/// watches for a marker address in the Top Talkers table, noting the wall clock (<c>Date.now()</c>) when the row
+/// appears and at the next animation frame, the first paint that can show it.
+/// </summary>
+internal sealed class LivePages : IAsyncDisposable
+{
+    private const string Probe = """
+        window.__bench = {
+          updates: 0, last: 0, maxGap: 0, marker: null, seenAt: 0, frameAt: 0,
+          reset() { this.updates = 0; this.last = Date.now(); this.maxGap = 0; },
+          watch(marker) { this.marker = marker; this.seenAt = 0; this.frameAt = 0; this.check(); },
+          check() {
+            if (!this.marker || this.seenAt) return;
+            for (const cell of document.querySelectorAll("[data-toplist='Top Talkers'] td.toplist-key")) {
+              if (cell.textContent.trim() === this.marker) {
+                this.seenAt = Date.now();
+                requestAnimationFrame(() => { this.frameAt = Date.now(); });
+                return;
+              }
+            }
+          },
+        };
+        new MutationObserver(() => {
+          const b = window.__bench, now = Date.now();
+          b.updates++;
+          if (b.last) b.maxGap = Math.max(b.maxGap, now - b.last);
+          b.last = now;
+          b.check();
+        }).observe(document, { childList: true, subtree: true, characterData: true });
+        """;
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic",
+    ];
+
+    /// <summary>The longest the benchmark waits for the pages to answer a question (evaluate has no timeout of its own).</summary>
+    private static readonly TimeSpan Answer = TimeSpan.FromSeconds(30);
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+    private readonly List<(IBrowserContext Context, IPage Page)> _pages = [];
+    private readonly List<string> _errors = [];
+
+    private LivePages(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public IReadOnlyList<IPage> Pages => [.. _pages.Select(p => p.Page)];
+
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    public static async Task<LivePages> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserAppFixture.ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        return new LivePages(playwright, browser);
+    }
+
+    /// <summary>Opens a page and waits until its circuit is attached and it shows the sensor.</summary>
+    public async Task OpenAsync(Uri url)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
+        await context.AddInitScriptAsync(Probe);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Record($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"page error: {error}");
+        _pages.Add((context, page));
+        await page.GotoAsync(url.ToString());
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitForSelectorAsync("[data-toplist='Top Talkers']");
+    }
+
+    /// <summary>Starts counting updates afresh in every page.</summary>
+    public Task ResetAsync() => Task.WhenAll(_pages.Select(p => p.Page.EvaluateAsync("() => window.__bench.reset()"))).WaitAsync(Answer);
+
+    /// <summary>Per page: DOM updates since the reset, the longest gap between two (ms, up to now), the page's visibility state.</summary>
+    public async Task<IReadOnlyList<(int Updates, long MaxGapMs, string Visibility)>> UpdatesAsync() =>
+        await Task.WhenAll(_pages.Select(async p =>
+        {
+            var r = await p.Page.EvaluateAsync<JsonElement>(
+                "() => ({ updates: window.__bench.updates, maxGap: Math.max(window.__bench.maxGap, Date.now() - window.__bench.last), visibility: document.visibilityState })");
+            return (r.GetProperty("updates").GetInt32(), (long)r.GetProperty("maxGap").GetDouble(), r.GetProperty("visibility").GetString() ?? "");
+        })).WaitAsync(Answer);
+
+    /// <summary>Arms page <paramref name="index"/> to note when <paramref name="marker"/> shows up in its Top Talkers.</summary>
+    public Task WatchAsync(int index, string marker) => _pages[index].Page.EvaluateAsync("m => window.__bench.watch(m)", marker);
+
+    /// <summary>Wall-clock times (Unix ms) when the marker was in the DOM and at the next frame; null when it did not appear in time.</summary>
+    public async Task<(long DomMs, long FrameMs)?> SeenAsync(int index, TimeSpan timeout)
+    {
+        var page = _pages[index].Page;
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.__bench.frameAt > 0", null, new PageWaitForFunctionOptions { PollingInterval = 100, Timeout = (float)timeout.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
+        var seen = await page.EvaluateAsync<JsonElement>("() => ({ seenAt: window.__bench.seenAt, frameAt: window.__bench.frameAt })");
+        return ((long)seen.GetProperty("seenAt").GetDouble(), (long)seen.GetProperty("frameAt").GetDouble());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (context, _) in _pages)
+        {
+            await context.CloseAsync();
+        }
+
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+    }
+
+    private void Record(string error)
+    {
+        lock (_errors)
+        {
+            _errors.Add(error);
+        }
+    }
+}
