@@ -40,7 +40,10 @@ internal static class ProcFs
             .Select(l => long.Parse(l[6..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
 
     /// <summary>CPU seconds of every process descending from <paramref name="ancestor"/>, except <paramref name="excluded"/> and its own descendants.</summary>
-    public static double DescendantCpuSeconds(int ancestor, int excluded)
+    public static double DescendantCpuSeconds(int ancestor, int excluded) => Descendants(ancestor, excluded).Sum(CpuSeconds);
+
+    /// <summary>The processes descending from <paramref name="ancestor"/>, except <paramref name="excluded"/> and its own descendants.</summary>
+    public static List<int> Descendants(int ancestor, int excluded)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -51,16 +54,7 @@ internal static class ProcFs
             }
         }
 
-        var total = 0.0;
-        foreach (var pid in parents.Keys)
-        {
-            if (pid != ancestor && DescendsFrom(pid, ancestor, excluded, parents))
-            {
-                total += CpuSeconds(pid);
-            }
-        }
-
-        return total;
+        return [.. parents.Keys.Where(pid => pid != ancestor && DescendsFrom(pid, ancestor, excluded, parents))];
     }
 
     /// <summary>The machine's busy and total CPU time since boot over all cores (the first line of /proc/stat), in seconds.</summary>
