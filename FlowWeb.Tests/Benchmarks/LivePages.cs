@@ -155,21 +155,37 @@ internal sealed class LivePages : IAsyncDisposable
     /// <summary>Arms page <paramref name="index"/> to note when <paramref name="marker"/> shows up in its Top Talkers.</summary>
     public Task WatchAsync(int index, string marker) => _pages[index].Page.EvaluateAsync("m => window.__bench.watch(m)", marker);
 
-    /// <summary>Wall-clock times (Unix ms) when the marker was in the DOM and at the next frame; null when it did not appear in time.</summary>
-    public async Task<(long DomMs, long FrameMs)?> SeenAsync(int index, TimeSpan timeout)
+    /// <summary>
+    /// Wall-clock times (Unix ms) when the marker was in the DOM and at the next frame (0 when no frame came within
+    /// two seconds of it); null when it did not appear in time, with what the page showed instead.
+    /// </summary>
+    public async Task<((long DomMs, long FrameMs)? Seen, string Diagnosis)> SeenAsync(int index, TimeSpan timeout)
     {
         var page = _pages[index].Page;
+        var options = new PageWaitForFunctionOptions { PollingInterval = 100, Timeout = (float)timeout.TotalMilliseconds };
         try
         {
-            await page.WaitForFunctionAsync("() => window.__bench.frameAt > 0", null, new PageWaitForFunctionOptions { PollingInterval = 100, Timeout = (float)timeout.TotalMilliseconds });
+            await page.WaitForFunctionAsync("() => window.__bench.seenAt > 0", null, options);
         }
         catch (TimeoutException)
         {
-            return null;
+            var shown = await page.EvaluateAsync<string>(
+                "() => `in text: ${document.body.innerText.includes(window.__bench.marker)}, updates: ${window.__bench.updates}, first row: ${document.querySelector(\"[data-toplist='Top Talkers'] tr.toplist-row\")?.innerText?.replace(/\\s+/g, ' ')}`")
+                .WaitAsync(Answer);
+            return (null, shown);
         }
 
-        var seen = await page.EvaluateAsync<JsonElement>("() => ({ seenAt: window.__bench.seenAt, frameAt: window.__bench.frameAt })");
-        return ((long)seen.GetProperty("seenAt").GetDouble(), (long)seen.GetProperty("frameAt").GetDouble());
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.__bench.frameAt > 0", null, new PageWaitForFunctionOptions { PollingInterval = 50, Timeout = 2_000 });
+        }
+        catch (TimeoutException)
+        {
+            // No frame drawn within two seconds: the DOM time stands alone.
+        }
+
+        var seen = await page.EvaluateAsync<JsonElement>("() => ({ seenAt: window.__bench.seenAt, frameAt: window.__bench.frameAt })").WaitAsync(Answer);
+        return (((long)seen.GetProperty("seenAt").GetDouble(), (long)seen.GetProperty("frameAt").GetDouble()), "");
     }
 
     /// <summary>Closes every page and the browser (again: nothing).</summary>

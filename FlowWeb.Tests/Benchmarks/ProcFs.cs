@@ -67,6 +67,13 @@ internal static class ProcFs
         return ((total - idle) / TicksPerSecond, total / TicksPerSecond);
     }
 
+    /// <summary>The machine's cores (this process may be limited to fewer, so not <see cref="Environment.ProcessorCount"/>).</summary>
+    public static int OnlineCpus() => File.ReadLines("/proc/stat").Count(l => l.Length > 3 && l.StartsWith("cpu", StringComparison.Ordinal) && char.IsAsciiDigit(l[3]));
+
+    /// <summary>The CPUs this process may run on (Cpus_allowed_list of /proc/self/status), e.g. "1" or "0-1".</summary>
+    public static string AllowedCpus() =>
+        File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
+
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 
     private static bool DescendsFrom(int pid, int ancestor, int excluded, Dictionary<int, int> parents)
