@@ -20,14 +20,14 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
     private const int MarkerCount = 10;
 
     /// <summary>The longest a page may go without a DOM update under load (it refreshes at least every 2 s).</summary>
-    private const long MaxUpdateGapMs = 4_000;
+    private const long MaxUpdateGapMs = 5_000;
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MarkerTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MarkerTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>How much longer than the window the markers may take in all (a starved browser answers slowly).</summary>
-    private static readonly TimeSpan MarkerBudget = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MarkerBudget = TimeSpan.FromSeconds(120);
 
     /// <summary>The measured window of each phase (FLOWWEB_BENCH_SECONDS, 10 to 120; default 30).</summary>
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(
@@ -176,7 +176,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
 
     /// <summary>
     /// Markers spread over the window, each to another sensor: a flow from a unique address of the benchmark range
-    /// (198.18.0.0/15) with more bytes than any other, so that it tops the page's Top Talkers. Not sent in the last
+    /// (198.18.0.0/15) with more bytes than any other (4 GB; the load's flows carry at most 200 packets), so that it tops the page's Top Talkers. Not sent in the last
     /// seconds of a 15-minute toplist period: the page shows the running period, which would end with it.
     /// </summary>
     private static async Task<List<BenchReport.Marker>> SendMarkersAsync(BenchLoad load, LivePages pages)
@@ -207,8 +207,8 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
                     SrcPort = (ushort)(40_000 + k),
                     DstPort = 443,
                     Protocol = 6,
-                    Bytes = 10_000_000_000,
-                    Packets = 7_000_000,
+                    Bytes = 4_000_000_000,
+                    Packets = 3_000_000,
                     StartMs = now - 1_000,
                     EndMs = now,
                     SamplingRate = 1,
