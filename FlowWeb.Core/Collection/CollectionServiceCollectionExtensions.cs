@@ -46,6 +46,7 @@ public static class CollectionServiceCollectionExtensions
         services.AddSingleton<SensorService>();
         services.AddSingleton<SensorLiveState>();
         services.AddSingleton<PrometheusMetrics>();
+        services.AddSingleton<IMetricsSource, ProcessMetrics>();
         services.AddHostedService<CollectorService>();
         services.AddHealthChecks().AddCheck<CollectorHealthCheck>("collector");
         return services;

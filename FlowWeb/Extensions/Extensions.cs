@@ -32,7 +32,10 @@ internal static class Extensions
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Live pages re-render every second or two: a browser that falls behind should get the current state next,
+        // not work through a queue of stale frames (Blazor's default buffers 10 unacknowledged batches per circuit,
+        // which .ci/bench-ui showed as pages a minute behind the collector with 20 pages in one slow browser).
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.MaxBufferedUnacknowledgedRenderBatches = 2);
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
     }
 
