@@ -18,7 +18,7 @@ internal sealed class ExactCounters
         public long Packets;
         public long Flows;
 
-        /// <summary>The key's hash with the low bit set; 0 marks an empty slot.</summary>
+        /// <summary>The key's hash with the top bit set (never 0, and the index bits untouched); 0 marks an empty slot.</summary>
         public int Hash;
     }
 
@@ -56,7 +56,7 @@ internal sealed class ExactCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Slot Find(in ToplistKey key, int limit)
     {
-        var hash = key.GetHashCode() | 1;
+        var hash = Mix(key.GetHashCode()) | int.MinValue;
         var slots = _slots;
         var i = hash & _mask;
         while (true)
@@ -93,6 +93,21 @@ internal sealed class ExactCounters
         return ref added;
     }
 
+    /// <summary>The longest distance of a key from its home slot (a diagnostic: a scan of the whole table).</summary>
+    public int LongestProbe()
+    {
+        var longest = 0;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Hash != 0)
+            {
+                longest = Math.Max(longest, (i - (_slots[i].Hash & _mask)) & _mask);
+            }
+        }
+
+        return longest;
+    }
+
     /// <summary>Every slot; those with <see cref="Slot.Hash"/> 0 are empty.</summary>
     public ReadOnlySpan<Slot> Slots => _slots;
 
@@ -107,6 +122,23 @@ internal sealed class ExactCounters
         Array.Clear(_slots);
         Count = 0;
         return true;
+    }
+
+    /// <summary>
+    /// Murmur3's 32-bit finalizer. The index takes the hash's low bits, and <see cref="ToplistKey.GetHashCode"/> puts
+    /// ports in its high bits only (fine for <see cref="Dictionary{TKey, TValue}"/>, which takes a prime modulus), so
+    /// connections that differ by port alone would all start at a few slots and probe for ever.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mix(int hash)
+    {
+        var h = (uint)hash;
+        h ^= h >> 16;
+        h *= 0x85EB_CA6B;
+        h ^= h >> 13;
+        h *= 0xC2B2_AE35;
+        h ^= h >> 16;
+        return (int)h;
     }
 
     private void Allocate(int slots)

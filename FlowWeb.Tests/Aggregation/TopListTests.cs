@@ -130,6 +130,23 @@ public sealed class ExactCountersTests
     }
 
     [Fact]
+    public void Find_ConnectionsThatDifferByPortAlone_StayNearTheirHomeSlots()
+    {
+        // A scan or a flood from one host: the same two addresses, every source port. ToplistKey's hash puts the
+        // ports in its high bits; without mixing, all of these started at a handful of slots.
+        var table = new ExactCounters(200_000);
+        var a = FlowAddress.FromIPv4(0xC633_6407);
+        var b = FlowAddress.FromIPv4(0xCB00_7101);
+        for (var port = 0; port < 65_536; port++)
+        {
+            table.Find(new ToplistKey(a, b, (ushort)port, 80, 6), 200_000).Flows++;
+        }
+
+        Assert.Equal(65_536, table.Count);
+        Assert.InRange(table.LongestProbe(), 0, 64);
+    }
+
+    [Fact]
     public void Find_AtTheLimit_NewKeyRefusedKnownKeyStillCounted()
     {
         var table = new ExactCounters(3);
