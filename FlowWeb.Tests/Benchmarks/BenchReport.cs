@@ -8,7 +8,7 @@ internal static class BenchReport
 {
     private const double MB = 1024 * 1024;
 
-    public sealed record Setup(int Sensors, int FlowsPerSecond, int Port, TimeSpan Window, int ServerPid, string LoadAtStart, string LoadAtEnd);
+    public sealed record Setup(int Sensors, int Pages, int FlowsPerSecond, int Port, TimeSpan Window, int ServerPid, string LoadAtStart, string LoadAtEnd);
 
     /// <summary>A marker's delays from the send (ms): until it was in the page's DOM, and until the next frame after that.</summary>
     public sealed record Marker(int Sensor, string Address, long? DomMs, long? FrameMs);
@@ -38,14 +38,14 @@ internal static class BenchReport
     {
         var cores = ProcFs.OnlineCpus();
         var text = new StringBuilder();
-        Line(text, $"UI benchmark: {setup.Sensors} sensor pages open live at {setup.FlowsPerSecond:N0} flows/s");
+        Line(text, $"UI benchmark: {setup.Pages} sensor pages open live at {setup.FlowsPerSecond:N0} flows/s");
         Line(text, $"server: published FlowWeb (Release, Production) in its own process (pid {setup.ServerPid}){(cores >= 2 ? " pinned to CPU 0" : "")}, measured from /proc and /metrics");
         Line(text, $"load: {setup.Sensors} NetFlow v9 sensors on UDP {setup.Port} (127.0.0.1), one per simulated RouterOS 7 exporter 127.0.0.11-{10 + setup.Sensors}, standard channels and six toplists; {setup.FlowsPerSecond / setup.Sensors:N0} flows/s each");
         Line(text, $"pages: one Chromium context per sensor page (headless Debian chromium at nice 10), Overview tab (live graph, channels, Top Talkers); sender, test and browser on CPU {ProcFs.AllowedCpus()}");
-        Line(text, $"phases: no page open, {setup.Sensors} pages open, pages closed again; {setup.Window.TotalSeconds:0} s measured in each after 5 s of load");
+        Line(text, $"phases: no page open, {setup.Pages} pages open, pages closed again; {setup.Window.TotalSeconds:0} s measured in each after 5 s of load");
         Line(text, $"machine: {cores} cores; load average at start {setup.LoadAtStart}, at end {setup.LoadAtEnd}");
         Line(text, "");
-        Line(text, $"{"",-38}{"no page open",14}{setup.Sensors + " live pages",16}{"pages closed",14}{"live - before",15}");
+        Line(text, $"{"",-38}{"no page open",14}{setup.Pages + " live pages",16}{"pages closed",14}{"live - before",15}");
         Row(text, "flows offered", before.Offered, live.Offered, after.Offered, "N0");
         Row(text, "offered rate, flows/s", before.OfferedPerSecond, live.OfferedPerSecond, after.OfferedPerSecond, "N0", difference: false);
         Row(text, "flows received by the sensors", before.Received, live.Received, after.Received, "N0");
@@ -62,9 +62,9 @@ internal static class BenchReport
         Row(text, "browser CPU, % of one core", 100 * before.BrowserCores, 100 * live.BrowserCores, 100 * after.BrowserCores, "0.0");
         Row(text, "machine busy (everything), %", 100 * before.MachineBusy, 100 * live.MachineBusy, 100 * after.MachineBusy, "0.0");
         Line(text, "");
-        Line(text, $"per live page (live - before) / {setup.Sensors}: {100 * (live.ServerCores - before.ServerCores) / setup.Sensors:0.00}% of one core, "
-            + $"{(live.Rss.Average() - before.Rss.Average()) / MB / setup.Sensors:0.0} MB RSS, {(live.Heap.Average() - before.Heap.Average()) / MB / setup.Sensors:0.00} MB GC heap, "
-            + $"{(live.ServerBytesWrittenPerSecond - before.ServerBytesWrittenPerSecond) / 1024 / setup.Sensors:0.0} KB/s written");
+        Line(text, $"per live page (live - before) / {setup.Pages}: {100 * (live.ServerCores - before.ServerCores) / setup.Pages:0.00}% of one core, "
+            + $"{(live.Rss.Average() - before.Rss.Average()) / MB / setup.Pages:0.0} MB RSS, {(live.Heap.Average() - before.Heap.Average()) / MB / setup.Pages:0.00} MB GC heap, "
+            + $"{(live.ServerBytesWrittenPerSecond - before.ServerBytesWrittenPerSecond) / 1024 / setup.Pages:0.0} KB/s written");
         Line(text, $"server peak RSS over its whole life (VmHWM): {serverPeakBytes / MB:0} MB");
 
         var unanswered = live.Pages.Count(p => p.Updates < 0);

@@ -29,6 +29,13 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
     /// <summary>How much longer than the window the markers may take in all (a starved browser answers slowly).</summary>
     private static readonly TimeSpan MarkerBudget = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// Pages opened (FLOWWEB_BENCH_PAGES, 1 to 20; default 20, the figure), on the first sensors: fewer pages
+    /// with the same load separate what a starved browser adds to the arrival-to-screen time from what the server does.
+    /// </summary>
+    private static readonly int PageCount =
+        Math.Clamp(int.TryParse(Environment.GetEnvironmentVariable("FLOWWEB_BENCH_PAGES"), out var p) ? p : SensorCount, 1, SensorCount);
+
     /// <summary>The measured window of each phase (FLOWWEB_BENCH_SECONDS, 10 to 120; default 30).</summary>
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(
         Math.Clamp(int.TryParse(Environment.GetEnvironmentVariable("FLOWWEB_BENCH_SECONDS"), out var s) ? s : 30, 10, 120));
@@ -55,13 +62,13 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
 
         await using var pages = await LivePages.LaunchAsync();
         await LivePages.StandAsideAsync(server.Pid);
-        foreach (var id in sensors)
+        foreach (var id in sensors.Take(PageCount))
         {
             await pages.OpenAsync(new Uri(server.BaseUrl, $"sensors/{id}"));
         }
 
         await LivePages.StandAsideAsync(server.Pid);
-        Progress.Log($"{SensorCount} pages open");
+        Progress.Log($"{PageCount} pages open");
         var live = await MeasureAsync(server, load, pages);
         var browserErrors = pages.Errors;
         await pages.DisposeAsync();
@@ -69,7 +76,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         // Closed again: what the server gives back, and how much of the difference was drift rather than pages.
         await Task.Delay(TimeSpan.FromSeconds(5));
         var after = await MeasureAsync(server, load, pages: null);
-        var report = BenchReport.Write(new BenchReport.Setup(SensorCount, FlowsPerSecond, port, Window, server.Pid, loadAtStart, ProcFs.LoadAverage()),
+        var report = BenchReport.Write(new BenchReport.Setup(SensorCount, PageCount, FlowsPerSecond, port, Window, server.Pid, loadAtStart, ProcFs.LoadAverage()),
             before, live, after, ProcFs.Memory(server.Pid).Peak);
         output.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(Progress.Folder, "report.txt"), report);
@@ -80,7 +87,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
             Assert.True(phase.Lost == 0, $"{phase.Name}: {phase.Lost:N0} flows lost\n{report}");
         }
 
-        Assert.True(live.Subscriptions >= SensorCount, $"only {live.Subscriptions} live subscriptions on the server\n{report}");
+        Assert.True(live.Subscriptions >= PageCount, $"only {live.Subscriptions} live subscriptions on the server\n{report}");
         Assert.All(live.Pages, p => Assert.True(p.MaxGapMs is >= 0 and <= MaxUpdateGapMs, $"a page went {p.MaxGapMs} ms without an update (-1: it did not answer)\n{report}"));
         // A browser on one busy core answers slowly, so fewer markers may fit in the budget; each one sent must show.
         Assert.True(live.Markers.Count >= MarkerCount / 2 && live.Markers.All(m => m.DomMs is not null), $"not every marker reached the page\n{report}");
@@ -132,7 +139,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
 
         Progress.Log($"phase with {pages?.Pages.Count ?? 0} pages done: offered {offered:N0}, received {Received(after, before):N0}, server CPU {100 * serverCpu / seconds:0}% of one core");
         return new BenchReport.Phase(
-            pages is null ? "no page open" : $"{SensorCount} live pages",
+            pages is null ? "no page open" : $"{PageCount} live pages",
             pages?.Pages.Count ?? 0,
             offered,
             offered / runSeconds,
@@ -195,7 +202,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
                 await Task.Delay(TimeSpan.FromSeconds(secondsLeftInPeriod + 1));
             }
 
-            var sensor = k * 7 % SensorCount;
+            var sensor = k * 7 % PageCount;
             var address = $"198.18.{k + 1}.1";
             try
             {
