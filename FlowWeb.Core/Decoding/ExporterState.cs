@@ -42,11 +42,7 @@ internal sealed class DomainState
 
     public void SetDomainSamplingRate(uint rate, DateTimeOffset now)
     {
-        if (_domainSamplingRate != rate)
-        {
-            _domainSamplingRate = rate;
-        }
-
+        _domainSamplingRate = rate;
         SamplersLearnedAt = now;
     }
 

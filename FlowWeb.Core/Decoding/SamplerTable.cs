@@ -25,17 +25,6 @@ internal sealed class RestoredSamplers
     private readonly Dictionary<(FlowAddress Exporter, byte Version, uint Domain), SamplerTable> _tables = [];
     private readonly Lock _sync = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _tables.Count;
-            }
-        }
-    }
-
     public bool Add(SamplerTable table, int maxTables)
     {
         lock (_sync)
