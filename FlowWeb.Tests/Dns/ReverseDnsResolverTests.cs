@@ -105,6 +105,7 @@ public sealed class ReverseDnsResolverTests(DnsmasqFixture dns)
     {
         await using var harness = new ResolverHarness(ResolverHarness.Options(dns.Server.Server));
         var heard = new List<ReverseDnsName>();
+        var heardTwo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var disposedHeard = 0;
         using var throwing = harness.Resolver.Subscribe(_ => throw new InvalidOperationException("a broken page"));
         using var listening = harness.Resolver.Subscribe(name =>
@@ -112,12 +113,19 @@ public sealed class ReverseDnsResolverTests(DnsmasqFixture dns)
             lock (heard)
             {
                 heard.Add(name);
+                if (heard.Count == 2)
+                {
+                    heardTwo.TrySetResult();
+                }
             }
         });
         harness.Resolver.Subscribe(_ => Interlocked.Increment(ref disposedHeard)).Dispose();
 
         await harness.ResolveAsync(DnsmasqFixture.HostA);
         await harness.ResolveAsync(DnsmasqFixture.V6Host);
+
+        // The harness hears each answer first (it subscribed first), so this subscriber may still be on its way.
+        await heardTwo.Task.WaitAsync(TimeSpan.FromSeconds(5));
 
         lock (heard)
         {
