@@ -12,10 +12,10 @@ namespace FlowWeb.Core.Collection;
 /// tables and the sensors whose counting changed. One decoder serves every port, so templates and exporter
 /// statistics are in one place.
 /// </summary>
-public sealed partial class FlowCollector : IDisposable
+public sealed partial class FlowCollector : ISensorRunner, IDisposable
 {
     private readonly CollectorOptions _options;
-    private readonly SensorRuntimeOptions _runtimeOptions;
+    private readonly AggregationOptions _runtimeOptions;
     private readonly CollectorStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger<FlowCollector> _logger;
@@ -24,10 +24,10 @@ public sealed partial class FlowCollector : IDisposable
     private readonly Dictionary<int, PortListener> _listeners = [];
     private readonly Dictionary<int, string> _portErrors = [];
     private readonly Dictionary<int, long> _closedPortDrops = [];
-    private Dictionary<Guid, SensorRuntime> _sensors = [];
+    private Dictionary<Guid, SensorAggregator> _sensors = [];
     private IReadOnlyList<SensorDefinition> _definitions = [];
 
-    public FlowCollector(FlowDecoder decoder, CollectorOptions options, SensorRuntimeOptions runtimeOptions, CollectorStatus status, TimeProvider time, ILogger<FlowCollector> logger)
+    public FlowCollector(FlowDecoder decoder, CollectorOptions options, AggregationOptions runtimeOptions, CollectorStatus status, TimeProvider time, ILogger<FlowCollector> logger)
     {
         Decoder = decoder;
         _options = options;
@@ -42,10 +42,10 @@ public sealed partial class FlowCollector : IDisposable
     public int DefaultPort => _options.DefaultPort;
 
     /// <summary>Raised when a running sensor closes a toplist period (for history).</summary>
-    public event Action<SensorRuntime, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
+    public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
     /// <summary>Raised when a running sensor hands minutes over to history.</summary>
-    public event Action<SensorRuntime, IReadOnlyList<ChannelMinute>>? MinutesClosed;
+    public event Action<SensorAggregator, IReadOnlyList<ChannelMinute>>? MinutesClosed;
 
     /// <summary>Raised after the set of running sensors changed.</summary>
     public event Action? SensorsChanged;
@@ -60,9 +60,9 @@ public sealed partial class FlowCollector : IDisposable
         }
     }
 
-    public IReadOnlyCollection<SensorRuntime> Sensors => Volatile.Read(ref _sensors).Values;
+    public IReadOnlyCollection<SensorAggregator> Sensors => Volatile.Read(ref _sensors).Values;
 
-    public SensorRuntime? Sensor(Guid id) => Volatile.Read(ref _sensors).GetValueOrDefault(id);
+    public SensorAggregator? Sensor(Guid id) => Volatile.Read(ref _sensors).GetValueOrDefault(id);
 
     public IReadOnlyList<PortListener> Listeners
     {
@@ -119,7 +119,7 @@ public sealed partial class FlowCollector : IDisposable
         {
             var now = _time.GetUtcNow();
             var previous = Volatile.Read(ref _sensors);
-            var next = new Dictionary<Guid, SensorRuntime>();
+            var next = new Dictionary<Guid, SensorAggregator>();
             foreach (var d in definitions.Where(d => !d.Paused))
             {
                 if (previous.TryGetValue(d.Id, out var running) && SensorShape.SameAggregation(running.Definition, d))
@@ -129,7 +129,7 @@ public sealed partial class FlowCollector : IDisposable
                     continue;
                 }
 
-                var runtime = new SensorRuntime(d, _runtimeOptions, now.ToUnixTimeSeconds());
+                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds());
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;
@@ -187,7 +187,7 @@ public sealed partial class FlowCollector : IDisposable
         }
     }
 
-    private void Reconcile(IEnumerable<SensorRuntime> sensors)
+    private void Reconcile(IEnumerable<SensorAggregator> sensors)
     {
         var running = sensors.ToList();
         var wanted = running.Select(s => s.Definition.Port).Append(_options.DefaultPort).ToHashSet();

@@ -10,7 +10,7 @@ namespace FlowWeb.Core.Sensors;
 /// </summary>
 public static class SensorStatusEvaluator
 {
-    public static SensorStatus Evaluate(SensorDefinition definition, SensorRuntime? runtime, string? portError,
+    public static SensorStatus Evaluate(SensorDefinition definition, DateTimeOffset? lastDataAt, int versionsSeen, string? portError,
         ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -25,7 +25,7 @@ public static class SensorStatusEvaluator
         }
 
         var timeout = TimeSpan.FromMinutes(Math.Max(1, definition.ActiveFlowTimeoutMinutes));
-        if (runtime?.LastDataAt is not { } last)
+        if (lastDataAt is not { } last)
         {
             return new SensorStatus(SensorState.Unknown, $"No flows received yet on UDP port {definition.Port}" +
                 (string.IsNullOrWhiteSpace(definition.SenderIp) ? "" : $" from {definition.SenderIp}"));
@@ -37,7 +37,7 @@ public static class SensorStatusEvaluator
         }
 
         var expected = ExpectedVersions(definition.Protocol);
-        var unexpected = Enumerable.Range(1, 10).Where(v => (runtime.VersionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
+        var unexpected = Enumerable.Range(1, 10).Where(v => (versionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
         if (unexpected.Count > 0)
         {
             return new SensorStatus(SensorState.Warning,

@@ -298,7 +298,7 @@ public sealed class CollectorSensorTests : IDisposable
     }
 
     /// <summary>Bytes per channel id over the last <paramref name="seconds"/> seconds.</summary>
-    private static Dictionary<int, double> ChannelTotals(SensorRuntime runtime, int seconds)
+    private static Dictionary<int, double> ChannelTotals(SensorAggregator runtime, int seconds)
     {
         var series = runtime.ReadChannels(seconds, DateTimeOffset.UtcNow);
         return runtime.Channels.Channels.Select((c, i) => (c.Id, Sum: series.BytesPerSecond[i].Sum())).ToDictionary(x => x.Id, x => x.Sum);

@@ -1,9 +1,9 @@
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Tests.Ui;

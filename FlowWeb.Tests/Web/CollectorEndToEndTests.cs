@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Web;

@@ -1,6 +1,6 @@
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowWeb.Api;

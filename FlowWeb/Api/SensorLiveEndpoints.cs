@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Sensors;
@@ -34,7 +35,7 @@ internal static partial class IngestBenchmark
         Pin(Process.GetCurrentProcess(), cpu: 0);
 
         var options = new CollectorOptions { DefaultPort = FreePort(), BindAddress = "127.0.0.1", ReceiveBufferBytes = 32 * 1024 * 1024 };
-        using var collector = new FlowCollector(new FlowDecoder(), options, new SensorRuntimeOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
+        using var collector = new FlowCollector(new FlowDecoder(), options, new AggregationOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
         var port = FreePort();
         var sensor = new SensorDefinition { Name = "bench", Port = port };
         collector.Apply([sensor]);
@@ -71,7 +72,7 @@ internal static partial class IngestBenchmark
     /// Rising rates per version until every mode lost flows. With a load, each rate is tried once per mode (reverse DNS
     /// off, then on) back to back, so that both modes meet the same background load of the machine.
     /// </summary>
-    private static async Task SweepAsync(TextWriter stdout, FlowCollector collector, SensorRuntime runtime, int port, int[] versions, int[] rates, int seconds, IngestDnsLoad? load)
+    private static async Task SweepAsync(TextWriter stdout, FlowCollector collector, SensorAggregator runtime, int port, int[] versions, int[] rates, int seconds, IngestDnsLoad? load)
     {
         bool?[] modes = load is null ? [null] : [false, true];
         await stdout.WriteLineAsync($"{"version",-8}{(load is null ? "" : $" {"DNS",-4}")} {"offered flows/s",16} {"received",12} {"lost",10} {"kernel drops",13} {"collector CPU",14} {"peak RSS MB",12}{(load is null ? "" : "  reverse DNS during the step")}").ConfigureAwait(false);
@@ -127,7 +128,7 @@ internal static partial class IngestBenchmark
 
     private readonly record struct Step(long Sent, long Received, long Lost, long KernelDrops, double CpuShare);
 
-    private static async Task<Step> StepAsync(FlowCollector collector, SensorRuntime runtime, int port, int version, int rate, int seconds, int distinct)
+    private static async Task<Step> StepAsync(FlowCollector collector, SensorAggregator runtime, int port, int version, int rate, int seconds, int distinct)
     {
         var acceptedBefore = runtime.FlowsAccepted;
         var dropsBefore = collector.KernelDrops().Values.Sum();

@@ -1,6 +1,6 @@
 using System.Globalization;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
-using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,10 +24,10 @@ internal sealed class IngestDnsLoad : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly List<IHostedService> _workers;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SensorRuntime _sensor;
+    private readonly SensorAggregator _sensor;
     private Task _page = Task.CompletedTask;
 
-    private IngestDnsLoad(ServiceProvider services, SensorRuntime sensor)
+    private IngestDnsLoad(ServiceProvider services, SensorAggregator sensor)
     {
         _services = services;
         _sensor = sensor;
@@ -40,7 +40,7 @@ internal sealed class IngestDnsLoad : IAsyncDisposable
     /// <summary>Whether the page asks for names; off, it still reads the toplists as often (the same load without DNS).</summary>
     public bool Resolve { get; set; }
 
-    public static async Task<IngestDnsLoad> StartAsync(string server, SensorRuntime sensor)
+    public static async Task<IngestDnsLoad> StartAsync(string server, SensorAggregator sensor)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

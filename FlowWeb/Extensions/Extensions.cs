@@ -3,6 +3,7 @@ using FlowWeb.Components;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
 using Serilog;
@@ -20,11 +21,12 @@ internal static class Extensions
             preserveStaticLogger: true);
     }
 
-    /// <summary>The data directory, the flow collector, demo mode when asked for, and the HTTP API.</summary>
+    /// <summary>The data directory, the flow collector and its live state, demo mode when asked for, and the HTTP API.</summary>
     public static void AddFlowWebServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddFlowLive();
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();

@@ -1,6 +1,7 @@
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

@@ -1,6 +1,7 @@
 using System.Net;
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;

@@ -4,6 +4,7 @@ using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Components.Pages.Sections;

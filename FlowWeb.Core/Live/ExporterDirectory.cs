@@ -1,7 +1,7 @@
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
 
-namespace FlowWeb.Core.Collection;
+namespace FlowWeb.Core.Live;
 
 /// <summary>What the UI may know about one exporter: a copy taken at one moment, safe to keep and render.</summary>
 public sealed record ExporterSummary(

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using FlowWeb.Core.Sensors;
 
-namespace FlowWeb.Core.Collection;
+namespace FlowWeb.Core.Live;
 
 /// <summary>
 /// The server process itself in <c>/metrics</c>: CPU time, resident memory, the GC heap and collections, and how

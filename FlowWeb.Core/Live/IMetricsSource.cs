@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FlowWeb.Core.Collection;
+namespace FlowWeb.Core.Live;
 
 /// <summary>A subsystem that adds its metric families to <c>/metrics</c> (reverse DNS, the history writer...).</summary>
 public interface IMetricsSource

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 
-namespace FlowWeb.Core.Collection;
+namespace FlowWeb.Core.Live;
 
 /// <summary>
 /// The collector's counters in the Prometheus text exposition format (version 0.0.4), built at scrape time from

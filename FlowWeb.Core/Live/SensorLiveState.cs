@@ -2,8 +2,9 @@ using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
 
-namespace FlowWeb.Core.Sensors;
+namespace FlowWeb.Core.Live;
 
 /// <summary>A channel's current value: the mean of the last few complete seconds.</summary>
 public sealed record ChannelValue(int ChannelId, string Name, string? Unit, double BitsPerSecond, double PacketsPerSecond, double FlowsPerSecond);
@@ -154,14 +155,14 @@ public sealed class SensorLiveState(FlowCollector collector, SensorService senso
         var now = time.GetUtcNow();
         var runtime = collector.Sensor(definition.Id);
         var exporter = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? collector.ReadDecoder(d => d.StatisticsOf(sender)) : null;
-        var status = SensorStatusEvaluator.Evaluate(definition, runtime, collector.PortError(definition.Port), exporter,
+        var status = SensorStatusEvaluator.Evaluate(definition, runtime?.LastDataAt, runtime?.VersionsSeen ?? 0, collector.PortError(definition.Port), exporter,
             exporter is null ? 0 : ErrorsLastMinute(exporter.Address, exporter.DecodeErrors, now), now);
         var channels = runtime is null ? [] : CurrentValues(runtime, now);
         return new SensorLiveSnapshot(definition, status, channels, runtime?.LastDataAt, runtime?.FlowsAccepted ?? 0,
             runtime?.FlowsFiltered ?? 0, runtime?.Bytes ?? 0, runtime?.Packets ?? 0);
     }
 
-    private static List<ChannelValue> CurrentValues(SensorRuntime runtime, DateTimeOffset now)
+    private static List<ChannelValue> CurrentValues(SensorAggregator runtime, DateTimeOffset now)
     {
         // The current second is still filling up; average the complete seconds before it.
         var series = runtime.ReadChannels(CurrentValueSeconds + 1, now);

@@ -1,15 +1,15 @@
-using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
+using FlowWeb.Core.Sensors;
 
-namespace FlowWeb.Core.Sensors;
+namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
 /// A running sensor: its compiled filters and channels, its live per-second channel series and its toplists.
 /// Fed by the receive loops (one lock per datagram, not per record) and read by the live-state service.
 /// </summary>
-public sealed class SensorRuntime
+public sealed class SensorAggregator
 {
     private readonly FilterRule? _include;
     private readonly FilterRule? _exclude;
@@ -24,7 +24,7 @@ public sealed class SensorRuntime
     private FlowAddress? _sender;
     private int _versionsSeen;
 
-    public SensorRuntime(SensorDefinition definition, SensorRuntimeOptions options, long nowSecond)
+    public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
@@ -67,10 +67,10 @@ public sealed class SensorRuntime
     public int VersionsSeen => Volatile.Read(ref _versionsSeen);
 
     /// <summary>Raised (on the receive thread, outside the lock) when a toplist period closes; history persists these.</summary>
-    public event Action<SensorRuntime, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
+    public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
     /// <summary>Raised (outside the lock) with the minutes handed over to history, every channel of each.</summary>
-    public event Action<SensorRuntime, IReadOnlyList<ChannelMinute>>? MinutesClosed;
+    public event Action<SensorAggregator, IReadOnlyList<ChannelMinute>>? MinutesClosed;
 
     /// <summary>
     /// Takes new settings that do not change what is counted (name, tags, priority, device, port, sender,
@@ -363,40 +363,3 @@ public sealed class SensorRuntime
 
 /// <summary>Per-second channel values: [channel][second], oldest second first.</summary>
 public sealed record ChannelSnapshot(DateTimeOffset FirstSecond, double[][] BytesPerSecond, double[][] PacketsPerSecond, double[][] FlowsPerSecond);
-
-/// <summary>Bounds for running sensors (configuration section <c>Aggregation</c>).</summary>
-public sealed class SensorRuntimeOptions
-{
-    public const string SectionName = "Aggregation";
-
-    /// <summary>Seconds of per-second channel data kept in memory for live graphs.</summary>
-    public int LiveWindowSeconds { get; set; } = 3600;
-
-    /// <summary>Distinct keys a toplist period counts exactly; beyond it the list is approximate (Space-Saving) in the same memory.</summary>
-    public int ToplistCapacity { get; set; } = 200_000;
-
-    /// <summary>
-    /// Seconds after a minute's end before it goes to history. Short by default, so a hard kill loses little more
-    /// than the running minute: flows that arrive later for a minute already handed over (routers export long
-    /// flows up to the active timeout late) are added to its stored row by a further write, not lost.
-    /// </summary>
-    public int MinuteGraceSeconds { get; set; } = 5;
-
-    public IEnumerable<string> Validate()
-    {
-        if (LiveWindowSeconds is < 600 or > 86_400)
-        {
-            yield return $"{SectionName}:{nameof(LiveWindowSeconds)} must be 600 to 86400 (was {LiveWindowSeconds}).";
-        }
-
-        if (ToplistCapacity is < 100 or > 50_000_000)
-        {
-            yield return $"{SectionName}:{nameof(ToplistCapacity)} must be 100 to 50,000,000 (was {ToplistCapacity}).";
-        }
-
-        if (MinuteGraceSeconds is < 0 or > 600)
-        {
-            yield return $"{SectionName}:{nameof(MinuteGraceSeconds)} must be 0 to 600 (was {MinuteGraceSeconds}).";
-        }
-    }
-}
