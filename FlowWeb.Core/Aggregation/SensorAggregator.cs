@@ -6,23 +6,18 @@ using FlowWeb.Core.Sensors;
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
-/// A running sensor: its compiled filters and channels, its live per-second channel series and its toplists.
-/// Fed by the receive loops (one lock per datagram, not per record) and read by the live-state service.
+/// A running sensor: its compiled filters and channels, and the state its receive thread counts into (a
+/// <see cref="SensorShard"/>: per-second channel series, minute rollups, toplists, flow tail). Fed by the receive
+/// loops (one lock per datagram, not per record); closed minutes and toplist periods go to history as events.
 /// </summary>
 public sealed class SensorAggregator
 {
     private readonly FilterRule? _include;
     private readonly FilterRule? _exclude;
-    private readonly ChannelSeries _series;
-    private readonly MinuteRollup _minutes;
-    private readonly long _minuteGraceSeconds;
-    private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _toplists;
-    private readonly Lock _sync = new();
-    private readonly FlowTail _tail = new(500);
     private readonly long _activeTimeoutSeconds;
     private readonly uint _fixedRate;
+    private readonly SensorShard _shard;
     private FlowAddress? _sender;
-    private int _versionsSeen;
 
     public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond)
     {
@@ -32,14 +27,10 @@ public sealed class SensorAggregator
         _include = CompileFilter(definition.IncludeFilter, nameof(definition.IncludeFilter));
         _exclude = CompileFilter(definition.ExcludeFilter, nameof(definition.ExcludeFilter));
         Channels = BuildChannels(definition);
-        _series = new ChannelSeries(Channels.Channels.Count, options.LiveWindowSeconds, nowSecond);
-        _minutes = new MinuteRollup(Channels.Channels.Count);
-        _minuteGraceSeconds = options.MinuteGraceSeconds;
-        _toplists = [.. definition.Toplists.Select(t => (t, new ToplistKeys(t.Type, t.Fields),
-            new ToplistPeriods(t.PeriodMinutes, t.Count, options.ToplistCapacity, nowSecond)))];
         _activeTimeoutSeconds = definition.ActiveFlowTimeoutMinutes * 60L;
         _fixedRate = definition.SamplingMode == SamplingMode.Fixed ? (uint)Math.Max(1, definition.SamplingRate) : 0;
         _sender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? sender : null;
+        _shard = new SensorShard(this, options, nowSecond);
     }
 
     public SensorDefinition Definition { get; private set; }
@@ -50,23 +41,23 @@ public sealed class SensorAggregator
 
     public FlowAddress? Sender => _sender;
 
-    public long FlowsAccepted { get; private set; }
+    public long FlowsAccepted => Locked(s => s.FlowsAccepted);
 
-    public long FlowsFiltered { get; private set; }
+    public long FlowsFiltered => Locked(s => s.FlowsFiltered);
 
-    public long Datagrams { get; private set; }
+    public long Datagrams => Locked(s => s.Datagrams);
 
     /// <summary>Bytes and packets after sampling scaling.</summary>
-    public double Bytes { get; private set; }
+    public double Bytes => Locked(s => s.Bytes);
 
-    public double Packets { get; private set; }
+    public double Packets => Locked(s => s.Packets);
 
-    public DateTimeOffset? LastDataAt { get; private set; }
+    public DateTimeOffset? LastDataAt => Locked(s => s.LastDataAt);
 
     /// <summary>Versions received, as bits (1 &lt;&lt; version).</summary>
-    public int VersionsSeen => Volatile.Read(ref _versionsSeen);
+    public int VersionsSeen => Locked(s => s.VersionsSeen);
 
-    /// <summary>Raised (on the receive thread, outside the lock) when a toplist period closes; history persists these.</summary>
+    /// <summary>Raised (outside the lock) when a toplist period closes; history persists these.</summary>
     public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
     /// <summary>Raised (outside the lock) with the minutes handed over to history, every channel of each.</summary>
@@ -92,72 +83,22 @@ public sealed class SensorAggregator
     public void Ingest(FlowBatch batch, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var nowSecond = now.ToUnixTimeSeconds();
-        var exporter = batch.Exporter;
         Closed? closed;
-        Span<ToplistKey> keys = stackalloc ToplistKey[2];
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            closed = Advance(nowSecond);
-            Datagrams++;
-            var records = batch.Records;
-            for (var i = 0; i < records.Length; i++)
-            {
-                ref readonly var r = ref records[i];
-                if (r.IsOptions)
-                {
-                    continue;
-                }
-
-                _versionsSeen |= 1 << (r.Version & 31);
-                if ((_include is not null && !_include.Matches(r, exporter)) || (_exclude is not null && _exclude.Matches(r, exporter)))
-                {
-                    FlowsFiltered++;
-                    continue;
-                }
-
-                var rate = _fixedRate != 0 ? _fixedRate : Math.Max(1u, r.SamplingRate);
-                var bytes = (double)r.Bytes * rate;
-                var packets = (double)r.Packets * rate;
-                var (start, end) = Interval(r, nowSecond);
-                var channel = Channels.Classify(r, exporter);
-                _series.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
-                _series.Add(channel, start, end, bytes, packets);
-                _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
-                _minutes.Add(channel, start, end, bytes, packets);
-
-                foreach (var (_, keyMaker, periods) in _toplists)
-                {
-                    var n = keyMaker.KeysOf(r, keys);
-                    for (var k = 0; k < n; k++)
-                    {
-                        periods.Running.Add(keys[k], (long)bytes, (long)packets);
-                    }
-                }
-
-                if (_tail.Active)
-                {
-                    _tail.Add(r, exporter, now, rate);
-                }
-
-                FlowsAccepted++;
-                Bytes += bytes;
-                Packets += packets;
-            }
-
-            LastDataAt = now;
+            closed = _shard.Ingest(batch, now);
         }
 
         RaiseClosed(closed);
     }
 
-    /// <summary>Moves the live window and toplist periods on without data (called by the live-state timer).</summary>
+    /// <summary>Moves the live window and toplist periods on without data (called by the collector's tick).</summary>
     public void Tick(DateTimeOffset now)
     {
         Closed? closed;
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            closed = Advance(now.ToUnixTimeSeconds());
+            closed = _shard.Advance(now.ToUnixTimeSeconds());
         }
 
         RaiseClosed(closed);
@@ -167,9 +108,10 @@ public sealed class SensorAggregator
     public ChannelSnapshot ReadChannels(int seconds, DateTimeOffset now)
     {
         Tick(now);
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            seconds = Math.Clamp(seconds, 1, _series.WindowSeconds);
+            var series = _shard.Series;
+            seconds = Math.Clamp(seconds, 1, series.WindowSeconds);
             var count = Channels.Channels.Count;
             var bytes = new double[count][];
             var packets = new double[count][];
@@ -179,41 +121,40 @@ public sealed class SensorAggregator
                 bytes[c] = new double[seconds];
                 packets[c] = new double[seconds];
                 flows[c] = new double[seconds];
-                _series.Read(c, seconds, bytes[c], packets[c], flows[c]);
+                series.Read(c, seconds, bytes[c], packets[c], flows[c]);
             }
 
-            return new ChannelSnapshot(DateTimeOffset.FromUnixTimeSeconds(_series.NewestSecond - seconds + 1), bytes, packets, flows);
+            return new ChannelSnapshot(DateTimeOffset.FromUnixTimeSeconds(series.NewestSecond - seconds + 1), bytes, packets, flows);
         }
     }
 
     /// <summary>Starts keeping the last records this sensor accepts (for a live flow tail); dispose to stop.</summary>
-    public IDisposable WatchTail() => _tail.Watch();
+    public IDisposable WatchTail() => _shard.Tail.Watch();
 
     /// <summary>The newest accepted records first (kept only while watched).</summary>
     public List<TailedFlow> Tail(int count)
     {
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            return _tail.Latest(count);
+            return _shard.Tail.Latest(count);
         }
     }
 
     /// <summary>The running period of a toplist so far, and its completed periods (newest first).</summary>
     public (ToplistPeriodResult Running, IReadOnlyList<ToplistPeriodResult> Completed)? ReadToplist(int toplistId, int? count = null)
     {
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            foreach (var (definition, _, periods) in _toplists)
-            {
-                if (definition.Id == toplistId)
-                {
-                    return (periods.Snapshot(count ?? definition.Count), periods.Completed);
-                }
-            }
+            return _shard.ReadToplist(toplistId, count);
         }
-
-        return null;
     }
+
+    /// <summary>Whether a record passes the sensor's include and exclude filters.</summary>
+    internal bool Accepts(in FlowRecord r, FlowAddress exporter) =>
+        (_include is null || _include.Matches(r, exporter)) && (_exclude is null || !_exclude.Matches(r, exporter));
+
+    /// <summary>The sampling rate a record's counters are scaled by: the sensor's fixed rate, else the record's own.</summary>
+    internal uint SamplingRateOf(in FlowRecord r) => _fixedRate != 0 ? _fixedRate : Math.Max(1u, r.SamplingRate);
 
     /// <summary>
     /// The seconds to book a record over. With an active flow timeout of 0 everything is booked at arrival, as
@@ -221,7 +162,7 @@ public sealed class SensorAggregator
     /// future, or further back than the timeout plus ten minutes) is not trusted: the interval keeps its length and
     /// ends at arrival.
     /// </summary>
-    private (long Start, long End) Interval(in FlowRecord r, long nowSecond)
+    internal (long Start, long End) Interval(in FlowRecord r, long nowSecond)
     {
         if (_activeTimeoutSeconds == 0)
         {
@@ -241,50 +182,10 @@ public sealed class SensorAggregator
     }
 
     /// <summary>What moving the clock closed: toplist periods and minutes for history.</summary>
-    private sealed class Closed
+    internal sealed class Closed
     {
         public List<(ToplistDefinition Definition, ToplistPeriodResult Result)>? Periods;
         public List<ChannelMinute>? Minutes;
-    }
-
-    /// <summary>Moves the window, the toplist periods and the minute rollups to <paramref name="nowSecond"/>; returns what closed, if anything.</summary>
-    private Closed? Advance(long nowSecond)
-    {
-        _series.Advance(nowSecond);
-        Closed? closed = null;
-        foreach (var (definition, _, periods) in _toplists)
-        {
-            if (periods.Roll(nowSecond) is { } result)
-            {
-                ((closed ??= new()).Periods ??= []).Add((definition, result));
-            }
-        }
-
-        if (nowSecond != _lastMinuteCheck && _minutes.Close(nowSecond, _minuteGraceSeconds) is { } minutes)
-        {
-            (closed ??= new()).Minutes = ToRows(minutes);
-        }
-
-        _lastMinuteCheck = nowSecond;
-        return closed;
-    }
-
-    private long _lastMinuteCheck;
-
-    private List<ChannelMinute> ToRows(List<(long Minute, double[] Values)> minutes)
-    {
-        var rows = new List<ChannelMinute>(minutes.Count * Channels.Channels.Count);
-        foreach (var (minute, values) in minutes)
-        {
-            var start = DateTimeOffset.FromUnixTimeSeconds(minute);
-            for (var c = 0; c < Channels.Channels.Count; c++)
-            {
-                rows.Add(new ChannelMinute(Id, Channels.Channels[c].Id, start, MinuteRollup.Bytes(values, c), MinuteRollup.Packets(values, c),
-                    MinuteRollup.Flows(values, c), _series.PeakBytesPerSecond(c, minute, minute + 59)));
-            }
-        }
-
-        return rows;
     }
 
     /// <summary>
@@ -294,21 +195,17 @@ public sealed class SensorAggregator
     /// </summary>
     public (IReadOnlyList<ChannelMinute> Minutes, IReadOnlyList<(ToplistDefinition Definition, ToplistPeriodResult Result)> Periods) Drain(DateTimeOffset now)
     {
-        lock (_sync)
+        lock (_shard.Sync)
         {
-            _series.Advance(now.ToUnixTimeSeconds());
-            var minutes = ToRows(_minutes.CloseAll());
-            var periods = new List<(ToplistDefinition, ToplistPeriodResult)>();
-            foreach (var (definition, _, running) in _toplists)
-            {
-                if (running.Running.TotalFlows > 0)
-                {
-                    periods.Add((definition, running.Snapshot(definition.Count)));
-                    running.Running.Clear();
-                }
-            }
+            return _shard.Drain(now.ToUnixTimeSeconds());
+        }
+    }
 
-            return (minutes, periods);
+    private T Locked<T>(Func<SensorShard, T> read)
+    {
+        lock (_shard.Sync)
+        {
+            return read(_shard);
         }
     }
 
