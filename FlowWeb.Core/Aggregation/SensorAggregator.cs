@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
@@ -6,31 +7,44 @@ using FlowWeb.Core.Sensors;
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
-/// A running sensor: its compiled filters and channels, and the state its receive thread counts into (a
-/// <see cref="SensorShard"/>: per-second channel series, minute rollups, toplists, flow tail). Fed by the receive
-/// loops (one lock per datagram, not per record); closed minutes and toplist periods go to history as events.
+/// A running sensor: its compiled filters and channels, and one <see cref="SensorShard"/> per receive thread that
+/// feeds it (per-second series, minute rollups, toplists, flow tail, counters; a shard is made by its thread on
+/// its first datagram). The collector's tick (<see cref="Tick"/>) merges the shards into an immutable
+/// <see cref="SensorReading"/> for the live frames, and hands closed minutes and toplist periods to history.
 /// </summary>
-public sealed class SensorAggregator
+public sealed partial class SensorAggregator
 {
     private readonly FilterRule? _include;
     private readonly FilterRule? _exclude;
     private readonly long _activeTimeoutSeconds;
     private readonly uint _fixedRate;
-    private readonly SensorShard _shard;
+    private readonly AggregationOptions _options;
+    private readonly IReadOnlyList<IFlowObserverFactory> _observerFactories;
+    private readonly SensorShard?[] _shards;
     private FlowAddress? _sender;
 
-    public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond)
+    public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond, int shards = 1,
+        IReadOnlyList<IFlowObserverFactory>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         Definition = definition;
+        _options = options;
+        _observerFactories = observers ?? [];
         _include = CompileFilter(definition.IncludeFilter, nameof(definition.IncludeFilter));
         _exclude = CompileFilter(definition.ExcludeFilter, nameof(definition.ExcludeFilter));
         Channels = BuildChannels(definition);
         _activeTimeoutSeconds = definition.ActiveFlowTimeoutMinutes * 60L;
         _fixedRate = definition.SamplingMode == SamplingMode.Fixed ? (uint)Math.Max(1, definition.SamplingRate) : 0;
         _sender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? sender : null;
-        _shard = new SensorShard(this, options, nowSecond);
+        _shards = new SensorShard?[shards];
+        _shardSeries = new ChannelSeries?[shards];
+        _completed = [.. definition.Toplists.Select(_ => new List<ToplistPeriodResult>())];
+        _createdSecond = nowSecond;
+
+        // The first shard exists from the start, so that a sensor without data still has a clock and empty periods.
+        _shards[0] = NewShard(0, nowSecond);
     }
 
     public SensorDefinition Definition { get; private set; }
@@ -41,26 +55,13 @@ public sealed class SensorAggregator
 
     public FlowAddress? Sender => _sender;
 
-    public long FlowsAccepted => Locked(s => s.FlowsAccepted);
+    /// <summary>How many receive threads may feed this sensor (one shard each).</summary>
+    public int ShardCount => _shards.Length;
 
-    public long FlowsFiltered => Locked(s => s.FlowsFiltered);
-
-    public long Datagrams => Locked(s => s.Datagrams);
-
-    /// <summary>Bytes and packets after sampling scaling.</summary>
-    public double Bytes => Locked(s => s.Bytes);
-
-    public double Packets => Locked(s => s.Packets);
-
-    public DateTimeOffset? LastDataAt => Locked(s => s.LastDataAt);
-
-    /// <summary>Versions received, as bits (1 &lt;&lt; version).</summary>
-    public int VersionsSeen => Locked(s => s.VersionsSeen);
-
-    /// <summary>Raised (outside the lock) when a toplist period closes; history persists these.</summary>
+    /// <summary>Raised on the collector's tick when a toplist period closed (all shards merged); history persists these.</summary>
     public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
-    /// <summary>Raised (outside the lock) with the minutes handed over to history, every channel of each.</summary>
+    /// <summary>Raised on the collector's tick with the minutes handed over to history (all shards merged), every channel of each.</summary>
     public event Action<SensorAggregator, IReadOnlyList<ChannelMinute>>? MinutesClosed;
 
     /// <summary>
@@ -79,74 +80,48 @@ public sealed class SensorAggregator
         _sender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? sender : null;
     }
 
-    /// <summary>Books the data records of one decoded datagram.</summary>
-    public void Ingest(FlowBatch batch, DateTimeOffset now)
+    /// <summary>
+    /// Books the data records of one decoded datagram into the shard of receive thread <paramref name="shard"/>
+    /// (only that thread may pass that number). Returns the time it waited for the shard's lock, in
+    /// <see cref="Stopwatch"/> ticks (0 when the lock was free, which it is unless the tick holds it).
+    /// </summary>
+    public long Ingest(FlowBatch batch, DateTimeOffset now, int shard = 0)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        Closed? closed;
-        lock (_shard.Sync)
+        var target = Volatile.Read(ref _shards[shard]);
+        if (target is null)
         {
-            closed = _shard.Ingest(batch, now);
+            target = NewShard(shard, now.ToUnixTimeSeconds());
+            Volatile.Write(ref _shards[shard], target);
         }
 
-        RaiseClosed(closed);
+        long waited = 0;
+        if (!target.Sync.TryEnter())
+        {
+            var start = Stopwatch.GetTimestamp();
+            target.Sync.Enter();
+            waited = Stopwatch.GetTimestamp() - start;
+        }
+
+        try
+        {
+            target.Ingest(batch, now);
+        }
+        finally
+        {
+            target.Sync.Exit();
+        }
+
+        return waited;
     }
 
-    /// <summary>Moves the live window and toplist periods on without data (called by the collector's tick).</summary>
-    public void Tick(DateTimeOffset now)
+    /// <summary>The lock of a shard (tests hold it to play a busy receive thread).</summary>
+    internal Lock ShardLock(int shard) => _shards[shard]!.Sync;
+
+    private SensorShard NewShard(int index, long nowSecond)
     {
-        Closed? closed;
-        lock (_shard.Sync)
-        {
-            closed = _shard.Advance(now.ToUnixTimeSeconds());
-        }
-
-        RaiseClosed(closed);
-    }
-
-    /// <summary>Per-second values of every channel for the last <paramref name="seconds"/> seconds (oldest first), in bytes/s, packets/s and flows/s.</summary>
-    public ChannelSnapshot ReadChannels(int seconds, DateTimeOffset now)
-    {
-        Tick(now);
-        lock (_shard.Sync)
-        {
-            var series = _shard.Series;
-            seconds = Math.Clamp(seconds, 1, series.WindowSeconds);
-            var count = Channels.Channels.Count;
-            var bytes = new double[count][];
-            var packets = new double[count][];
-            var flows = new double[count][];
-            for (var c = 0; c < count; c++)
-            {
-                bytes[c] = new double[seconds];
-                packets[c] = new double[seconds];
-                flows[c] = new double[seconds];
-                series.Read(c, seconds, bytes[c], packets[c], flows[c]);
-            }
-
-            return new ChannelSnapshot(DateTimeOffset.FromUnixTimeSeconds(series.NewestSecond - seconds + 1), bytes, packets, flows);
-        }
-    }
-
-    /// <summary>Starts keeping the last records this sensor accepts (for a live flow tail); dispose to stop.</summary>
-    public IDisposable WatchTail() => _shard.Tail.Watch();
-
-    /// <summary>The newest accepted records first (kept only while watched).</summary>
-    public List<TailedFlow> Tail(int count)
-    {
-        lock (_shard.Sync)
-        {
-            return _shard.Tail.Latest(count);
-        }
-    }
-
-    /// <summary>The running period of a toplist so far, and its completed periods (newest first).</summary>
-    public (ToplistPeriodResult Running, IReadOnlyList<ToplistPeriodResult> Completed)? ReadToplist(int toplistId, int? count = null)
-    {
-        lock (_shard.Sync)
-        {
-            return _shard.ReadToplist(toplistId, count);
-        }
+        var observers = _observerFactories.Select(f => f.Create(Definition, index)).OfType<IFlowObserver>().ToArray();
+        return new SensorShard(this, _options, observers, nowSecond);
     }
 
     /// <summary>Whether a record passes the sensor's include and exclude filters.</summary>
@@ -181,52 +156,6 @@ public sealed class SensorAggregator
         return (end - length, end);
     }
 
-    /// <summary>What moving the clock closed: toplist periods and minutes for history.</summary>
-    internal sealed class Closed
-    {
-        public List<(ToplistDefinition Definition, ToplistPeriodResult Result)>? Periods;
-        public List<ChannelMinute>? Minutes;
-    }
-
-    /// <summary>
-    /// Hands over every open minute and the running toplist periods as they are (graceful shutdown), and empties them:
-    /// what was handed over is not handed over again, by a second drain (a host may stop twice) or at the period's end.
-    /// Periods that counted nothing are left out.
-    /// </summary>
-    public (IReadOnlyList<ChannelMinute> Minutes, IReadOnlyList<(ToplistDefinition Definition, ToplistPeriodResult Result)> Periods) Drain(DateTimeOffset now)
-    {
-        lock (_shard.Sync)
-        {
-            return _shard.Drain(now.ToUnixTimeSeconds());
-        }
-    }
-
-    private T Locked<T>(Func<SensorShard, T> read)
-    {
-        lock (_shard.Sync)
-        {
-            return read(_shard);
-        }
-    }
-
-    private void RaiseClosed(Closed? closed)
-    {
-        if (closed is null)
-        {
-            return;
-        }
-
-        foreach (var (definition, result) in closed.Periods ?? [])
-        {
-            ToplistPeriodClosed?.Invoke(this, definition, result);
-        }
-
-        if (closed.Minutes is { Count: > 0 } minutes)
-        {
-            MinutesClosed?.Invoke(this, minutes);
-        }
-    }
-
     private static FilterRule? CompileFilter(string? text, string field)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -257,6 +186,3 @@ public sealed class SensorAggregator
         return ChannelSet.FromStandardGroups(selection);
     }
 }
-
-/// <summary>Per-second channel values: [channel][second], oldest second first.</summary>
-public sealed record ChannelSnapshot(DateTimeOffset FirstSecond, double[][] BytesPerSecond, double[][] PacketsPerSecond, double[][] FlowsPerSecond);

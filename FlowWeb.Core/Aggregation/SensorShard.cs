@@ -7,8 +7,9 @@ namespace FlowWeb.Core.Aggregation;
 /// <summary>
 /// What one receive thread counts for a sensor: the per-second channel series, the minute rollups for history,
 /// the toplists, the flow tail and the counters. It has one writer, its receive thread, and one other user, the
-/// collector's once-a-second tick, which moves its clock and reads it; the lock between the two is taken once per
-/// datagram by the writer and once per second by the tick. Nothing else reads it: pages read published frames.
+/// collector's once-a-second tick, which moves its clock, takes what closed and copies what the live frames need;
+/// the lock between the two (<see cref="Sync"/>) is taken once per datagram by the writer and once a second by the
+/// tick, for a memory copy. Nothing else reads a shard: pages read published frames.
 /// </summary>
 internal sealed class SensorShard
 {
@@ -17,10 +18,18 @@ internal sealed class SensorShard
     private readonly MinuteRollup _minutes;
     private readonly long _minuteGraceSeconds;
     private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _toplists;
-    private readonly FlowTail _tail = new(500);
-    private long _lastMinuteCheck;
+    private readonly IFlowObserver[] _observers;
+    private readonly FlowTail _tail = new(FlowTailCapacity);
 
-    public SensorShard(SensorAggregator sensor, AggregationOptions options, long nowSecond)
+    // What closed since the last tick; the tick hands it to history (the receive thread never does history's work).
+    private readonly List<(long Minute, double[] Values)> _closedMinutes = [];
+    private readonly List<(int Toplist, ToplistPeriodResult Result)> _closedPeriods = [];
+    private long _lastMinuteCheck;
+    private SensorCounters _counters;
+
+    public const int FlowTailCapacity = 500;
+
+    public SensorShard(SensorAggregator sensor, AggregationOptions options, IFlowObserver[] observers, long nowSecond)
     {
         _sensor = sensor;
         var definition = sensor.Definition;
@@ -29,37 +38,30 @@ internal sealed class SensorShard
         _minuteGraceSeconds = options.MinuteGraceSeconds;
         _toplists = [.. definition.Toplists.Select(t => (t, new ToplistKeys(t.Type, t.Fields),
             new ToplistPeriods(t.PeriodMinutes, t.Count, options.ToplistCapacity, nowSecond)))];
+        _observers = observers;
     }
 
     /// <summary>Taken by the writer for each datagram and by the tick once a second.</summary>
     public Lock Sync { get; } = new();
 
-    public ChannelSeries Series => _series;
+    /// <summary>The counters; the caller holds <see cref="Sync"/>.</summary>
+    public SensorCounters Counters => _counters with { LateRecords = _series.LateRecords };
 
-    public FlowTail Tail => _tail;
-
-    public long FlowsAccepted { get; private set; }
-
-    public long FlowsFiltered { get; private set; }
-
-    public long Datagrams { get; private set; }
-
-    public double Bytes { get; private set; }
-
-    public double Packets { get; private set; }
-
-    public DateTimeOffset? LastDataAt { get; private set; }
-
-    public int VersionsSeen { get; private set; }
+    /// <summary>Copies the series into <paramref name="copy"/>; the caller holds <see cref="Sync"/>.</summary>
+    public void CopySeries(ChannelSeries copy) => copy.CopyFrom(_series);
 
     /// <summary>Books the data records of one decoded datagram; the caller holds <see cref="Sync"/>.</summary>
-    public SensorAggregator.Closed? Ingest(FlowBatch batch, DateTimeOffset now)
+    public void Ingest(FlowBatch batch, DateTimeOffset now)
     {
         var nowSecond = now.ToUnixTimeSeconds();
         var exporter = batch.Exporter;
-        var closed = Advance(nowSecond);
+        Advance(nowSecond);
         Span<ToplistKey> keys = stackalloc ToplistKey[2];
-        Datagrams++;
+        var c = _counters;
+        c = c with { Datagrams = c.Datagrams + 1 };
+        long accepted = 0, filtered = 0;
+        double totalBytes = 0, totalPackets = 0;
+        var versions = c.VersionsSeen;
         var records = batch.Records;
         for (var i = 0; i < records.Length; i++)
         {
@@ -69,10 +71,10 @@ internal sealed class SensorShard
                 continue;
             }
 
-            VersionsSeen |= 1 << (r.Version & 31);
+            versions |= 1 << (r.Version & 31);
             if (!_sensor.Accepts(r, exporter))
             {
-                FlowsFiltered++;
+                filtered++;
                 continue;
             }
 
@@ -100,83 +102,123 @@ internal sealed class SensorShard
                 _tail.Add(r, exporter, now, rate);
             }
 
-            FlowsAccepted++;
-            Bytes += bytes;
-            Packets += packets;
+            // Detection, alerts and the like: see IFlowObserver.
+            foreach (var observer in _observers)
+            {
+                observer.OnFlow(r, new ObservedFlow(exporter, channel, bytes, packets, rate, nowSecond));
+            }
+
+            accepted++;
+            totalBytes += bytes;
+            totalPackets += packets;
         }
 
-        LastDataAt = now;
-        return closed;
+        _counters = c with
+        {
+            FlowsAccepted = c.FlowsAccepted + accepted,
+            FlowsFiltered = c.FlowsFiltered + filtered,
+            Bytes = c.Bytes + totalBytes,
+            Packets = c.Packets + totalPackets,
+            LastDataAt = now,
+            VersionsSeen = versions,
+        };
     }
 
-    /// <summary>The running period of a toplist so far and its completed periods; the caller holds <see cref="Sync"/>.</summary>
-    public (ToplistPeriodResult Running, IReadOnlyList<ToplistPeriodResult> Completed)? ReadToplist(int toplistId, int? count)
+    /// <summary>
+    /// The tick's visit, under <see cref="Sync"/>: moves the clock on, copies the series into <paramref name="series"/>,
+    /// reads the counters, the tail and the toplists' running periods as asked, and takes what closed since the last visit.
+    /// </summary>
+    public ShardVisit Visit(long nowSecond, SensorInterest interest, ChannelSeries series)
     {
-        foreach (var (definition, _, periods) in _toplists)
+        Advance(nowSecond);
+        foreach (var observer in _observers)
         {
-            if (definition.Id == toplistId)
+            observer.OnTick(nowSecond);
+        }
+
+        series.CopyFrom(_series);
+        _tail.Active = interest.Tail;
+        var visit = new ShardVisit
+        {
+            Counters = Counters,
+            Tail = interest.Tail ? _tail.Latest(FlowTailCapacity) : null,
+            Running = new ToplistPeriodResult[_toplists.Length],
+        };
+        for (var t = 0; t < _toplists.Length; t++)
+        {
+            visit.Running[t] = _toplists[t].Periods.Snapshot(interest.ToplistRows);
+        }
+
+        if (_closedMinutes.Count > 0)
+        {
+            visit.ClosedMinutes = [.. _closedMinutes];
+            _closedMinutes.Clear();
+        }
+
+        if (_closedPeriods.Count > 0)
+        {
+            visit.ClosedPeriods = [.. _closedPeriods];
+            _closedPeriods.Clear();
+        }
+
+        return visit;
+    }
+
+    /// <summary>The running period of the toplist at <paramref name="index"/> with up to <paramref name="count"/> rows (tests and benchmarks); the caller holds <see cref="Sync"/>.</summary>
+    public ToplistPeriodResult RunningToplist(int index, int count) => _toplists[index].Periods.Snapshot(count);
+
+    /// <summary>
+    /// Everything still open, emptied (graceful shutdown): what closed and was not taken yet, every open minute and
+    /// the running toplist periods that counted anything. The caller holds <see cref="Sync"/>.
+    /// </summary>
+    public ShardVisit Drain(long nowSecond, ChannelSeries series)
+    {
+        _series.Advance(nowSecond);
+        series.CopyFrom(_series);
+        _closedMinutes.AddRange(_minutes.CloseAll());
+        for (var t = 0; t < _toplists.Length; t++)
+        {
+            var (definition, _, periods) = _toplists[t];
+            if (periods.Running.TotalFlows > 0)
             {
-                return (periods.Snapshot(count ?? definition.Count), periods.Completed);
+                _closedPeriods.Add((t, periods.Snapshot(definition.Count)));
+                periods.Running.Clear();
             }
         }
 
-        return null;
+        var visit = new ShardVisit { Counters = Counters, ClosedMinutes = [.. _closedMinutes], ClosedPeriods = [.. _closedPeriods] };
+        _closedMinutes.Clear();
+        _closedPeriods.Clear();
+        return visit;
     }
 
-    /// <summary>Moves the window, the toplist periods and the minute rollups to <paramref name="nowSecond"/>; returns what closed, if anything. The caller holds <see cref="Sync"/>.</summary>
-    public SensorAggregator.Closed? Advance(long nowSecond)
+    /// <summary>Moves the window, the toplist periods and the minute rollups to <paramref name="nowSecond"/>, keeping what closed for the tick.</summary>
+    private void Advance(long nowSecond)
     {
         _series.Advance(nowSecond);
-        SensorAggregator.Closed? closed = null;
-        foreach (var (definition, _, periods) in _toplists)
+        for (var t = 0; t < _toplists.Length; t++)
         {
-            if (periods.Roll(nowSecond) is { } result)
+            if (_toplists[t].Periods.Roll(nowSecond) is { } result)
             {
-                ((closed ??= new()).Periods ??= []).Add((definition, result));
+                _closedPeriods.Add((t, result));
             }
         }
 
         if (nowSecond != _lastMinuteCheck && _minutes.Close(nowSecond, _minuteGraceSeconds) is { } minutes)
         {
-            (closed ??= new()).Minutes = ToRows(minutes);
+            _closedMinutes.AddRange(minutes);
         }
 
         _lastMinuteCheck = nowSecond;
-        return closed;
     }
+}
 
-    /// <summary>Every open minute and the running toplist periods, emptied (graceful shutdown); the caller holds <see cref="Sync"/>.</summary>
-    public (IReadOnlyList<ChannelMinute> Minutes, IReadOnlyList<(ToplistDefinition Definition, ToplistPeriodResult Result)> Periods) Drain(long nowSecond)
-    {
-        _series.Advance(nowSecond);
-        var minutes = ToRows(_minutes.CloseAll());
-        var periods = new List<(ToplistDefinition, ToplistPeriodResult)>();
-        foreach (var (definition, _, running) in _toplists)
-        {
-            if (running.Running.TotalFlows > 0)
-            {
-                periods.Add((definition, running.Snapshot(definition.Count)));
-                running.Running.Clear();
-            }
-        }
-
-        return (minutes, periods);
-    }
-
-    private List<ChannelMinute> ToRows(List<(long Minute, double[] Values)> minutes)
-    {
-        var channels = _sensor.Channels.Channels;
-        var rows = new List<ChannelMinute>(minutes.Count * channels.Count);
-        foreach (var (minute, values) in minutes)
-        {
-            var start = DateTimeOffset.FromUnixTimeSeconds(minute);
-            for (var c = 0; c < channels.Count; c++)
-            {
-                rows.Add(new ChannelMinute(_sensor.Id, channels[c].Id, start, MinuteRollup.Bytes(values, c), MinuteRollup.Packets(values, c),
-                    MinuteRollup.Flows(values, c), _series.PeakBytesPerSecond(c, minute, minute + 59)));
-            }
-        }
-
-        return rows;
-    }
+/// <summary>What one tick took from one shard.</summary>
+internal sealed class ShardVisit
+{
+    public SensorCounters Counters;
+    public List<TailedFlow>? Tail;
+    public ToplistPeriodResult[] Running = [];
+    public List<(long Minute, double[] Values)>? ClosedMinutes;
+    public List<(int Toplist, ToplistPeriodResult Result)>? ClosedPeriods;
 }

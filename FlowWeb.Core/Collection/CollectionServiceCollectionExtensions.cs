@@ -39,7 +39,8 @@ public static class CollectionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AggregationOptions>>().Value,
             sp.GetRequiredService<CollectorStatus>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FlowCollector>>()));
+            sp.GetRequiredService<ILogger<FlowCollector>>(),
+            sp.GetServices<IFlowObserverFactory>()));
         services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddSingleton<SensorValidator>();

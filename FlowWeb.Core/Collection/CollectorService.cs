@@ -30,7 +30,9 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        // The tick's pace is wall-clock time (pages refresh once a second) whatever clock the data is stamped with: a
+        // test's fake clock then moves the data on when it is advanced, and the live frames keep coming meanwhile.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider.System);
         var lastRetry = time.GetUtcNow();
         try
         {

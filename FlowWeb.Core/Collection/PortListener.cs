@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using FlowWeb.Core.Decoding;
@@ -64,6 +65,9 @@ public sealed partial class PortListener : IDisposable
     public int ReceiveBufferBytes { get; }
 
     public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    /// <summary>The longest this listener's receive thread waited for a lock in the last minute.</summary>
+    public LockWaits LockWaits { get; } = new();
 
     /// <summary>Datagrams that matched no sensor (they still feed exporter discovery).</summary>
     public long Unrouted => Interlocked.Read(ref _unrouted);
@@ -135,10 +139,24 @@ public sealed partial class PortListener : IDisposable
                 var now = _time.GetUtcNow();
                 batch.Clear();
                 DecodeResult result;
-                lock (_decoderLock)
+                long waited = 0;
+                if (!_decoderLock.TryEnter())
+                {
+                    var waitStart = Stopwatch.GetTimestamp();
+                    _decoderLock.Enter();
+                    waited = Stopwatch.GetTimestamp() - waitStart;
+                }
+
+                try
                 {
                     result = _decoder.Decode(exporter, buffer.AsSpan(0, length), batch);
                 }
+                finally
+                {
+                    _decoderLock.Exit();
+                }
+
+                LockWaits.Record(waited);
 
                 if (result.Status != DecodeStatus.Ok)
                 {
@@ -146,7 +164,7 @@ public sealed partial class PortListener : IDisposable
                 }
 
                 // Read the table after the receive: it may have changed while the loop waited for this datagram.
-                if (Routes.Route(exporter, local, (batch, now), static (sensor, state) => sensor.Ingest(state.batch, state.now)) == 0)
+                if (Routes.Route(exporter, local, (batch, now, LockWaits), static (sensor, state) => state.LockWaits.Record(sensor.Ingest(state.batch, state.now))) == 0)
                 {
                     Interlocked.Increment(ref _unrouted);
                 }

@@ -1,73 +1,70 @@
 using System.Globalization;
 using System.Text;
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 
 namespace FlowWeb.Core.Live;
 
 /// <summary>
-/// The collector's counters in the Prometheus text exposition format (version 0.0.4), built at scrape time from
-/// the counters the receive loops keep anyway, so that metrics cost nothing per flow. Octet and packet totals
-/// are the records' own counters, before sampling scaling.
+/// The collector's counters in the Prometheus text exposition format (version 0.0.4), from the live frame: a scrape
+/// waits for the next frame (at most a second or so), so that it counts everything received before it was asked,
+/// and costs the receive path nothing. Octet and packet totals are the records' own counters, before sampling scaling.
 /// </summary>
-public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus status, IEnumerable<IMetricsSource> sources)
+public sealed class PrometheusMetrics(LivePublisher publisher, IEnumerable<IMetricsSource> sources)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public string Render()
-    {
-        var exporters = collector.ReadDecoder(d => d.Exporters.Select(e => new
-        {
-            Label = e.Address.ToString(),
-            e.Datagrams,
-            e.Flows,
-            e.Octets,
-            e.Packets,
-            Errors = e.ErrorsByReason(),
-            e.LostFlowsEstimate,
-            e.ImplausibleRecords,
-            e.TemplatesKnown,
-            e.PendingSets,
-        }).OrderBy(e => e.Label, StringComparer.Ordinal).ToList());
-        var refused = collector.ReadDecoder(d => d.ExportersRefused);
+    private static readonly TimeSpan FrameWait = TimeSpan.FromSeconds(3);
 
+    public async Task<string> RenderAsync(CancellationToken cancellationToken = default) =>
+        Render(await publisher.NextFrameAsync(FrameWait, cancellationToken).ConfigureAwait(false));
+
+    public string Render(LiveFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var exporters = frame.Exporters.Select(e => (Label: e.Address.ToString(), Exporter: e)).OrderBy(e => e.Label, StringComparer.Ordinal).ToList();
         var text = new StringBuilder(4096);
         Family(text, "flowweb_datagrams_received_total", "counter", "Datagrams received, by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_datagrams_received_total", e.Datagrams, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_datagrams_received_total", e.Exporter.Datagrams, ("exporter", e.Label)));
         Family(text, "flowweb_flows_received_total", "counter", "Flow records decoded, by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_flows_received_total", e.Flows, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_flows_received_total", e.Exporter.Flows, ("exporter", e.Label)));
         Family(text, "flowweb_flow_octets_total", "counter", "Sum of the records' own octet counters (before sampling scaling), by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_flow_octets_total", e.Octets, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_flow_octets_total", e.Exporter.Octets, ("exporter", e.Label)));
         Family(text, "flowweb_flow_packets_total", "counter", "Sum of the records' own packet counters (before sampling scaling), by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_flow_packets_total", e.Packets, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_flow_packets_total", e.Exporter.Packets, ("exporter", e.Label)));
 
         Family(text, "flowweb_decode_errors_total", "counter", "Datagrams or data sets with a decoding problem, by exporter and reason.");
-        foreach (var e in exporters)
+        foreach (var (label, e) in exporters)
         {
-            foreach (var (reason, count) in e.Errors.OrderBy(r => r.Key))
+            foreach (var (reason, count) in e.ErrorsByReason.OrderBy(r => r.Key))
             {
-                Sample(text, "flowweb_decode_errors_total", count, ("exporter", e.Label), ("reason", reason.ToLabel()));
+                Sample(text, "flowweb_decode_errors_total", count, ("exporter", label), ("reason", reason.ToLabel()));
             }
         }
 
         Family(text, "flowweb_lost_flows_estimate_total", "counter", "Flows the exporters sent that never arrived, estimated from sequence numbers.");
-        exporters.ForEach(e => Sample(text, "flowweb_lost_flows_estimate_total", e.LostFlowsEstimate, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_lost_flows_estimate_total", e.Exporter.LostFlowsEstimate, ("exporter", e.Label)));
         Family(text, "flowweb_implausible_records_total", "counter", "Records with impossible counters (flagged, still counted).");
-        exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.ImplausibleRecords, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.Exporter.ImplausibleRecords, ("exporter", e.Label)));
         Family(text, "flowweb_templates", "gauge", "Templates known, by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_templates", e.TemplatesKnown, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_templates", e.Exporter.TemplatesKnown, ("exporter", e.Label)));
         Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");
-        exporters.ForEach(e => Sample(text, "flowweb_pending_sets", e.PendingSets, ("exporter", e.Label)));
+        exporters.ForEach(e => Sample(text, "flowweb_pending_sets", e.Exporter.PendingSets, ("exporter", e.Label)));
 
         Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full), receive_loop (a handler failed).");
-        Sample(text, "flowweb_dropped_total", collector.KernelDrops().Values.Sum(), ("stage", "kernel"));
-        Sample(text, "flowweb_dropped_total", exporters.Sum(e => e.Errors.GetValueOrDefault(DecodeStatus.PendingOverflow) + e.Errors.GetValueOrDefault(DecodeStatus.PendingExpired)), ("stage", "template_hold"));
-        Sample(text, "flowweb_dropped_total", refused, ("stage", "exporter_table"));
-        Sample(text, "flowweb_dropped_total", status.DecoderFaults, ("stage", "receive_loop"));
+        Sample(text, "flowweb_dropped_total", frame.KernelDrops.Values.Sum(), ("stage", "kernel"));
+        Sample(text, "flowweb_dropped_total", exporters.Sum(e => e.Exporter.ErrorsByReason.GetValueOrDefault(DecodeStatus.PendingOverflow) + e.Exporter.ErrorsByReason.GetValueOrDefault(DecodeStatus.PendingExpired)), ("stage", "template_hold"));
+        Sample(text, "flowweb_dropped_total", frame.ExportersRefused, ("stage", "exporter_table"));
+        Sample(text, "flowweb_dropped_total", frame.DecoderFaults, ("stage", "receive_loop"));
+
+        Family(text, "flowweb_receive_lock_wait_max_seconds", "gauge", "The longest a receive thread waited for a lock (its decoder's, a sensor's) in the last minute, by port; the live pages and metrics never take these locks, only the collector's once-a-second tick.");
+        foreach (var listener in frame.Listeners.OrderBy(l => l.Port))
+        {
+            Sample(text, "flowweb_receive_lock_wait_max_seconds", listener.LongestLockWait.TotalSeconds, ("port", listener.Port.ToString(CultureInfo.InvariantCulture)));
+        }
 
         Family(text, "flowweb_sensor_flows_total", "counter", "Flows accepted by a sensor's filters, by sensor.");
         Family(text, "flowweb_sensor_filtered_flows_total", "counter", "Flows a sensor's include/exclude filters left out, by sensor.");
-        foreach (var s in collector.Sensors.OrderBy(s => s.Definition.Name, StringComparer.Ordinal))
+        foreach (var s in frame.Sensors.Values.Select(s => s.Snapshot).OrderBy(s => s.Definition.Name, StringComparer.Ordinal))
         {
             Sample(text, "flowweb_sensor_flows_total", s.FlowsAccepted, ("sensor", s.Definition.Name));
             Sample(text, "flowweb_sensor_filtered_flows_total", s.FlowsFiltered, ("sensor", s.Definition.Name));

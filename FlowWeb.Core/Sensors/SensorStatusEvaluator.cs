@@ -1,5 +1,3 @@
-using FlowWeb.Core.Decoding;
-
 namespace FlowWeb.Core.Sensors;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace FlowWeb.Core.Sensors;
 public static class SensorStatusEvaluator
 {
     public static SensorStatus Evaluate(SensorDefinition definition, DateTimeOffset? lastDataAt, int versionsSeen, string? portError,
-        ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now)
+        long exporterErrorsLastMinute, int exporterPendingSets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (definition.Paused)
@@ -49,9 +47,9 @@ public static class SensorStatusEvaluator
             return new SensorStatus(SensorState.Warning, $"{exporterErrorsLastMinute} decode errors in the last minute");
         }
 
-        if (exporter is { PendingSets: > 0 })
+        if (exporterPendingSets > 0)
         {
-            return new SensorStatus(SensorState.Warning, $"{exporter.PendingSets} data sets waiting for their template");
+            return new SensorStatus(SensorState.Warning, $"{exporterPendingSets} data sets waiting for their template");
         }
 
         return SensorStatus.Up;

@@ -57,7 +57,8 @@ internal static class Extensions
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health");
-        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
+            Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
         app.MapFlowWebApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -16,8 +16,8 @@ public sealed partial class Devices
 {
     private IReadOnlyList<SensorTile> _tiles = [];
     private IReadOnlyList<DeviceDefinition> _devices = [];
-    private IReadOnlyList<ExporterSummary> _exporters = [];
-    private IReadOnlyList<ExporterSummary> _unassigned = [];
+    private IReadOnlyList<ExporterFrame> _exporters = [];
+    private IReadOnlyList<ExporterFrame> _unassigned = [];
     private DateTimeOffset? _lastData;
     private DateTimeOffset _now;
     private string? _bindError;
@@ -25,9 +25,6 @@ public sealed partial class Devices
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
-
-    [Inject]
-    private ExporterDirectory Directory { get; set; } = default!;
 
     [Inject]
     private CollectorStatus Collector { get; set; } = default!;
@@ -39,10 +36,11 @@ public sealed partial class Devices
 
     protected override async Task RefreshAsync()
     {
+        Live.WatchAllSeries(SensorTile.SparklineSeconds + 1);
         var snapshots = await Live.SnapshotsAsync();
         _tiles = [.. snapshots.Select(s => SensorTile.Of(s, Live))];
         _devices = await Sensors.ListDevicesAsync();
-        _exporters = Directory.List();
+        _exporters = Live.Exporters();
         _unassigned = SensorRouting.Unassigned(_exporters, [.. snapshots.Select(s => s.Definition)]);
         _lastData = _exporters.Count == 0 ? null : _exporters.Max(e => e.LastSeen);
         _bindError = Collector.BindError;

@@ -14,7 +14,7 @@ namespace FlowWeb.Components.Pages;
 /// </summary>
 public sealed partial class Exporters
 {
-    private IReadOnlyList<ExporterSummary> _exporters = [];
+    private IReadOnlyList<ExporterFrame> _exporters = [];
     private IReadOnlyList<SensorDefinition> _sensors = [];
     private List<SensorDefinition> _anySender = [];
     private IPEndPoint? _listeningOn;
@@ -23,9 +23,6 @@ public sealed partial class Exporters
     private long _exportersRefused;
     private int _port;
     private DateTimeOffset _now;
-
-    [Inject]
-    private ExporterDirectory Directory { get; set; } = default!;
 
     [Inject]
     private CollectorStatus Collector { get; set; } = default!;
@@ -40,10 +37,11 @@ public sealed partial class Exporters
 
     protected override async Task RefreshAsync()
     {
-        _exporters = Directory.List();
+        var frame = Live.Frame;
+        _exporters = frame.Exporters;
         _sensors = await Sensors.ListSensorsAsync();
         _anySender = [.. _sensors.Where(SensorRouting.AcceptsAnySender)];
-        _exportersRefused = Directory.ExportersRefused;
+        _exportersRefused = frame.ExportersRefused;
         _listeningOn = Collector.ListeningOn;
         _bindError = Collector.BindError;
         _datagrams = Collector.Datagrams;
