@@ -25,6 +25,12 @@ public sealed class CollectorOptions
     /// </summary>
     public int ReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// On Linux, take up to 32 queued datagrams per system call (<c>recvmmsg</c>) instead of one; false receives one
+    /// at a time, as on other systems. Only sensors limited to some receive addresses make a port receive one at a time.
+    /// </summary>
+    public bool BatchReceive { get; set; } = true;
+
     public IEnumerable<string> Validate()
     {
         if (DefaultPort is < 1 or > 65535)
