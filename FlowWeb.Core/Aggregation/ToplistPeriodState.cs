@@ -12,6 +12,7 @@ public sealed class ToplistPeriodState
 {
     private readonly TopList? _table;
     private readonly List<ToplistRow>? _rows;
+    private readonly long _tableBound;
 
     internal ToplistPeriodState(ToplistDefinition definition, long start, long end, TopList table)
     {
@@ -20,7 +21,7 @@ public sealed class ToplistPeriodState
         End = DateTimeOffset.FromUnixTimeSeconds(end);
         _table = table;
         (TotalBytes, TotalPackets, TotalFlows) = (table.TotalBytes, table.TotalPackets, table.TotalFlows);
-        (Approximate, DistinctKeys, Floor) = (table.IsApproximate, table.Count, table.ErrorBound);
+        (Approximate, DistinctKeys, Floor, _tableBound) = (table.IsApproximate, table.Count, table.ErrorBound, table.ErrorBound);
     }
 
     internal ToplistPeriodState(ToplistDefinition definition, long start, long end, TopList table, int best)
@@ -30,7 +31,7 @@ public sealed class ToplistPeriodState
         End = DateTimeOffset.FromUnixTimeSeconds(end);
         _rows = table.Top(best);
         (TotalBytes, TotalPackets, TotalFlows) = (table.TotalBytes, table.TotalPackets, table.TotalFlows);
-        (Approximate, DistinctKeys) = (table.IsApproximate, table.Count);
+        (Approximate, DistinctKeys, _tableBound) = (table.IsApproximate, table.Count, table.ErrorBound);
 
         // A key below the best rows has at most the last row's bytes (or the table's own bound, whichever is larger).
         Floor = _rows.Count < table.Count && _rows.Count > 0 ? Math.Max(table.ErrorBound, _rows[^1].Bytes) : table.ErrorBound;
@@ -58,11 +59,14 @@ public sealed class ToplistPeriodState
     /// <summary>True when the whole table is kept (a closed period), false for a running period's best rows.</summary>
     public bool Complete => _table is not null;
 
-    /// <summary>This shard's result on its own: its <paramref name="count"/> best rows, as a single-shard collector shows them.</summary>
+    /// <summary>
+    /// This shard's result on its own: its <paramref name="count"/> best rows with the table's own bound, as a
+    /// single-shard collector shows them (the rows left out are not counted against it: they are simply not shown).
+    /// </summary>
     public ToplistPeriodResult ToResult(int count)
     {
         var rows = _table?.Top(count) ?? [.. _rows!.Take(count)];
-        return new ToplistPeriodResult(Start, End, rows, TotalBytes, TotalPackets, TotalFlows, Approximate, Floor, DistinctKeys);
+        return new ToplistPeriodResult(Start, End, rows, TotalBytes, TotalPackets, TotalFlows, Approximate, _tableBound, DistinctKeys);
     }
 
     /// <summary>Every row this state lists (the whole table, or the best rows).</summary>

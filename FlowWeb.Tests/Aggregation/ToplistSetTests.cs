@@ -98,6 +98,21 @@ public sealed class ToplistSetTests
     }
 
     [Fact]
+    public void Snapshot_ExactListWithMoreKeysThanShown_NoBoundFromTheRowsLeftOut()
+    {
+        var set = new ToplistSet([SourceIps], 100, Start);
+        for (uint i = 1; i <= 5; i++)
+        {
+            set.Add(From(i), 100 * i, 1);
+        }
+
+        var top2 = set.Snapshot(SourceIps.Id, 2)!;
+
+        Assert.Equal((false, 0L, 5), (top2.Approximate, top2.ErrorBound, top2.DistinctKeys));
+        Assert.Equal([Host(5), Host(4)], top2.Rows.Select(r => r.Key));
+    }
+
+    [Fact]
     public void Drain_RunningPeriods_HandedOverOnceAndEmptied()
     {
         var talkers = new ToplistDefinition { Id = 1, Name = "Top Talkers", Type = ToplistType.TopTalkers };
