@@ -6,10 +6,11 @@ namespace FlowWeb.Core.Aggregation;
 /// <summary>The collector's tick: visits every shard under its lock, merges, hands closed data to history.</summary>
 public sealed partial class SensorAggregator
 {
-    // Used by the tick only (one at a time, guarded by _tickSync): a copy of each shard's series, and each
-    // toplist's completed periods (merged over shards), newest first.
+    // Used by the tick only (one at a time, guarded by _tickSync): a copy of each shard's series, the toplist periods
+    // closed by some shards but not yet by all, and each toplist's completed periods (merged over shards), newest first.
     private readonly Lock _tickSync = new();
     private readonly ChannelSeries?[] _shardSeries;
+    private readonly List<ToplistPeriodState> _closing = [];
     private readonly List<ToplistPeriodResult>[] _completed;
     private readonly long _createdSecond;
 
@@ -38,7 +39,7 @@ public sealed partial class SensorAggregator
         {
             var visits = Visit(now.ToUnixTimeSeconds(), (shard, series, second) => shard.Drain(second, series));
             var series = SeriesCopies(visits);
-            HandOver(visits, series);
+            HandOver(visits, series, draining: true);
         }
     }
 
@@ -104,21 +105,21 @@ public sealed partial class SensorAggregator
         }
 
         var rows = count ?? Definition.Toplists[index].Count;
-        var parts = new List<ToplistPeriodResult>();
+        var parts = new List<ToplistPeriodState>();
         foreach (var shard in _shards)
         {
             if (shard is not null)
             {
                 lock (shard.Sync)
                 {
-                    parts.Add(shard.RunningToplist(index, rows));
+                    parts.Add(shard.RunningToplist(toplistId, rows)!);
                 }
             }
         }
 
         lock (_tickSync)
         {
-            return (ToplistMerge.Merge(parts, rows), [.. _completed[index]]);
+            return (ToplistPeriodState.Merge(parts, rows), [.. _completed[index]]);
         }
     }
 
@@ -171,7 +172,7 @@ public sealed partial class SensorAggregator
         var toplists = new ToplistReading[Definition.Toplists.Count];
         for (var t = 0; t < toplists.Length; t++)
         {
-            var running = ToplistMerge.Merge([.. visits.Select(v => v.Visit.Running[t])], interest.ToplistRows);
+            var running = ToplistPeriodState.Merge([.. visits.Select(v => v.Visit.Running[t])], interest.ToplistRows);
             toplists[t] = new ToplistReading(Definition.Toplists[t], running, interest.ToplistRows > 0, [.. _completed[t]]);
         }
 
@@ -224,22 +225,35 @@ public sealed partial class SensorAggregator
         }
     }
 
-    /// <summary>Merges what closed in the shards (minutes by minute, toplist periods by period) and raises the events for history.</summary>
-    private void HandOver(List<(ShardVisit Visit, ChannelSeries Series)> visits, List<ChannelSeries> series)
+    /// <summary>
+    /// Merges what closed in the shards (minutes by minute, toplist periods by period) and raises the events for history.
+    /// A toplist period goes to history once every shard has closed it, i.e. runs a later period (a receive thread may
+    /// close it on a datagram a moment before the tick reaches the others); shards made later never hold it up.
+    /// </summary>
+    private void HandOver(List<(ShardVisit Visit, ChannelSeries Series)> visits, List<ChannelSeries> series, bool draining = false)
     {
-        var periods = visits.SelectMany(v => v.Visit.ClosedPeriods ?? []).GroupBy(p => (p.Toplist, p.Result.Start)).OrderBy(g => g.Key.Start).ToList();
-        foreach (var group in periods)
+        _closing.AddRange(visits.SelectMany(v => v.Visit.ClosedPeriods ?? []));
+        var ready = draining ? [.. _closing] : _closing.Where(state => visits.All(v => v.Visit.Running.Length == 0 ||
+            v.Visit.Running.First(r => r.Definition.Id == state.Definition.Id).Start > state.Start)).ToList();
+        foreach (var group in ready.GroupBy(s => (s.Definition.Id, s.Start)).OrderBy(g => g.Key.Start))
         {
-            var definition = Definition.Toplists[group.Key.Toplist];
-            var merged = ToplistMerge.Merge([.. group.Select(p => p.Result)], definition.Count);
-            var completed = _completed[group.Key.Toplist];
+            var definition = group.First().Definition;
+            var index = Definition.Toplists.ToList().FindIndex(t => t.Id == definition.Id);
+            var merged = ToplistPeriodState.Merge([.. group], definition.Count);
+            var completed = _completed[index];
             completed.Insert(0, merged);
-            if (completed.Count > ToplistPeriods.CompletedKept)
+            if (completed.Count > ToplistPeriodMerger.CompletedKept)
             {
                 completed.RemoveAt(completed.Count - 1);
             }
 
             ToplistPeriodClosed?.Invoke(this, definition, merged);
+        }
+
+        _closing.RemoveAll(ready.Contains);
+        foreach (var (definition, result) in ToplistPeriodMerger.MergeDrained(visits.SelectMany(v => v.Visit.Drained ?? [])))
+        {
+            ToplistPeriodClosed?.Invoke(this, definition, result);
         }
 
         var minutes = visits.SelectMany(v => v.Visit.ClosedMinutes ?? []).GroupBy(m => m.Minute).OrderBy(g => g.Key).ToList();

@@ -17,13 +17,13 @@ internal sealed class SensorShard
     private readonly ChannelSeries _series;
     private readonly MinuteRollup _minutes;
     private readonly long _minuteGraceSeconds;
-    private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _toplists;
+    private readonly ToplistSet _toplists;
     private readonly IFlowObserver[] _observers;
     private readonly FlowTail _tail = new(FlowTailCapacity);
 
     // What closed since the last tick; the tick hands it to history (the receive thread never does history's work).
     private readonly List<(long Minute, double[] Values)> _closedMinutes = [];
-    private readonly List<(int Toplist, ToplistPeriodResult Result)> _closedPeriods = [];
+    private readonly List<ToplistPeriodState> _closedPeriods = [];
     private long _lastMinuteCheck;
     private SensorCounters _counters;
 
@@ -36,8 +36,7 @@ internal sealed class SensorShard
         _series = new ChannelSeries(sensor.Channels.Channels.Count, options.LiveWindowSeconds, nowSecond);
         _minutes = new MinuteRollup(sensor.Channels.Channels.Count);
         _minuteGraceSeconds = options.MinuteGraceSeconds;
-        _toplists = [.. definition.Toplists.Select(t => (t, new ToplistKeys(t.Type, t.Fields),
-            new ToplistPeriods(t.PeriodMinutes, t.Count, options.ToplistCapacity, nowSecond)))];
+        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond);
         _observers = observers;
     }
 
@@ -56,7 +55,6 @@ internal sealed class SensorShard
         var nowSecond = now.ToUnixTimeSeconds();
         var exporter = batch.Exporter;
         Advance(nowSecond);
-        Span<ToplistKey> keys = stackalloc ToplistKey[2];
         var c = _counters;
         c = c with { Datagrams = c.Datagrams + 1 };
         long accepted = 0, filtered = 0;
@@ -88,14 +86,7 @@ internal sealed class SensorShard
             _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
             _minutes.Add(channel, start, end, bytes, packets);
 
-            foreach (var (_, keyMaker, periods) in _toplists)
-            {
-                var n = keyMaker.KeysOf(r, keys);
-                for (var k = 0; k < n; k++)
-                {
-                    periods.Running.Add(keys[k], (long)bytes, (long)packets);
-                }
-            }
+            _toplists.Add(r, (long)bytes, (long)packets);
 
             if (_tail.Active)
             {
@@ -142,11 +133,12 @@ internal sealed class SensorShard
         {
             Counters = Counters,
             Tail = interest.Tail ? _tail.Latest(FlowTailCapacity) : null,
-            Running = new ToplistPeriodResult[_toplists.Length],
+            Running = new ToplistPeriodState[_toplists.Definitions.Count],
         };
-        for (var t = 0; t < _toplists.Length; t++)
+        for (var t = 0; t < visit.Running.Length; t++)
         {
-            visit.Running[t] = _toplists[t].Periods.Snapshot(interest.ToplistRows);
+            // Without rows asked for this is the period's start and totals only (no scan of the table).
+            visit.Running[t] = _toplists.RunningSummary(_toplists.Definitions[t].Id, interest.ToplistRows)!;
         }
 
         if (_closedMinutes.Count > 0)
@@ -164,8 +156,8 @@ internal sealed class SensorShard
         return visit;
     }
 
-    /// <summary>The running period of the toplist at <paramref name="index"/> with up to <paramref name="count"/> rows (tests and benchmarks); the caller holds <see cref="Sync"/>.</summary>
-    public ToplistPeriodResult RunningToplist(int index, int count) => _toplists[index].Periods.Snapshot(count);
+    /// <summary>The running period of a toplist with its <paramref name="count"/> best rows (tests and benchmarks); the caller holds <see cref="Sync"/>.</summary>
+    public ToplistPeriodState? RunningToplist(int toplistId, int count) => _toplists.RunningSummary(toplistId, count);
 
     /// <summary>
     /// Everything still open, emptied (graceful shutdown): what closed and was not taken yet, every open minute and
@@ -176,17 +168,10 @@ internal sealed class SensorShard
         _series.Advance(nowSecond);
         series.CopyFrom(_series);
         _closedMinutes.AddRange(_minutes.CloseAll());
-        for (var t = 0; t < _toplists.Length; t++)
+        var visit = new ShardVisit
         {
-            var (definition, _, periods) = _toplists[t];
-            if (periods.Running.TotalFlows > 0)
-            {
-                _closedPeriods.Add((t, periods.Snapshot(definition.Count)));
-                periods.Running.Clear();
-            }
-        }
-
-        var visit = new ShardVisit { Counters = Counters, ClosedMinutes = [.. _closedMinutes], ClosedPeriods = [.. _closedPeriods] };
+            Counters = Counters, ClosedMinutes = [.. _closedMinutes], ClosedPeriods = [.. _closedPeriods], Drained = _toplists.Drain(),
+        };
         _closedMinutes.Clear();
         _closedPeriods.Clear();
         return visit;
@@ -196,12 +181,9 @@ internal sealed class SensorShard
     private void Advance(long nowSecond)
     {
         _series.Advance(nowSecond);
-        for (var t = 0; t < _toplists.Length; t++)
+        if (_toplists.Roll(nowSecond) is { } closed)
         {
-            if (_toplists[t].Periods.Roll(nowSecond) is { } result)
-            {
-                _closedPeriods.Add((t, result));
-            }
+            _closedPeriods.AddRange(closed);
         }
 
         if (nowSecond != _lastMinuteCheck && _minutes.Close(nowSecond, _minuteGraceSeconds) is { } minutes)
@@ -218,7 +200,10 @@ internal sealed class ShardVisit
 {
     public SensorCounters Counters;
     public List<TailedFlow>? Tail;
-    public ToplistPeriodResult[] Running = [];
+    public ToplistPeriodState[] Running = [];
     public List<(long Minute, double[] Values)>? ClosedMinutes;
-    public List<(int Toplist, ToplistPeriodResult Result)>? ClosedPeriods;
+    public List<ToplistPeriodState>? ClosedPeriods;
+
+    /// <summary>Running periods handed over at a graceful shutdown.</summary>
+    public List<ToplistPeriodState>? Drained;
 }
