@@ -115,6 +115,24 @@ public sealed partial class SensorAggregator
         return waited;
     }
 
+    /// <summary>
+    /// Starts recording the flow tail in every shard now (a page just opened it); the tick keeps it on while the tail is
+    /// read and turns it off after. Takes each shard's lock once.
+    /// </summary>
+    public void StartTail()
+    {
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            if (Volatile.Read(ref _shards[i]) is { } s)
+            {
+                lock (s.Sync)
+                {
+                    s.StartTail();
+                }
+            }
+        }
+    }
+
     /// <summary>The lock of a shard (tests hold it to play a busy receive thread).</summary>
     internal Lock ShardLock(int shard) => _shards[shard]!.Sync;
 

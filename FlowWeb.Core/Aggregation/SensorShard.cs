@@ -115,6 +115,9 @@ internal sealed class SensorShard
         };
     }
 
+    /// <summary>Records the flow tail from now on (until a visit without interest); the caller holds <see cref="Sync"/>.</summary>
+    public void StartTail() => _tail.Active = true;
+
     /// <summary>
     /// The tick's visit, under <see cref="Sync"/>: moves the clock on, copies the series into <paramref name="series"/>,
     /// reads the counters, the tail and the toplists' running periods as asked, and takes what closed since the last visit.

@@ -53,11 +53,15 @@ public sealed class LiveInterest(TimeProvider time) : ISensorInterest
         }
     }
 
-    public void WatchTail(Guid sensor)
+    /// <summary>Keeps a sensor's flow tail recorded; true when nobody watched it before (the caller starts it at once).</summary>
+    public bool WatchTail(Guid sensor)
     {
         lock (_sync)
         {
-            LeaseOf(sensor).TailUntil = Until();
+            var lease = LeaseOf(sensor);
+            var started = lease.TailUntil <= Now();
+            lease.TailUntil = Until();
+            return started;
         }
     }
 

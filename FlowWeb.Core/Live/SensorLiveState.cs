@@ -108,7 +108,12 @@ public sealed class SensorLiveState(LivePublisher publisher, LiveInterest intere
     /// <summary>The newest records a sensor accepted, newest first; a sensor's tail is kept only while someone reads it.</summary>
     public IReadOnlyList<TailedFlow> Tail(Guid id, int count)
     {
-        interest.WatchTail(id);
+        if (interest.WatchTail(id))
+        {
+            // Record from now on, not from the next tick: flows of the first second after the tab opened belong in it.
+            collector.Sensor(id)?.StartTail();
+        }
+
         return Frame.Sensor(id) is { } sensor ? [.. sensor.Tail.Take(count)] : [];
     }
 

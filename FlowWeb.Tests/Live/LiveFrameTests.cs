@@ -185,12 +185,17 @@ public sealed class LiveFrameTests
         Assert.Equal(TimeSpan.Zero, harness.Tick().Listeners.Single(l => l.Port == port).LongestLockWait);
 
         // Hold the shard's lock as a (slow) tick would while a datagram arrives: the receive thread waits for it.
+        // The lock is held until the receive thread has the datagram in hand (on a busy machine it may take longer than
+        // the 300 ms to be scheduled at all), then 300 ms more.
         var shard = harness.Collector.Sensor(sensor.Id)!.ShardLock(0);
+        var listener = harness.Collector.Listeners.Single(l => l.Port == port);
+        var received = listener.Datagrams + 1;
         var slowTick = new Thread(() =>
         {
             lock (shard)
             {
                 Send("127.0.0.2", port, V5(Flows(30)));
+                SpinWait.SpinUntil(() => listener.Datagrams >= received, TimeSpan.FromSeconds(30));
                 Thread.Sleep(300);
             }
         });
