@@ -104,6 +104,7 @@ internal sealed class SensorShard
             totalPackets += packets;
         }
 
+        _toplists.Flush();
         _counters = c with
         {
             FlowsAccepted = c.FlowsAccepted + accepted,

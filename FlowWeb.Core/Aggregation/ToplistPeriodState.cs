@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Aggregation;
@@ -10,31 +11,34 @@ namespace FlowWeb.Core.Aggregation;
 /// </summary>
 public sealed class ToplistPeriodState
 {
-    private readonly TopList? _table;
+    private readonly ToplistCounters? _table;
     private readonly List<ToplistRow>? _rows;
     private readonly long _tableBound;
 
-    internal ToplistPeriodState(ToplistDefinition definition, long start, long end, TopList table)
+    /// <summary>A closed period: keeps the whole table (no longer written by anyone).</summary>
+    internal ToplistPeriodState(ToplistDefinition definition, long start, long end, ToplistCounters table)
     {
         Definition = definition;
         Start = DateTimeOffset.FromUnixTimeSeconds(start);
         End = DateTimeOffset.FromUnixTimeSeconds(end);
         _table = table;
         (TotalBytes, TotalPackets, TotalFlows) = (table.TotalBytes, table.TotalPackets, table.TotalFlows);
-        (Approximate, DistinctKeys, Floor, _tableBound) = (table.IsApproximate, table.Count, table.ErrorBound, table.ErrorBound);
+        (Approximate, Floor, _tableBound) = (table.IsApproximate, table.ErrorBound, table.ErrorBound);
+        DistinctKeys = table.Top(0).Keys;
     }
 
-    internal ToplistPeriodState(ToplistDefinition definition, long start, long end, TopList table, int best)
+    /// <summary>A running period: copies the best rows of a table its shard goes on writing.</summary>
+    internal ToplistPeriodState(ToplistDefinition definition, long start, long end, ToplistCounters table, int best)
     {
         Definition = definition;
         Start = DateTimeOffset.FromUnixTimeSeconds(start);
         End = DateTimeOffset.FromUnixTimeSeconds(end);
-        _rows = table.Top(best);
+        (_rows, DistinctKeys) = table.Top(best);
         (TotalBytes, TotalPackets, TotalFlows) = (table.TotalBytes, table.TotalPackets, table.TotalFlows);
-        (Approximate, DistinctKeys, _tableBound) = (table.IsApproximate, table.Count, table.ErrorBound);
+        (Approximate, _tableBound) = (table.IsApproximate, table.ErrorBound);
 
         // A key below the best rows has at most the last row's bytes (or the table's own bound, whichever is larger).
-        Floor = _rows.Count < table.Count && _rows.Count > 0 ? Math.Max(table.ErrorBound, _rows[^1].Bytes) : table.ErrorBound;
+        Floor = _rows.Count < DistinctKeys && _rows.Count > 0 ? Math.Max(table.ErrorBound, _rows[^1].Bytes) : table.ErrorBound;
     }
 
     public ToplistDefinition Definition { get; }
@@ -65,7 +69,7 @@ public sealed class ToplistPeriodState
     /// </summary>
     public ToplistPeriodResult ToResult(int count)
     {
-        var rows = _table?.Top(count) ?? [.. _rows!.Take(count)];
+        var rows = _table?.Top(count).Rows ?? [.. _rows!.Take(count)];
         return new ToplistPeriodResult(Start, End, rows, TotalBytes, TotalPackets, TotalFlows, Approximate, _tableBound, DistinctKeys);
     }
 

@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -12,28 +13,91 @@ namespace FlowWeb.Core.Aggregation;
 /// </summary>
 public sealed class ToplistSet
 {
-    private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _lists;
+    private readonly ToplistPeriods[] _groups;
+    private readonly (ToplistDefinition Definition, ToplistPeriods Periods)[] _lists;
 
+    /// <summary>Records between a record's prefetch and its update: enough to cover a memory access at ~100 ns of work per record.</summary>
+    private const int Lag = 8;
+
+    private readonly Waiting[] _waiting = new Waiting[Lag];
+    private int _waitingCount;
+    private int _next;
+
+    private readonly record struct Waiting(FlowRecord Record, long Bytes, long Packets);
+
+    /// <param name="capacity">Distinct keys each table counts exactly before it turns into a frequent-items sketch.</param>
     public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        _lists = [.. definitions.Select(d => (d, new ToplistKeys(d.Type, d.Fields), new ToplistPeriods(d, capacity, nowSecond)))];
         Definitions = [.. definitions];
+        var sizes = new TableSizes(capacity);
+        var groups = new List<ToplistPeriods>();
+
+        // Source, destination and any-address lists of the same period length share one address table.
+        foreach (var sameLength in definitions.Where(d => AddressTables.Serves(d.Type)).GroupBy(d => d.PeriodMinutes))
+        {
+            var shared = sameLength.ToList();
+            groups.Add(new ToplistPeriods(shared, new AddressTables([.. shared.Select(d => d.Type)], sizes), nowSecond));
+        }
+
+        foreach (var definition in definitions.Where(d => !AddressTables.Serves(d.Type)))
+        {
+            groups.Add(new ToplistPeriods([definition], Tables(definition, sizes), nowSecond));
+        }
+
+        _groups = [.. groups];
+        _lists = [.. definitions.Select(d => (d, _groups.First(g => g.Definitions.Contains(d))))];
     }
 
     public IReadOnlyList<ToplistDefinition> Definitions { get; }
 
-    /// <summary>Books one accepted record (bytes and packets already scaled by sampling) in every toplist.</summary>
+    /// <summary>Bytes the running periods' tables take now.</summary>
+    public long MemoryBytes => _groups.Sum(g => g.Running.MemoryBytes);
+
+    /// <summary>
+    /// Books one accepted record (bytes and packets already scaled by sampling) in every toplist. The tables are far
+    /// larger than the CPU's caches, so each update waits for memory; to overlap those waits a record's slots are
+    /// prefetched now and its counters updated <see cref="Lag"/> records later. Every read (<see cref="Snapshot"/>,
+    /// <see cref="Roll"/>...) books the records still waiting first; call <see cref="Flush"/> after a datagram so
+    /// none waits for the next one.
+    /// </summary>
     public void Add(in FlowRecord r, long bytes, long packets)
     {
-        Span<ToplistKey> keys = stackalloc ToplistKey[2];
-        foreach (var (_, keyMaker, periods) in _lists)
+        foreach (var group in _groups)
         {
-            var n = keyMaker.KeysOf(r, keys);
-            for (var k = 0; k < n; k++)
-            {
-                periods.Running.Add(keys[k], bytes, packets);
-            }
+            group.Running.Prefetch(r);
+        }
+
+        ref var slot = ref _waiting[_next];
+        if (_waitingCount == Lag)
+        {
+            Book(slot);
+        }
+        else
+        {
+            _waitingCount++;
+        }
+
+        slot = new Waiting(r, bytes, packets);
+        _next = _next == Lag - 1 ? 0 : _next + 1;
+    }
+
+    /// <summary>Books the records still waiting for their prefetch (at the end of a datagram).</summary>
+    public void Flush()
+    {
+        for (var i = _waitingCount; i > 0; i--)
+        {
+            Book(_waiting[(_next - i + Lag) % Lag]);
+        }
+
+        _waitingCount = 0;
+    }
+
+    private void Book(in Waiting w)
+    {
+        foreach (var group in _groups)
+        {
+            group.Add(w.Record, w.Bytes, w.Packets);
         }
     }
 
@@ -43,27 +107,36 @@ public sealed class ToplistSet
     /// </summary>
     public List<ToplistPeriodState>? Roll(long nowSecond)
     {
+        Flush();
         List<ToplistPeriodState>? closed = null;
-        foreach (var (_, _, periods) in _lists)
+        foreach (var group in _groups)
         {
-            if (periods.Roll(nowSecond) is { } state)
-            {
-                (closed ??= []).Add(state);
-            }
+            group.Roll(nowSecond, ref closed);
         }
 
         return closed;
     }
 
     /// <summary>This shard's running period of a toplist: its <paramref name="count"/> best rows; null for an unknown id.</summary>
-    public ToplistPeriodResult? Snapshot(int toplistId, int count) =>
-        Find(toplistId) is { } periods ? periods.Summary(count).ToResult(count) : null;
+    public ToplistPeriodResult? Snapshot(int toplistId, int count) => RunningSummary(toplistId, count)?.ToResult(count);
 
     /// <summary>
     /// This shard's running period of a toplist as a mergeable state holding its <paramref name="best"/> best rows
     /// (merge several shards' with <see cref="ToplistPeriodState.Merge"/>); null for an unknown id.
     /// </summary>
-    public ToplistPeriodState? RunningSummary(int toplistId, int best) => Find(toplistId)?.Summary(best);
+    public ToplistPeriodState? RunningSummary(int toplistId, int best)
+    {
+        Flush();
+        foreach (var (definition, periods) in _lists)
+        {
+            if (definition.Id == toplistId)
+            {
+                return periods.Summary(definition, best);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Hands over every running period that counted something, as it is (graceful shutdown), and empties it, so
@@ -71,28 +144,24 @@ public sealed class ToplistSet
     /// </summary>
     public List<ToplistPeriodState> Drain()
     {
-        var states = new List<ToplistPeriodState>();
-        foreach (var (_, _, periods) in _lists)
+        Flush();
+        List<ToplistPeriodState>? states = null;
+        foreach (var group in _groups)
         {
-            if (periods.Running.TotalFlows > 0)
+            if (group.HasData)
             {
-                states.Add(periods.HandOver());
+                group.HandOver(ref states);
             }
         }
 
-        return states;
+        return states ?? [];
     }
 
-    private ToplistPeriods? Find(int toplistId)
+    private static ToplistTables Tables(ToplistDefinition definition, TableSizes sizes) => definition.Type switch
     {
-        foreach (var (definition, _, periods) in _lists)
-        {
-            if (definition.Id == toplistId)
-            {
-                return periods;
-            }
-        }
-
-        return null;
-    }
+        ToplistType.TopTalkers => new KeyedTables<Key64, TalkersCodec>(default, sizes),
+        ToplistType.TopConnections => new KeyedTables<Key128, ConnectionsCodec>(default, sizes),
+        ToplistType.TopProtocols => new KeyedTables<Key32, ProtocolsCodec>(default, sizes),
+        _ => new KeyedTables<WideKey, CustomCodec>(new CustomCodec(new ToplistKeys(definition.Type, definition.Fields)), sizes),
+    };
 }
