@@ -182,5 +182,8 @@ internal sealed class ExporterState
     }
 }
 
-/// <summary>The time context of a packet, kept with data that waits for its template.</summary>
-internal readonly record struct PacketContext(byte Version, uint Domain, long ExportMs, uint SysUptimeMs, bool HasUptime, long ReceiveMs);
+/// <summary>
+/// The time context of a packet, kept with data that waits for its template, and the domain-wide sampling rate known
+/// when held data arrived (0 = none known then: it is scaled with the rate known when it is decoded).
+/// </summary>
+internal readonly record struct PacketContext(byte Version, uint Domain, long ExportMs, uint SysUptimeMs, bool HasUptime, long ReceiveMs, uint DomainRateAtArrival = 0);

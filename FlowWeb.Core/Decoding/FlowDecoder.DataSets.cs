@@ -13,20 +13,85 @@ public sealed partial class FlowDecoder
         public int Held;
     }
 
-    private void DecodeOrHold(ExporterState state, DomainState domain, in TemplateKey key, ReadOnlySpan<byte> content, in PacketContext context,
-        FlowBatch batch, long nowMs, ref DataTally tally, ref DecodeStatus status)
+    /// <summary>
+    /// The data of one v9/IPFIX datagram, after its templates: what its options data announces (sampling, boot time)
+    /// is applied first, so that it holds for every record of the datagram wherever the options record sits; then the
+    /// data held for templates this datagram brought (scaled with that sampling too); then every data set in packet
+    /// order (options records again, now into the batch), held when its template is unknown.
+    /// </summary>
+    private (DataTally Own, DataTally Released) DecodeDataSets(ExporterState state, DomainState domain, FlowAddress exporter, uint domainId,
+        ReadOnlySpan<byte> body, in PacketContext context, LearnList learned, FlowBatch batch, long nowMs, ref DecodeStatus status)
     {
-        if (Templates.TryGet(key, out var template))
+        var tally = new DataTally();
+        var pos = 0;
+        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
         {
-            Keep(ref status, DecodeDataSet(state, domain, template, content, context, batch, false, ref tally));
+            if (id >= 256 && Templates.TryGet(new TemplateKey(exporter, context.Version, domainId, id), out var template) && template.IsOptions)
+            {
+                ApplyOptionsSet(domain, template, content);
+            }
+        }
+
+        var released = ReleasePending(state, learned, batch);
+        pos = 0;
+        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
+        {
+            if (id < 256)
+            {
+                continue;
+            }
+
+            var key = new TemplateKey(exporter, context.Version, domainId, id);
+            if (Templates.TryGet(key, out var template))
+            {
+                Keep(ref status, DecodeDataSet(state, domain, template, content, context, batch, false, ref tally));
+            }
+            else
+            {
+                Hold(state, domain, key, content, context, nowMs, ref tally, ref status);
+            }
+        }
+
+        return (tally, released);
+    }
+
+    /// <summary>Applies the options records of one set to the domain without adding them to the batch.</summary>
+    private void ApplyOptionsSet(DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content)
+    {
+        if (template.MinRecordLength == 0)
+        {
             return;
         }
 
+        var program = template.Program;
+        var scratch = default(FlowRecord);
+        var pos = 0;
+        while (content.Length - pos >= template.MinRecordLength)
+        {
+            var extras = default(RecordExtras);
+            int length;
+            if (program.IsFixed)
+            {
+                length = template.FixedLength;
+                program.DecodeFixed(content.Slice(pos, length), ref scratch, ref extras);
+            }
+            else if ((length = program.DecodeVariable(content[pos..], ref scratch, ref extras)) < 0)
+            {
+                return;
+            }
+
+            pos += length;
+            ApplyOptions(domain, ref extras);
+        }
+    }
+
+    private void Hold(ExporterState state, DomainState domain, in TemplateKey key, ReadOnlySpan<byte> content, in PacketContext context,
+        long nowMs, ref DataTally tally, ref DecodeStatus status)
+    {
         Keep(ref status, DecodeStatus.TemplateMissing);
         tally.Held++;
-        var (held, evicted) = _pending.Hold(key, content, context, nowMs);
+        var (held, evicted) = _pending.Hold(key, content, context with { DomainRateAtArrival = domain.DomainSamplingRate }, nowMs);
         state.Stats.CountError(DecodeStatus.PendingOverflow, evicted + (held ? 0 : 1));
-        state.Stats.PendingSets = _pending.SetCount;
         (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
     }
 
@@ -195,7 +260,7 @@ public sealed partial class FlowDecoder
         }
 
         ResolveTimes(ref r, ref x, context, domain);
-        r.SamplingRate = ResolveSamplingRate(ref r, ref x, domain, state);
+        r.SamplingRate = ResolveSamplingRate(ref r, ref x, domain, state, context.DomainRateAtArrival);
         if (r.TimeSource != FlowTimeSource.EstimatedBootTime)
         {
             CheckPlausible(ref r);
@@ -272,7 +337,7 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>Rate sources in priority (protocols.md §4.5): fixed override, record fields, sampler table, domain-wide options, unsampled.</summary>
-    private static uint ResolveSamplingRate(ref FlowRecord r, ref RecordExtras x, DomainState domain, ExporterState state)
+    private static uint ResolveSamplingRate(ref FlowRecord r, ref RecordExtras x, DomainState domain, ExporterState state, uint domainRateAtArrival)
     {
         if (state.SamplingOverride != 0)
         {
@@ -292,7 +357,8 @@ public sealed partial class FlowDecoder
 
         if (rate == 0)
         {
-            rate = domain.DomainSamplingRate;
+            // Held data keeps the rate its packet was sent under; without one it takes the rate known now.
+            rate = domainRateAtArrival != 0 ? domainRateAtArrival : domain.DomainSamplingRate;
         }
 
         return rate == 0 ? 1 : rate;
