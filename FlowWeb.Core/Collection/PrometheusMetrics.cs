@@ -29,6 +29,7 @@ public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus s
             e.PendingSets,
         }).OrderBy(e => e.Label, StringComparer.Ordinal).ToList());
         var refused = collector.ReadDecoder(d => d.ExportersRefused);
+        var limits = collector.ReadDecoder(d => d.Limits);
 
         var text = new StringBuilder(4096);
         Family(text, "flowweb_datagrams_received_total", "counter", "Datagrams received, by exporter.");
@@ -58,10 +59,25 @@ public sealed class PrometheusMetrics(FlowCollector collector, CollectorStatus s
         Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");
         exporters.ForEach(e => Sample(text, "flowweb_pending_sets", e.PendingSets, ("exporter", e.Label)));
 
-        Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full), receive_loop (a handler failed).");
+        Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full of proven exporters), not_allowed (sender outside Collector:AllowedExporters), malformed_unknown_sender (failed header checks, no exporter entry made), record_limit (records beyond Decoder:MaxRecordsPerDatagram), receive_loop (a handler failed).");
         Sample(text, "flowweb_dropped_total", collector.KernelDrops().Values.Sum(), ("stage", "kernel"));
         Sample(text, "flowweb_dropped_total", exporters.Sum(e => e.Errors.GetValueOrDefault(DecodeStatus.PendingOverflow) + e.Errors.GetValueOrDefault(DecodeStatus.PendingExpired)), ("stage", "template_hold"));
         Sample(text, "flowweb_dropped_total", refused, ("stage", "exporter_table"));
+        Sample(text, "flowweb_dropped_total", limits.DatagramsNotAllowed, ("stage", "not_allowed"));
+        Sample(text, "flowweb_dropped_total", limits.UnattributedErrorsByReason().Values.Sum(), ("stage", "malformed_unknown_sender"));
+        Sample(text, "flowweb_dropped_total", limits.RecordsOverLimit, ("stage", "record_limit"));
+        Family(text, "flowweb_exporters_evicted_total", "counter", "Exporters dropped from the decoder's table, by why: evicted (least recently heard unproven exporter, for a newcomer) or expired (silent).");
+        Sample(text, "flowweb_exporters_evicted_total", limits.ExportersEvicted, ("why", "evicted"));
+        Sample(text, "flowweb_exporters_evicted_total", limits.ExportersExpired, ("why", "expired"));
+        Family(text, "flowweb_templates_refused_total", "counter", "Templates refused by a cap (count or bytes; per domain, per exporter or in total).");
+        Sample(text, "flowweb_templates_refused_total", limits.TemplatesRefused);
+        Family(text, "flowweb_decoder_budget", "gauge", "Decoder tables against their caps (all decoders together), by table and measure.");
+        Sample(text, "flowweb_decoder_budget", limits.Exporters.Used, ("table", "exporters"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.Exporters.Max, ("table", "exporters"), ("measure", "max"));
+        Sample(text, "flowweb_decoder_budget", limits.TemplateBytes.Used, ("table", "template_bytes"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.TemplateBytes.Max, ("table", "template_bytes"), ("measure", "max"));
+        Sample(text, "flowweb_decoder_budget", limits.PendingBytes.Used, ("table", "pending_bytes"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.PendingBytes.Max, ("table", "pending_bytes"), ("measure", "max"));
         Sample(text, "flowweb_dropped_total", status.DecoderFaults, ("stage", "receive_loop"));
 
         Family(text, "flowweb_sensor_flows_total", "counter", "Flows accepted by a sensor's filters, by sensor.");

@@ -1,3 +1,4 @@
+using FlowWeb.Core.Decoding.Templates;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Decoding;
@@ -94,9 +95,19 @@ internal sealed class ExporterState
     {
         Stats = stats;
         _restored = restored;
+        Node = new LinkedListNode<ExporterState>(this);
     }
 
     public ExporterStatistics Stats { get; }
+
+    /// <summary>This exporter's place in its <see cref="ExporterTable"/> recency list.</summary>
+    public LinkedListNode<ExporterState> Node { get; }
+
+    /// <summary>Heard again after the probation time: a newcomer can no longer evict it (see <see cref="DecoderOptions.ExporterProtectAfter"/>).</summary>
+    public bool Protected { get; set; }
+
+    /// <summary>Templates whose held data could not all be released within one datagram's record limit; released by the next datagrams.</summary>
+    public List<TemplateKey>? ReadyPending { get; set; }
 
     /// <summary>A fixed sampling rate that replaces whatever the packets say (0 = none).</summary>
     public uint SamplingOverride { get; set; }

@@ -95,38 +95,67 @@ public sealed partial class FlowDecoder
         (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
     }
 
-    /// <summary>Decodes the data held for templates learned in this datagram, each set with the time context of the packet it came in.</summary>
+    /// <summary>
+    /// Decodes the data held for templates learned in this datagram (and what earlier datagrams could not release),
+    /// each set with the time context of the packet it came in, within the datagram's release budget: a set whose
+    /// records might not fit waits for the exporter's next datagram, so held data costs each datagram a bounded amount.
+    /// </summary>
     private DataTally ReleasePending(ExporterState state, LearnList learned, FlowBatch batch)
     {
         var tally = new DataTally();
-        if (learned.Count == 0 || _pending.SetCount == 0)
+        if ((learned.Count == 0 && state.ReadyPending is null) || _pending.SetCount == 0)
         {
+            state.ReadyPending = null;
             return tally;
         }
 
-        foreach (var key in learned.Keys!)
+        List<TemplateKey>? waiting = null;
+        foreach (var key in (IEnumerable<TemplateKey>?)state.ReadyPending ?? [])
         {
-            if (!_pending.TryTake(key, out var sets) || !Templates.TryGet(key, out var template))
-            {
-                continue;
-            }
+            ReleaseKey(state, key, batch, ref tally, ref waiting);
+        }
 
-            var domain = state.Domain(key.Version, key.Domain, Options.SequenceRestartThreshold);
-            foreach (var set in sets)
+        foreach (var key in (IEnumerable<TemplateKey>?)learned.Keys ?? [])
+        {
+            if (waiting?.Contains(key) != true)
             {
-                if (domain is not null)
-                {
-                    var status = DecodeDataSet(state, domain, template, set.Data, set.Context, batch, true, ref tally);
-                    state.Stats.CountError(status);
-                }
-
-                PendingDataStore.Return(set);
+                ReleaseKey(state, key, batch, ref tally, ref waiting);
             }
         }
 
+        state.ReadyPending = waiting;
         state.Stats.RecordsDecodedFromPending += tally.Records;
         (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
         return tally;
+    }
+
+    private void ReleaseKey(ExporterState state, TemplateKey key, FlowBatch batch, ref DataTally tally, ref List<TemplateKey>? waiting)
+    {
+        if (!_pending.Has(key) || !Templates.TryGet(key, out var template))
+        {
+            return;
+        }
+
+        var domain = state.Domain(key.Version, key.Domain, Options.SequenceRestartThreshold);
+        while (_pending.TryPeekLength(key, out var length))
+        {
+            // The most records the set can hold; one larger than a whole budget is decoded alone and cut at the budget.
+            var most = template.MinRecordLength == 0 ? 0 : length / template.MinRecordLength;
+            if (most > _releaseBudget && _releaseBudget < Options.MaxRecordsPerDatagram)
+            {
+                (waiting ??= []).Add(key);
+                Limits.CountReleaseDeferred();
+                return;
+            }
+
+            _pending.TryDequeue(key, out var set);
+            if (domain is not null)
+            {
+                state.Stats.CountError(DecodeDataSet(state, domain, template, set.Data, set.Context, batch, true, ref tally));
+            }
+
+            PendingDataStore.Return(set);
+        }
     }
 
     private DecodeStatus DecodeDataSet(ExporterState state, DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content,
@@ -147,8 +176,19 @@ public sealed partial class FlowDecoder
         var pos = 0;
 
         // Stop when less than one record remains: the rest is padding, zero or not (RouterOS pads with garbage).
+        ref var budget = ref fromPending ? ref _releaseBudget : ref _ownBudget;
         while (content.Length - pos >= template.MinRecordLength)
         {
+            if (budget <= 0)
+            {
+                // At most this many records were left (fewer if variable-length fields are longer than one byte).
+                var dropped = (content.Length - pos) / template.MinRecordLength;
+                Limits.CountRecordsOverLimit(dropped);
+                status = DecodeStatus.RecordLimit;
+                break;
+            }
+
+            budget--;
             ref var r = ref batch.Add();
             r.Direction = FlowRecord.DirectionUnknown;
             var extras = default(RecordExtras);

@@ -154,8 +154,9 @@ public sealed class SensorLiveState(FlowCollector collector, SensorService senso
         var now = time.GetUtcNow();
         var runtime = collector.Sensor(definition.Id);
         var exporter = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? collector.ReadDecoder(d => d.StatisticsOf(sender)) : null;
+        var refusal = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var expected) ? collector.ReadDecoder(d => d.Limits.RefusalOf(expected)) : null;
         var status = SensorStatusEvaluator.Evaluate(definition, runtime, collector.PortError(definition.Port), exporter,
-            exporter is null ? 0 : ErrorsLastMinute(exporter.Address, exporter.DecodeErrors, now), now);
+            exporter is null ? 0 : ErrorsLastMinute(exporter.Address, exporter.DecodeErrors, now), now, refusal);
         var channels = runtime is null ? [] : CurrentValues(runtime, now);
         return new SensorLiveSnapshot(definition, status, channels, runtime?.LastDataAt, runtime?.FlowsAccepted ?? 0,
             runtime?.FlowsFiltered ?? 0, runtime?.Bytes ?? 0, runtime?.Packets ?? 0);

@@ -11,7 +11,7 @@ namespace FlowWeb.Core.Sensors;
 public static class SensorStatusEvaluator
 {
     public static SensorStatus Evaluate(SensorDefinition definition, SensorRuntime? runtime, string? portError,
-        ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now)
+        ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now, ExporterRefusal? refusal = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (definition.Paused)
@@ -25,6 +25,28 @@ public static class SensorStatusEvaluator
         }
 
         var timeout = TimeSpan.FromMinutes(Math.Max(1, definition.ActiveFlowTimeoutMinutes));
+
+        // A sensor expecting one exporter is judged by that exporter, not by the port: datagrams from others (or refused
+        // ones) must not make it look "Up" while it accepts nothing.
+        if (!string.IsNullOrWhiteSpace(definition.SenderIp))
+        {
+            if (refusal is not null && (exporter is null || refusal.LastAt > exporter.LastSeen) && now - refusal.LastAt <= timeout)
+            {
+                return new SensorStatus(SensorState.Warning, refusal.Reason == ExporterRefusalReason.NotAllowed
+                    ? $"Datagrams from {definition.SenderIp} are refused: not in Collector:AllowedExporters"
+                    : $"Datagrams from {definition.SenderIp} are refused: the exporter table is full (Decoder:MaxExporters)");
+            }
+
+            if (exporter is null)
+            {
+                return new SensorStatus(SensorState.Unknown, $"Nothing decoded from {definition.SenderIp} on UDP port {definition.Port}");
+            }
+
+            if (now - exporter.LastSeen > timeout)
+            {
+                return new SensorStatus(SensorState.Unknown, $"{definition.SenderIp} silent for {FormatAge(now - exporter.LastSeen)} (active flow timeout {timeout.TotalMinutes:0} min)");
+            }
+        }
         if (runtime?.LastDataAt is not { } last)
         {
             return new SensorStatus(SensorState.Unknown, $"No flows received yet on UDP port {definition.Port}" +
