@@ -25,6 +25,7 @@ internal static class BenchCommand
             DnsBenchmark.Create(console),
             rules,
             StoreBenchmark.Create(console),
+            HostileBenchmark.Create(console),
         };
     }
 }
