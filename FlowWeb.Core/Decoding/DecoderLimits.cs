@@ -99,6 +99,16 @@ public sealed class DecoderLimits
         return result;
     }
 
+    private volatile HashSet<FlowAddress> _expected = [];
+
+    /// <summary>
+    /// The exporters sensors name as their sender: configuration, not the network, vouches for them, so they enter the
+    /// table protected (never evicted by a flood, their templates persisted from the first datagram). Swapped whole.
+    /// </summary>
+    public void SetExpected(IEnumerable<FlowAddress> exporters) => _expected = [.. exporters];
+
+    public bool IsExpected(FlowAddress exporter) => _expected.Contains(exporter);
+
     /// <summary>The last refusal of a sender, or null when it was not refused (or too long ago to be kept).</summary>
     public ExporterRefusal? RefusalOf(FlowAddress address)
     {

@@ -42,7 +42,8 @@ internal sealed class ExporterTable(DecoderLimits limits)
         lock (_sync)
         {
             state.Node.List!.Remove(state.Node);
-            if (!state.Protected && state.Stats.Datagrams >= 2 && now - state.Stats.FirstSeen >= limits.Options.ExporterProtectAfter)
+            if (!state.Protected && ((state.Stats.Datagrams >= 2 && now - state.Stats.FirstSeen >= limits.Options.ExporterProtectAfter) ||
+                                     limits.IsExpected(state.Stats.Address)))
             {
                 state.Protected = true;
             }
@@ -73,7 +74,7 @@ internal sealed class ExporterTable(DecoderLimits limits)
             }
 
             var state = create();
-            startProtected |= limits.Options.ExporterProtectAfter == TimeSpan.Zero;
+            startProtected |= limits.Options.ExporterProtectAfter == TimeSpan.Zero || limits.IsExpected(address);
             state.Protected = startProtected;
             _byAddress[address] = state;
             (startProtected ? _protected : _probation).AddLast(state.Node);
