@@ -28,7 +28,11 @@ public static class CollectionServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DecoderOptions>>(new ErrorListOptionsValidator<DecoderOptions>(o => o.Validate()));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new FlowDecoder(sp.GetRequiredService<IOptions<DecoderOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // One DecoderLimits for the process: every decoder (one per receive thread) shares its totals and allow list.
+        services.AddSingleton(sp => new DecoderLimits(
+            sp.GetRequiredService<IOptions<DecoderOptions>>().Value,
+            ExporterAllowList.Parse(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.AllowedExporters, [])));
+        services.AddSingleton(sp => new FlowDecoder(time: sp.GetRequiredService<TimeProvider>(), limits: sp.GetRequiredService<DecoderLimits>()));
         services.AddOptions<AggregationOptions>().Bind(configuration.GetSection(AggregationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AggregationOptions>>(new ErrorListOptionsValidator<AggregationOptions>(o => o.Validate()));
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging;
 
@@ -127,6 +128,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     public void Apply(IReadOnlyList<SensorDefinition> definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
+        Decoder.Limits.SetExpected(definitions.Select(d => FlowAddress.TryParse(d.SenderIp?.Trim(), out var a) ? a : FlowAddress.None).Where(a => !a.IsNone));
         lock (_sync)
         {
             var now = _time.GetUtcNow();

@@ -113,7 +113,8 @@ public sealed class LivePublisher(IServiceProvider services, LiveInterest intere
         var sensors = new Dictionary<Guid, SensorFrame>(tick.Sensors.Count);
         foreach (var reading in tick.Sensors)
         {
-            sensors[reading.Definition.Id] = SensorFrames.Build(reading, previous.Sensor(reading.Definition.Id), collector.PortError(reading.Definition.Port), byAddress);
+            sensors[reading.Definition.Id] = SensorFrames.Build(reading, previous.Sensor(reading.Definition.Id), collector.PortError(reading.Definition.Port), byAddress,
+                collector.Decoder.Limits.RefusalOf);
         }
 
         interest.Retain(sensors.Keys);

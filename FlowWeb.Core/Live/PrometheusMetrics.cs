@@ -9,7 +9,7 @@ namespace FlowWeb.Core.Live;
 /// waits for the next frame (at most a second or so), so that it counts everything received before it was asked,
 /// and costs the receive path nothing. Octet and packet totals are the records' own counters, before sampling scaling.
 /// </summary>
-public sealed class PrometheusMetrics(LivePublisher publisher, IEnumerable<IMetricsSource> sources)
+public sealed class PrometheusMetrics(LivePublisher publisher, DecoderLimits limits, IEnumerable<IMetricsSource> sources)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -50,11 +50,26 @@ public sealed class PrometheusMetrics(LivePublisher publisher, IEnumerable<IMetr
         Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");
         exporters.ForEach(e => Sample(text, "flowweb_pending_sets", e.Exporter.PendingSets, ("exporter", e.Label)));
 
-        Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full), receive_loop (a handler failed).");
+        Family(text, "flowweb_dropped_total", "counter", "Datagrams or records dropped, by stage: kernel (socket receive buffer full), template_hold (held data evicted or expired), exporter_table (table full of proven exporters), not_allowed (sender outside Collector:AllowedExporters), malformed_unknown_sender (failed header checks, no exporter entry made), record_limit (records beyond Decoder:MaxRecordsPerDatagram), receive_loop (a handler failed).");
         Sample(text, "flowweb_dropped_total", frame.KernelDrops.Values.Sum(), ("stage", "kernel"));
         Sample(text, "flowweb_dropped_total", exporters.Sum(e => e.Exporter.ErrorsByReason.GetValueOrDefault(DecodeStatus.PendingOverflow) + e.Exporter.ErrorsByReason.GetValueOrDefault(DecodeStatus.PendingExpired)), ("stage", "template_hold"));
         Sample(text, "flowweb_dropped_total", frame.ExportersRefused, ("stage", "exporter_table"));
+        Sample(text, "flowweb_dropped_total", limits.DatagramsNotAllowed, ("stage", "not_allowed"));
+        Sample(text, "flowweb_dropped_total", limits.UnattributedErrorsByReason().Values.Sum(), ("stage", "malformed_unknown_sender"));
+        Sample(text, "flowweb_dropped_total", limits.RecordsOverLimit, ("stage", "record_limit"));
         Sample(text, "flowweb_dropped_total", frame.DecoderFaults, ("stage", "receive_loop"));
+        Family(text, "flowweb_exporters_evicted_total", "counter", "Exporters dropped from the decoder's table, by why: evicted (least recently heard unproven exporter, for a newcomer) or expired (silent).");
+        Sample(text, "flowweb_exporters_evicted_total", limits.ExportersEvicted, ("why", "evicted"));
+        Sample(text, "flowweb_exporters_evicted_total", limits.ExportersExpired, ("why", "expired"));
+        Family(text, "flowweb_templates_refused_total", "counter", "Templates refused by a cap (count or bytes; per domain, per exporter or in total).");
+        Sample(text, "flowweb_templates_refused_total", limits.TemplatesRefused);
+        Family(text, "flowweb_decoder_budget", "gauge", "Decoder tables against their caps (all decoders together), by table and measure.");
+        Sample(text, "flowweb_decoder_budget", limits.Exporters.Used, ("table", "exporters"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.Exporters.Max, ("table", "exporters"), ("measure", "max"));
+        Sample(text, "flowweb_decoder_budget", limits.TemplateBytes.Used, ("table", "template_bytes"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.TemplateBytes.Max, ("table", "template_bytes"), ("measure", "max"));
+        Sample(text, "flowweb_decoder_budget", limits.PendingBytes.Used, ("table", "pending_bytes"), ("measure", "used"));
+        Sample(text, "flowweb_decoder_budget", limits.PendingBytes.Max, ("table", "pending_bytes"), ("measure", "max"));
 
         Family(text, "flowweb_receive_lock_wait_max_seconds", "gauge", "The longest a receive thread waited for a lock (its decoder's, a sensor's) in the last minute, by port; the live pages and metrics never take these locks, only the collector's once-a-second tick.");
         foreach (var listener in frame.Listeners.OrderBy(l => l.Port))

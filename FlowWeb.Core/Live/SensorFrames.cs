@@ -1,3 +1,4 @@
+using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
@@ -7,13 +8,15 @@ namespace FlowWeb.Core.Live;
 /// <summary>Turns a tick's reading of a sensor into its frame: state, current values, and toplists (kept from the previous frame between row reads).</summary>
 internal static class SensorFrames
 {
-    public static SensorFrame Build(SensorReading reading, SensorFrame? previous, string? portError, IReadOnlyDictionary<FlowAddress, ExporterFrame> exporters)
+    public static SensorFrame Build(SensorReading reading, SensorFrame? previous, string? portError, IReadOnlyDictionary<FlowAddress, ExporterFrame> exporters,
+        Func<FlowAddress, ExporterRefusal?> refusalOf)
     {
         var definition = reading.Definition;
         var counters = reading.Counters;
-        var exporter = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? exporters.GetValueOrDefault(sender) : null;
+        var hasSender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender);
+        var exporter = hasSender ? exporters.GetValueOrDefault(sender) : null;
         var status = SensorStatusEvaluator.Evaluate(definition, counters.LastDataAt, counters.VersionsSeen, portError,
-            exporter?.ErrorsLastMinute ?? 0, exporter?.PendingSets ?? 0, reading.At);
+            exporter?.ErrorsLastMinute ?? 0, exporter?.PendingSets ?? 0, reading.At, exporter?.LastSeen, hasSender ? refusalOf(sender) : null);
         var snapshot = new SensorLiveSnapshot(definition, status, CurrentValues(reading), counters.LastDataAt, counters.FlowsAccepted,
             counters.FlowsFiltered, counters.Bytes, counters.Packets);
         var toplists = reading.Toplists.Select(t => Toplist(t, reading.At, previous?.Toplist(t.Definition.Id))).ToList();

@@ -1,3 +1,5 @@
+using FlowWeb.Core.Decoding;
+
 namespace FlowWeb.Core.Sensors;
 
 /// <summary>
@@ -8,8 +10,11 @@ namespace FlowWeb.Core.Sensors;
 /// </summary>
 public static class SensorStatusEvaluator
 {
+    /// <param name="exporterLastSeen">When the sensor's sender (<see cref="SensorDefinition.SenderIp"/>) was last decoded; null when never (or no sender is set).</param>
+    /// <param name="refusal">The sender's last refusal by the decoder (not allowed, exporter table full), if any.</param>
     public static SensorStatus Evaluate(SensorDefinition definition, DateTimeOffset? lastDataAt, int versionsSeen, string? portError,
-        long exporterErrorsLastMinute, int exporterPendingSets, DateTimeOffset now)
+        long exporterErrorsLastMinute, int exporterPendingSets, DateTimeOffset now, DateTimeOffset? exporterLastSeen = null,
+        ExporterRefusal? refusal = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (definition.Paused)
@@ -23,6 +28,24 @@ public static class SensorStatusEvaluator
         }
 
         var timeout = TimeSpan.FromMinutes(Math.Max(1, definition.ActiveFlowTimeoutMinutes));
+
+        // A sensor expecting one exporter is judged by that exporter, not by the port: datagrams from others (or refused
+        // ones) must not make it look "Up" while it accepts nothing.
+        if (!string.IsNullOrWhiteSpace(definition.SenderIp))
+        {
+            if (refusal is not null && (exporterLastSeen is null || refusal.LastAt > exporterLastSeen) && now - refusal.LastAt <= timeout)
+            {
+                return new SensorStatus(SensorState.Warning, refusal.Reason == ExporterRefusalReason.NotAllowed
+                    ? $"Datagrams from {definition.SenderIp} are refused: not in Collector:AllowedExporters"
+                    : $"Datagrams from {definition.SenderIp} are refused: the exporter table is full (Decoder:MaxExporters)");
+            }
+
+            if (exporterLastSeen is { } seen && now - seen > timeout)
+            {
+                return new SensorStatus(SensorState.Unknown, $"{definition.SenderIp} silent for {FormatAge(now - seen)} (active flow timeout {timeout.TotalMinutes:0} min)");
+            }
+        }
+
         if (lastDataAt is not { } last)
         {
             return new SensorStatus(SensorState.Unknown, $"No flows received yet on UDP port {definition.Port}" +

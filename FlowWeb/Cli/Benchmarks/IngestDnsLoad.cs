@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FlowWeb.Cli;
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// For <c>bench ingest --dns IP:PORT</c>: reverse DNS as the app registers it (<c>AddReverseDns</c>, its worker

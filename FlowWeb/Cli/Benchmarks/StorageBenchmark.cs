@@ -8,7 +8,9 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace FlowWeb.Core.Storage;
+using FlowWeb.Core.Storage;
+
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>One range read of the storage benchmark.</summary>
 public sealed record StorageBenchmarkQuery(string Range, HistoryResolution Resolution, int Buckets, TimeSpan First, TimeSpan Median);

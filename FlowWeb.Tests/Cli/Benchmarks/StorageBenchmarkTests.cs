@@ -1,7 +1,7 @@
-using FlowWeb.Core.Storage;
+using FlowWeb.Cli.Benchmarks;
 using FlowWeb.Core.Storage.History;
 
-namespace FlowWeb.Tests.Storage;
+namespace FlowWeb.Tests.Cli.Benchmarks;
 
 public sealed class StorageBenchmarkTests
 {

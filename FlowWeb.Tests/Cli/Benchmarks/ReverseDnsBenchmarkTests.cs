@@ -1,6 +1,7 @@
-using FlowWeb.Core.Dns;
+using FlowWeb.Cli.Benchmarks;
+using FlowWeb.Tests.Dns;
 
-namespace FlowWeb.Tests.Dns;
+namespace FlowWeb.Tests.Cli.Benchmarks;
 
 [Collection(DnsmasqCollection.Name)]
 public sealed class ReverseDnsBenchmarkTests(DnsmasqFixture dns)

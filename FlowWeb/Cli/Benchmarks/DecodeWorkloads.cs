@@ -1,7 +1,7 @@
 using FlowWeb.Core.Encoding;
 using FlowWeb.Core.Flows;
 
-namespace FlowWeb.Cli;
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// Benchmark datagrams as routers send them, built with the project's encoder: RouterOS-shaped v5, v7-shaped v9

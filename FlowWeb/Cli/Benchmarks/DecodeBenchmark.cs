@@ -1,9 +1,10 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
 
-namespace FlowWeb.Cli;
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// <c>bench decode [--seconds N]</c>: decodes prepared datagrams in a loop on one thread and prints records per
@@ -12,17 +13,20 @@ namespace FlowWeb.Cli;
 /// </summary>
 internal static class DecodeBenchmark
 {
-    public static Task<int> RunAsync(string[] args, TextWriter stdout)
+    public static Command Create(CliConsole console)
     {
-        var seconds = 3.0;
-        for (var i = 0; i < args.Length - 1; i++)
+        var seconds = CliOptions.Seconds("--seconds", "Seconds timed per case", 3, 60);
+        var command = new Command("decode", "Records/s per core and bytes allocated per packet for v5, v9 and IPFIX in RouterOS shapes, templates learned first.")
         {
-            if (args[i] == "--seconds" && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0)
-            {
-                seconds = Math.Min(s, 60);
-            }
-        }
+            seconds,
+        };
+        command.SetAction(parse => Run(parse.GetValue(seconds), console.Out));
+        return command;
+    }
 
+    public static int Run(double seconds, TextWriter stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
         stdout.WriteLine($"decode benchmark: one thread, {seconds:0.#} s per case, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         stdout.WriteLine($"{"case",-34} {"records/s",14} {"packets/s",12} {"rec/pkt",8} {"alloc B/pkt",12}");
         foreach (var workload in DecodeWorkloads.All())
@@ -32,7 +36,7 @@ internal static class DecodeBenchmark
                 $"{workload.Name,-34} {result.RecordsPerSecond,14:N0} {result.PacketsPerSecond,12:N0} {result.RecordsPerPacket,8:0.0} {result.AllocatedBytesPerPacket,12:0.00}"));
         }
 
-        return Task.FromResult(0);
+        return 0;
     }
 
     private readonly record struct Result(double RecordsPerSecond, double PacketsPerSecond, double RecordsPerPacket, double AllocatedBytesPerPacket);

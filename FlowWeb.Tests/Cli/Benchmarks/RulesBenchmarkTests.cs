@@ -1,6 +1,6 @@
-using FlowWeb.Core.Rules;
+using FlowWeb.Cli.Benchmarks;
 
-namespace FlowWeb.Tests.Rules;
+namespace FlowWeb.Tests.Cli.Benchmarks;
 
 public sealed class RulesBenchmarkTests
 {

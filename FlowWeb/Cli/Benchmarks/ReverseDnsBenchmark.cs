@@ -4,7 +4,9 @@ using System.Net;
 using FlowWeb.Core.Flows;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FlowWeb.Core.Dns;
+using FlowWeb.Core.Dns;
+
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>What <see cref="ReverseDnsBenchmark.RunAsync"/> measured.</summary>
 public sealed record ReverseDnsBenchmarkResult(

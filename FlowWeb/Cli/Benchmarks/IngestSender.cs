@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -5,7 +6,7 @@ using System.Net.Sockets;
 using FlowWeb.Core.Encoding;
 using FlowWeb.Core.Flows;
 
-namespace FlowWeb.Cli;
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// <c>bench send --port P --version 5|9|10 --rate FLOWS_PER_S --seconds S [--distinct N]</c>: the load generator
@@ -16,18 +17,29 @@ internal static class IngestSender
 {
     public const int MaxSeconds = 120;
 
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create(CliConsole console)
     {
-        var port = Int(args, "--port", 0);
-        var version = Int(args, "--version", 9);
-        var rate = Math.Max(1, Int(args, "--rate", 100_000));
-        var seconds = Math.Clamp(Int(args, "--seconds", 3), 1, MaxSeconds);
-        var distinct = Int(args, "--distinct", 0);
-        if (port is < 1 or > 65535)
+        var port = CliOptions.RequiredWholeNumber("--port", "UDP port on 127.0.0.1 to send to", 1, 65535);
+        var version = CliOptions.Choice("--version", "NetFlow version (10 = IPFIX)", 9, [5, 9, 10]);
+        var rate = CliOptions.WholeNumber("--rate", "Flows per second", 100_000, 1, 100_000_000);
+        var seconds = CliOptions.WholeNumber("--seconds", "Seconds to send", 3, 1, MaxSeconds);
+        var distinct = CliOptions.WholeNumber("--distinct", "Send this many distinct connections once each instead of cycling (0 = cycle)", 0, 0, 10_000_000);
+        var command = new Command("send", "The ingest benchmark's load generator (started by bench ingest as a child process).")
         {
-            return 2;
-        }
+            port,
+            version,
+            rate,
+            seconds,
+            distinct,
+        };
+        command.Hidden = true;
+        command.SetAction(parse => Run(console.Out, parse.GetValue(port), parse.GetValue(version), parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(distinct)));
+        return command;
+    }
 
+    public static int Run(TextWriter stdout, int port, int version, int rate, int seconds, int distinct)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
         var datagrams = Build(version, distinct > 0 ? distinct : 60_000, seed: distinct > 0 ? 7 : 1, out var recordsPerDatagram, distinctKeys: distinct > 0);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.SendBufferSize = 4 * 1024 * 1024;
@@ -97,11 +109,5 @@ internal static class IngestSender
 
         recordsPerDatagram = (double)records / result.Count;
         return result;
-    }
-
-    private static int Int(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 }

@@ -3,7 +3,9 @@ using System.Globalization;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
 
-namespace FlowWeb.Core.Rules;
+using FlowWeb.Core.Rules;
+
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// Times <see cref="FilterRule.Matches"/> and <see cref="ChannelSet.Classify"/> on one thread over 2^20 evaluations of

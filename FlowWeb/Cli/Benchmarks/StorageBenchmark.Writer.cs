@@ -5,7 +5,9 @@ using FlowWeb.Core.Storage.History;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace FlowWeb.Core.Storage;
+using FlowWeb.Core.Storage;
+
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>The toplist part of the writer benchmark: a burst of closed periods, as every sensor's toplists close together.</summary>
 public sealed record StorageToplistThroughput(int Periods, int RowsPerPeriod, TimeSpan BurstTime, double PeriodsPerSecond, double RowsPerSecond);

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
@@ -7,7 +9,7 @@ using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FlowWeb.Cli;
+namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
 /// <c>bench ingest [--seconds N] [--versions 5,9,10] [--rates 250000,500000,...] [--distinct 1000000] [--dns IP:PORT]</c>: starts the
@@ -26,12 +28,29 @@ internal static partial class IngestBenchmark
 
     private static readonly int[] DefaultRates = [250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout)
+    public static Command Create(CliConsole console)
     {
-        var seconds = Math.Clamp(Int(args, "--seconds", 3), 1, 30);
-        var versions = List(args, "--versions") ?? [5, 9, 10];
-        var rates = List(args, "--rates") ?? DefaultRates;
-        var distinct = Int(args, "--distinct", 1_000_000);
+        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per rate step", 3, 1, 30);
+        var versions = CliOptions.WholeNumbers("--versions", "Versions to send (5, 9, 10 = IPFIX)", [5, 9, 10], 5, 10, allowed: [5, 9, 10]);
+        var rates = CliOptions.WholeNumbers("--rates", "Offered rates in flows/s, tried in order until one loses flows", DefaultRates, 1, 100_000_000);
+        var distinct = CliOptions.WholeNumber("--distinct", "Distinct connections sent within one toplist period for the memory step (0 = skip it)", 1_000_000, 0, 10_000_000);
+        var dns = CliOptions.DnsServer("--dns", "Also run a simulated live page resolving toplist addresses against this DNS server (one you run on loopback); each rate is tried with reverse DNS off, then on.", required: false);
+        var command = new Command("ingest", "The real collector in this process (CPU 0), a child sender on CPU 1 over loopback: highest loss-free flows/s per version, CPU, peak memory.")
+        {
+            seconds,
+            versions,
+            rates,
+            distinct,
+            dns,
+        };
+        command.SetAction((parse, _) => RunAsync(
+            console.Out, parse.GetValue(seconds), parse.GetRequiredValue(versions), parse.GetRequiredValue(rates), parse.GetValue(distinct), parse.GetValue(dns)));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(TextWriter stdout, int seconds, int[] versions, int[] rates, int distinct, IPEndPoint? dnsServer)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
         Pin(Process.GetCurrentProcess(), cpu: 0);
 
         var options = new CollectorOptions { DefaultPort = FreePort(), BindAddress = "127.0.0.1", ReceiveBufferBytes = 32 * 1024 * 1024 };
@@ -41,7 +60,7 @@ internal static partial class IngestBenchmark
         collector.Apply([sensor]);
         var runtime = collector.Sensor(sensor.Id)!;
 
-        var dns = Value(args, "--dns");
+        var dns = dnsServer?.ToString();
         await stdout.WriteLineAsync($"ingest benchmark: collector on CPU 0, sender on CPU 1, {seconds} s per step, one sensor (standard channels, 6 toplists), loopback UDP {port}").ConfigureAwait(false);
         if (dns is null)
         {
@@ -196,26 +215,6 @@ internal static partial class IngestBenchmark
     {
         using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
-
-    private static int Int(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int[]? List(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length
-            ? [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
-            : null;
     }
 
     [GeneratedRegex(@"sent (\d+) flows")]
