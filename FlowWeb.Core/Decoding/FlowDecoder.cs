@@ -167,7 +167,7 @@ public sealed partial class FlowDecoder
             }
 
             // Templates already known for a sender not in the table were restored from the store: it was proven before.
-            state = _table.Admit(exporter, () => NewState(exporter, now), Evict, startProtected: Templates.CountFor(exporter) > 0);
+            state = Admit(exporter, now);
             if (state is null)
             {
                 Limits.Refuse(exporter, ExporterRefusalReason.TableFull, now);
@@ -229,6 +229,10 @@ public sealed partial class FlowDecoder
                 return DecodeStatus.UnsupportedVersion;
         }
     }
+
+    // Its own method: a lambda capturing Decode's parameters would make Decode allocate their closure on every datagram.
+    private ExporterState? Admit(FlowAddress exporter, DateTimeOffset now) =>
+        _table.Admit(exporter, () => NewState(exporter, now), Evict, startProtected: Templates.CountFor(exporter) > 0);
 
     private ExporterState NewState(FlowAddress exporter, DateTimeOffset now) => new(new ExporterStatistics(exporter, now), _restoredSamplers);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using FlowWeb.Cli.Benchmarks;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
@@ -35,13 +36,13 @@ public sealed class HostileTrafficTests : IDisposable
     private readonly FlowDecoder _decoder = new(Caps);
     private readonly FlowCollector _collector;
     private readonly int _port = CollectorHarnessPort();
-    private readonly SensorRuntime _sensor;
+    private readonly SensorAggregator _sensor;
     private readonly List<(byte[] Bytes, int Records)> _legit = IngestSender.Build(9, 6000, seed: 3, out _, distinctKeys: false);
 
     public HostileTrafficTests()
     {
         var options = new CollectorOptions { DefaultPort = _port, BindAddress = "0.0.0.0", ReceiveBufferBytes = 16 * 1024 * 1024 };
-        _collector = new FlowCollector(_decoder, options, new SensorRuntimeOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
+        _collector = new FlowCollector(_decoder, options, new AggregationOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
         var definition = new SensorDefinition { Name = "legit", Port = _port, SenderIp = Legit };
         _collector.Apply([definition]);
         _sensor = _collector.Sensor(definition.Id)!;

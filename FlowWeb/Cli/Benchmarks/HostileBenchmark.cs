@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
@@ -37,7 +38,7 @@ internal static class HostileBenchmark
         var port = FreePort();
         var decoder = new FlowDecoder();
         using var collector = new FlowCollector(decoder, new CollectorOptions { DefaultPort = port, BindAddress = "127.0.0.1", ReceiveBufferBytes = 32 * 1024 * 1024 },
-            new SensorRuntimeOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
+            new AggregationOptions(), new CollectorStatus(), TimeProvider.System, NullLogger<FlowCollector>.Instance);
         var definition = new SensorDefinition { Name = "legit", Port = port, SenderIp = "127.0.0.2" };
         collector.Apply([definition]);
         var sensor = collector.Sensor(definition.Id)!;
