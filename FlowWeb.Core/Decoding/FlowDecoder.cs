@@ -5,7 +5,7 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Core.Decoding;
 
 /// <summary>
-/// Decodes NetFlow v1, v5, v9 and IPFIX datagrams into <see cref="FlowRecord"/>s, keeping what the protocols
+/// Decodes NetFlow v1, v5, v9, IPFIX and sFlow v5 datagrams into <see cref="FlowRecord"/>s, keeping what the protocols
 /// need between packets: templates, data waiting for its template, sequence numbers, sampler tables and
 /// exporter clocks. Never throws on network input: every problem becomes a <see cref="DecodeStatus"/>,
 /// counted per exporter and reason. Not thread-safe: one decoder per receive loop (the template cache
@@ -135,6 +135,10 @@ public sealed partial class FlowDecoder
         if (datagram.Length < 2)
         {
             result = new DecodeResult(DecodeStatus.TooShort, 0, 0);
+        }
+        else if (IsSFlow(datagram))
+        {
+            result = DecodeSFlow(state, exporter, datagram, batch, now);
         }
         else
         {
