@@ -37,7 +37,7 @@ public static class SensorStatusEvaluator
         }
 
         var expected = ExpectedVersions(definition.Protocol);
-        var unexpected = Enumerable.Range(1, 10).Where(v => (runtime.VersionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
+        var unexpected = Enumerable.Range(1, 30).Where(v => (runtime.VersionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
         if (unexpected.Count > 0)
         {
             return new SensorStatus(SensorState.Warning,
@@ -71,6 +71,7 @@ public static class SensorStatusEvaluator
     public static string VersionName(int version) => version switch
     {
         10 => "IPFIX",
+        Decoding.SFlow.SFlowDatagram.Version => "sFlow v5",
         0 => "nothing yet",
         _ => $"NetFlow v{version}",
     };
