@@ -41,6 +41,9 @@ public sealed partial class FlowCollector : IDisposable
 
     public int DefaultPort => _options.DefaultPort;
 
+    /// <summary>The port kept open for sFlow (0 = none).</summary>
+    public int SFlowPort => _options.SFlowPort;
+
     /// <summary>Raised when a running sensor closes a toplist period (for history).</summary>
     public event Action<SensorRuntime, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
@@ -191,6 +194,10 @@ public sealed partial class FlowCollector : IDisposable
     {
         var running = sensors.ToList();
         var wanted = running.Select(s => s.Definition.Port).Append(_options.DefaultPort).ToHashSet();
+        if (_options.SFlowPort != 0)
+        {
+            wanted.Add(_options.SFlowPort);
+        }
         foreach (var port in _listeners.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
             Close(port);

@@ -129,6 +129,8 @@ public sealed class SensorLiveState(FlowCollector collector, SensorService senso
     /// <summary>The UDP port the collector always listens on (where unknown exporters are discovered).</summary>
     public int DefaultPort => collector.DefaultPort;
 
+    public int SFlowPort => collector.SFlowPort;
+
     /// <summary>Starts keeping a running sensor's last accepted records for a flow tail (null when the sensor is not running); dispose to stop.</summary>
     public IDisposable? WatchTail(Guid id) => collector.Sensor(id)?.WatchTail();
 

@@ -65,6 +65,7 @@ public static class SensorStatusEvaluator
         ExpectedProtocol.Ipfix => new HashSet<int> { 10 },
         ExpectedProtocol.JFlow => new HashSet<int> { 5, 9, 10 },
         ExpectedProtocol.NetStream => new HashSet<int> { 5, 9 },
+        ExpectedProtocol.SFlow => new HashSet<int> { Decoding.SFlow.SFlowDatagram.Version },
         _ => new HashSet<int>(),
     };
 
@@ -83,6 +84,7 @@ public static class SensorStatusEvaluator
         ExpectedProtocol.Ipfix => "IPFIX",
         ExpectedProtocol.JFlow => "jFlow",
         ExpectedProtocol.NetStream => "NetStream",
+        ExpectedProtocol.SFlow => "sFlow",
         _ => protocol.ToString(),
     };
 
