@@ -22,6 +22,7 @@ public sealed partial class Devices
     private DateTimeOffset _now;
     private string? _bindError;
     private int _defaultPort;
+    private int _sflowPort;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -45,6 +46,7 @@ public sealed partial class Devices
         _lastData = _exporters.Count == 0 ? null : _exporters.Max(e => e.LastSeen);
         _bindError = Collector.BindError;
         _defaultPort = Live.DefaultPort;
+        _sflowPort = Live.SFlowPort;
         _now = Time.GetUtcNow();
     }
 
