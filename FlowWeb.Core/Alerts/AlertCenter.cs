@@ -135,7 +135,8 @@ public sealed class AlertCenter : IAlertSink
                         UpdatedAt = now,
                         Acknowledged = escalated ? null : before.Acknowledged,
                     };
-                    recorded = signal.Severity != before.Severity ? NewEvent(now, signal) : null;
+                    var stateChanged = signal.Details.GetValueOrDefault(AlertSignal.StateDetail) != before.Details.GetValueOrDefault(AlertSignal.StateDetail);
+                    recorded = signal.Severity != before.Severity || stateChanged ? NewEvent(now, signal) : null;
                     break;
                 case AlertPhase.Cleared when before is null:
                     Interlocked.Increment(ref _ignoredClears);
@@ -170,13 +171,19 @@ public sealed class AlertCenter : IAlertSink
                 _snapshot = null;
             }
 
+            if (recorded is null)
+            {
+                // A quiet update (same severity and state, new values): memory only, nothing to log or tell.
+                return null;
+            }
+
             Enqueue(new AlertWrite(recorded, signal.Key, after, signal.Phase != AlertPhase.Event));
-            listeners = recorded is null ? [] : [.. _listeners];
+            listeners = [.. _listeners];
         }
 
         foreach (var listener in listeners)
         {
-            listener.OnAlert(recorded!, after);
+            listener.OnAlert(recorded, after);
         }
 
         NotifySubscribers();

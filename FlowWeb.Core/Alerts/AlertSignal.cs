@@ -58,6 +58,12 @@ public sealed record AlertSignal
     public const int MaxMessageLength = 2000;
     public const int MaxEntries = 32;
 
+    /// <summary>
+    /// The detail that names the condition's current state (a sensor's new state, a limit's level). An update of an
+    /// active alarm is logged as an event when its severity or this detail changes; other updates only move its values.
+    /// </summary>
+    public const string StateDetail = "newState";
+
     public required string Key { get; init; }
 
     public AlertPhase Phase { get; init; } = AlertPhase.Event;

@@ -44,6 +44,11 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertCenter>());
         services.AddSingleton<AlertStore>();
         services.AddSingleton<AlertWriter>();
+        services.AddSingleton<Limits.ChannelLimitMonitor>();
+        services.AddSingleton<ISensorStatusOverlay>(sp => sp.GetRequiredService<Limits.ChannelLimitMonitor>());
+        services.AddSingleton<SensorStateMonitor>();
+        services.AddSingleton<CollectorHealthMonitor>();
+        services.AddSingleton<AlertMonitorService>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<AlertWriter>());
 
         services.AddHttpClient(WebhookSender.HttpClientName);
@@ -83,6 +88,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddHostedService<NotificationsStartup>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationRuleService>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertMonitorService>());
         return services;
     }
 

@@ -114,6 +114,21 @@ public sealed class NotificationRuleEngine : IAlertListener
         {
             case AlertPhase.Started:
                 var tags = alert.SensorId is { } sensor ? await _sensorTags(sensor, cancellationToken).ConfigureAwait(false) : [];
+
+                // An alarm that changed into something a rule does not ask for (Down to Warning under a Down-only rule)
+                // is over for that rule: all-clear if it was told.
+                foreach (var ((ruleId, key), tracking) in _tracked.Where(t => t.Key.Key == alert.Key).ToList())
+                {
+                    if (rules.FirstOrDefault(r => r.Id == ruleId) is { } tracked && !tracked.Matches(alert, tags))
+                    {
+                        _tracked.Remove((ruleId, key));
+                        if (tracking.Sent && tracked.NotifyOnClear)
+                        {
+                            Send(tracked, NotificationMessage.For(NotificationType.Cleared, alert, null, tracked.Name, now), null);
+                        }
+                    }
+                }
+
                 foreach (var rule in rules.Where(r => r.Matches(alert, tags)))
                 {
                     if (!_tracked.TryGetValue((rule.Id, alert.Key), out var tracking))

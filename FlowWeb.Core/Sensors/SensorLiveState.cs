@@ -45,7 +45,7 @@ public sealed record ExporterHealth(
 /// their per-second series and toplists, and a change notification at most once a second. Pages subscribe and
 /// dispose their subscription; nothing here reads the database.
 /// </summary>
-public sealed class SensorLiveState(FlowCollector collector, SensorService sensors, TimeProvider time)
+public sealed class SensorLiveState(FlowCollector collector, SensorService sensors, TimeProvider time, IEnumerable<ISensorStatusOverlay> overlays)
 {
     /// <summary>Seconds averaged for a channel's current value (complete seconds only).</summary>
     public const int CurrentValueSeconds = 5;
@@ -156,6 +156,7 @@ public sealed class SensorLiveState(FlowCollector collector, SensorService senso
         var exporter = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? collector.ReadDecoder(d => d.StatisticsOf(sender)) : null;
         var status = SensorStatusEvaluator.Evaluate(definition, runtime, collector.PortError(definition.Port), exporter,
             exporter is null ? 0 : ErrorsLastMinute(exporter.Address, exporter.DecodeErrors, now), now);
+        status = overlays.Aggregate(status, (current, overlay) => overlay.Apply(definition, current));
         var channels = runtime is null ? [] : CurrentValues(runtime, now);
         return new SensorLiveSnapshot(definition, status, channels, runtime?.LastDataAt, runtime?.FlowsAccepted ?? 0,
             runtime?.FlowsFiltered ?? 0, runtime?.Bytes ?? 0, runtime?.Packets ?? 0);

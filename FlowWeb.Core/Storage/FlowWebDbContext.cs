@@ -33,6 +33,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<SensorToplist> SensorToplists => Set<SensorToplist>();
 
+    public DbSet<SensorChannelLimit> SensorChannelLimits => Set<SensorChannelLimit>();
+
     public DbSet<ExporterSeen> ExportersSeen => Set<ExporterSeen>();
 
     public DbSet<DecodingTemplate> DecodingTemplates => Set<DecodingTemplate>();
@@ -88,6 +90,7 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
         configurationBuilder.Properties<ToplistType>().HaveConversion<string>().HaveMaxLength(30);
         configurationBuilder.Properties<StandardChannelGroup>().HaveConversion<string>().HaveMaxLength(30);
         configurationBuilder.Properties<ChannelGroupMode>().HaveConversion<string>().HaveMaxLength(10);
+        configurationBuilder.Properties<Alerts.Limits.LimitMetric>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<Alerts.AlertPhase>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<Alerts.AlertKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<Alerts.AlertSeverity>().HaveConversion<string>().HaveMaxLength(10);

@@ -596,6 +596,58 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("SensorChannelGroups", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SensorChannelLimit", b =>
+                {
+                    b.Property<Guid>("SensorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HoldSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LowerError")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("LowerErrorMessage")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("LowerWarning")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("LowerWarningMessage")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("UpperError")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("UpperErrorMessage")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("UpperWarning")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("UpperWarningMessage")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SensorId", "ChannelId", "Metric");
+
+                    b.ToTable("SensorChannelLimits", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SensorToplist", b =>
                 {
                     b.Property<Guid>("SensorId")
@@ -752,6 +804,15 @@ namespace FlowWeb.Core.Storage.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SensorChannelLimit", b =>
+                {
+                    b.HasOne("FlowWeb.Core.Storage.Entities.Sensor", null)
+                        .WithMany("Limits")
+                        .HasForeignKey("SensorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SensorToplist", b =>
                 {
                     b.HasOne("FlowWeb.Core.Storage.Entities.Sensor", null)
@@ -773,6 +834,8 @@ namespace FlowWeb.Core.Storage.Migrations
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.Sensor", b =>
                 {
                     b.Navigation("ChannelGroups");
+
+                    b.Navigation("Limits");
 
                     b.Navigation("Toplists");
                 });
