@@ -37,8 +37,10 @@ public static class AlertsServiceCollectionExtensions
 
         // Keys in the data directory, not in memory: secrets stored today must decrypt after a restart or an upgrade.
         services.AddDataProtection().SetApplicationName("FlowWeb");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((o, storage, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, KeysFolder)), logs));
+        // The folder is read from configuration, not from the validated StorageOptions: Data Protection is built early,
+        // and reading those options here would report a bad Storage setting alone, hiding every other invalid setting.
+        services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(DataDirectory(configuration), KeysFolder)), logs));
 
         services.AddSingleton(sp => new AlertCenter(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AlertsOptions>>().Value.QueueCapacity));
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<AlertCenter>());
@@ -84,12 +86,26 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<NotificationRuleService>();
 
         // The writer loads the alarms and event ids before anything can raise an event: ahead of the collector.
-        InsertBefore<CollectorService>(services, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<AlertWriter>()));
+        InsertBefore<CollectorService>(services, ServiceDescriptor.Singleton<IHostedService>(sp => new DeferredHostedService<AlertWriter>(sp)));
         services.AddHostedService<NotificationsStartup>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationDispatcher>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationRuleService>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertMonitorService>());
+        services.AddSingleton<IHostedService>(sp => new DeferredHostedService<NotificationDispatcher>(sp));
+        services.AddSingleton<IHostedService>(sp => new DeferredHostedService<NotificationRuleService>(sp));
+        services.AddSingleton<IHostedService>(sp => new DeferredHostedService<AlertMonitorService>(sp));
         return services;
+    }
+
+    private static string DataDirectory(IConfiguration configuration)
+    {
+        var configured = configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"];
+        try
+        {
+            return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? new StorageOptions().DataDirectory : configured);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            // Storage's own validation reports the setting; start-up stops there.
+            return Path.GetFullPath(new StorageOptions().DataDirectory);
+        }
     }
 
     private static void InsertBefore<T>(IServiceCollection services, ServiceDescriptor descriptor)
