@@ -11,7 +11,8 @@ namespace FlowWeb.Core.Live;
 /// and flow tails, and the exporters. Each read also tells the publisher what to keep reading (<see cref="LiveInterest"/>),
 /// so a series, tail or toplist costs the collector something only while a page or an API client asks for it.
 /// </summary>
-public sealed class SensorLiveState(LivePublisher publisher, LiveInterest interest, SensorService sensors, FlowCollector collector, TimeProvider time)
+public sealed class SensorLiveState(LivePublisher publisher, LiveInterest interest, SensorService sensors, FlowCollector collector, TimeProvider time,
+    IEnumerable<ISensorStatusOverlay> overlays)
 {
     /// <summary>Seconds averaged for a channel's current value (complete seconds only).</summary>
     public const int CurrentValueSeconds = LivePublisher.CurrentValueSeconds;
@@ -138,6 +139,16 @@ public sealed class SensorLiveState(LivePublisher publisher, LiveInterest intere
     private SensorLiveSnapshot Snapshot(SensorDefinition definition, LiveFrame frame)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        var snapshot = TechnicalSnapshot(definition, frame);
+        var status = _overlays.Aggregate(snapshot.Status, (current, overlay) => overlay.Apply(definition, current));
+        return status == snapshot.Status ? snapshot : snapshot with { Status = status };
+    }
+
+    // What other subsystems add to a sensor's state (channel limits): they read published state only, never wait.
+    private readonly ISensorStatusOverlay[] _overlays = [.. overlays];
+
+    private SensorLiveSnapshot TechnicalSnapshot(SensorDefinition definition, LiveFrame frame)
+    {
         if (!definition.Paused && frame.Sensor(definition.Id) is { } running)
         {
             return running.Snapshot.Definition == definition ? running.Snapshot : running.Snapshot with { Definition = definition };

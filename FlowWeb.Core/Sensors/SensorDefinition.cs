@@ -1,3 +1,4 @@
+using FlowWeb.Core.Alerts.Limits;
 using FlowWeb.Core.Channels;
 
 namespace FlowWeb.Core.Sensors;
@@ -142,6 +143,9 @@ public sealed record SensorDefinition
     public string ExcludeFilter { get; init; } = "";
 
     public IReadOnlyList<ToplistDefinition> Toplists { get; init; } = ToplistDefinition.Defaults();
+
+    /// <summary>Channel limits (PRTG): crossing an error limit makes the sensor Down, a warning limit Warning. They do not change what is counted.</summary>
+    public IReadOnlyList<ChannelLimit> Limits { get; init; } = [];
 
     public bool Paused { get; init; }
 }

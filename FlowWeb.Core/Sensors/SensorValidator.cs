@@ -95,6 +95,7 @@ public sealed class SensorValidator(IPortAvailability ports)
         CheckFilter(nameof(sensor.IncludeFilter), sensor.IncludeFilter, Fail);
         CheckFilter(nameof(sensor.ExcludeFilter), sensor.ExcludeFilter, Fail);
         CheckToplists(sensor, Fail);
+        Alerts.Limits.ChannelLimitValidator.Check(sensor, Fail);
         return errors;
     }
 

@@ -15,6 +15,7 @@ public sealed class EfSensorStore(IDbContextFactory<FlowWebDbContext> contexts) 
             var rows = await db.Sensors.AsNoTracking().AsSplitQuery()
                 .Include(s => s.ChannelGroups)
                 .Include(s => s.Toplists)
+                .Include(s => s.Limits)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(SensorMapping.ToDefinition).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
         }
@@ -33,13 +34,16 @@ public sealed class EfSensorStore(IDbContextFactory<FlowWebDbContext> contexts) 
                 var id = sensor.Id;
                 await db.SensorChannelGroups.Where(g => g.SensorId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 await db.SensorToplists.Where(t => t.SensorId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await db.SensorChannelLimits.Where(l => l.SensorId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 var exists = await db.Sensors.AnyAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
 
                 var row = SensorMapping.ToEntity(sensor);
                 var groups = row.ChannelGroups;
                 var toplists = row.Toplists;
+                var limits = row.Limits;
                 row.ChannelGroups = [];
                 row.Toplists = [];
+                row.Limits = [];
                 if (exists)
                 {
                     db.Sensors.Update(row);
@@ -51,6 +55,7 @@ public sealed class EfSensorStore(IDbContextFactory<FlowWebDbContext> contexts) 
 
                 db.SensorChannelGroups.AddRange(groups);
                 db.SensorToplists.AddRange(toplists);
+                db.SensorChannelLimits.AddRange(limits);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }

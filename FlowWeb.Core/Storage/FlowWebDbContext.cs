@@ -33,6 +33,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<SensorToplist> SensorToplists => Set<SensorToplist>();
 
+    public DbSet<SensorChannelLimit> SensorChannelLimits => Set<SensorChannelLimit>();
+
     public DbSet<ExporterSeen> ExportersSeen => Set<ExporterSeen>();
 
     public DbSet<DecodingTemplate> DecodingTemplates => Set<DecodingTemplate>();
@@ -52,6 +54,16 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
     public DbSet<ToplistEntryRow> ToplistEntries => Set<ToplistEntryRow>();
 
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+
+    public DbSet<AlertEventRow> AlertEvents => Set<AlertEventRow>();
+
+    public DbSet<AlarmRow> Alarms => Set<AlarmRow>();
+
+    public DbSet<NotificationChannelRow> NotificationChannels => Set<NotificationChannelRow>();
+
+    public DbSet<NotificationRuleRow> NotificationRules => Set<NotificationRuleRow>();
+
+    public DbSet<NotificationDeliveryRow> NotificationDeliveries => Set<NotificationDeliveryRow>();
 
     /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)
@@ -78,5 +90,12 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
         configurationBuilder.Properties<ToplistType>().HaveConversion<string>().HaveMaxLength(30);
         configurationBuilder.Properties<StandardChannelGroup>().HaveConversion<string>().HaveMaxLength(30);
         configurationBuilder.Properties<ChannelGroupMode>().HaveConversion<string>().HaveMaxLength(10);
+        configurationBuilder.Properties<Alerts.Limits.LimitMetric>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Alerts.AlertPhase>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Alerts.AlertKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Alerts.AlertSeverity>().HaveConversion<string>().HaveMaxLength(10);
+        configurationBuilder.Properties<Notifications.NotificationChannelType>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Notifications.NotificationType>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Notifications.DeliveryOutcome>().HaveConversion<string>().HaveMaxLength(20);
     }
 }

@@ -37,6 +37,13 @@ internal static class SensorMapping
             Count = t.Count,
             ReverseDns = t.ReverseDns,
         })],
+        Limits = [.. s.Limits.Select(l => new SensorChannelLimit
+        {
+            SensorId = s.Id, ChannelId = l.ChannelId, Metric = l.Metric, UpperError = l.UpperError, UpperWarning = l.UpperWarning,
+            LowerWarning = l.LowerWarning, LowerError = l.LowerError, UpperErrorMessage = l.UpperErrorMessage ?? "",
+            UpperWarningMessage = l.UpperWarningMessage ?? "", LowerWarningMessage = l.LowerWarningMessage ?? "",
+            LowerErrorMessage = l.LowerErrorMessage ?? "", HoldSeconds = l.HoldSeconds,
+        })],
     };
 
     public static SensorDefinition ToDefinition(Sensor s) => new()
@@ -66,6 +73,12 @@ internal static class SensorMapping
             PeriodMinutes = t.PeriodMinutes,
             Count = t.Count,
             ReverseDns = t.ReverseDns,
+        })],
+        Limits = [.. s.Limits.OrderBy(l => l.ChannelId).ThenBy(l => l.Metric).Select(l => new Alerts.Limits.ChannelLimit
+        {
+            ChannelId = l.ChannelId, Metric = l.Metric, UpperError = l.UpperError, UpperWarning = l.UpperWarning, LowerWarning = l.LowerWarning,
+            LowerError = l.LowerError, UpperErrorMessage = l.UpperErrorMessage, UpperWarningMessage = l.UpperWarningMessage,
+            LowerWarningMessage = l.LowerWarningMessage, LowerErrorMessage = l.LowerErrorMessage, HoldSeconds = l.HoldSeconds,
         })],
         Paused = s.Paused,
     };

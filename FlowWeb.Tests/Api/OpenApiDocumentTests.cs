@@ -28,6 +28,15 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(["delete", "get", "put"], Methods("/api/devices/{id}"));
         Assert.Equal(["get"], Methods("/api/exporters"));
         Assert.Equal(["get"], Methods("/api/exporters/{address}"));
+        Assert.Equal(["get"], Methods("/api/alarms"));
+        Assert.Equal(["post"], Methods("/api/alarms/acknowledge"));
+        Assert.Equal(["get"], Methods("/api/events"));
+        Assert.Equal(["get", "post"], Methods("/api/notifications/channels"));
+        Assert.Equal(["delete", "get", "put"], Methods("/api/notifications/channels/{id}"));
+        Assert.Equal(["post"], Methods("/api/notifications/channels/{id}/test"));
+        Assert.Equal(["get"], Methods("/api/notifications/channels/{id}/deliveries"));
+        Assert.Equal(["get", "post"], Methods("/api/notifications/rules"));
+        Assert.Equal(["delete", "get", "put"], Methods("/api/notifications/rules/{id}"));
         foreach (var path in new[]
                  {
                      "/api/sensors/{id}/history/channels", "/api/sensors/{id}/history/channels.csv", "/api/devices/{id}/history/channels",

@@ -38,6 +38,15 @@ public sealed class EfSensorStoreTests
             new() { Id = 7, Name = "By AS", Type = ToplistType.Custom, Fields = [ToplistField.SourceAs, ToplistField.DestinationAs, ToplistField.Protocol], PeriodMinutes = 5, Count = 25, ReverseDns = false },
             new() { Id = 2, Name = "Top Connections", Type = ToplistType.TopConnections, Fields = [ToplistField.Vlan], PeriodMinutes = 60, Count = 1000, ReverseDns = false },
         ],
+        Limits =
+        [
+            new FlowWeb.Core.Alerts.Limits.ChannelLimit
+            {
+                ChannelId = FlowWeb.Core.Channels.ChannelIds.Total, Metric = FlowWeb.Core.Alerts.Limits.LimitMetric.BitsPerSecond, UpperError = 950e6, UpperWarning = 800e6,
+                LowerWarning = 1e6, LowerError = 1000, UpperErrorMessage = "saturated", UpperWarningMessage = "busy", LowerWarningMessage = "quiet",
+                LowerErrorMessage = "dead", HoldSeconds = 30,
+            },
+        ],
         Paused = true,
     };
 

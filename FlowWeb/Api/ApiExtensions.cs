@@ -31,7 +31,9 @@ internal static class ApiExtensions
             .MapSensorLiveEndpoints()
             .MapHistoryEndpoints()
             .MapDeviceEndpoints()
-            .MapExporterEndpoints();
+            .MapExporterEndpoints()
+            .MapAlertEndpoints()
+            .MapNotificationEndpoints();
         return app;
     }
 }

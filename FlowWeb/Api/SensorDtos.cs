@@ -1,3 +1,4 @@
+using FlowWeb.Core.Alerts.Limits;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 
@@ -48,6 +49,9 @@ internal sealed record SensorRequest
     /// <summary>Omitted = the six standard toplists.</summary>
     public IReadOnlyList<ToplistSettings>? Toplists { get; init; }
 
+    /// <summary>Channel limits: upper/lower error and warning limits per channel and value (bit/s, packets/s, flows/s), each with a message and a hold time.</summary>
+    public IReadOnlyList<ChannelLimit>? Limits { get; init; }
+
     public bool Paused { get; init; }
 
     public SensorDefinition ToDefinition(Guid id) => new()
@@ -69,6 +73,7 @@ internal sealed record SensorRequest
         IncludeFilter = IncludeFilter ?? "",
         ExcludeFilter = ExcludeFilter ?? "",
         Toplists = Toplists is null ? ToplistDefinition.Defaults() : [.. Toplists.Select(t => t.ToDefinition())],
+        Limits = Limits ?? [],
         Paused = Paused,
     };
 }
@@ -132,10 +137,11 @@ internal sealed record SensorResponse(
     string IncludeFilter,
     string ExcludeFilter,
     IReadOnlyList<ToplistSettings> Toplists,
+    IReadOnlyList<ChannelLimit> Limits,
     bool Paused)
 {
     public static SensorResponse From(SensorDefinition s) => new(
         s.Id, s.Name, s.Tags, s.Priority, s.DeviceId, s.Protocol, s.Port, s.ReceiveAddresses, s.SenderIp, s.ActiveFlowTimeoutMinutes,
         s.SamplingMode, s.SamplingRate, s.ChannelGroups, s.CustomChannels, s.IncludeFilter, s.ExcludeFilter,
-        [.. s.Toplists.Select(ToplistSettings.From)], s.Paused);
+        [.. s.Toplists.Select(ToplistSettings.From)], s.Limits, s.Paused);
 }

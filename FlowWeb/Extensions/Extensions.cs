@@ -1,5 +1,6 @@
 using FlowWeb.Api;
 using FlowWeb.Components;
+using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
@@ -21,13 +22,14 @@ internal static class Extensions
             preserveStaticLogger: true);
     }
 
-    /// <summary>The data directory, the flow collector and its live state, demo mode when asked for, and the HTTP API.</summary>
+    /// <summary>The data directory, the flow collector and its live state, alerts and notifications, demo mode when asked for, and the HTTP API.</summary>
     public static void AddFlowWebServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
         builder.Services.AddFlowLive();
         builder.Services.AddReverseDns(builder.Configuration);
+        builder.Services.AddFlowAlerts(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();
     }

@@ -45,6 +45,8 @@ public sealed class Sensor
     public List<SensorChannelGroup> ChannelGroups { get; set; } = [];
 
     public List<SensorToplist> Toplists { get; set; } = [];
+
+    public List<SensorChannelLimit> Limits { get; set; } = [];
 }
 
 internal sealed class SensorConfiguration : IEntityTypeConfiguration<Sensor>
@@ -63,5 +65,6 @@ internal sealed class SensorConfiguration : IEntityTypeConfiguration<Sensor>
         builder.HasIndex(s => s.DeviceId);
         builder.HasMany(s => s.ChannelGroups).WithOne().HasForeignKey(g => g.SensorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(s => s.Toplists).WithOne().HasForeignKey(t => t.SensorId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(s => s.Limits).WithOne().HasForeignKey(l => l.SensorId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class SensorEdit
     private static readonly HashSet<string> ShownFields =
     [
         "Name", "DeviceId", "Priority", "Port", "SenderIp", "ReceiveAddresses", "ActiveFlowTimeoutMinutes", "SamplingRate",
-        "ChannelGroups", "CustomChannels", "IncludeFilter", "ExcludeFilter", "Toplists",
+        "ChannelGroups", "CustomChannels", "IncludeFilter", "ExcludeFilter", "Toplists", "Limits",
     ];
 
     private readonly HashSet<string> _touched = [];

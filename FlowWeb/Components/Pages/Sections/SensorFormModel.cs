@@ -52,6 +52,8 @@ public sealed class SensorFormModel
 
     public List<ToplistFormModel> Toplists { get; } = [];
 
+    public List<LimitFormModel> Limits { get; } = [];
+
     public bool Paused { get; set; }
 
     public static SensorFormModel From(SensorDefinition sensor)
@@ -84,6 +86,7 @@ public sealed class SensorFormModel
         }
 
         model.Toplists.AddRange(sensor.Toplists.Select(ToplistFormModel.From));
+        model.Limits.AddRange(sensor.Limits.Select(LimitFormModel.From));
         return model;
     }
 
@@ -117,6 +120,7 @@ public sealed class SensorFormModel
             IncludeFilter = IncludeFilter ?? "",
             ExcludeFilter = ExcludeFilter ?? "",
             Toplists = [.. Toplists.Select(t => t.ToDefinition())],
+            Limits = [.. Limits.Select(l => l.ToDefinition())],
             Paused = Paused,
         };
     }
