@@ -33,6 +33,11 @@ public sealed partial class FlowTailPanel
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
     private HostNameWatch? _names;
     private bool _resolve;
 

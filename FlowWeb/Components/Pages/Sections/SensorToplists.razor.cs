@@ -47,6 +47,11 @@ public sealed partial class SensorToplists
 
     private void SetPeriod(int period) => _period = period;
 
-    private static string Describe(ToplistPeriodResult period) =>
-        $"{FlowFormat.ClockMinutes(period.Start)}–{FlowFormat.ClockMinutes(period.End)} UTC";
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private string Describe(ToplistPeriodResult period) =>
+        $"{Zone.ClockMinutes(period.Start)}–{Zone.ClockMinutes(period.End)} {Zone.Suffix(period.Start)}";
 }

@@ -120,8 +120,13 @@ public sealed partial class ToplistHistoryCard
             stored.TotalBytes, stored.TotalPackets, stored.TotalFlows, stored.Approximate, stored.ErrorBound, distinctKeys);
     }
 
-    private static string Describe(ToplistPeriodInfo period) =>
-        $"{period.Start.UtcDateTime:yyyy-MM-dd HH:mm}–{FlowFormat.ClockMinutes(period.End)} UTC";
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private string Describe(ToplistPeriodInfo period) =>
+        $"{Zone.DateMinutes(period.Start)}–{Zone.ClockMinutes(period.End)} {Zone.Suffix(period.Start)}";
 
     private static string ApiTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -7,7 +7,7 @@ namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>
 /// Reads the sensor's per-second series each time the page hands it a new snapshot and turns it into graph series
-/// in kbit/s: averaged into at most <see cref="MaxPoints"/> points, the newest (still filling) second left out.
+/// in bit/s: averaged into at most <see cref="MaxPoints"/> points, the newest (still filling) second left out.
 /// </summary>
 public sealed partial class TrafficCard
 {
@@ -59,7 +59,7 @@ public sealed partial class TrafficCard
         {
             var channel = Snapshot.Channels[c];
             var isTotal = channel.ChannelId == ChannelIds.Total;
-            var values = Kbits(snapshot.BytesPerSecond[c].AsSpan(0, snapshot.BytesPerSecond[c].Length - 1), _secondsPerPoint);
+            var values = Points(snapshot.BytesPerSecond[c].AsSpan(0, snapshot.BytesPerSecond[c].Length - 1), _secondsPerPoint);
 
             // Stacked, the channels add up to Total, so Total is not drawn; channels without traffic only crowd the legend.
             if ((_stacked && isTotal) || (!isTotal && values.All(v => v == 0)))
@@ -73,8 +73,8 @@ public sealed partial class TrafficCard
         _series = series;
     }
 
-    /// <summary>Bytes per second to kbit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>
-    private static double[] Kbits(ReadOnlySpan<double> bytesPerSecond, int bucket)
+    /// <summary>Bytes per second to bit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>
+    private static double[] Points(ReadOnlySpan<double> bytesPerSecond, int bucket)
     {
         var points = new double[(bytesPerSecond.Length + bucket - 1) / bucket];
         for (var p = 0; p < points.Length; p++)
@@ -86,7 +86,7 @@ public sealed partial class TrafficCard
                 sum += v;
             }
 
-            points[p] = sum / slice.Length * 8 / 1000;
+            points[p] = sum / slice.Length * 8;
         }
 
         return points;
