@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Web;
 
@@ -27,6 +28,9 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
 
     public int UdpPort { get; }
 
+    /// <summary>Every log event of the app, as an operator would read it.</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Extra settings for a test, applied after the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -35,6 +39,7 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Collector:DefaultPort", UdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ReverseDns:Enabled", "false");
+        builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -64,6 +64,14 @@ public sealed partial class SensorEdit
 
     private bool IsNew => Id is null;
 
+    /// <summary>
+    /// Says what the pre-filled value (<see cref="SensorDefinition.ActiveFlowTimeoutMinutes"/>, 1) is for: the
+    /// exporter's own active timeout, as the Setup tab configures RouterOS (active-flow-timeout=1m).
+    /// </summary>
+    private static string ActiveTimeoutHint =>
+        $"Set it to the exporter's active flow timeout ({new SensorDefinition().ActiveFlowTimeoutMinutes} for a router set up as the Setup tab shows); "
+        + "the sensor turns Unknown after this long without data. 0 books each flow when it arrives";
+
     protected override async Task OnParametersSetAsync()
     {
         _defaultPort = Live.DefaultPort;

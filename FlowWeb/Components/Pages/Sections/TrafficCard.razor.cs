@@ -19,6 +19,10 @@ public sealed partial class TrafficCard
     private int _minutes = 10;
     private bool _stacked = true;
     private bool _running;
+    private bool _showQuiet;
+
+    // Channels without a byte in the graph's window and none now: folded under one line, so toplists stay in reach.
+    private HashSet<int> _quiet = [];
 
     [Parameter, EditorRequired]
     public SensorLiveSnapshot Snapshot { get; set; } = default!;
@@ -40,6 +44,10 @@ public sealed partial class TrafficCard
         Build();
     }
 
+    private void ToggleQuiet() => _showQuiet = !_showQuiet;
+
+    private bool IsQuiet(ChannelValue channel) => _quiet.Contains(channel.ChannelId);
+
     private void Build()
     {
         var seconds = _minutes * 60;
@@ -48,18 +56,25 @@ public sealed partial class TrafficCard
         if (snapshot is null)
         {
             _series = [];
+            _quiet = [];
             return;
         }
 
         _secondsPerPoint = Math.Max(1, (int)Math.Ceiling(seconds / (double)MaxPoints));
         _start = snapshot.FirstSecond;
         var series = new List<ChartSeries>();
+        var quiet = new HashSet<int>();
         var count = Math.Min(snapshot.BytesPerSecond.Length, Snapshot.Channels.Count);
         for (var c = 0; c < count; c++)
         {
             var channel = Snapshot.Channels[c];
             var isTotal = channel.ChannelId == ChannelIds.Total;
             var values = Points(snapshot.BytesPerSecond[c].AsSpan(0, snapshot.BytesPerSecond[c].Length - 1), _secondsPerPoint);
+
+            if (!isTotal && values.All(v => v == 0) && channel.BitsPerSecond == 0)
+            {
+                quiet.Add(channel.ChannelId);
+            }
 
             // Stacked, the channels add up to Total, so Total is not drawn; channels without traffic only crowd the legend.
             if ((_stacked && isTotal) || (!isTotal && values.All(v => v == 0)))
@@ -71,6 +86,7 @@ public sealed partial class TrafficCard
         }
 
         _series = series;
+        _quiet = quiet;
     }
 
     /// <summary>Bytes per second to bit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>

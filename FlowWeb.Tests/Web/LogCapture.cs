@@ -1,0 +1,31 @@
+using System.Globalization;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace FlowWeb.Tests.Web;
+
+/// <summary>A Serilog sink a test app writes to besides the console (the app reads sinks from its container), to check what an operator would read.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly List<(LogEventLevel Level, string Message)> _events = [];
+
+    public IReadOnlyList<(LogEventLevel Level, string Message)> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        lock (_events)
+        {
+            _events.Add((logEvent.Level, logEvent.RenderMessage(CultureInfo.InvariantCulture)));
+        }
+    }
+}
