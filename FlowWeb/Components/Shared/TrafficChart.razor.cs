@@ -92,10 +92,13 @@ public sealed partial class TrafficChart : IDisposable
 
         _axisMax = NiceCeiling(_dataMax);
         _unit = FlowFormat.BitRateUnit(_axisMax);
+        // Round tick labels: 2.5 and 5 split into fifths (0.5, 1), 1 and 2 into quarters (0.25, 0.5).
+        var mantissa = _axisMax / Math.Pow(10, Math.Floor(Math.Log10(_axisMax)));
+        var intervals = mantissa is > 2.4 and < 2.6 or > 4.9 and < 5.1 ? 5 : 4;
         _ticks.Clear();
-        for (var i = 0; i <= 4; i++)
+        for (var i = 0; i <= intervals; i++)
         {
-            _ticks.Add(_axisMax * i / 4);
+            _ticks.Add(_axisMax * i / intervals);
         }
 
         BuildShapes();
