@@ -3,6 +3,7 @@ using FlowWeb.Components;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
 using Serilog;
@@ -25,6 +26,7 @@ internal static class Extensions
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddInterfaceNames();
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using FlowWeb.Components.Pages.Sections;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -93,6 +94,7 @@ public sealed partial class SensorEdit
         }
 
         _localAddresses = LocalAddresses(_model?.ReceiveAddresses ?? []);
+        await LoadInterfacesAsync();
         if (_model is not null)
         {
             await ValidateAsync();
@@ -138,8 +140,22 @@ public sealed partial class SensorEdit
     private async Task ChangedAsync(string field)
     {
         _touched.Add(field);
+        if (field == "DeviceId")
+        {
+            await LoadInterfacesAsync();
+        }
+
         await ValidateAsync();
     }
+
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    /// <summary>The chosen device's named interfaces, shown under the filters (which take interface indexes).</summary>
+    private IReadOnlyCollection<DeviceInterface> _interfaces = [];
+
+    private async Task LoadInterfacesAsync() =>
+        _interfaces = _model?.DeviceId is { } device ? (await Interfaces.OfDeviceAsync(device)).Values.ToList() : [];
 
     private Task SetFilterAsync(string field, string text)
     {

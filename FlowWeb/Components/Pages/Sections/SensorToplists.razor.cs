@@ -3,6 +3,7 @@ using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -30,7 +31,16 @@ public sealed partial class SensorToplists
     private ToplistPeriodResult? Shown => _data is not { } data ? null
         : _period >= 0 && _period < data.Completed.Count ? data.Completed[_period] : data.Running;
 
-    protected override void OnParametersSet() => Load();
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    private InterfaceNames _interfaces = InterfaceNames.Empty;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _interfaces = await Interfaces.ForSensorAsync(Snapshot.Definition);
+        Load();
+    }
 
     private void Load()
     {

@@ -1,6 +1,7 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
 using Microsoft.AspNetCore.Components;
@@ -45,8 +46,14 @@ public sealed partial class ToplistHistoryCard
 
     private string CsvFileName => $"toplist-{Active?.Id}-{Window.From.UtcDateTime:yyyyMMdd-HHmm}-{Window.To.UtcDateTime:yyyyMMdd-HHmm}.csv";
 
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    private InterfaceNames _interfaces = InterfaceNames.Empty;
+
     protected override async Task OnParametersSetAsync()
     {
+        _interfaces = await Interfaces.ForSensorAsync(Sensor);
         if (Active is { } toplist && _loaded != (Window, toplist.Id))
         {
             await LoadPeriodsAsync(toplist);

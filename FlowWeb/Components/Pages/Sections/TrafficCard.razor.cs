@@ -1,5 +1,6 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 
@@ -30,7 +31,28 @@ public sealed partial class TrafficCard
     [Inject]
     private SensorLiveState Live { get; set; } = default!;
 
-    protected override void OnParametersSet() => Build();
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    /// <summary>The one interface the sensor counts, with a known speed, and Total now as a share of it.</summary>
+    private (DeviceInterface Interface, InterfaceDirection Direction, double Percent)? _utilisation;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _utilisation = null;
+        if (InterfaceUtilisation.PinnedBy(Snapshot.Definition.IncludeFilter) is { } pinned
+            && (await Interfaces.ForSensorAsync(Snapshot.Definition)).Find(pinned.IfIndex) is { SpeedBitsPerSecond: > 0 } x)
+        {
+            var total = Snapshot.Channels.FirstOrDefault(c => c.ChannelId == ChannelIds.Total)?.BitsPerSecond ?? 0;
+            _utilisation = (x, pinned.Direction, x.Utilisation(total) ?? 0);
+        }
+
+        Build();
+    }
+
+    private string UtilisationText => _utilisation is not { } u ? "" :
+        $"{FlowFormat.Percent(u.Percent)} of {u.Interface.Name}'s {FlowFormat.BitRate(u.Interface.SpeedBitsPerSecond)}"
+        + u.Direction switch { InterfaceDirection.Inbound => " in", InterfaceDirection.Outbound => " out", _ => " (in and out together)" };
 
     private void SetMinutes(int minutes)
     {
