@@ -171,6 +171,30 @@ public sealed class TopList
         return result;
     }
 
+    /// <summary>Every entry, unordered (for merging shards' tables).</summary>
+    internal IEnumerable<ToplistRow> All()
+    {
+        if (_exact is not null)
+        {
+            for (var i = 0; i < _exact.Slots.Length; i++)
+            {
+                var c = _exact.Slots[i];
+                if (c.Hash != 0)
+                {
+                    yield return new ToplistRow(c.Key, c.Bytes, c.Packets, c.Flows, 0);
+                }
+            }
+
+            yield break;
+        }
+
+        for (var i = 0; i < _count; i++)
+        {
+            var e = _entries[i];
+            yield return new ToplistRow(e.Key, e.Bytes, e.Packets, e.Flows, e.Error);
+        }
+    }
+
     /// <summary>Empties the list for a new period, keeping its arrays (trimmed when a period left them very large).</summary>
     public void Clear()
     {

@@ -16,7 +16,8 @@ public sealed class SensorRuntime
     private readonly ChannelSeries _series;
     private readonly MinuteRollup _minutes;
     private readonly long _minuteGraceSeconds;
-    private readonly (ToplistDefinition Definition, ToplistKeys Keys, ToplistPeriods Periods)[] _toplists;
+    private readonly ToplistSet _toplists;
+    private readonly ToplistPeriodMerger _toplistMerger;
     private readonly Lock _sync = new();
     private readonly FlowTail _tail = new(500);
     private readonly long _activeTimeoutSeconds;
@@ -35,8 +36,8 @@ public sealed class SensorRuntime
         _series = new ChannelSeries(Channels.Channels.Count, options.LiveWindowSeconds, nowSecond);
         _minutes = new MinuteRollup(Channels.Channels.Count);
         _minuteGraceSeconds = options.MinuteGraceSeconds;
-        _toplists = [.. definition.Toplists.Select(t => (t, new ToplistKeys(t.Type, t.Fields),
-            new ToplistPeriods(t.PeriodMinutes, t.Count, options.ToplistCapacity, nowSecond)))];
+        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond);
+        _toplistMerger = new ToplistPeriodMerger(definition.Toplists, shards: 1);
         _activeTimeoutSeconds = definition.ActiveFlowTimeoutMinutes * 60L;
         _fixedRate = definition.SamplingMode == SamplingMode.Fixed ? (uint)Math.Max(1, definition.SamplingRate) : 0;
         _sender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? sender : null;
@@ -95,7 +96,6 @@ public sealed class SensorRuntime
         var nowSecond = now.ToUnixTimeSeconds();
         var exporter = batch.Exporter;
         Closed? closed;
-        Span<ToplistKey> keys = stackalloc ToplistKey[2];
         lock (_sync)
         {
             closed = Advance(nowSecond);
@@ -126,14 +126,7 @@ public sealed class SensorRuntime
                 _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
                 _minutes.Add(channel, start, end, bytes, packets);
 
-                foreach (var (_, keyMaker, periods) in _toplists)
-                {
-                    var n = keyMaker.KeysOf(r, keys);
-                    for (var k = 0; k < n; k++)
-                    {
-                        periods.Running.Add(keys[k], (long)bytes, (long)packets);
-                    }
-                }
+                _toplists.Add(r, (long)bytes, (long)packets);
 
                 if (_tail.Active)
                 {
@@ -201,18 +194,19 @@ public sealed class SensorRuntime
     /// <summary>The running period of a toplist so far, and its completed periods (newest first).</summary>
     public (ToplistPeriodResult Running, IReadOnlyList<ToplistPeriodResult> Completed)? ReadToplist(int toplistId, int? count = null)
     {
-        lock (_sync)
+        var definition = Definition.Toplists.FirstOrDefault(t => t.Id == toplistId);
+        if (definition is null)
         {
-            foreach (var (definition, _, periods) in _toplists)
-            {
-                if (definition.Id == toplistId)
-                {
-                    return (periods.Snapshot(count ?? definition.Count), periods.Completed);
-                }
-            }
+            return null;
         }
 
-        return null;
+        ToplistPeriodResult? running;
+        lock (_sync)
+        {
+            running = _toplists.Snapshot(toplistId, count ?? definition.Count);
+        }
+
+        return running is null ? null : (running, _toplistMerger.Completed(toplistId));
     }
 
     /// <summary>
@@ -252,12 +246,9 @@ public sealed class SensorRuntime
     {
         _series.Advance(nowSecond);
         Closed? closed = null;
-        foreach (var (definition, _, periods) in _toplists)
+        if (_toplists.Roll(nowSecond) is { } states)
         {
-            if (periods.Roll(nowSecond) is { } result)
-            {
-                ((closed ??= new()).Periods ??= []).Add((definition, result));
-            }
+            (closed ??= new()).Periods = _toplistMerger.Offer(0, states);
         }
 
         if (nowSecond != _lastMinuteCheck && _minutes.Close(nowSecond, _minuteGraceSeconds) is { } minutes)
@@ -298,17 +289,7 @@ public sealed class SensorRuntime
         {
             _series.Advance(now.ToUnixTimeSeconds());
             var minutes = ToRows(_minutes.CloseAll());
-            var periods = new List<(ToplistDefinition, ToplistPeriodResult)>();
-            foreach (var (definition, _, running) in _toplists)
-            {
-                if (running.Running.TotalFlows > 0)
-                {
-                    periods.Add((definition, running.Snapshot(definition.Count)));
-                    running.Running.Clear();
-                }
-            }
-
-            return (minutes, periods);
+            return (minutes, ToplistPeriodMerger.MergeDrained(_toplists.Drain()));
         }
     }
 

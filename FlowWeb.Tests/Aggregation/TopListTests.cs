@@ -71,28 +71,6 @@ public sealed class TopListTests
         Assert.Equal(5, list.TotalBytes);
         Assert.Equal(0, list.ErrorBound);
     }
-
-    [Fact]
-    public void Roll_AtPeriodEnd_KeepsCompletedTopNAndStartsANewPeriod()
-    {
-        var start = 1_700_000_100L - (1_700_000_100L % 900);
-        var periods = new ToplistPeriods(periodMinutes: 15, count: 2, capacity: 100, nowSecond: start + 10);
-        periods.Running.Add(Host(1), 10, 1);
-        periods.Running.Add(Host(2), 30, 1);
-        periods.Running.Add(Host(3), 20, 1);
-
-        Assert.Null(periods.Roll(start + 899));
-        var closed = periods.Roll(start + 905);
-
-        Assert.NotNull(closed);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(start), closed.Start);
-        Assert.Equal([Host(2), Host(3)], closed.Rows.Select(r => r.Key));
-        Assert.Equal(60, closed.TotalBytes);
-        Assert.Equal(3, closed.DistinctKeys);
-        Assert.Equal(0, periods.Running.Count);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(start + 900), periods.RunningStart);
-        Assert.Single(periods.Completed);
-    }
 }
 
 public sealed class ExactCountersTests
