@@ -29,6 +29,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<Sensor> Sensors => Set<Sensor>();
 
+    public DbSet<DeviceInterfaceRow> DeviceInterfaces => Set<DeviceInterfaceRow>();
+
     public DbSet<SensorChannelGroup> SensorChannelGroups => Set<SensorChannelGroup>();
 
     public DbSet<SensorToplist> SensorToplists => Set<SensorToplist>();

@@ -42,6 +42,8 @@ public static class StorageServiceCollectionExtensions
         services.RemoveAll<ISensorStore>();
         services.AddSingleton<EfSensorStore>();
         services.AddSingleton<ISensorStore>(sp => sp.GetRequiredService<EfSensorStore>());
+        services.RemoveAll<Interfaces.IInterfaceStore>();
+        services.AddSingleton<Interfaces.IInterfaceStore, EfInterfaceStore>();
 
         services.AddSingleton<TemplatePersistence>();
         services.AddSingleton<HistoryWriter>();

@@ -62,8 +62,8 @@ public sealed class HistoryApiTests : IDisposable
         Assert.Equal(HistoryCsv.ChannelHeader, lines[0]);
         Assert.Equal(7, lines.Length);
         var unix = _start.ToUnixTimeSeconds();
-        Assert.Equal($"{_start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{unix},-1,Total,60000,60,6,8000,16000", lines[1]);
-        Assert.Equal($"{_start.AddMinutes(2).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{unix + 120},100,Web,180000,180,6,24000,48000", lines[6]);
+        Assert.Equal($"{_start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{unix},-1,Total,60000,60,6,8000,16000,60", lines[1]);
+        Assert.Equal($"{_start.AddMinutes(2).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{unix + 120},100,Web,180000,180,6,24000,48000,60", lines[6]);
     }
 
     [Fact]
@@ -119,6 +119,83 @@ public sealed class HistoryApiTests : IDisposable
         var mergedCsv = (await _client.GetStringAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/history/toplists/2/merged.csv?{range}"))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, mergedCsv.Length);
         Assert.Contains(",1,192.168.88.10,203.0.113.7,50000,443,6,0,0,750000,750,7,0,", mergedCsv[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Item 2 of issue 12, through the API: a range ending now, at hour and at minute resolution, with the hour still
+    /// filling: every channel's totalBytes is the sum of its buckets (the running one included), its maximum is the
+    /// highest bucket, the running bucket says how many seconds it covers and its rate is over those seconds, the
+    /// average is the total over the covered time, and the CSV carries the same bytes as whole numbers. A device of
+    /// two sensors: exact sums, and only its busiest second is flagged as an upper bound.
+    /// </summary>
+    [Theory]
+    [InlineData("hour", 5 * 60)]
+    [InlineData("minute", 2 * 60)]
+    public async Task ChannelHistory_RangeEndingNowWithRunningHour_TotalsAreBucketSumsAndMaximumIsHighestBucket(string resolution, int minutes)
+    {
+        using var deviceResponse = await _client.PostJsonAsync("/api/devices", new DeviceRequest { Name = "edge", Address = "192.0.2.2" });
+        var device = await deviceResponse.ReadAsync<DeviceResponse>(HttpStatusCode.Created);
+        var a = await CreateSensorAsync("uplink a", device.Id);
+        var b = await CreateSensorAsync("uplink b", device.Id);
+        var now = DateTimeOffset.UtcNow;
+        var current = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
+        var random = new Random(minutes);
+
+        // Minutes up to the current one (as a graceful stop writes the running minute), so the hour holding now has data.
+        var rows = new List<ChannelMinute>();
+        foreach (var sensor in new[] { a.Id, b.Id })
+        {
+            for (var m = current.AddMinutes(-minutes); m <= current; m = m.AddMinutes(1))
+            {
+                var web = Math.Round(random.NextDouble() * 3e8, 2);
+                rows.Add(new ChannelMinute(sensor, ChannelIds.Total, m, web + 1000.4, 7.3, 2, (web + 1000) / 20));
+                rows.Add(new ChannelMinute(sensor, 100, m, web, 5.6, 1, web / 20));
+            }
+        }
+
+        var writer = _factory.Services.GetRequiredService<HistoryWriter>();
+        Assert.True(writer.TryWriteMinutes(rows));
+        await writer.FlushAsync();
+        var range = $"from={Iso(current.AddMinutes(-minutes))}&to={Iso(now)}&resolution={resolution}";
+
+        foreach (var (path, summed) in new[] { ($"sensors/{a.Id}", false), ($"devices/{device.Id}", true) })
+        {
+            var history = await _client.GetAsync<ChannelHistoryResponse>($"/api/{path}/history/channels?{range}");
+            var csv = (await _client.GetStringAsync(ApiJson.Url($"/api/{path}/history/channels.csv?{range}"))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[1..]
+                .Select(l => l.Split(',')).ToList();
+            Assert.Equal(2, history.Channels.Count);
+            foreach (var channel in history.Channels)
+            {
+                var buckets = channel.Buckets;
+                Assert.Equal(buckets.Sum(x => x.Bytes), channel.TotalBytes, 1e-6);
+                Assert.Equal(buckets.Max(x => x.BitsPerSecond), channel.MaximumBitsPerSecond, 1e-6);
+                Assert.All(buckets, x => Assert.True(x.BitsPerSecond <= channel.MaximumBitsPerSecond));
+                Assert.All(buckets, x => Assert.Equal(x.Bytes * 8 / x.Seconds, x.BitsPerSecond, 1e-6));
+                Assert.Equal(channel.TotalBytes * 8 / (channel.CoveredTo - channel.CoveredFrom).TotalSeconds, channel.AverageBitsPerSecond, 1e-6);
+                Assert.Equal(summed, channel.PeakIsUpperBound);
+                Assert.Equal(resolution == "hour" ? 3600 : 60, history.BucketSeconds);
+                if (resolution == "hour")
+                {
+                    Assert.False(buckets[^1].Complete);
+                    Assert.True(buckets[^1].Seconds is >= 60 and < 3600, $"the running hour covers {buckets[^1].Seconds} s");
+                    Assert.All(buckets.SkipLast(1), x => Assert.True(x.Complete));
+                }
+
+                var lines = csv.Where(c => c[2] == channel.Id.ToString(CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(buckets.Count, lines.Count);
+                Assert.All(lines, c => Assert.Matches("^[0-9]+$", c[4]));
+                Assert.Equal(channel.TotalBytes, lines.Sum(c => long.Parse(c[4], CultureInfo.InvariantCulture)), lines.Count * 0.5);
+                Assert.Equal(buckets.Select(x => x.Seconds.ToString(CultureInfo.InvariantCulture)), lines.Select(c => c[9]));
+            }
+
+            if (summed)
+            {
+                var total = history.Channels.Single(c => c.Id == ChannelIds.Total);
+                var single = await _client.GetAsync<ChannelHistoryResponse>($"/api/sensors/{b.Id}/history/channels?{range}");
+                var first = await _client.GetAsync<ChannelHistoryResponse>($"/api/sensors/{a.Id}/history/channels?{range}");
+                Assert.Equal(first.Channels[0].TotalBytes + single.Channels[0].TotalBytes, total.TotalBytes, 1e-3);
+            }
+        }
     }
 
     [Theory]

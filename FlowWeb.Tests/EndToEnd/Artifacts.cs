@@ -1,13 +1,18 @@
 namespace FlowWeb.Tests.EndToEnd;
 
-/// <summary>Where browser tests put screenshots: TestResults/screenshots/ for every run, EndToEnd/Screenshots/ for the README.</summary>
+/// <summary>
+/// Where browser tests put screenshots: everything under TestResults/screenshots/ (ignored by git), the README's
+/// pictures among them under TestResults/screenshots/readme/. A test run never writes into the checkout;
+/// <c>.ci/readme-screenshots</c> runs the browser tests and copies the README's pictures to EndToEnd/Screenshots/.
+/// </summary>
 internal static class Artifacts
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string TestResults => Path.Combine(RepositoryRoot, "TestResults", "screenshots");
 
-    public static string Readme => Path.Combine(RepositoryRoot, "FlowWeb.Tests", "EndToEnd", "Screenshots");
+    /// <summary>The README's pictures of this run, for <c>.ci/readme-screenshots</c> to publish.</summary>
+    public static string ReadmeCandidates => Path.Combine(TestResults, "readme");
 
     public static string ResultPath(string name)
     {
@@ -15,11 +20,11 @@ internal static class Artifacts
         return Path.Combine(TestResults, name);
     }
 
-    /// <summary>Copies a screenshot next to the README's references (refreshed by every run of the browser tests).</summary>
+    /// <summary>Keeps a screenshot as this run's candidate for the README (published by <c>.ci/readme-screenshots</c>, not by the test).</summary>
     public static void PublishForReadme(string resultPath, string name)
     {
-        Directory.CreateDirectory(Readme);
-        File.Copy(resultPath, Path.Combine(Readme, name), overwrite: true);
+        Directory.CreateDirectory(ReadmeCandidates);
+        File.Copy(resultPath, Path.Combine(ReadmeCandidates, name), overwrite: true);
     }
 
     private static string FindRoot()

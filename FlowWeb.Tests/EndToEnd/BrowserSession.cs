@@ -50,13 +50,23 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     /// <param name="name">Names the screenshot of the last page, taken when the session closes (what a failing test saw).</param>
-    public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900) =>
-        OpenAsync(app.Browser, app.BaseUrl, name, width, height);
+    /// <param name="timeZone">The browser's time zone (an IANA name); the machine's when null.</param>
+    /// <param name="colorScheme">The system colour scheme the browser reports; light when null.</param>
+    public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900, string? timeZone = null,
+        ColorScheme? colorScheme = null) =>
+        OpenAsync(app.Browser, app.BaseUrl, name, width, height, timeZone, colorScheme);
 
     /// <summary>A session against another app than the fixture's (e.g. one a test restarts).</summary>
-    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900)
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900, string? timeZone = null,
+        ColorScheme? colorScheme = null)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+            TimezoneId = timeZone,
+            ColorScheme = colorScheme ?? ColorScheme.Light,
+        });
         context.SetDefaultTimeout(15_000);
         return new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
     }

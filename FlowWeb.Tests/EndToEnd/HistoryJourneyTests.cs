@@ -57,14 +57,14 @@ public sealed partial class HistoryJourneyTests(BrowserAppFixture browserApp) : 
         await browser.GoToAsync("");
         await page.Locator($"[data-device='{device.Name}'] .device-history-button").ClickAsync();
         await Expect(page).ToHaveURLAsync(DeviceHistoryUrl());
-        await Expect(page.Locator(".channel-history .traffic-chart")).Not.ToHaveAttributeAsync("data-max-kbits", "0");
+        await Expect(page.Locator(".channel-history .traffic-chart")).Not.ToHaveAttributeAsync("data-max-bits", "0");
         Assert.Equal(sentBytes, await TotalVolumeAsync(page), 3);
 
         // The sensor page's History button.
         await browser.GoToAsync($"sensors/{sensor.Id}");
         await page.ClickAsync(".sensor-history-button");
         await Expect(page).ToHaveURLAsync(SensorHistoryUrl());
-        await Expect(page.Locator(".channel-history .traffic-chart")).Not.ToHaveAttributeAsync("data-max-kbits", "0");
+        await Expect(page.Locator(".channel-history .traffic-chart")).Not.ToHaveAttributeAsync("data-max-bits", "0");
         Assert.Equal(sentBytes, await TotalVolumeAsync(page), 3);
         await Expect(page.Locator(".history-window")).ToContainTextAsync("resolution 1 minute");
 

@@ -59,7 +59,7 @@ public sealed partial class SensorJourneyTests(BrowserAppFixture app)
         await Expect(row).ToBeVisibleAsync(Arrival);
         Assert.Equal(["10.1.2.3", "51515", "192.0.2.80", "443", "TCP"], await row.Locator("td.toplist-key").AllInnerTextsAsync());
         Assert.Equal("7654321", await row.Locator("[data-bytes]").GetAttributeAsync("data-bytes"));
-        await Expect(page.Locator(".traffic-chart")).Not.ToHaveAttributeAsync("data-max-kbits", "0", new() { Timeout = 5_000 });
+        await Expect(page.Locator(".traffic-chart")).Not.ToHaveAttributeAsync("data-max-bits", "0", new() { Timeout = 5_000 });
         await Expect(page.Locator(".sensor-last-data")).ToContainTextAsync("last data received");
         Artifacts.PublishForReadme(await browser.ScreenshotAsync("sensor.png"), "sensor.png");
 

@@ -59,6 +59,12 @@ public sealed class HistoryQueryServiceTests
         Assert.Equal([(150d, 15d, 3d, 7d), (60d, 6d, 1d, 2d)], total.Select(b => (b.Bytes, b.Packets, b.Flows, b.PeakBytesPerSecond)));
         Assert.Equal(Now.AddHours(-1), total[0].Start);
         Assert.Equal(20, Assert.Single(device.Channel(80)!.Buckets).Bytes);
+
+        // Summed sensors: the sums (and every rate of them) are exact; only the busiest second is an upper bound.
+        Assert.True(device.Channel(-1)!.Summary.PeakIsUpperBound);
+        Assert.Equal(210, device.Channel(-1)!.Summary.TotalBytes);
+        Assert.Equal(150 * 8 / 60.0, device.Channel(-1)!.Summary.MaximumBitsPerSecond, 9);
+        Assert.False(single.Channels[0].Summary.PeakIsUpperBound);
         Assert.Equal([100d, 60d], Assert.Single(single.Channels).Buckets.Select(b => b.Bytes));
         Assert.Empty(unknown.Channels);
     }
@@ -92,37 +98,49 @@ public sealed class HistoryQueryServiceTests
             await writer.FlushAsync();
         }
 
-        // "Now" is inside a minute: the sample that holds it is still filling and left out.
-        var query = database.CreateQuery(new FakeTimeProvider(Now.AddSeconds(30)));
-        var history = await query.GetChannelHistoryAsync(SensorA, from, Now.AddHours(1), resolution);
+        // "Now" is inside a minute: the sample that holds it is still filling and left out of the percentile.
+        var now = Now.AddSeconds(30);
+        var query = database.CreateQuery(new FakeTimeProvider(now));
+        var to = Now.AddHours(1);
+        var history = await query.GetChannelHistoryAsync(SensorA, from, to, resolution);
         var summary = history.Channel(5)!.Summary;
 
-        // Whole samples only: 5 minutes (minute data) or one bucket, from the first boundary at or after the
-        // bucket holding "from", up to the sample holding "now" (12:00:30, so samples end at 12:00).
+        // Buckets: every minute (or hour, summed) from the bucket holding "from" on; an hour still filling covers its
+        // complete minutes so far (at least one).
         var bucket = resolution == HistoryResolution.Minute ? 60 : 3600;
-        var width = resolution == HistoryResolution.Minute ? 300 : 3600;
         var fromBucket = from.ToUnixTimeSeconds() / bucket * bucket;
+        var buckets = minutes.Where(m => m.Key >= fromBucket && m.Key < to.ToUnixTimeSeconds())
+            .GroupBy(m => m.Key / bucket * bucket)
+            .Select(g => (Start: g.Key, Bytes: g.Sum(m => m.Value.Bytes), Peak: g.Max(m => m.Value.Peak),
+                Seconds: bucket == 60 ? 60 : (int)Math.Clamp((now.ToUnixTimeSeconds() / 60 * 60) - g.Key, 60, bucket)))
+            .ToList();
+        var total = buckets.Sum(b => b.Bytes);
+        var coveredTo = Math.Min(to.ToUnixTimeSeconds(), Math.Max(now.ToUnixTimeSeconds() / 60 * 60, buckets.Max(b => b.Start + b.Seconds)));
+
+        // Percentile: whole samples only, 5 minutes (minute data) or one bucket, from the first boundary at or after
+        // the bucket holding "from", up to the sample holding "now" (12:00:30, so samples end at 12:00).
+        var width = resolution == HistoryResolution.Minute ? 300 : 3600;
         var first = (fromBucket + width - 1) / width * width;
-        var end = Now.ToUnixTimeSeconds();
         var rates = new List<double>();
-        double peakBytes = 0, total = 0;
-        for (var s = first; s < end; s += width)
+        for (var s = first; s < Now.ToUnixTimeSeconds(); s += width)
         {
-            var sample = minutes.Where(m => m.Key >= s && m.Key < s + width).ToList();
-            rates.Add(sample.Sum(m => m.Value.Bytes) * 8 / width);
-            total += sample.Sum(m => m.Value.Bytes);
-            peakBytes = Math.Max(peakBytes, sample.Select(m => m.Value.Peak).DefaultIfEmpty().Max());
+            rates.Add(minutes.Where(m => m.Key >= s && m.Key < s + width).Sum(m => m.Value.Bytes) * 8 / width);
         }
 
         rates.Sort();
         var p95 = rates[(int)Math.Ceiling(rates.Count * 0.95) - 1];
         Assert.Equal(resolution, history.Resolution);
         Assert.Equal((rates.Count, width), (summary.Samples, summary.SampleSeconds));
-        Assert.Equal(rates.Average(), summary.AverageBitsPerSecond, 1e-6);
-        Assert.Equal(rates.Max(), summary.MaximumBitsPerSecond, 1e-6);
+        Assert.Equal((DateTimeOffset.FromUnixTimeSeconds(first), Now), (summary.SamplesFrom, summary.SamplesTo));
         Assert.Equal(p95, summary.Percentile95BitsPerSecond, 1e-6);
-        Assert.Equal(peakBytes * 8, summary.PeakBitsPerSecond, 1e-6);
         Assert.Equal(total, summary.TotalBytes, 1e-3);
+        Assert.Equal(total, history.Channel(5)!.Buckets.Sum(b => b.Bytes), 1e-3);
+        Assert.Equal(total * 8 / (coveredTo - fromBucket), summary.AverageBitsPerSecond, 1e-6);
+        Assert.Equal((DateTimeOffset.FromUnixTimeSeconds(fromBucket), DateTimeOffset.FromUnixTimeSeconds(coveredTo)), (summary.CoveredFrom, summary.CoveredTo));
+        Assert.Equal(buckets.Max(b => b.Bytes * 8 / b.Seconds), summary.MaximumBitsPerSecond, 1e-6);
+        Assert.Equal(buckets.Max(b => b.Peak) * 8, summary.PeakBitsPerSecond, 1e-6);
+        Assert.False(summary.PeakIsUpperBound);
+        Assert.All(history.Channel(5)!.Buckets, b => Assert.True(b.BitsPerSecond <= summary.MaximumBitsPerSecond));
         Assert.True(summary.Percentile95BitsPerSecond < summary.MaximumBitsPerSecond);
     }
 
@@ -190,8 +208,8 @@ public sealed class HistoryQueryServiceTests
         var at = start.ToUnixTimeSeconds();
         Assert.Equal(
             $"{HistoryCsv.ChannelHeader}\r\n" +
-            $"2025-03-10T11:50:00Z,{at},-1,Total,7500,10,2,1000,2000\r\n" +
-            $"2025-03-10T11:50:00Z,{at},3,\"DNS, \"\"udp\"\"\",60,1,1,8,12\r\n",
+            $"2025-03-10T11:50:00Z,{at},-1,Total,7500,10,2,1000,2000,60\r\n" +
+            $"2025-03-10T11:50:00Z,{at},3,\"DNS, \"\"udp\"\"\",60,1,1,8,12,60\r\n",
             channels.ToString());
         Assert.Equal(1, periods);
         Assert.Equal(

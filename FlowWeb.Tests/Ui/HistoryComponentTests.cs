@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
@@ -130,15 +131,82 @@ public sealed class HistoryComponentTests : IAsyncLifetime
 
         var graph = _ui.Context.Render<HistoryGraph>(p => p.Add(g => g.View, HistoryView.From(history, Channels)));
 
+        // Average: every byte over the two hours; maximum: the busiest minute, as drawn; 95th percentile: of the
+        // 24 five-minute samples, rank ceil(0.95 × 24) = 23, so the one busy sample is ignored.
         var total = graph.Find("tr[data-channel=Total]");
-        Assert.Equal("137.5 kbit/s", total.QuerySelector(".history-average")!.TextContent);   // (23 × 100 + 1,000) / 24
-        Assert.Equal("1,000.0 kbit/s", total.QuerySelector(".history-maximum")!.TextContent);
-        Assert.Equal("100.0 kbit/s", total.QuerySelector(".history-p95")!.TextContent);        // rank ceil(0.95 × 24) = 23 of 24
+        Assert.Equal("138 kbit/s", total.QuerySelector(".history-average")!.TextContent);      // 123.75 MB × 8 / 7,200 s = 137.5 kbit/s
+        Assert.Equal("1.00 Mbit/s", total.QuerySelector(".history-maximum")!.TextContent);
+        Assert.Equal("100 kbit/s", total.QuerySelector(".history-p95")!.TextContent);
+        Assert.Equal("124 MB", total.QuerySelector(".history-volume")!.TextContent);
         Assert.Equal("123750000", total.QuerySelector(".history-volume")!.GetAttribute("data-bytes"));
-        Assert.Contains("over 24 samples of 5 minutes (the billing standard)", graph.Find(".history-method").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["mean of 10:00–12:00", "highest 1 min", "of 24 × 5 min", "busiest 1 s", "10:00–12:00"],
+            graph.FindAll(".history-stat-basis th.num").Select(c => c.TextContent.Trim()));
+        Assert.Contains("95th percentile over the 24 complete samples of 5 min from 2025-03-10 10:00 to 2025-03-10 12:00, the billing convention",
+            graph.Find(".history-method").TextContent, StringComparison.Ordinal);
         Assert.Equal(["Total", "Web"], graph.FindAll("tr.history-stat-row").Select(r => r.GetAttribute("data-channel")));
         Assert.Equal("120", graph.Find(".traffic-chart").GetAttribute("data-points"));
-        Assert.Equal("1000", graph.Find(".traffic-chart").GetAttribute("data-max-kbits"));
+        Assert.Equal("1000000", graph.Find(".traffic-chart").GetAttribute("data-max-bits"));
+        Assert.Equal("Mbit/s", graph.Find(".traffic-chart").GetAttribute("data-unit"));
+    }
+
+    /// <summary>
+    /// Item 2 of issue 12: whatever the range and its grouping of buckets into points, no point the graph draws is above
+    /// the maximum in the table beside it, and the volume is the sum of the buckets, the one still filling included.
+    /// </summary>
+    [Theory]
+    [InlineData(2, HistoryResolution.Minute, 1)]
+    [InlineData(2 * 24, HistoryResolution.Minute, 7)]
+    [InlineData(30 * 24, HistoryResolution.Hour, 2)]
+    public async Task Graph_RandomHistoryWithRunningHour_MaximumNotBelowAnyPlottedPointAndVolumeIsBucketSum(int hours, HistoryResolution resolution, int group)
+    {
+        var now = Now.AddMinutes(37).AddSeconds(20);
+        var random = new Random(hours);
+        var rows = new List<ChannelMinute>();
+        for (var m = now.AddHours(-hours).AddMinutes(-1); m < now.AddMinutes(-1); m = m.AddMinutes(1))
+        {
+            var minute = DateTimeOffset.FromUnixTimeSeconds(m.ToUnixTimeSeconds() / 60 * 60);
+            var web = random.Next(20) == 0 ? 0 : random.NextDouble() * 5e8 * (1 + Math.Sin(m.ToUnixTimeSeconds() / 5000.0));
+            var other = random.NextDouble() * 1e8;
+            rows.Add(new ChannelMinute(SensorId, ChannelIds.Total, minute, web + other, 1, 1, (web + other) / 30));
+            rows.Add(new ChannelMinute(SensorId, 100, minute, web, 1, 1, web / 30));
+            rows.Add(new ChannelMinute(SensorId, ChannelIds.Other, minute, other, 1, 1, other / 30));
+        }
+
+        using (var writer = _database.CreateWriter())
+        {
+            Assert.True(writer.TryWriteMinutes(rows));
+            await writer.FlushAsync();
+        }
+
+        var history = await _database.CreateQuery(new FakeTimeProvider(now)).GetChannelHistoryAsync(SensorId, now.AddHours(-hours), now);
+        Assert.Equal(resolution, history.Resolution);
+        var view = HistoryView.From(history, Channels);
+        var graph = _ui.Context.Render<HistoryGraph>(p => p.Add(g => g.View, view));
+        graph.Find(".history-stacked input").Change(false);
+
+        var chart = graph.FindComponent<TrafficChart>().Instance;
+        Assert.Equal(3, chart.Series.Count);
+        Assert.Equal(group * history.BucketSeconds, chart.SecondsPerPoint);
+        foreach (var series in chart.Series)
+        {
+            var row = graph.Find($"tr[data-channel={series.Name}]");
+            var maximum = double.Parse(row.QuerySelector(".history-maximum")!.GetAttribute("data-bits")!, CultureInfo.InvariantCulture);
+            var volume = double.Parse(row.QuerySelector(".history-volume")!.GetAttribute("data-bytes")!, CultureInfo.InvariantCulture);
+            var buckets = history.Channels.Single(c => c.ChannelId == Channels.Single(x => x.Name == series.Name).Id).Buckets;
+            Assert.All(series.Values, v => Assert.True(v <= maximum * (1 + 1e-12), $"{series.Name}: a plotted point of {v} bit/s is above the maximum {maximum}"));
+            Assert.Equal(buckets.Sum(b => b.Bytes), volume, 1e-3);
+            Assert.Equal(buckets.Max(b => b.BitsPerSecond), maximum, 1e-6);
+        }
+
+        // Hour resolution: the hour holding "now" is still filling, drawn provisional, at the rate of its 37 minutes.
+        if (resolution == HistoryResolution.Hour)
+        {
+            var running = history.Channel(ChannelIds.Total)!.Buckets[^1];
+            Assert.Equal((Now, 37 * 60), (running.Start, running.Seconds));
+            Assert.Equal(running.Bytes * 8 / (37 * 60), running.BitsPerSecond, 1e-6);
+            Assert.Equal(((history.Channel(ChannelIds.Total)!.Buckets.Count - 1) / group).ToString(CultureInfo.InvariantCulture),
+                graph.Find(".traffic-chart").GetAttribute("data-provisional"));
+        }
     }
 
     [Fact]
@@ -153,7 +221,7 @@ public sealed class HistoryComponentTests : IAsyncLifetime
         var graph = _ui.Context.Render<HistoryGraph>(p => p.Add(g => g.View, view));
 
         Assert.Equal("2", graph.Find(".traffic-chart").GetAttribute("data-series"));
-        Assert.Equal("16", graph.Find(".traffic-chart").GetAttribute("data-max-kbits"));   // Web + Other stacked = Total
+        Assert.Equal("16000", graph.Find(".traffic-chart").GetAttribute("data-max-bits"));   // Web + Other stacked = Total
 
         graph.Find(".history-stacked input").Change(false);
 
@@ -166,10 +234,10 @@ public sealed class HistoryComponentTests : IAsyncLifetime
     {
         var minutes = Enumerable.Range(0, 2880).Select(i => i < 6 ? 6_000.0 : 0).ToArray();
 
-        var points = HistoryGraph.Kbits(minutes, 6);
+        var points = HistoryGraph.Points(minutes, 6);
 
         Assert.Equal(480, points.Length);
-        Assert.Equal(6, points[0], 9);
+        Assert.Equal(6_000, points[0], 9);
         Assert.Equal(0, points[1], 9);
     }
 
@@ -197,5 +265,5 @@ public sealed class HistoryComponentTests : IAsyncLifetime
     private static AngleSharp.Dom.IElement ToggleItem(IRenderedComponent<HistoryRangePicker> picker, string label) =>
         picker.FindAll(".history-range .mud-toggle-item").Single(e => e.TextContent.Trim() == label);
 
-    private static RateSummary Summary() => new(0, 0, 0, 0, 0, 0, 300);
+    private static RateSummary Summary() => new() { SampleSeconds = 300, BucketSeconds = 60 };
 }

@@ -56,7 +56,7 @@ public sealed class ToplistTableTests : UiTests
     {
         var table = Render(Period(approximate: true));
 
-        Assert.Contains("approximate ± 1.5 kB", table.Find(".toplist-approximate").TextContent.Replace('\u00a0', ' '), StringComparison.Ordinal);
+        Assert.Contains("approximate ± 1.50 KB", table.Find(".toplist-approximate").TextContent.Replace('\u00a0', ' '), StringComparison.Ordinal);
     }
 
     [Fact]

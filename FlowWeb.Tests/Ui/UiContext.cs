@@ -2,6 +2,7 @@ using System.Globalization;
 using Bunit;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
@@ -40,6 +41,7 @@ public sealed class UiContext : IAsyncDisposable
             ["Collector:SFlowPort"] = "0",
         }).Build();
         Context.Services.AddFlowCollector(configuration).AddFlowLive();
+        Context.Services.AddInterfaceNames();
         Context.Services.AddSingleton(new ReverseDnsResolver(
             Options.Create(new ReverseDnsOptions { Enabled = false }), TimeProvider.System, NullLogger<ReverseDnsResolver>.Instance));
         configure?.Invoke(Context.Services);

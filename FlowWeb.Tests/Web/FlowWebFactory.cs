@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Web;
 
@@ -30,6 +31,9 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
     /// <summary>The port kept open for sFlow (<c>Collector:SFlowPort</c>), free like <see cref="UdpPort"/> so parallel runs never share 6343.</summary>
     public int SFlowUdpPort { get; } = Collection.CollectorHarness.FreeUdpPort();
 
+    /// <summary>Every log event of the app, as an operator would read it.</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Extra settings for a test, applied after the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -39,6 +43,7 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Collector:DefaultPort", UdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Collector:SFlowPort", SFlowUdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ReverseDns:Enabled", "false");
+        builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -25,6 +25,28 @@ public sealed class StartupTests
         Assert.Contains("Storage:DataDirectory", message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A data directory the process cannot write (here one in /proc, where not even root creates files) stops start-up
+    /// with a message naming the directory, the user the process runs as, and the fix.
+    /// </summary>
+    [Theory]
+    [InlineData("/proc/self")]
+    [InlineData("/proc/flowweb-cannot-exist")]
+    public void Start_DataDirectoryNotWritable_FailsNamingDirectoryUserAndFix(string directory)
+    {
+        using var factory = new FlowWebFactory();
+        factory.Settings["Storage:DataDirectory"] = directory;
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        var message = error.ToString();
+        Assert.Contains($"Storage:DataDirectory: FlowWeb cannot write to '{directory}'", message, StringComparison.Ordinal);
+        Assert.Contains($"as user {Environment.UserName} (uid ", message, StringComparison.Ordinal);
+        Assert.Contains($"Fix: let that user write there (e.g. sudo chown -R {Environment.UserName} '{directory}')", message, StringComparison.Ordinal);
+        Assert.Contains("Storage__DataDirectory", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Health_UdpPortTakenByAnotherSocket_Unhealthy503AndHomePageSaysWhy()
     {

@@ -31,6 +31,7 @@ internal static class ApiExtensions
             .MapSensorLiveEndpoints()
             .MapHistoryEndpoints()
             .MapDeviceEndpoints()
+            .MapInterfaceEndpoints()
             .MapExporterEndpoints()
             .MapAlertEndpoints()
             .MapNotificationEndpoints();

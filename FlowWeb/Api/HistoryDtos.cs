@@ -13,9 +13,13 @@ internal sealed record ChannelHistoryResponse(
     IReadOnlyList<ChannelHistoryChannelResponse> Channels);
 
 /// <summary>
-/// One channel: the range's rates in bit/s (average, maximum and 95th percentile over samples of
-/// <see cref="SampleSeconds"/>: five minutes for minute data, one bucket otherwise; time without rows counts as zero),
-/// the highest one-second peak, total bytes, and the buckets that have data, oldest first.
+/// One channel: its buckets that have data, oldest first, and the range's statistics in bit/s, each with what it
+/// is computed over: <see cref="TotalBytes"/> is the sum of the buckets (the one still filling included) and
+/// <see cref="AverageBitsPerSecond"/> that volume over [<see cref="CoveredFrom"/>, <see cref="CoveredTo"/>);
+/// <see cref="MaximumBitsPerSecond"/> the highest bucket (at <see cref="MaximumAt"/>); the 95th percentile is over
+/// <see cref="Samples"/> complete samples of <see cref="SampleSeconds"/> (five minutes for minute data, the billing
+/// convention; one bucket otherwise) from <see cref="SamplesFrom"/> to <see cref="SamplesTo"/>; the peak is the
+/// busiest second, an upper bound when <see cref="PeakIsUpperBound"/> (a device's sensors summed).
 /// </summary>
 internal sealed record ChannelHistoryChannelResponse(
     int Id,
@@ -27,10 +31,32 @@ internal sealed record ChannelHistoryChannelResponse(
     double TotalBytes,
     int Samples,
     int SampleSeconds,
-    IReadOnlyList<HistoryBucketResponse> Buckets);
+    IReadOnlyList<HistoryBucketResponse> Buckets)
+{
+    public DateTimeOffset CoveredFrom { get; init; }
 
-/// <summary>One bucket of a channel: sums over the bucket, its mean rate and its busiest second, in bit/s.</summary>
-internal sealed record HistoryBucketResponse(DateTimeOffset Start, double Bytes, double Packets, double Flows, double BitsPerSecond, double PeakBitsPerSecond);
+    public DateTimeOffset CoveredTo { get; init; }
+
+    public DateTimeOffset? MaximumAt { get; init; }
+
+    public DateTimeOffset? SamplesFrom { get; init; }
+
+    public DateTimeOffset? SamplesTo { get; init; }
+
+    public bool PeakIsUpperBound { get; init; }
+}
+
+/// <summary>
+/// One bucket of a channel: sums over the bucket, its rate and its busiest second in bit/s. <see cref="Seconds"/> is
+/// what its data covers: the bucket's width, or for the hour or day still filling (<see cref="Complete"/> false) its
+/// complete minutes so far; the rate is over those seconds.
+/// </summary>
+internal sealed record HistoryBucketResponse(DateTimeOffset Start, double Bytes, double Packets, double Flows, double BitsPerSecond, double PeakBitsPerSecond)
+{
+    public int Seconds { get; init; }
+
+    public bool Complete { get; init; }
+}
 
 /// <summary>A stored toplist period without its rows. <see cref="StoredRows"/> below <see cref="DistinctKeys"/> means only the top N was stored.</summary>
 internal sealed record ToplistPeriodResponse(

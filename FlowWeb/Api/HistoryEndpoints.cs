@@ -222,7 +222,19 @@ internal static class HistoryEndpoints
         return new ChannelHistoryResponse(ids, range.From, range.To, result.Resolution, seconds, [.. result.Channels.Select(c => new ChannelHistoryChannelResponse(
             c.ChannelId, names.GetValueOrDefault(c.ChannelId, $"Channel {c.ChannelId}"), c.Summary.AverageBitsPerSecond, c.Summary.MaximumBitsPerSecond,
             c.Summary.Percentile95BitsPerSecond, c.Summary.PeakBitsPerSecond, c.Summary.TotalBytes, c.Summary.Samples, c.Summary.SampleSeconds,
-            [.. c.Buckets.Select(b => new HistoryBucketResponse(b.Start, b.Bytes, b.Packets, b.Flows, b.Bytes * 8 / seconds, b.PeakBytesPerSecond * 8))]))]);
+            [.. c.Buckets.Select(b => new HistoryBucketResponse(b.Start, b.Bytes, b.Packets, b.Flows, b.BitsPerSecond, b.PeakBytesPerSecond * 8)
+            {
+                Seconds = b.Seconds,
+                Complete = b.Seconds == seconds,
+            })])
+        {
+            CoveredFrom = c.Summary.CoveredFrom,
+            CoveredTo = c.Summary.CoveredTo,
+            MaximumAt = c.Summary.MaximumAt,
+            SamplesFrom = c.Summary.SamplesFrom,
+            SamplesTo = c.Summary.SamplesTo,
+            PeakIsUpperBound = c.Summary.PeakIsUpperBound,
+        })]);
     }
 
     private static async Task<PushStreamHttpResult> ChannelsCsvAsync(IReadOnlyList<SensorDefinition> sensors, string name, HistoryRangeQuery range, HistoryQueryService history, CancellationToken cancellationToken)

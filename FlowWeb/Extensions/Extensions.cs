@@ -4,6 +4,7 @@ using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
@@ -28,6 +29,7 @@ internal static class Extensions
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
         builder.Services.AddFlowLive();
+        builder.Services.AddInterfaceNames();
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowAlerts(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);

@@ -6,6 +6,8 @@ using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowWeb.Core.Storage.History;
 
@@ -17,16 +19,31 @@ namespace FlowWeb.Core.Storage.History;
 /// A closed period of a toplist that resolves names (<see cref="ToplistHostNames.Resolves"/>) goes with the names
 /// its addresses have in the reverse DNS cache at that moment: the collector's thread reads the cache and never
 /// waits for DNS. Addresses without a cached answer are queued for lookup, so that the next periods have them.
+/// At a graceful stop it writes what the collector handed over while stopping and says so in the log (minutes,
+/// toplist periods, anything that could not be written), so an operator can see that nothing was lost.
 /// </summary>
-public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWriter writer) : IHostedService, IMetricsSource
+public sealed partial class CollectorHistoryFeed(IServiceProvider services, HistoryWriter writer) : IHostedService, IMetricsSource
 {
     private FlowCollector? _collector;
     private ReverseDnsResolver? _resolver;
+    private ILogger _logger = NullLogger.Instance;
+    private volatile bool _stopping;
+    private HistoryWriterCounters _atStop;
+    private long _stopMinutes;
+    private long _stopRows;
+    private long _stopPeriods;
+    private int _reported;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _collector = services.GetService<FlowCollector>();
         _resolver = services.GetService<ReverseDnsResolver>();
+        _logger = services.GetService<ILogger<CollectorHistoryFeed>>() ?? (ILogger)NullLogger.Instance;
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() =>
+        {
+            _atStop = writer.Counters;
+            _stopping = true;
+        });
         if (_collector is not null)
         {
             _collector.MinutesClosed += OnMinutes;
@@ -36,7 +53,7 @@ public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWrite
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_collector is not null)
         {
@@ -44,13 +61,54 @@ public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWrite
             _collector.ToplistPeriodClosed -= OnToplist;
         }
 
-        return Task.CompletedTask;
+        // A host may stop twice (a test factory and the app's own run loop): report once.
+        if (!_stopping || Interlocked.Exchange(ref _reported, 1) == 1)
+        {
+            return;
+        }
+
+        // The collector has drained (it stops first): write its last minutes and periods now, to report on them.
+        try
+        {
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            LogStopFlushFailed(_logger, e.Message);
+        }
+
+        var now = writer.Counters;
+        var lost = now.MinuteRowsDropped - _atStop.MinuteRowsDropped + now.MinuteRowsFailed - _atStop.MinuteRowsFailed
+            + now.ToplistPeriodsDropped - _atStop.ToplistPeriodsDropped + now.ToplistPeriodsFailed - _atStop.ToplistPeriodsFailed;
+        var (minutes, rows, periods) = (Interlocked.Read(ref _stopMinutes), Interlocked.Read(ref _stopRows), Interlocked.Read(ref _stopPeriods));
+        LogStopped(_logger, minutes, rows, periods, lost);
     }
 
-    private void OnMinutes(SensorAggregator sensor, IReadOnlyList<ChannelMinute> minutes) => writer.TryWriteMinutes([.. minutes]);
+    private void OnMinutes(SensorAggregator sensor, IReadOnlyList<ChannelMinute> minutes)
+    {
+        writer.TryWriteMinutes([.. minutes]);
+        if (_stopping)
+        {
+            Interlocked.Add(ref _stopMinutes, minutes.Select(m => m.Minute).Distinct().Count());
+            Interlocked.Add(ref _stopRows, minutes.Count);
+        }
+    }
 
-    private void OnToplist(SensorAggregator sensor, ToplistDefinition toplist, ToplistPeriodResult period) =>
+    private void OnToplist(SensorAggregator sensor, ToplistDefinition toplist, ToplistPeriodResult period)
+    {
         writer.TryWriteToplist(sensor.Id, toplist.Id, period, _resolver.NamesOf(toplist, period.Rows, request: true));
+        if (_stopping)
+        {
+            Interlocked.Increment(ref _stopPeriods);
+        }
+    }
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information,
+        Message = "Stopped gracefully: wrote {Minutes} sensor minutes ({Rows} channel rows) and {Periods} toplist periods still in memory to history; {Lost} could not be written")]
+    private static partial void LogStopped(ILogger logger, long minutes, long rows, long periods, long lost);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "Stopping: writing the last minutes and toplist periods to history failed: {Reason}")]
+    private static partial void LogStopFlushFailed(ILogger logger, string reason);
 
     public void WriteMetrics(StringBuilder text)
     {

@@ -35,6 +35,18 @@ public static class HistoryBuckets
         return down == unixSeconds ? down : down + bucketSeconds;
     }
 
+    /// <summary>
+    /// Where stored data ends at <paramref name="now"/>: minutes reach history once complete, so hour and day rows
+    /// hold data up to the newest complete minute; data finer than a minute (the live seconds) up to now.
+    /// </summary>
+    public static long CoverageEnd(int bucketSeconds, DateTimeOffset now) =>
+        AlignDown(now.ToUnixTimeSeconds(), Math.Min(bucketSeconds, MinuteSeconds));
+
+    /// <summary>The seconds a bucket's data covers at <paramref name="now"/>: its width, or, while it fills, its complete minutes so far (at least one).</summary>
+    public static int CoveredSeconds(long bucketStart, int bucketSeconds, DateTimeOffset now) =>
+        bucketSeconds <= MinuteSeconds ? bucketSeconds
+            : (int)Math.Clamp(CoverageEnd(bucketSeconds, now) - bucketStart, MinuteSeconds, bucketSeconds);
+
     internal static string TableOf(HistoryResolution resolution) => resolution switch
     {
         HistoryResolution.Minute => FlowWebDbContext.ChannelMinutesTable,

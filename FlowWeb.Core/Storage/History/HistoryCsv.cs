@@ -5,11 +5,14 @@ namespace FlowWeb.Core.Storage.History;
 
 /// <summary>
 /// CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) of
-/// channel and toplist history. Numbers in invariant culture, times in ISO 8601 UTC plus Unix seconds.
+/// channel and toplist history. Numbers in invariant culture, times in ISO 8601 UTC plus Unix seconds. Counts
+/// (bytes, packets, flows) are whole numbers: sampling scaling and spreading a flow over its seconds make fractions
+/// that no spreadsheet user wants, so each is rounded to the nearest integer; rates are bit/s with at most three
+/// decimals. A bucket still filling has <c>seconds</c> below the bucket's width, and its rate is over those seconds.
 /// </summary>
 public static class HistoryCsv
 {
-    public const string ChannelHeader = "time_utc,unix_seconds,channel_id,channel_name,bytes,packets,flows,bits_per_second,peak_bits_per_second";
+    public const string ChannelHeader = "time_utc,unix_seconds,channel_id,channel_name,bytes,packets,flows,bits_per_second,peak_bits_per_second,seconds";
 
     public const string ToplistHeader = "period_start_utc,period_end_utc,rank,address_a,address_b,port_1,port_2,protocol,number_1,number_2,bytes,packets,flows,error_bytes,host_name_a,host_name_b";
 
@@ -19,7 +22,6 @@ public static class HistoryCsv
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(history);
         await writer.WriteAsync(ChannelHeader + "\r\n").ConfigureAwait(false);
-        var seconds = history.BucketSeconds;
         var lines = history.Channels
             .SelectMany(c => c.Buckets.Select(b => (c.ChannelId, Bucket: b)))
             .OrderBy(x => x.Bucket.Start)
@@ -29,7 +31,7 @@ public static class HistoryCsv
             cancellationToken.ThrowIfCancellationRequested();
             var name = channelNames is not null && channelNames.TryGetValue(channel, out var n) ? Escape(n) : "";
             await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{b.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{b.Start.ToUnixTimeSeconds()},{channel},{name},{b.Bytes:R},{b.Packets:R},{b.Flows:R},{b.Bytes * 8 / seconds:R},{b.PeakBytesPerSecond * 8:R}\r\n")).ConfigureAwait(false);
+                $"{b.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{b.Start.ToUnixTimeSeconds()},{channel},{name},{Whole(b.Bytes)},{Whole(b.Packets)},{Whole(b.Flows)},{b.BitsPerSecond:0.###},{b.PeakBytesPerSecond * 8:0.###},{b.Seconds}\r\n")).ConfigureAwait(false);
         }
     }
 
@@ -55,6 +57,8 @@ public static class HistoryCsv
                 $"{toplist.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{toplist.End.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{rank},{Address(k.A)},{Address(k.B)},{k.Port1},{k.Port2},{k.Protocol},{k.Number1},{k.Number2},{r.Bytes},{r.Packets},{r.Flows},{r.ErrorBytes},{Escape(r.HostName ?? "")},{Escape(r.HostNameB ?? "")}\r\n")).ConfigureAwait(false);
         }
     }
+
+    private static long Whole(double count) => (long)Math.Round(count, MidpointRounding.AwayFromZero);
 
     private static string Address(FlowAddress address) => address.IsNone ? "" : address.ToString();
 

@@ -47,8 +47,8 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
 
     /// <summary>
     /// Per-channel buckets over [from, to) (the bucket holding <paramref name="from"/> included), summed over the given
-    /// sensors (a device). For several sensors the peak is the sum of their peaks: an upper bound, as their busiest
-    /// seconds need not coincide.
+    /// sensors (a device): bytes, packets, flows and every rate computed from them are exact sums; only the busiest
+    /// second is then an upper bound (the sum of each sensor's busiest second, which need not coincide).
     /// </summary>
     public async Task<ChannelHistory> GetChannelHistoryAsync(IReadOnlyCollection<Guid> sensorIds, DateTimeOffset from, DateTimeOffset to,
         HistoryResolution resolution = HistoryResolution.Auto, IReadOnlyCollection<int>? channelIds = null, CancellationToken cancellationToken = default)
@@ -64,10 +64,12 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         var toSecond = to.ToUnixTimeSeconds();
 
         List<BucketSum> sums;
+        var summed = false;
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var keys = await SensorKeysAsync(db, sensorIds, cancellationToken).ConfigureAwait(false);
+            summed = keys.Count > 1;
             sums = keys.Count == 0 ? [] : resolution switch
             {
                 HistoryResolution.Minute => await SumAsync(db.ChannelMinutes, keys, fromBucket, toSecond, channelIds, cancellationToken).ConfigureAwait(false),
@@ -77,6 +79,7 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         }
 
         // Rows arrive in (bucket, channel) order: one pass splits them into per-channel series already in time order.
+        var now = time.GetUtcNow();
         var byChannel = new SortedDictionary<int, List<HistoryBucket>>();
         foreach (var s in sums)
         {
@@ -85,12 +88,12 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
                 byChannel[s.ChannelId] = buckets = [];
             }
 
-            buckets.Add(new HistoryBucket(DateTimeOffset.FromUnixTimeSeconds(s.BucketStart), s.Bytes, s.Packets, s.Flows, s.Peak));
+            buckets.Add(new HistoryBucket(DateTimeOffset.FromUnixTimeSeconds(s.BucketStart), s.Bytes, s.Packets, s.Flows, s.Peak,
+                HistoryBuckets.CoveredSeconds(s.BucketStart, seconds, now)));
         }
 
-        var now = time.GetUtcNow();
         var series = byChannel
-            .Select(c => new ChannelHistorySeries(c.Key, c.Value, RateStatistics.Summarize(c.Value, seconds, from, to, now)))
+            .Select(c => new ChannelHistorySeries(c.Key, c.Value, RateStatistics.Summarize(c.Value, seconds, from, to, now, peakIsUpperBound: summed)))
             .ToList();
         return new ChannelHistory(from, to, resolution, series);
     }

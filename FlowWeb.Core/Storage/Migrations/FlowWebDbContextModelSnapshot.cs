@@ -315,6 +315,37 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("Devices", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.DeviceInterfaceRow", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IfIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SpeedBitsPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DeviceId", "IfIndex");
+
+                    b.ToTable("DeviceInterfaces", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.ExporterSeen", b =>
                 {
                     b.Property<byte[]>("Address")
@@ -793,6 +824,15 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.HasIndex("SensorKey", "ToplistId", "PeriodStart");
 
                     b.ToTable("ToplistPeriods", (string)null);
+                });
+
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.DeviceInterfaceRow", b =>
+                {
+                    b.HasOne("FlowWeb.Core.Storage.Entities.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SensorChannelGroup", b =>

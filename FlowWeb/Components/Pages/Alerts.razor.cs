@@ -1,3 +1,4 @@
+using FlowWeb.Components.Shared;
 using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -11,6 +12,12 @@ namespace FlowWeb.Components.Pages;
 /// </summary>
 public sealed partial class Alerts
 {
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    /// <summary>Times in the reader's zone (the app bar's switch), UTC when none is cascaded.</summary>
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
     private const int PageSize = 200;
     private static readonly int[] Ranges = [1, 24, 24 * 7, 24 * 30, 0];
 

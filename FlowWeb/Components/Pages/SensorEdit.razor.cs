@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using FlowWeb.Components.Pages.Sections;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -66,6 +67,14 @@ public sealed partial class SensorEdit
 
     private bool IsNew => Id is null;
 
+    /// <summary>
+    /// Says what the pre-filled value (<see cref="SensorDefinition.ActiveFlowTimeoutMinutes"/>, 1) is for: the
+    /// exporter's own active timeout, as the Setup tab configures RouterOS (active-flow-timeout=1m).
+    /// </summary>
+    private static string ActiveTimeoutHint =>
+        $"Set it to the exporter's active flow timeout ({new SensorDefinition().ActiveFlowTimeoutMinutes} for a router set up as the Setup tab shows); "
+        + "the sensor turns Unknown after this long without data. 0 books each flow when it arrives";
+
     protected override async Task OnParametersSetAsync()
     {
         _defaultPort = Live.DefaultPort;
@@ -88,6 +97,7 @@ public sealed partial class SensorEdit
         }
 
         _localAddresses = LocalAddresses(_model?.ReceiveAddresses ?? []);
+        await LoadInterfacesAsync();
         if (_model is not null)
         {
             await ValidateAsync();
@@ -142,8 +152,22 @@ public sealed partial class SensorEdit
         }
 
         _touched.Add(field);
+        if (field == "DeviceId")
+        {
+            await LoadInterfacesAsync();
+        }
+
         await ValidateAsync();
     }
+
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    /// <summary>The chosen device's named interfaces, shown under the filters (which take interface indexes).</summary>
+    private IReadOnlyCollection<DeviceInterface> _interfaces = [];
+
+    private async Task LoadInterfacesAsync() =>
+        _interfaces = _model?.DeviceId is { } device ? (await Interfaces.OfDeviceAsync(device)).Values.ToList() : [];
 
     private Task SetFilterAsync(string field, string text)
     {

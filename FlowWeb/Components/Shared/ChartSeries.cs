@@ -2,7 +2,7 @@ using FlowWeb.Core.Channels;
 
 namespace FlowWeb.Components.Shared;
 
-/// <summary>One line (or stacked area) of a <see cref="TrafficChart"/>: values in kbit/s, one per point, oldest first.</summary>
+/// <summary>One line (or stacked area) of a <see cref="TrafficChart"/>: values in bit/s, one per point, oldest first.</summary>
 public sealed record ChartSeries(string Name, string Color, IReadOnlyList<double> Values);
 
 /// <summary>The colour of a channel, the same in the graph, its legend and the channel table.</summary>
@@ -14,7 +14,8 @@ public static class ChannelColors
         "#3949ab", "#d81b60", "#00897b", "#f4511e", "#5e35b1", "#7cb342", "#039be5", "#ffb300",
     ];
 
-    public const string Total = "#37474f";
+    /// <summary>Dark grey on the light theme, light grey on the dark one (app.css sets the variable per theme).</summary>
+    public const string Total = "var(--flowweb-total, #37474f)";
 
     public const string Other = "#9e9e9e";
 

@@ -34,6 +34,10 @@ public sealed partial class FilterField
     [Parameter]
     public string? InputId { get; set; }
 
+    /// <summary>The device's named interfaces, listed under the rule while it mentions an interface field (rules take indexes).</summary>
+    [Parameter]
+    public IReadOnlyCollection<Core.Interfaces.DeviceInterface>? Interfaces { get; set; }
+
     /// <summary>Problems the server found that are not in the rule's syntax.</summary>
     [Parameter]
     public IReadOnlyList<string> ServerErrors { get; set; } = [];

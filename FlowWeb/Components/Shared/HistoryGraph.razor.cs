@@ -8,7 +8,7 @@ namespace FlowWeb.Components.Shared;
 /// <summary>
 /// Draws a <see cref="HistoryView"/>: buckets averaged into at most <see cref="MaxPoints"/> graph points (a 2-day
 /// range has 2,880 minutes), Total left out when stacked (the channels add up to it), silent channels left out of
-/// the graph but kept in the table.
+/// the graph but kept in the table. The table's second header row says what each statistic is computed over.
 /// </summary>
 public sealed partial class HistoryGraph
 {
@@ -16,6 +16,7 @@ public sealed partial class HistoryGraph
 
     private IReadOnlyList<ChartSeries> _series = [];
     private int _secondsPerPoint = 1;
+    private int? _provisionalFrom;
     private bool _stacked = true;
 
     [Parameter, EditorRequired]
@@ -29,13 +30,40 @@ public sealed partial class HistoryGraph
     public string EmptyText { get; set; } = "No traffic in this range";
 
     [Parameter]
-    public string AriaLabel { get; set; } = "Traffic history in kbit/s";
+    public string AriaLabel { get; set; } = "Traffic history";
 
-    private string Method => View.Channels.Count == 0 || View.Channels[0].Summary is not { Samples: > 0 } s
-        ? "Average, maximum and 95th percentile need at least one complete sample in the range."
-        : $"Average, maximum and 95th percentile over {s.Samples:N0} samples of {SampleText(s.SampleSeconds)}"
-          + (s.SampleSeconds == RateStatistics.BillingSampleSeconds ? " (the billing standard)" : "")
-          + "; time without data counts as zero traffic. Times in UTC.";
+    /// <summary>Called with a span the reader dragged across the graph; stored history zooms, the live hour does not.</summary>
+    [Parameter]
+    public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
+
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    /// <summary>What each column is computed over, from the first channel (every channel of a view shares its buckets and samples).</summary>
+    private sealed record StatBasis(string Average, string Maximum, string Percentile, string Peak, string PeakHint, string Volume);
+
+    private StatBasis? Basis => View.Channels.Count == 0 ? null : BasisOf(View.Channels[0].Summary);
+
+    private string ProvisionalText => View.BucketSeconds == 1
+        ? "Still filling: exporters have not reported these seconds yet."
+        : $"Still filling: this {FlowFormat.Span(View.BucketSeconds)} is not over; its rate is that of its complete minutes so far.";
+
+    private string Method
+    {
+        get
+        {
+            if (View.Channels.Count == 0 || View.Channels[0].Summary is not { Samples: > 0 } s)
+            {
+                return $"The 95th percentile needs at least one complete sample of {FlowFormat.Span(RateStatistics.SampleSecondsFor(View.BucketSeconds))} in the range. Times in {Zone.Label(View.Start)}.";
+            }
+
+            var billing = s.SampleSeconds == RateStatistics.BillingSampleSeconds ? ", the billing convention" : $" (5-minute samples need minute data; this range is read from {FlowFormat.Span(View.BucketSeconds)} buckets)";
+            return $"95th percentile over the {s.Samples:N0} complete samples of {FlowFormat.Span(s.SampleSeconds)} from {Zone.DateMinutes(s.SamplesFrom!.Value)} to "
+                + $"{Zone.DateMinutes(s.SamplesTo!.Value)}{billing}; time without data counts as zero traffic. Times in {Zone.Label(View.Start)}.";
+        }
+    }
 
     protected override void OnParametersSet() => Build();
 
@@ -50,13 +78,14 @@ public sealed partial class HistoryGraph
         var buckets = View.Channels.Count == 0 ? 0 : View.Channels.Max(c => c.BitsPerSecond.Count);
         var group = Math.Max(1, (int)Math.Ceiling(buckets / (double)MaxPoints));
         _secondsPerPoint = group * View.BucketSeconds;
+        _provisionalFrom = View.FillingFrom < buckets ? View.FillingFrom / group : null;
         _series = [.. View.Channels
             .Where(c => !(_stacked && c.ChannelId == ChannelIds.Total) && (c.ChannelId == ChannelIds.Total || c.TotalBytes > 0))
-            .Select(c => new ChartSeries(c.Name, c.Color, Kbits(c.BitsPerSecond, group)))];
+            .Select(c => new ChartSeries(c.Name, c.Color, Points(c.BitsPerSecond, group)))];
     }
 
-    /// <summary>bit/s per bucket to kbit/s per point, each point the mean of <paramref name="group"/> buckets.</summary>
-    public static double[] Kbits(IReadOnlyList<double> bitsPerSecond, int group)
+    /// <summary>bit/s per bucket to bit/s per point, each point the mean of <paramref name="group"/> buckets (so never above the highest of them).</summary>
+    public static double[] Points(IReadOnlyList<double> bitsPerSecond, int group)
     {
         ArgumentNullException.ThrowIfNull(bitsPerSecond);
         var points = new double[(bitsPerSecond.Count + group - 1) / group];
@@ -69,19 +98,31 @@ public sealed partial class HistoryGraph
                 sum += bitsPerSecond[i];
             }
 
-            points[p] = sum / (end - (p * group)) / 1000;
+            points[p] = sum / (end - (p * group));
         }
 
         return points;
     }
 
-    private static string SampleText(int seconds) => seconds switch
+    private StatBasis BasisOf(RateSummary s)
     {
-        1 => "1 second",
-        60 => "1 minute",
-        300 => "5 minutes",
-        3600 => "1 hour",
-        86_400 => "1 day",
-        _ => string.Create(CultureInfo.InvariantCulture, $"{seconds} s"),
-    };
+        var span = $"{Zone.ClockMinutes(s.CoveredFrom)}–{Zone.ClockMinutes(s.CoveredTo)}";
+        if (s.CoveredTo - s.CoveredFrom > TimeSpan.FromDays(1))
+        {
+            span = $"{Zone.Format(s.CoveredFrom, "MM-dd HH:mm")}–{Zone.Format(s.CoveredTo, "MM-dd HH:mm")}";
+        }
+
+        var bucket = FlowFormat.Span(s.BucketSeconds);
+        return new StatBasis(
+            $"mean of {span}",
+            $"highest {bucket}",
+            s.Samples == 0 ? $"no complete {FlowFormat.Span(s.SampleSeconds)}" : $"of {s.Samples:N0} × {FlowFormat.Span(s.SampleSeconds)}",
+            s.PeakIsUpperBound ? "≤ sum of sensors'" : "busiest 1 s",
+            s.PeakIsUpperBound
+                ? "The sensors' busiest seconds added up: an upper bound, as they need not fall in the same second (the other columns are exact sums)"
+                : "The busiest second inside the range's buckets",
+            span);
+    }
+
+    private static string Raw(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Components;
 namespace FlowWeb.Components.Shared;
 
 /// <summary>
-/// Picks the range: a preset ends now; Custom takes two UTC times and shows an error under each field that does not
-/// make a range (nothing changes until they do). Reports the new <see cref="HistoryWindow"/> with the resolution the
-/// history service chooses for it.
+/// Picks the range: a preset ends now (today and yesterday are the reader's days); Custom takes two times in the
+/// reader's zone and shows an error under each field that does not make a range (nothing changes until they do).
+/// Reports the new <see cref="HistoryWindow"/> with the resolution the history service chooses for it.
 /// </summary>
 public sealed partial class HistoryRangePicker
 {
@@ -15,6 +15,7 @@ public sealed partial class HistoryRangePicker
     private string? _fromText;
     private string? _toText;
     private IReadOnlyList<ValidationError> _errors = [];
+    private HistoryWindow? _shownCustom;
 
     [Parameter, EditorRequired]
     public HistoryWindow Window { get; set; } = default!;
@@ -28,9 +29,16 @@ public sealed partial class HistoryRangePicker
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private string ZoneName => Zone.IsUtc ? "UTC" : Zone.Name;
+
     private string Description => Window.IsLive
         ? $"The last {HistoryRanges.LiveSpan.TotalMinutes:N0} minutes, per second, updating live"
-        : $"{HistoryRanges.Format(Window.From)} to {HistoryRanges.Format(Window.To)} UTC · resolution {Window.ResolutionText} (chosen from the range)";
+        : $"{HistoryRanges.Format(Window.From, Zone)} to {HistoryRanges.Format(Window.To, Zone)} {Zone.Suffix(Window.From)} · resolution {Window.ResolutionText} (chosen from the range)";
 
     protected override void OnParametersSet()
     {
@@ -40,9 +48,11 @@ public sealed partial class HistoryRangePicker
             _range = Window.Range;
         }
 
-        if (Window.Range == HistoryRange.Custom && _fromText is null)
+        // A custom window (typed, or a zoom into the graph): show its times, in the reader's zone.
+        if (Window.Range == HistoryRange.Custom && !ReferenceEquals(Window, _shownCustom))
         {
-            (_fromText, _toText) = (HistoryRanges.Format(Window.From), HistoryRanges.Format(Window.To));
+            (_fromText, _toText) = (HistoryRanges.Format(Window.From, Zone), HistoryRanges.Format(Window.To, Zone));
+            _shownCustom = Window;
         }
     }
 
@@ -53,17 +63,17 @@ public sealed partial class HistoryRangePicker
         if (range == HistoryRange.Custom)
         {
             // Start from the range on show, so that editing one end is enough.
-            _fromText ??= HistoryRanges.Format(Window.From);
-            _toText ??= HistoryRanges.Format(Window.To);
+            _fromText ??= HistoryRanges.Format(Window.From, Zone);
+            _toText ??= HistoryRanges.Format(Window.To, Zone);
             return;
         }
 
-        await WindowChanged.InvokeAsync(HistoryRanges.Preset(range, Time.GetUtcNow(), History));
+        await WindowChanged.InvokeAsync(HistoryRanges.Preset(range, Time.GetUtcNow(), History, Zone));
     }
 
     private async Task ApplyCustomAsync()
     {
-        var window = HistoryRanges.Custom(_fromText, _toText, Time.GetUtcNow(), History, out _errors);
+        var window = HistoryRanges.Custom(_fromText, _toText, Time.GetUtcNow(), History, out _errors, Zone);
         if (window is not null)
         {
             await WindowChanged.InvokeAsync(window);

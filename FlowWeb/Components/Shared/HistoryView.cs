@@ -10,10 +10,19 @@ namespace FlowWeb.Components.Shared;
 /// </summary>
 public sealed record HistoryChannelView(int ChannelId, string Name, string Color, IReadOnlyList<double> BitsPerSecond, double TotalBytes, RateSummary Summary);
 
-/// <summary>What a history graph and its statistics table show, from stored history or from the live per-second series.</summary>
+/// <summary>
+/// What a history graph and its statistics table show, from stored history or from the live per-second series.
+/// Buckets from <see cref="FillingFrom"/> on are still filling (the hour or day holding now): drawn as provisional.
+/// </summary>
 public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadOnlyList<HistoryChannelView> Channels)
 {
     public bool HasTraffic => Channels.Any(c => c.TotalBytes > 0);
+
+    /// <summary>Index of the first bucket still filling; the bucket count when all are complete.</summary>
+    public int FillingFrom { get; init; } = int.MaxValue;
+
+    /// <summary>Several sensors summed (a device): their busiest seconds are added up, an upper bound.</summary>
+    public bool Summed => Channels.Any(c => c.Summary.PeakIsUpperBound);
 
     /// <summary>
     /// Stored history as dense per-bucket rates, channels in the sensor's order (Total first) named by
@@ -27,6 +36,7 @@ public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadO
         var first = HistoryBuckets.AlignDown(history.From.ToUnixTimeSeconds(), seconds);
         var count = (int)Math.Max(0, (HistoryBuckets.AlignUp(history.To.ToUnixTimeSeconds(), seconds) - first) / seconds);
         var views = new List<HistoryChannelView>();
+        var filling = count;
         foreach (var (id, name, index) in Ordered(history.Channels.Select(c => c.ChannelId), channels))
         {
             var series = history.Channel(id)!;
@@ -37,15 +47,19 @@ public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadO
                 var i = (b.Start.ToUnixTimeSeconds() - first) / seconds;
                 if (i >= 0 && i < count)
                 {
-                    bits[i] += b.Bytes * 8 / seconds;
+                    bits[i] += b.BitsPerSecond;
                     total += b.Bytes;
+                    if (b.Seconds < seconds)
+                    {
+                        filling = Math.Min(filling, (int)i);
+                    }
                 }
             }
 
             views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), bits, total, series.Summary));
         }
 
-        return new HistoryView(DateTimeOffset.FromUnixTimeSeconds(first), seconds, views);
+        return new HistoryView(DateTimeOffset.FromUnixTimeSeconds(first), seconds, views) { FillingFrom = filling };
     }
 
     /// <summary>
@@ -90,7 +104,7 @@ public sealed record HistoryView(DateTimeOffset Start, int BucketSeconds, IReadO
         foreach (var (id, name, index) in Ordered(sums.Keys, channels))
         {
             var bytes = sums[id];
-            var buckets = bytes.Select((b, i) => new HistoryBucket(start.AddSeconds(i), b, 0, 0, b)).ToList();
+            var buckets = bytes.Select((b, i) => new HistoryBucket(start.AddSeconds(i), b, 0, 0, b, 1)).ToList();
             views.Add(new HistoryChannelView(id, name, ChannelColors.Of(id, index), [.. bytes.Select(b => b * 8)], bytes.Sum(),
                 RateStatistics.Summarize(buckets, 1, start, to, to)));
         }

@@ -24,6 +24,12 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     [Inject]
     protected TimeProvider Time { get; set; } = default!;
 
+    /// <summary>The reader's time zone, cascaded by the layout; UTC without it.</summary>
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    protected DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
     /// <summary>The longest a page goes without a refresh.</summary>
     protected virtual TimeSpan FallbackInterval => TimeSpan.FromSeconds(2);
 

@@ -10,7 +10,7 @@ using MudBlazor;
 
 namespace FlowWeb.Components.Shared;
 
-/// <summary>Scales the values to the box and writes the SVG line and area.</summary>
+/// <summary>Scales the values to the box and writes the SVG line and area, or says why there is none.</summary>
 public sealed partial class Sparkline
 {
     [Parameter]
@@ -30,11 +30,13 @@ public sealed partial class Sparkline
 
     private string _points = "";
     private string _area = "";
+    private string? _empty;
 
     protected override void OnParametersSet()
     {
         var values = Values ?? [];
-        if (values.Count < 2)
+        _empty = values.Count < 2 ? "no data" : values.All(v => v <= 0) ? "no traffic" : null;
+        if (_empty is not null)
         {
             _points = _area = "";
             return;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 
@@ -37,6 +38,10 @@ public sealed partial class ToplistTable
     [Parameter]
     public string? ApproximateHint { get; set; }
 
+    /// <summary>Names of the device's interfaces, shown under the index in a custom toplist's interface columns.</summary>
+    [Parameter]
+    public InterfaceNames? Interfaces { get; set; }
+
     /// <summary>Replaces the text shown when there are no rows.</summary>
     [Parameter]
     public string? EmptyText { get; set; }
@@ -57,6 +62,7 @@ public sealed partial class ToplistTable
     private IReadOnlyList<string> _columns = [];
     private ToplistKeys? _keys;
     private ToplistDefinition? _keysFor;
+    private int[] _interfaceColumns = [];
     private HostNameWatch? _names;
 
     private IReadOnlyList<ToplistLine> Lines { get; set; } = [];
@@ -75,6 +81,9 @@ public sealed partial class ToplistTable
             _keys = new ToplistKeys(Definition.Type, Definition.Fields);
             _columns = _keys.Columns;
             _keysFor = Definition;
+            _interfaceColumns = Definition.Type == ToplistType.Custom
+                ? [.. Definition.Fields.Select((f, i) => (f, i)).Where(x => x.f is ToplistField.InboundInterface or ToplistField.OutboundInterface).Select(x => x.i)]
+                : [];
         }
 
         Build();
@@ -108,6 +117,19 @@ public sealed partial class ToplistTable
                 if (b >= 0)
                 {
                     names[b] = stored is null ? watch.Name(r.Key.B) : pair.B;
+                }
+            }
+
+            // An interface index gets its name under it, as an address its host name (and the filter finds either).
+            if (_interfaceColumns.Length > 0 && Interfaces is { } interfaces)
+            {
+                foreach (var column in _interfaceColumns)
+                {
+                    if (uint.TryParse(cells[column], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && interfaces.Find(index) is { } named)
+                    {
+                        names ??= new string?[cells.Length];
+                        names[column] = named.Name;
+                    }
                 }
             }
 

@@ -1,17 +1,16 @@
 using System.Globalization;
-using FlowWeb.Components.Shared;
-using FlowWeb.Core.Aggregation;
-using FlowWeb.Core.Channels;
-using FlowWeb.Core.Flows;
-using FlowWeb.Core.Rules;
-using FlowWeb.Core.Sensors;
+using System.Text;
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
+using Microsoft.JSInterop;
 
 namespace FlowWeb.Components.Shared;
 
-/// <summary>Lays out the traffic graph: stacks or overlays the series, picks a rounded kbit/s axis and time labels, and writes SVG points.</summary>
-public sealed partial class TrafficChart
+/// <summary>
+/// Lays out the traffic graph: stacks or overlays the series, picks a rounded axis and its unit from the largest
+/// value, time labels in the reader's zone, and writes SVG points, the settled part solid and the provisional part
+/// (points from <see cref="ProvisionalFrom"/> on) dashed and lighter, so that unsettled data never looks like a drop.
+/// </summary>
+public sealed partial class TrafficChart : IDisposable
 {
     private const int PlotWidth = 1000;
     private const int PlotHeight = 400;
@@ -30,24 +29,52 @@ public sealed partial class TrafficChart
     [Parameter]
     public bool Stacked { get; set; }
 
+    /// <summary>Index of the first point that is still filling (drawn provisional); null when every point is settled.</summary>
+    [Parameter]
+    public int? ProvisionalFrom { get; set; }
+
+    /// <summary>What the provisional points are, for their legend entry.</summary>
+    [Parameter]
+    public string ProvisionalText { get; set; } = "Still filling: exporters have not reported all of this time yet.";
+
     [Parameter]
     public string EmptyText { get; set; } = "No traffic in this time range yet";
 
     [Parameter]
-    public string AriaLabel { get; set; } = "Traffic in kbit/s";
+    public string AriaLabel { get; set; } = "Traffic";
 
-    private sealed record Shape(string Color, string Line, string? Area);
+    /// <summary>Called with the span a reader selected by dragging across the graph; the graph is zoomable when set.</summary>
+    [Parameter]
+    public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
+
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    [Inject]
+    private IJSRuntime Js { get; set; } = default!;
+
+    private sealed record Shape(string Color, string Line, string? Area, bool Provisional);
 
     private readonly List<Shape> _shapes = [];
     private readonly List<double> _ticks = [];
     private readonly List<(double Fraction, string Text)> _timeLabels = [];
+    private ElementReference _element;
+    private DotNetObjectReference<TrafficChart>? _self;
+    private DisplayUnit _unit = FlowFormat.BitRateUnits[0];
+    private string _hoverValues = "";
     private double _axisMax = 1;
     private double _dataMax;
     private int _points;
+    private int _provisional;
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private bool Zoomable => OnZoom.HasDelegate;
 
     protected override void OnParametersSet()
     {
         _points = Series.Count == 0 ? 0 : Series.Max(s => s.Values.Count);
+        _provisional = Math.Clamp(ProvisionalFrom ?? _points, 0, _points);
         var baseline = new double[_points];
         _dataMax = 0;
         foreach (var s in Series)
@@ -64,14 +91,46 @@ public sealed partial class TrafficChart
         }
 
         _axisMax = NiceCeiling(_dataMax);
+        _unit = FlowFormat.BitRateUnit(_axisMax);
+        // Round tick labels: 2.5 and 5 split into fifths (0.5, 1), 1 and 2 into quarters (0.25, 0.5).
+        var mantissa = _axisMax / Math.Pow(10, Math.Floor(Math.Log10(_axisMax)));
+        var intervals = mantissa is > 2.4 and < 2.6 or > 4.9 and < 5.1 ? 5 : 4;
         _ticks.Clear();
-        for (var i = 0; i <= 4; i++)
+        for (var i = 0; i <= intervals; i++)
         {
-            _ticks.Add(_axisMax * i / 4);
+            _ticks.Add(_axisMax * i / intervals);
         }
 
         BuildShapes();
         BuildTimeLabels();
+        _hoverValues = HoverValues();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && Zoomable)
+        {
+            _self = DotNetObjectReference.Create(this);
+            await Js.InvokeVoidAsync("flowweb.chartZoom", _element, _self);
+        }
+    }
+
+    /// <summary>Called by the browser with the dragged span as fractions of the plot's width.</summary>
+    [JSInvokable]
+    public Task ZoomAsync(double fromFraction, double toFraction)
+    {
+        if (_points < 2 || !double.IsFinite(fromFraction) || !double.IsFinite(toFraction))
+        {
+            return Task.CompletedTask;
+        }
+
+        (fromFraction, toFraction) = (Math.Clamp(Math.Min(fromFraction, toFraction), 0, 1), Math.Clamp(Math.Max(fromFraction, toFraction), 0, 1));
+        var span = TimeSpan.FromSeconds((double)(_points - 1) * SecondsPerPoint);
+        var from = Start + (span * fromFraction);
+        var to = Start + (span * toFraction);
+
+        // A point stands for its whole step: keep at least one.
+        return to - from < TimeSpan.FromSeconds(SecondsPerPoint) ? Task.CompletedTask : OnZoom.InvokeAsync((from, to));
     }
 
     private void BuildShapes()
@@ -92,9 +151,10 @@ public sealed partial class TrafficChart
                 upper[i] = Stacked ? lower[i] + v : v;
             }
 
-            var line = Points(upper, forward: true);
-            var area = Stacked ? line + " " + Points(lower, forward: false) : $"{X(0)},{PlotHeight} {line} {X(_points - 1)},{PlotHeight}";
-            _shapes.Add(new Shape(s.Color, line, area));
+            // The settled part ends where the provisional part begins; the provisional part starts one point
+            // earlier so that the two join.
+            AddShape(s.Color, upper, lower, 0, _provisional - 1, provisional: false);
+            AddShape(s.Color, upper, lower, Math.Max(0, _provisional - 1), _points - 1, provisional: true);
             if (Stacked)
             {
                 lower = upper;
@@ -102,16 +162,56 @@ public sealed partial class TrafficChart
         }
     }
 
-    private string Points(double[] values, bool forward)
+    private void AddShape(string color, double[] upper, double[] lower, int first, int last, bool provisional)
     {
-        var text = new System.Text.StringBuilder();
-        for (var n = 0; n < values.Length; n++)
+        if (last <= first)
         {
-            var i = forward ? n : values.Length - 1 - n;
+            return;
+        }
+
+        var line = Points(upper, first, last, forward: true);
+        var area = Stacked
+            ? line + " " + Points(lower, first, last, forward: false)
+            : $"{X(first)},{PlotHeight} {line} {X(last)},{PlotHeight}";
+        _shapes.Add(new Shape(color, line, area, provisional));
+    }
+
+    private string Points(double[] values, int first, int last, bool forward)
+    {
+        var text = new StringBuilder();
+        for (var n = first; n <= last; n++)
+        {
+            var i = forward ? n : last - (n - first);
             text.Append(CultureInfo.InvariantCulture, $"{X(i)},{Y(values[i])} ");
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Every series' values in the axis unit, three significant digits: "1.2,0.87;0.3,0.31" (series by ";", points by ",").</summary>
+    private string HoverValues()
+    {
+        var text = new StringBuilder();
+        foreach (var s in Series)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(';');
+            }
+
+            for (var i = 0; i < s.Values.Count; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(',');
+                }
+
+                var v = Math.Max(0, s.Values[i]) / _unit.Scale;
+                text.Append(v == 0 ? "0" : v.ToString("G3", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text.ToString();
     }
 
     private void BuildTimeLabels()
@@ -126,16 +226,21 @@ public sealed partial class TrafficChart
         for (var i = 0; i <= 4; i++)
         {
             var at = Start + (span * i / 4);
-            _timeLabels.Add((i / 4.0, TimeLabel(at, span)));
+            _timeLabels.Add((i / 4.0, TimeLabel(at, span, Zone)));
         }
     }
 
     /// <summary>Seconds for a few minutes, the time of day up to a day, then the date and time, then the date (history ranges).</summary>
-    public static string TimeLabel(DateTimeOffset at, TimeSpan span) =>
-        span.TotalDays > 7 ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-        : span.TotalHours > 24 ? at.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)
-        : span.TotalMinutes > 15 ? FlowFormat.ClockMinutes(at)
-        : FlowFormat.Clock(at);
+    public static string TimeLabel(DateTimeOffset at, TimeSpan span, DisplayZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return span.TotalDays > 7 ? zone.Date(at)
+            : span.TotalHours > 24 ? zone.Format(at, "MM-dd HH:mm")
+            : span.TotalMinutes > 15 ? zone.ClockMinutes(at)
+            : zone.Clock(at);
+    }
+
+    private string AreaOpacity(bool provisional) => Stacked ? (provisional ? "0.3" : "0.75") : (provisional ? "0.04" : "0.08");
 
     private string X(int index) => (index * (double)PlotWidth / Math.Max(1, _points - 1)).ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -143,9 +248,8 @@ public sealed partial class TrafficChart
 
     private static string Pct(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
-    private static string FormatTick(double value) => value >= 10 || value == 0
-        ? value.ToString("N0", CultureInfo.InvariantCulture)
-        : value.ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>A tick in the axis unit, trimmed: 0, 2.5, 250, 1,000.</summary>
+    private string FormatTick(double value) => (value / _unit.Scale).ToString("#,0.##", CultureInfo.InvariantCulture);
 
     /// <summary>The smallest 1, 2, 2.5 or 5 times a power of ten at or above the value (1 for no data).</summary>
     public static double NiceCeiling(double value)
@@ -166,4 +270,6 @@ public sealed partial class TrafficChart
 
         return 10 * magnitude;
     }
+
+    public void Dispose() => _self?.Dispose();
 }

@@ -39,6 +39,10 @@ public sealed partial class ChannelHistoryCard : IDisposable
     [Parameter]
     public EventCallback OnShowLive { get; set; }
 
+    /// <summary>Called with the span a reader dragged across the graph.</summary>
+    [Parameter]
+    public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
+
     [Inject]
     private HistoryQueryService History { get; set; } = default!;
 
@@ -86,6 +90,8 @@ public sealed partial class ChannelHistoryCard : IDisposable
     }
 
     private Task ShowLive() => OnShowLive.InvokeAsync();
+
+    private Task Zoom((DateTimeOffset From, DateTimeOffset To) span) => OnZoom.InvokeAsync(span);
 
     private static string ApiTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 

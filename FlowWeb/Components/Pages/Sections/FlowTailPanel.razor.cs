@@ -4,6 +4,7 @@ using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
@@ -35,6 +36,11 @@ public sealed partial class FlowTailPanel
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
     private HostNameWatch? _names;
     private bool _resolve;
 
@@ -56,8 +62,14 @@ public sealed partial class FlowTailPanel
         }
     }
 
-    protected override void OnParametersSet()
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    private InterfaceNames _interfaces = InterfaceNames.Empty;
+
+    protected override async Task OnParametersSetAsync()
     {
+        _interfaces = await Interfaces.ForSensorAsync(Snapshot.Definition);
         _resolve = Snapshot.Definition.Toplists.Any(Resolver.Resolves);
         if (!_paused)
         {
@@ -85,6 +97,10 @@ public sealed partial class FlowTailPanel
     }
 
     private string? NameOf(FlowAddress address) => _resolve ? _names!.Name(address) : null;
+
+    /// <summary>"ether1" for a named interface (its index in the tooltip), else the index.</summary>
+    private (string Text, string? Title) Interface(uint ifIndex, FlowAddress exporter) =>
+        _interfaces.Find(ifIndex, exporter) is { } x ? (x.Name, $"ifIndex {ifIndex}{(x.Description.Length > 0 ? " · " + x.Description : "")}") : (ifIndex.ToString(CultureInfo.InvariantCulture), null);
 
     private void TogglePaused() => _paused = !_paused;
 

@@ -5,7 +5,7 @@ using FlowWeb.Core.Sensors;
 namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>A sensor as the device list shows it: its live snapshot, its primary channel (Total) now and over the last minute.</summary>
-public sealed record SensorTile(SensorLiveSnapshot Snapshot, double TotalBitsPerSecond, IReadOnlyList<double> LastMinuteKbits)
+public sealed record SensorTile(SensorLiveSnapshot Snapshot, double TotalBitsPerSecond, IReadOnlyList<double> LastMinuteBits)
 {
     public const int SparklineSeconds = 60;
 
@@ -19,7 +19,7 @@ public sealed record SensorTile(SensorLiveSnapshot Snapshot, double TotalBitsPer
 
         // One second more than shown: the newest second is still filling up.
         var series = live.Series(snapshot.Definition.Id, SparklineSeconds + 1);
-        IReadOnlyList<double> spark = series is null ? [] : [.. series.BytesPerSecond[ChannelSet.TotalIndex][..^1].Select(b => b * 8 / 1000)];
+        IReadOnlyList<double> spark = series is null ? [] : [.. series.BytesPerSecond[ChannelSet.TotalIndex][..^1].Select(b => b * 8)];
         return new SensorTile(snapshot, total, spark);
     }
 }

@@ -3,6 +3,7 @@ using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
@@ -31,7 +32,16 @@ public sealed partial class SensorToplists
     private ToplistPeriodResult? Shown => _data is not { } data ? null
         : _period >= 0 && _period < data.Completed.Count ? data.Completed[_period] : data.Running;
 
-    protected override void OnParametersSet() => Load();
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    private InterfaceNames _interfaces = InterfaceNames.Empty;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _interfaces = await Interfaces.ForSensorAsync(Snapshot.Definition);
+        Load();
+    }
 
     private void Load()
     {
@@ -48,6 +58,11 @@ public sealed partial class SensorToplists
 
     private void SetPeriod(int period) => _period = period;
 
-    private static string Describe(ToplistPeriodResult period) =>
-        $"{FlowFormat.ClockMinutes(period.Start)}–{FlowFormat.ClockMinutes(period.End)} UTC";
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private string Describe(ToplistPeriodResult period) =>
+        $"{Zone.ClockMinutes(period.Start)}–{Zone.ClockMinutes(period.End)} {Zone.Suffix(period.Start)}";
 }

@@ -1,6 +1,7 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
 using Microsoft.AspNetCore.Components;
@@ -45,8 +46,14 @@ public sealed partial class ToplistHistoryCard
 
     private string CsvFileName => $"toplist-{Active?.Id}-{Window.From.UtcDateTime:yyyyMMdd-HHmm}-{Window.To.UtcDateTime:yyyyMMdd-HHmm}.csv";
 
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    private InterfaceNames _interfaces = InterfaceNames.Empty;
+
     protected override async Task OnParametersSetAsync()
     {
+        _interfaces = await Interfaces.ForSensorAsync(Sensor);
         if (Active is { } toplist && _loaded != (Window, toplist.Id))
         {
             await LoadPeriodsAsync(toplist);
@@ -120,8 +127,13 @@ public sealed partial class ToplistHistoryCard
             stored.TotalBytes, stored.TotalPackets, stored.TotalFlows, stored.Approximate, stored.ErrorBound, distinctKeys);
     }
 
-    private static string Describe(ToplistPeriodInfo period) =>
-        $"{period.Start.UtcDateTime:yyyy-MM-dd HH:mm}–{FlowFormat.ClockMinutes(period.End)} UTC";
+    [CascadingParameter]
+    public DisplayZone? CascadedZone { get; set; }
+
+    private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
+
+    private string Describe(ToplistPeriodInfo period) =>
+        $"{Zone.DateMinutes(period.Start)}–{Zone.ClockMinutes(period.End)} {Zone.Suffix(period.Start)}";
 
     private static string ApiTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,13 +1,15 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
+using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 
 namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>
 /// Reads the sensor's per-second series each time the page hands it a new snapshot and turns it into graph series
-/// in kbit/s: averaged into at most <see cref="MaxPoints"/> points, the newest (still filling) second left out.
+/// in bit/s: averaged into at most <see cref="MaxPoints"/> points, the newest (still filling) second left out.
 /// </summary>
 public sealed partial class TrafficCard
 {
@@ -19,6 +21,10 @@ public sealed partial class TrafficCard
     private int _minutes = 10;
     private bool _stacked = true;
     private bool _running;
+    private bool _showQuiet;
+
+    // Channels without a byte in the graph's window and none now: folded under one line, so toplists stay in reach.
+    private HashSet<int> _quiet = [];
 
     [Parameter, EditorRequired]
     public SensorLiveSnapshot Snapshot { get; set; } = default!;
@@ -26,7 +32,28 @@ public sealed partial class TrafficCard
     [Inject]
     private SensorLiveState Live { get; set; } = default!;
 
-    protected override void OnParametersSet() => Build();
+    [Inject]
+    private InterfaceCatalog Interfaces { get; set; } = default!;
+
+    /// <summary>The one interface the sensor counts, with a known speed, and Total now as a share of it.</summary>
+    private (DeviceInterface Interface, InterfaceDirection Direction, double Percent)? _utilisation;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _utilisation = null;
+        if (InterfaceUtilisation.PinnedBy(Snapshot.Definition.IncludeFilter) is { } pinned
+            && (await Interfaces.ForSensorAsync(Snapshot.Definition)).Find(pinned.IfIndex) is { SpeedBitsPerSecond: > 0 } x)
+        {
+            var total = Snapshot.Channels.FirstOrDefault(c => c.ChannelId == ChannelIds.Total)?.BitsPerSecond ?? 0;
+            _utilisation = (x, pinned.Direction, x.Utilisation(total) ?? 0);
+        }
+
+        Build();
+    }
+
+    private string UtilisationText => _utilisation is not { } u ? "" :
+        $"{FlowFormat.Percent(u.Percent)} of {u.Interface.Name}'s {FlowFormat.BitRate(u.Interface.SpeedBitsPerSecond)}"
+        + u.Direction switch { InterfaceDirection.Inbound => " in", InterfaceDirection.Outbound => " out", _ => " (in and out together)" };
 
     private void SetMinutes(int minutes)
     {
@@ -40,6 +67,10 @@ public sealed partial class TrafficCard
         Build();
     }
 
+    private void ToggleQuiet() => _showQuiet = !_showQuiet;
+
+    private bool IsQuiet(ChannelValue channel) => _quiet.Contains(channel.ChannelId);
+
     private void Build()
     {
         var seconds = _minutes * 60;
@@ -48,18 +79,25 @@ public sealed partial class TrafficCard
         if (snapshot is null)
         {
             _series = [];
+            _quiet = [];
             return;
         }
 
         _secondsPerPoint = Math.Max(1, (int)Math.Ceiling(seconds / (double)MaxPoints));
         _start = snapshot.FirstSecond;
         var series = new List<ChartSeries>();
+        var quiet = new HashSet<int>();
         var count = Math.Min(snapshot.BytesPerSecond.Length, Snapshot.Channels.Count);
         for (var c = 0; c < count; c++)
         {
             var channel = Snapshot.Channels[c];
             var isTotal = channel.ChannelId == ChannelIds.Total;
-            var values = Kbits(snapshot.BytesPerSecond[c].AsSpan(0, snapshot.BytesPerSecond[c].Length - 1), _secondsPerPoint);
+            var values = Points(snapshot.BytesPerSecond[c].AsSpan(0, snapshot.BytesPerSecond[c].Length - 1), _secondsPerPoint);
+
+            if (!isTotal && values.All(v => v == 0) && channel.BitsPerSecond == 0)
+            {
+                quiet.Add(channel.ChannelId);
+            }
 
             // Stacked, the channels add up to Total, so Total is not drawn; channels without traffic only crowd the legend.
             if ((_stacked && isTotal) || (!isTotal && values.All(v => v == 0)))
@@ -71,10 +109,11 @@ public sealed partial class TrafficCard
         }
 
         _series = series;
+        _quiet = quiet;
     }
 
-    /// <summary>Bytes per second to kbit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>
-    private static double[] Kbits(ReadOnlySpan<double> bytesPerSecond, int bucket)
+    /// <summary>Bytes per second to bit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>
+    private static double[] Points(ReadOnlySpan<double> bytesPerSecond, int bucket)
     {
         var points = new double[(bytesPerSecond.Length + bucket - 1) / bucket];
         for (var p = 0; p < points.Length; p++)
@@ -86,7 +125,7 @@ public sealed partial class TrafficCard
                 sum += v;
             }
 
-            points[p] = sum / slice.Length * 8 / 1000;
+            points[p] = sum / slice.Length * 8;
         }
 
         return points;
