@@ -44,8 +44,19 @@ public sealed class CollectorOptions
     /// </summary>
     public List<string> AllowedExporters { get; set; } = [];
 
+    /// <summary>
+    /// How often the collector's tick publishes a live frame (wall-clock time). One second suits pages that refresh once
+    /// a second; tests that move a fake clock many seconds shorten it so that each simulated second gets its frame.
+    /// </summary>
+    public TimeSpan FrameInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<string> Validate()
     {
+        if (FrameInterval < TimeSpan.FromMilliseconds(10) || FrameInterval > TimeSpan.FromSeconds(10))
+        {
+            yield return $"{SectionName}:{nameof(FrameInterval)} must be 00:00:00.010 to 00:00:10 (was {FrameInterval}).";
+        }
+
         var allowErrors = new List<string>();
         Decoding.ExporterAllowList.Parse(AllowedExporters, allowErrors, $"{SectionName}:{nameof(AllowedExporters)}");
         foreach (var error in allowErrors)

@@ -2,6 +2,7 @@ using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Core.Collection;
 
@@ -32,7 +33,7 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
     {
         // The tick's pace is wall-clock time (pages refresh once a second) whatever clock the data is stamped with: a
         // test's fake clock then moves the data on when it is advanced, and the live frames keep coming meanwhile.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider.System);
+        using var timer = new PeriodicTimer(services.GetRequiredService<IOptions<CollectorOptions>>().Value.FrameInterval, TimeProvider.System);
         var lastRetry = time.GetUtcNow();
         try
         {

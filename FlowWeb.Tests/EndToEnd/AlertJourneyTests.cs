@@ -72,7 +72,7 @@ public sealed class AlertJourneyTests(BrowserAppFixture app)
             await Expect(alarmRow).ToContainTextAsync("web: ISP informed");
             Assert.True(app.Service<AlertCenter>().ActiveAlarm(SensorStateMonitor.AlarmKey(sensor.Id))!.IsAcknowledged);
             // The log reads the database, which the acknowledgement reaches a moment later: the page's next refresh shows it.
-            await Expect(alerts.Page.Locator("table.event-log tr.event-row[data-phase='Acknowledged']").First).ToContainTextAsync("ISP informed", new() { Timeout = 20_000 });
+            await Expect(alerts.Page.Locator(".event-log tr.event-row[data-phase='Acknowledged']").First).ToContainTextAsync("ISP informed", new() { Timeout = 20_000 });
             await alerts.ScreenshotAsync("alerts.png");
 
             Assert.Empty(alerts.Errors);

@@ -35,6 +35,7 @@ public sealed class LimitAlertTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var app = new FlowWebFactory();
         app.Settings["Notifications:RetryDelay"] = "00:00:00";
+        app.Settings["Collector:FrameInterval"] = "00:00:00.050"; // a frame for every simulated second, without waiting a real one
         using var factory = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         using var client = factory.CreateClient();
         var monitor = factory.Services.GetRequiredService<AlertMonitorService>();
