@@ -39,7 +39,8 @@ public static class CollectionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SensorRuntimeOptions>>().Value,
             sp.GetRequiredService<CollectorStatus>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FlowCollector>>()));
+            sp.GetRequiredService<ILogger<FlowCollector>>(),
+            sp.GetService<Detection.AttackDetection>()));
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddSingleton<SensorValidator>();
         services.TryAddSingleton<ISensorStore, InMemorySensorStore>();

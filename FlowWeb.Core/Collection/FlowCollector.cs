@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging;
 
@@ -24,11 +25,15 @@ public sealed partial class FlowCollector : IDisposable
     private readonly Dictionary<int, PortListener> _listeners = [];
     private readonly Dictionary<int, string> _portErrors = [];
     private readonly Dictionary<int, long> _closedPortDrops = [];
+    private readonly AttackDetection? _detection;
     private Dictionary<Guid, SensorRuntime> _sensors = [];
     private IReadOnlyList<SensorDefinition> _definitions = [];
 
-    public FlowCollector(FlowDecoder decoder, CollectorOptions options, SensorRuntimeOptions runtimeOptions, CollectorStatus status, TimeProvider time, ILogger<FlowCollector> logger)
+    /// <param name="detection">Attack detection, fed by every sensor (null = none).</param>
+    public FlowCollector(FlowDecoder decoder, CollectorOptions options, SensorRuntimeOptions runtimeOptions, CollectorStatus status, TimeProvider time, ILogger<FlowCollector> logger,
+        AttackDetection? detection = null)
     {
+        _detection = detection;
         Decoder = decoder;
         _options = options;
         _runtimeOptions = runtimeOptions;
@@ -129,7 +134,7 @@ public sealed partial class FlowCollector : IDisposable
                     continue;
                 }
 
-                var runtime = new SensorRuntime(d, _runtimeOptions, now.ToUnixTimeSeconds());
+                var runtime = new SensorRuntime(d, _runtimeOptions, now.ToUnixTimeSeconds(), _detection?.ShardFor(d, now.ToUnixTimeSeconds()));
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;
@@ -138,6 +143,7 @@ public sealed partial class FlowCollector : IDisposable
             _definitions = definitions;
             Volatile.Write(ref _sensors, next);
             Reconcile(next.Values);
+            _detection?.Apply(next.Values.Select(s => s.Definition));
         }
 
         SensorsChanged?.Invoke();

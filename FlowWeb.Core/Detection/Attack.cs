@@ -41,7 +41,19 @@ internal sealed class Attack
 
     public required DateTimeOffset DetectedAt { get; init; }
 
-    public DateTimeOffset? End { get; set; }
+    public DateTimeOffset? End
+    {
+        get => _end;
+        set
+        {
+            lock (_actionsSync)
+            {
+                _end = value;
+            }
+        }
+    }
+
+    private DateTimeOffset? _end;
 
     public required IReadOnlyList<AttackTrigger> Triggers { get; init; }
 
@@ -57,11 +69,18 @@ internal sealed class Attack
 
     public DateTimeOffset LastUpdate { get; private set; }
 
-    public void AddAction(AttackAction action)
+    /// <summary>Adds an action while the attack is on; false once it ended (its last report is taken: store the action instead).</summary>
+    public bool AddAction(AttackAction action)
     {
         lock (_actionsSync)
         {
+            if (_end is not null)
+            {
+                return false;
+            }
+
             _actions.Add(action);
+            return true;
         }
     }
 

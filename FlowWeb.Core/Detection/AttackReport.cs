@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FlowWeb.Core.Detection;
 
 /// <summary>An address with its traffic in an attack (sampling-scaled estimates).</summary>
@@ -23,8 +25,13 @@ public sealed record AttackFlow(
     string Source, int SourcePort, string Destination, int DestinationPort, int Protocol, string TcpFlags,
     long Bytes, long Packets, DateTimeOffset Start, DateTimeOffset End, long SamplingRate);
 
-/// <summary>What FlowWeb did about an attack (an automatic or manual ban and its removal), with the router's answer.</summary>
-public sealed record AttackAction(DateTimeOffset Time, string Device, string Action, string Target, bool Succeeded, string Outcome, bool Manual);
+/// <summary>
+/// What FlowWeb did about an attack (a ban on a device and its removal), with the router's answer. <see cref="Path"/> and
+/// <see cref="RouterId"/> name the router's entry (e.g. <c>ip/firewall/address-list</c>, <c>*1A</c>), so it can be
+/// removed later, after a restart too.
+/// </summary>
+public sealed record AttackAction(
+    DateTimeOffset Time, Guid DeviceId, string Device, string Action, string Target, string? Path, string? RouterId, bool Succeeded, string Outcome, bool Manual);
 
 /// <summary>
 /// An attack as pages, the API, notifications and the database see it: an immutable copy taken by the detector
@@ -105,9 +112,11 @@ public sealed record AttackReport
     /// <summary>True when the attack was closed because FlowWeb stopped, not because its traffic ended.</summary>
     public bool ClosedByRestart { get; init; }
 
+    [JsonIgnore]
     public bool Ongoing => End is null;
 
     /// <summary>"NTP amplification on 203.0.113.5" / "Outgoing UDP flood from 192.0.2.7".</summary>
+    [JsonIgnore]
     public string Headline => Direction == AttackDirection.Outgoing
         ? $"Outgoing {Vector.Title()} from {Victim}"
         : Type == AttackType.CarpetBombing ? $"Carpet bombing ({Vector.Title()}) on {Victim}" : $"{Type.Title()} on {Victim}";

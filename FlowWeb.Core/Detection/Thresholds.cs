@@ -161,6 +161,12 @@ public sealed record HostGroup
     public ThresholdSet Incoming { get; init; } = new();
 
     public ThresholdSet Outgoing { get; init; } = new();
+
+    // Value equality over the prefix list too (a record compares lists by reference).
+    public bool Equals(HostGroup? other) =>
+        other is not null && Name == other.Name && Prefixes.SequenceEqual(other.Prefixes) && Incoming == other.Incoming && Outgoing == other.Outgoing;
+
+    public override int GetHashCode() => HashCode.Combine(Name, Prefixes.Count, Incoming, Outgoing);
 }
 
 public enum DetectionMode
@@ -187,6 +193,12 @@ public sealed record SensorDetectionSettings
     public ThresholdSet Outgoing { get; init; } = new();
 
     public IReadOnlyList<HostGroup> HostGroups { get; init; } = [];
+
+    public bool Equals(SensorDetectionSettings? other) =>
+        other is not null && Mode == other.Mode && ProtectedNetworks.SequenceEqual(other.ProtectedNetworks) && Incoming == other.Incoming &&
+        Outgoing == other.Outgoing && HostGroups.SequenceEqual(other.HostGroups);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, ProtectedNetworks.Count, Incoming, Outgoing, HostGroups.Count);
 
     public bool IsDefault => Mode == DetectionMode.Inherit && ProtectedNetworks.Count == 0 && HostGroups.Count == 0 &&
                              Incoming == new ThresholdSet() && Outgoing == new ThresholdSet();

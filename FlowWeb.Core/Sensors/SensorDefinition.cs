@@ -1,4 +1,5 @@
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Detection;
 
 namespace FlowWeb.Core.Sensors;
 
@@ -139,6 +140,9 @@ public sealed record SensorDefinition
     public string ExcludeFilter { get; init; } = "";
 
     public IReadOnlyList<ToplistDefinition> Toplists { get; init; } = ToplistDefinition.Defaults();
+
+    /// <summary>Attack detection: this sensor's protected networks, thresholds and host groups (empty = the global ones).</summary>
+    public SensorDetectionSettings Detection { get; init; } = new();
 
     public bool Paused { get; init; }
 }

@@ -1,5 +1,6 @@
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
 
@@ -21,10 +22,12 @@ public sealed class SensorRuntime
     private readonly FlowTail _tail = new(500);
     private readonly long _activeTimeoutSeconds;
     private readonly uint _fixedRate;
+    private readonly DetectionShard? _detection;
     private FlowAddress? _sender;
     private int _versionsSeen;
 
-    public SensorRuntime(SensorDefinition definition, SensorRuntimeOptions options, long nowSecond)
+    /// <param name="detection">Attack detection's part on this sensor's receive path (null = no detection).</param>
+    public SensorRuntime(SensorDefinition definition, SensorRuntimeOptions options, long nowSecond, DetectionShard? detection = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +43,7 @@ public sealed class SensorRuntime
         _activeTimeoutSeconds = definition.ActiveFlowTimeoutMinutes * 60L;
         _fixedRate = definition.SamplingMode == SamplingMode.Fixed ? (uint)Math.Max(1, definition.SamplingRate) : 0;
         _sender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender) ? sender : null;
+        _detection = detection;
     }
 
     public SensorDefinition Definition { get; private set; }
@@ -125,6 +129,7 @@ public sealed class SensorRuntime
                 _series.Add(channel, start, end, bytes, packets);
                 _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
                 _minutes.Add(channel, start, end, bytes, packets);
+                _detection?.Add(r, rate, nowSecond);
 
                 foreach (var (_, keyMaker, periods) in _toplists)
                 {
@@ -251,6 +256,7 @@ public sealed class SensorRuntime
     private Closed? Advance(long nowSecond)
     {
         _series.Advance(nowSecond);
+        _detection?.Roll(nowSecond);
         Closed? closed = null;
         foreach (var (definition, _, periods) in _toplists)
         {

@@ -95,6 +95,11 @@ public sealed class SensorValidator(IPortAvailability ports)
         CheckFilter(nameof(sensor.IncludeFilter), sensor.IncludeFilter, Fail);
         CheckFilter(nameof(sensor.ExcludeFilter), sensor.ExcludeFilter, Fail);
         CheckToplists(sensor, Fail);
+        foreach (var (field, message) in Detection.DetectionSettingsValidator.Validate(sensor.Detection ?? new()))
+        {
+            Fail($"{nameof(sensor.Detection)}.{field}", message);
+        }
+
         return errors;
     }
 

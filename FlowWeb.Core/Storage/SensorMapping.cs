@@ -1,3 +1,4 @@
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.Entities;
 
@@ -24,6 +25,7 @@ internal static class SensorMapping
         IncludeFilter = s.IncludeFilter,
         ExcludeFilter = s.ExcludeFilter,
         Paused = s.Paused,
+        Detection = DetectionJson.Write(s.Detection),
         ChannelGroups = [.. s.ChannelGroups.Select(g => new SensorChannelGroup { SensorId = s.Id, Group = g.Key, Mode = g.Value })],
         Toplists = [.. s.Toplists.Select((t, i) => new SensorToplist
         {
@@ -67,6 +69,7 @@ internal static class SensorMapping
             Count = t.Count,
             ReverseDns = t.ReverseDns,
         })],
+        Detection = DetectionJson.Read(s.Detection),
         Paused = s.Paused,
     };
 

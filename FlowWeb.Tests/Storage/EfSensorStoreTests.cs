@@ -38,6 +38,14 @@ public sealed class EfSensorStoreTests
             new() { Id = 7, Name = "By AS", Type = ToplistType.Custom, Fields = [ToplistField.SourceAs, ToplistField.DestinationAs, ToplistField.Protocol], PeriodMinutes = 5, Count = 25, ReverseDns = false },
             new() { Id = 2, Name = "Top Connections", Type = ToplistType.TopConnections, Fields = [ToplistField.Vlan], PeriodMinutes = 60, Count = 1000, ReverseDns = false },
         ],
+        Detection = new()
+        {
+            Mode = FlowWeb.Core.Detection.DetectionMode.On,
+            ProtectedNetworks = ["192.0.2.0/24", "2001:db8::/32"],
+            Incoming = new() { SynPacketsPerSecond = 5000, BitsPerSecond = 0 },
+            Outgoing = new() { UdpPacketsPerSecond = 70_000 },
+            HostGroups = [new() { Name = "DNS", Prefixes = ["192.0.2.53", "2001:db8::53"], Incoming = new() { UdpPacketsPerSecond = 9000 } }],
+        },
         Paused = true,
     };
 

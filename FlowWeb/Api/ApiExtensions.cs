@@ -31,7 +31,8 @@ internal static class ApiExtensions
             .MapSensorLiveEndpoints()
             .MapHistoryEndpoints()
             .MapDeviceEndpoints()
-            .MapExporterEndpoints();
+            .MapExporterEndpoints()
+            .MapAttackEndpoints();
         return app;
     }
 }

@@ -13,8 +13,12 @@ internal static class ApiProblems
     /// </summary>
     public static ValidationProblem Validation(IEnumerable<ValidationError> errors) =>
         TypedResults.ValidationProblem(errors
-            .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.Field), StringComparer.Ordinal)
+            .GroupBy(e => JsonName(e.Field), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
+
+    /// <summary>Each segment of a path camel-cased: <c>Detection.HostGroups[0].Prefixes</c> → <c>detection.hostGroups[0].prefixes</c>.</summary>
+    public static string JsonName(string field) =>
+        string.Join('.', field.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     public static ValidationProblem Validation(string field, string message) => Validation([new ValidationError(field, message)]);
 

@@ -59,7 +59,7 @@ internal sealed record HistoryRangeQuery(DateTimeOffset From, DateTimeOffset To,
         return new HistoryRangeQuery(start, end, chosen == HistoryResolution.Auto ? history.ChooseResolution(start, end) : chosen);
     }
 
-    private static DateTimeOffset? ParseTime(string? text, string field, List<ValidationError> errors)
+    internal static DateTimeOffset? ParseTime(string? text, string field, List<ValidationError> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

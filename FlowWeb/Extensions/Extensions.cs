@@ -2,7 +2,9 @@ using FlowWeb.Api;
 using FlowWeb.Components;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Mitigation;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
 using Serilog;
@@ -25,6 +27,8 @@ internal static class Extensions
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddAttackDetection(builder.Configuration);
+        builder.Services.AddMitigation();
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();
