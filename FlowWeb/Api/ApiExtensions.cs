@@ -32,7 +32,8 @@ internal static class ApiExtensions
             .MapHistoryEndpoints()
             .MapDeviceEndpoints()
             .MapExporterEndpoints()
-            .MapAttackEndpoints();
+            .MapAttackEndpoints()
+            .MapMitigationEndpoints();
         return app;
     }
 }
