@@ -25,4 +25,9 @@ public interface IFlowObserverFactory
 {
     /// <summary>An observer for one shard of <paramref name="sensor"/>, or null when not interested in this sensor.</summary>
     IFlowObserver? Create(SensorDefinition sensor, int shard);
+
+    /// <summary>The sensors running after a change of the set (called once per change, after their shards were made).</summary>
+    void Applied(IReadOnlyList<SensorDefinition> running)
+    {
+    }
 }

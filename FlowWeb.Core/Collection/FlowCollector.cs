@@ -155,6 +155,11 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
             _definitions = definitions;
             Volatile.Write(ref _sensors, next);
             Reconcile(next.Values);
+            var runningSensors = next.Values.Select(s => s.Definition).ToList();
+            foreach (var factory in _observers)
+            {
+                factory.Applied(runningSensors);
+            }
         }
 
         SensorsChanged?.Invoke();

@@ -1,5 +1,6 @@
 using FlowWeb.Core.Alerts.Limits;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Detection;
 
 namespace FlowWeb.Core.Sensors;
 
@@ -146,6 +147,9 @@ public sealed record SensorDefinition
 
     /// <summary>Channel limits (PRTG): crossing an error limit makes the sensor Down, a warning limit Warning. They do not change what is counted.</summary>
     public IReadOnlyList<ChannelLimit> Limits { get; init; } = [];
+
+    /// <summary>Attack detection: this sensor's protected networks, thresholds and host groups (empty = the global ones).</summary>
+    public SensorDetectionSettings Detection { get; init; } = new();
 
     public bool Paused { get; init; }
 }

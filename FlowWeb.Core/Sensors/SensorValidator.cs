@@ -96,6 +96,11 @@ public sealed class SensorValidator(IPortAvailability ports)
         CheckFilter(nameof(sensor.ExcludeFilter), sensor.ExcludeFilter, Fail);
         CheckToplists(sensor, Fail);
         Alerts.Limits.ChannelLimitValidator.Check(sensor, Fail);
+        foreach (var (field, message) in Detection.DetectionSettingsValidator.Validate(sensor.Detection ?? new()))
+        {
+            Fail($"{nameof(sensor.Detection)}.{field}", message);
+        }
+
         return errors;
     }
 

@@ -67,6 +67,10 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<NotificationDeliveryRow> NotificationDeliveries => Set<NotificationDeliveryRow>();
 
+    public DbSet<AttackRow> Attacks => Set<AttackRow>();
+
+    public DbSet<DeviceMitigationRow> DeviceMitigations => Set<DeviceMitigationRow>();
+
     /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)
     {

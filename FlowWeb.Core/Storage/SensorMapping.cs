@@ -1,3 +1,4 @@
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.Entities;
 
@@ -24,6 +25,7 @@ internal static class SensorMapping
         IncludeFilter = s.IncludeFilter,
         ExcludeFilter = s.ExcludeFilter,
         Paused = s.Paused,
+        Detection = DetectionJson.Write(s.Detection),
         ChannelGroups = [.. s.ChannelGroups.Select(g => new SensorChannelGroup { SensorId = s.Id, Group = g.Key, Mode = g.Value })],
         Toplists = [.. s.Toplists.Select((t, i) => new SensorToplist
         {
@@ -80,6 +82,7 @@ internal static class SensorMapping
             LowerError = l.LowerError, UpperErrorMessage = l.UpperErrorMessage, UpperWarningMessage = l.UpperWarningMessage,
             LowerWarningMessage = l.LowerWarningMessage, LowerErrorMessage = l.LowerErrorMessage, HoldSeconds = l.HoldSeconds,
         })],
+        Detection = DetectionJson.Read(s.Detection),
         Paused = s.Paused,
     };
 

@@ -49,10 +49,10 @@ public sealed class InterfaceApiTests : IDisposable
                 new InterfaceDto(4, new string('x', 65)),
             });
             var problem = await bad.ValidationProblemAsync();
-            Assert.Equal(["ifIndex 3 needs a name"], problem.Errors["interfaces[0].Name"]);
-            Assert.Equal(["ifIndex 3 is listed twice"], problem.Errors["interfaces[1].IfIndex"]);
-            Assert.Equal(["must be 0 (unknown) to 10 Tbit/s"], problem.Errors["interfaces[1].SpeedBitsPerSecond"]);
-            Assert.Equal(["at most 64 characters, no control characters"], problem.Errors["interfaces[2].Name"]);
+            Assert.Equal(["ifIndex 3 needs a name"], problem.Errors["interfaces[0].name"]);
+            Assert.Equal(["ifIndex 3 is listed twice"], problem.Errors["interfaces[1].ifIndex"]);
+            Assert.Equal(["must be 0 (unknown) to 10 Tbit/s"], problem.Errors["interfaces[1].speedBitsPerSecond"]);
+            Assert.Equal(["at most 64 characters, no control characters"], problem.Errors["interfaces[2].name"]);
             using var unknown = await client.GetAsync(ApiJson.Url($"/api/devices/{Guid.NewGuid()}/interfaces"));
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }

@@ -47,6 +47,14 @@ public sealed class EfSensorStoreTests
                 LowerErrorMessage = "dead", HoldSeconds = 30,
             },
         ],
+        Detection = new()
+        {
+            Mode = FlowWeb.Core.Detection.DetectionMode.On,
+            ProtectedNetworks = ["192.0.2.0/24", "2001:db8::/32"],
+            Incoming = new() { SynPacketsPerSecond = 5000, BitsPerSecond = 0 },
+            Outgoing = new() { UdpPacketsPerSecond = 70_000 },
+            HostGroups = [new() { Name = "DNS", Prefixes = ["192.0.2.53", "2001:db8::53"], Incoming = new() { UdpPacketsPerSecond = 9000 } }],
+        },
         Paused = true,
     };
 

@@ -34,7 +34,9 @@ internal static class ApiExtensions
             .MapInterfaceEndpoints()
             .MapExporterEndpoints()
             .MapAlertEndpoints()
-            .MapNotificationEndpoints();
+            .MapNotificationEndpoints()
+            .MapAttackEndpoints()
+            .MapMitigationEndpoints();
         return app;
     }
 }

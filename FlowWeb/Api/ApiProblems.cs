@@ -16,8 +16,9 @@ internal static class ApiProblems
             .GroupBy(e => JsonName(e.Field), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
 
-    /// <summary>A nested field (<c>Email.Host</c>) as its JSON path (<c>email.host</c>).</summary>
-    private static string JsonName(string field) => string.Join('.', field.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+    /// <summary>Each segment of a path camel-cased: <c>Detection.HostGroups[0].Prefixes</c> → <c>detection.hostGroups[0].prefixes</c>.</summary>
+    public static string JsonName(string field) =>
+        string.Join('.', field.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     public static ValidationProblem Validation(string field, string message) => Validation([new ValidationError(field, message)]);
 

@@ -42,6 +42,9 @@ public sealed class Sensor
 
     public bool Paused { get; set; }
 
+    /// <summary>Attack detection settings as JSON (<see cref="Detection.SensorDetectionSettings"/>): read whole, never queried; empty = inherit everything.</summary>
+    public string Detection { get; set; } = "";
+
     public List<SensorChannelGroup> ChannelGroups { get; set; } = [];
 
     public List<SensorToplist> Toplists { get; set; } = [];

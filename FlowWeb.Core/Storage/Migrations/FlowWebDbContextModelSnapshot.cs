@@ -167,6 +167,75 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("AppSettings", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.AttackRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DistinctSources")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("End")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUpdate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("PeakBitsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PeakFlowsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PeakPacketsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SensorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SensorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vector")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Victim")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("End");
+
+                    b.HasIndex("Start");
+
+                    b.HasIndex("SensorId", "Start");
+
+                    b.ToTable("Attacks", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.ChannelDayRow", b =>
                 {
                     b.Property<long>("SensorKey")
@@ -344,6 +413,56 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.HasKey("DeviceId", "IfIndex");
 
                     b.ToTable("DeviceInterfaces", (string)null);
+                });
+
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.DeviceMitigationRow", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BanMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CertificateThumbprint")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ListName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Whitelist")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeviceId");
+
+                    b.ToTable("DeviceMitigations", (string)null);
                 });
 
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.ExporterSeen", b =>
@@ -547,6 +666,10 @@ namespace FlowWeb.Core.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CustomChannels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detection")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

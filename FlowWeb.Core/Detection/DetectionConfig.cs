@@ -1,0 +1,151 @@
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Detection;
+
+/// <summary>
+/// A sensor's detection settings compiled for use: the global section with the sensor's overrides applied, prefixes
+/// parsed into lookup tables and thresholds resolved to numbers. Immutable; replaced whole when settings change, so
+/// receive threads read it without a lock.
+/// </summary>
+public sealed class DetectionConfig
+{
+    private readonly PrefixTable<int> _groups;
+    private readonly double[][] _groupIncoming;
+    private readonly double[][] _groupOutgoing;
+
+    public DetectionConfig(DetectionOptions global, SensorDetectionSettings? sensor)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        sensor ??= new SensorDetectionSettings();
+        Enabled = sensor.Mode switch { DetectionMode.On => true, DetectionMode.Off => false, _ => global.Enabled };
+        StartAfterSeconds = global.StartAfterSeconds;
+        EndAfterSeconds = global.EndAfterSeconds;
+        EndFraction = global.EndFraction;
+        CarpetPrefixLengthV4 = global.CarpetPrefixLengthV4;
+        CarpetPrefixLengthV6 = global.CarpetPrefixLengthV6;
+        PrefixThresholdFactor = global.PrefixThresholdFactor;
+        CarpetMinHosts = global.CarpetMinHosts;
+        MaxKeysPerSecond = global.MaxKeysPerSecond;
+        MaxTrackedKeys = global.MaxTrackedKeys;
+        MaxHoldSeconds = global.MaxHoldSeconds;
+        MaxHoldEntries = global.MaxHoldEntries;
+        MaxWatchedKeys = global.MaxWatchedKeys;
+        SampleFlows = global.SampleFlows;
+        SlowExportWarningSeconds = global.SlowExportWarningSeconds;
+
+        var networks = (sensor.ProtectedNetworks.Count > 0 ? sensor.ProtectedNetworks : global.ProtectedNetworks)
+            .Select(Parse).OfType<IpPrefix>().ToList();
+        ProtectedNetworks = networks;
+        Protected = networks.Count == 0 ? null : new PrefixTable<bool>(networks.Select(p => (p, true)));
+
+        var incoming = sensor.Incoming.Over(global.Incoming);
+        var outgoing = sensor.Outgoing.Over(global.Outgoing);
+        Incoming = incoming.Resolve();
+        Outgoing = outgoing.Resolve();
+
+        // A sensor's groups come before the global ones: the first entry for a network wins in the table.
+        var groups = sensor.HostGroups.Concat(global.HostGroups).ToList();
+        Groups = groups;
+        _groupIncoming = [.. groups.Select(g => g.Incoming.Over(incoming).Resolve())];
+        _groupOutgoing = [.. groups.Select(g => g.Outgoing.Over(outgoing).Resolve())];
+        var groupPrefixes = groups.SelectMany((g, i) => g.Prefixes.Select(Parse).OfType<IpPrefix>().Select(p => (p, i))).ToList();
+        _groups = new PrefixTable<int>(groupPrefixes);
+
+        // Outgoing attacks are looked for from the hosts someone named: protected networks and host groups.
+        var outgoingNetworks = networks.Select(p => (p, true)).Concat(groupPrefixes.Select(g => (g.p, true))).ToList();
+        OutgoingSources = outgoingNetworks.Count == 0 ? null : new PrefixTable<bool>(outgoingNetworks);
+    }
+
+    public bool Enabled { get; }
+
+    public int StartAfterSeconds { get; }
+
+    public int EndAfterSeconds { get; }
+
+    public double EndFraction { get; }
+
+    public int CarpetPrefixLengthV4 { get; }
+
+    public int CarpetPrefixLengthV6 { get; }
+
+    public double PrefixThresholdFactor { get; }
+
+    public int CarpetMinHosts { get; }
+
+    public int MaxKeysPerSecond { get; }
+
+    public int MaxTrackedKeys { get; }
+
+    public int MaxHoldSeconds { get; }
+
+    public int MaxHoldEntries { get; }
+
+    public int MaxWatchedKeys { get; }
+
+    public int SampleFlows { get; }
+
+    public int SlowExportWarningSeconds { get; }
+
+    public IReadOnlyList<IpPrefix> ProtectedNetworks { get; }
+
+    public IReadOnlyList<HostGroup> Groups { get; }
+
+    /// <summary>Destinations watched for incoming attacks; null = every destination.</summary>
+    internal PrefixTable<bool>? Protected { get; }
+
+    /// <summary>Sources watched for outgoing attacks; null = none (nothing was configured).</summary>
+    internal PrefixTable<bool>? OutgoingSources { get; }
+
+    /// <summary>Thresholds by <see cref="DetectionMetric"/> for hosts in no group.</summary>
+    internal double[] Incoming { get; }
+
+    internal double[] Outgoing { get; }
+
+    public bool IsProtected(FlowAddress destination) => Protected is null || Protected.Contains(destination);
+
+    /// <summary>The thresholds for a key, and the name of the host group they came from (null for none).</summary>
+    internal (double[] Thresholds, string? Group) ThresholdsFor(in DetectionKey key)
+    {
+        var outgoing = key.Kind == KeyKind.OutgoingHost;
+        double[] values;
+        string? group = null;
+        if (_groups.TryMatch(key.Address, out var index))
+        {
+            values = outgoing ? _groupOutgoing[index] : _groupIncoming[index];
+            group = Groups[index].Name;
+        }
+        else
+        {
+            values = outgoing ? Outgoing : Incoming;
+        }
+
+        if (key.Kind == KeyKind.IncomingPrefix)
+        {
+            values = [.. values.Select(v => v * PrefixThresholdFactor)];
+        }
+
+        return (values, group);
+    }
+
+    private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;
+}
+
+internal enum KeyKind : byte
+{
+    None = 0,
+
+    /// <summary>A destination host (incoming traffic).</summary>
+    IncomingHost = 1,
+
+    /// <summary>A destination /24 or /64 (carpet bombing).</summary>
+    IncomingPrefix = 2,
+
+    /// <summary>A protected source host (outgoing traffic).</summary>
+    OutgoingHost = 3,
+}
+
+/// <summary>What detection counts by: an address (a prefix's network address for prefixes) and its kind.</summary>
+internal readonly record struct DetectionKey(FlowAddress Address, KeyKind Kind)
+{
+    public AttackDirection Direction => Kind == KeyKind.OutgoingHost ? AttackDirection.Outgoing : AttackDirection.Incoming;
+}

@@ -1,0 +1,241 @@
+using System.Runtime.CompilerServices;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Detection;
+
+/// <summary>
+/// The part of a sensor's attack detection that runs on a receive thread, once per accepted record: it adds the
+/// record (sampling-scaled) to this second's table under its destination host, destination prefix and, for a
+/// protected source, its source host. Single writer: only the thread that owns the shard calls
+/// <see cref="Add"/> and <see cref="Roll"/>; nothing here takes a lock. When the second changes, the finished
+/// table goes to the <see cref="SensorDetector"/>, which merges the shards' seconds on its own tick.
+/// </summary>
+/// <remarks>
+/// Flow timing: a record that lasted up to a second counts in the second it arrived. A longer one counts at its
+/// own average rate (counts / duration), held by the detector for as long as the record lasted (at most
+/// <see cref="DetectionConfig.MaxHoldSeconds"/>): its interval is spread evenly, shifted to start at its arrival.
+/// A long flow exported at its active timeout is therefore its real rate, not a spike, and a flood shows from the
+/// second its first record arrives.
+/// </remarks>
+public sealed class DetectionShard
+{
+    private readonly SensorDetector _owner;
+    private SecondTable _table;
+    private long _second;
+    private long _closedThrough;
+
+    internal DetectionShard(SensorDetector owner, long nowSecond)
+    {
+        _owner = owner;
+        _second = nowSecond;
+        _closedThrough = nowSecond - 1;
+        _table = owner.RentTable(nowSecond);
+    }
+
+    /// <summary>Every second before this one has been handed to the detector.</summary>
+    internal long ClosedThrough => Volatile.Read(ref _closedThrough);
+
+    /// <summary>True while the running second has counted nothing (the detector need not wait for it).</summary>
+    internal bool RunningSecondEmpty => Volatile.Read(ref _runningCount) == 0;
+
+    private int _runningCount;
+
+    /// <summary>Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled).</summary>
+    public void Add(in FlowRecord r, uint rate, long nowSecond)
+    {
+        if (nowSecond != _second)
+        {
+            Roll(nowSecond);
+        }
+
+        var config = _owner.Config;
+        if (!config.Enabled)
+        {
+            return;
+        }
+
+        var incoming = config.Protected is null || config.Protected.Contains(r.DstAddr);
+        var outgoing = config.OutgoingSources is not null && config.OutgoingSources.Contains(r.SrcAddr);
+        if (!incoming && !outgoing)
+        {
+            return;
+        }
+
+        var scale = (double)rate;
+        var packets = r.Packets * scale;
+        var bytes = r.Bytes * scale;
+
+        var durationMs = r.EndMs - r.StartMs;
+        if (durationMs is < 0 or > 86_400_000)
+        {
+            durationMs = 0;
+        }
+
+        var table = _table;
+        if (durationMs > table.LongestRecordMs)
+        {
+            table.LongestRecordMs = durationMs;
+        }
+
+        Contribution c = default;
+        c.Packets = packets;
+        c.Bytes = bytes;
+
+        // Sampled: a one-packet record stands for about `rate` one-packet flows; a longer one for one flow.
+        c.Flows = r.Packets <= 1 ? scale : 1;
+        switch (r.Protocol)
+        {
+            case 6:
+                c.Tcp = packets;
+                c.Syn = (r.TcpFlags & 0x12) == 0x02 ? packets : 0;
+                c.Fragments = r.SrcPort == 0 && r.DstPort == 0 ? packets : 0;
+                break;
+            case 17:
+                c.Udp = packets;
+                c.UdpBytes = bytes;
+                if (r.SrcPort == 0 && r.DstPort == 0)
+                {
+                    c.Fragments = packets;
+                }
+                else if (ReflectorPorts.Contains(r.SrcPort))
+                {
+                    c.Amplification = packets;
+                }
+
+                break;
+            case 1:
+            case 58:
+                c.Icmp = packets;
+                break;
+        }
+
+        if (durationMs > 1500)
+        {
+            var seconds = durationMs / 1000.0;
+            c.RateFactor = 1 / seconds;
+            c.HoldSeconds = Math.Min(config.MaxHoldSeconds, (int)Math.Round(seconds));
+        }
+
+        var max = config.MaxKeysPerSecond;
+        if (incoming)
+        {
+            ref var host = ref table.Get(r.DstAddr, KeyKind.IncomingHost, max);
+            Apply(ref host, c, r.SrcPort);
+            host.Peers.Add(AddressHash.Of(r.SrcAddr));
+
+            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6);
+            ref var net = ref table.Get(prefix.Network, KeyKind.IncomingPrefix, max);
+            Apply(ref net, c, r.SrcPort);
+            net.Peers.Add(AddressHash.Of(r.SrcAddr));
+            net.Hosts.Set(r.DstAddr.IsIPv4 ? (int)(r.DstAddr.Low & 0xFF) : (int)(AddressHash.Of(r.DstAddr) & 0xFF));
+        }
+
+        if (outgoing)
+        {
+            ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
+            Apply(ref source, c, r.SrcPort);
+            source.Peers.Add(AddressHash.Of(r.DstAddr));
+        }
+
+        Volatile.Write(ref _runningCount, table.Count);
+        var watch = _owner.Watch;
+        if (watch.Count != 0)
+        {
+            CollectEvidence(watch, table, r, rate, packets, bytes, config, incoming, outgoing);
+        }
+    }
+
+    /// <summary>Hands the running second to the detector if <paramref name="nowSecond"/> is a later one (call it on quiet seconds too).</summary>
+    public void Roll(long nowSecond)
+    {
+        if (nowSecond <= _second)
+        {
+            return;
+        }
+
+        if (_table.Count > 0 || _table.EvidenceCount > 0)
+        {
+            _owner.Publish(_table);
+            _table = _owner.RentTable(nowSecond);
+        }
+        else
+        {
+            _table.Second = nowSecond;
+        }
+
+        _second = nowSecond;
+        Volatile.Write(ref _runningCount, 0);
+        Volatile.Write(ref _closedThrough, nowSecond - 1);
+    }
+
+    private struct Contribution
+    {
+        public double Packets, Bytes, Flows, Syn, Tcp, Udp, UdpBytes, Icmp, Fragments, Amplification;
+        public double RateFactor;
+        public int HoldSeconds;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Apply(ref KeySlot slot, in Contribution c, ushort sourcePort)
+    {
+        slot.Instant[Counter.Flows] += c.Flows;
+        if (c.HoldSeconds <= 1)
+        {
+            Add(ref slot.Instant, c, 1);
+        }
+        else
+        {
+            Add(ref slot.Held, c, c.RateFactor);
+            var rate = c.Packets * c.RateFactor;
+            slot.HeldWeight += rate;
+            slot.HeldWeightSeconds += rate * c.HoldSeconds;
+        }
+
+        if (c.Amplification > 0)
+        {
+            slot.Vote(sourcePort, c.Amplification);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref TrafficCounters v, in Contribution c, double factor)
+    {
+        v[Counter.Packets] += c.Packets * factor;
+        v[Counter.Bytes] += c.Bytes * factor;
+        v[Counter.SynPackets] += c.Syn * factor;
+        v[Counter.TcpPackets] += c.Tcp * factor;
+        v[Counter.UdpPackets] += c.Udp * factor;
+        v[Counter.UdpBytes] += c.UdpBytes * factor;
+        v[Counter.IcmpPackets] += c.Icmp * factor;
+        v[Counter.FragmentPackets] += c.Fragments * factor;
+        v[Counter.AmplificationPackets] += c.Amplification * factor;
+    }
+
+    private static void CollectEvidence(IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r, uint rate,
+        double packets, double bytes, DetectionConfig config, bool incoming, bool outgoing)
+    {
+        if (incoming)
+        {
+            var host = new DetectionKey(r.DstAddr, KeyKind.IncomingHost);
+            if (watch.TryGetValue(host, out var index))
+            {
+                table.Evidence(index, host).Add(r, rate, packets, bytes);
+            }
+
+            var prefix = new DetectionKey(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
+            if (watch.TryGetValue(prefix, out index))
+            {
+                table.Evidence(index, prefix).Add(r, rate, packets, bytes);
+            }
+        }
+
+        if (outgoing)
+        {
+            var source = new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost);
+            if (watch.TryGetValue(source, out var index))
+            {
+                table.Evidence(index, source).Add(r, rate, packets, bytes);
+            }
+        }
+    }
+}

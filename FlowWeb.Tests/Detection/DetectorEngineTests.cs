@@ -1,0 +1,249 @@
+using FlowWeb.Core.Detection;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Tests.Detection;
+
+/// <summary>The detector fed record by record on a fake clock: start after N seconds, end after M, types, victims, timing.</summary>
+public sealed class DetectorEngineTests
+{
+    private static DetectionOptions Quick(int endAfter = 5) => new() { EndAfterSeconds = endAfter };
+
+    private static IEnumerable<FlowRecord> SynFlood(DetectorHarness h, string victim, int records, ulong packetsEach, long salt = 0, bool ipv6 = false) =>
+        Enumerable.Range(0, records).Select(i => h.Flow(DetectorHarness.Spoofed((h.Now * 7919) + i + salt, ipv6), (ushort)(1024 + i), victim, 80, 6,
+            packetsEach, packetsEach * 60, tcpFlags: 0x02, durationMs: 500));
+
+    [Theory]
+    [InlineData("203.0.113.5", false)]
+    [InlineData("2001:db8::5", true)]
+    public void SynFlood_OverThresholdThreeSeconds_StartsAtThirdSecondAndEndsAfterM(string victim, bool ipv6)
+    {
+        var h = new DetectorHarness(Quick());
+        var firstSecond = h.Now;
+
+        // 300 spoofed sources a second, 100 SYN packets each: 30,000 SYN packets/s against the default 20,000.
+        Assert.Empty(h.Second(SynFlood(h, victim, 300, 100, ipv6: ipv6)));
+        Assert.Empty(h.Second(SynFlood(h, victim, 300, 100, ipv6: ipv6)));
+        var started = Assert.Single(h.Second(SynFlood(h, victim, 300, 100, ipv6: ipv6)));
+
+        Assert.True(started.Started);
+        var report = started.Report;
+        Assert.Equal(victim, report.Victim);
+        Assert.Equal(AttackType.SynFlood, report.Type);
+        Assert.Equal(AttackDirection.Incoming, report.Direction);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(firstSecond), report.Start);
+        Assert.Contains(report.Triggers, t => t.Metric == DetectionMetric.SynPackets && Math.Abs(t.Value - 30_000) < 1 && t.Threshold == 20_000);
+        Assert.Null(report.End);
+
+        h.Run(10, _ => SynFlood(h, victim, 300, 100, ipv6: ipv6));
+        Assert.Single(h.Started);
+        Assert.Empty(h.Ended);
+
+        // Quiet: ends after EndAfterSeconds below, at the second after the last one over.
+        var lastOn = h.Now - 1;
+        h.Run(4, _ => []);
+        Assert.Empty(h.Ended);
+        h.Run(1, _ => []);
+        var ended = Assert.Single(h.Ended);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(lastOn + 1), ended.End);
+        Assert.Equal(30_000, ended.PeakPacketsPerSecond, 0);
+        Assert.True(ended.DistinctSources > 2000, $"distinct sources {ended.DistinctSources}");
+    }
+
+    [Fact]
+    public void Flood_DipBelowThreshold_RestartsTheCount()
+    {
+        var h = new DetectorHarness(Quick());
+        h.Second(SynFlood(h, "203.0.113.5", 300, 100));
+        h.Second(SynFlood(h, "203.0.113.5", 300, 100));
+        h.Second(SynFlood(h, "203.0.113.5", 100, 100));
+        h.Second(SynFlood(h, "203.0.113.5", 300, 100));
+        h.Second(SynFlood(h, "203.0.113.5", 300, 100));
+        Assert.Empty(h.Started);
+        h.Second(SynFlood(h, "203.0.113.5", 300, 100));
+        Assert.Single(h.Started);
+    }
+
+    [Fact]
+    public void LongDownload_ExportedAtThirtyMinuteTimeout_IsItsRateNotASpike()
+    {
+        var h = new DetectorHarness(Quick());
+
+        // 1.5 Gbit/s for 30 minutes arrives as one record: 337.5 GB at once would be a 2.7 Tbit/s "spike".
+        const ulong bytes = 1_500_000_000UL / 8 * 1800;
+        h.Second([h.Flow("198.51.100.7", 443, "203.0.113.9", 50000, 6, bytes / 1400, bytes, tcpFlags: 0x1B, durationMs: 1_800_000, exportDelayMs: 0)]);
+        h.Run(30, _ => []);
+        Assert.Empty(h.Changes);
+        Assert.Equal(0, h.Detector.HoldsRefused);
+    }
+
+    [Fact]
+    public void LongFlood_OfContinuingFlows_IsHeldBetweenExportsAndDetected()
+    {
+        var h = new DetectorHarness(Quick(endAfter: 10));
+
+        // 40 sources, each one UDP flow of 50 Mbit/s (2 Gbit/s in all), exported every 60 s at staggered times:
+        // the held rates add up to the real 2 Gbit/s over one active timeout, not to 40/60 of it.
+        for (var s = 0; s < 180; s++)
+        {
+            var second = s;
+            h.Second(Enumerable.Range(0, 40).Where(i => (second + (i * 3)) % 60 == 0).Select(i =>
+                h.Flow($"198.51.100.{i + 1}", 40000, "203.0.113.20", 9999, 17, 60 * 4464, 60 * 6_250_000UL, durationMs: 60_000, exportDelayMs: 0)));
+        }
+
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.UdpFlood, attack.Type);
+        Assert.InRange(attack.DetectedAt - DateTimeOffset.FromUnixTimeSeconds(DetectorHarness.T0), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(62));
+        Assert.Empty(h.Ended);
+        Assert.InRange(h.Changes.Count, 1, 1);
+    }
+
+    [Theory]
+    [InlineData(123, AttackType.NtpAmplification, false)]
+    [InlineData(53, AttackType.DnsAmplification, false)]
+    [InlineData(123, AttackType.NtpAmplification, true)]
+    [InlineData(11211, AttackType.MemcachedAmplification, false)]
+    public void Amplification_FromReflectorPort_IsNamedByPort(ushort port, AttackType expected, bool ipv6)
+    {
+        var h = new DetectorHarness(Quick());
+        var victim = ipv6 ? "2001:db8:1::80" : "203.0.113.80";
+        IEnumerable<FlowRecord> Reflected(long now) => Enumerable.Range(0, 400).Select(i =>
+            h.Flow(DetectorHarness.Spoofed(i + 50_000, ipv6), port, victim, (ushort)(10_000 + (now % 1000) + i), 17, 300, 300 * 1200, durationMs: 800));
+
+        h.Run(4, Reflected);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(expected, attack.Type);
+        Assert.Equal(port, attack.ReflectorPort);
+        Assert.Equal(victim, attack.Victim);
+    }
+
+    [Fact]
+    public void CarpetBombing_SpreadOverA24_IsThePrefixNotAHost()
+    {
+        var h = new DetectorHarness(Quick());
+
+        // 250 hosts of 192.0.2.0/24, 1,000 UDP packets/s each: far below a host's 100,000, 250,000 for the /24 (limit 200,000).
+        IEnumerable<FlowRecord> Carpet(long now) => Enumerable.Range(1, 250).Select(i =>
+            h.Flow(DetectorHarness.Spoofed((now * 1000) + i), 40000, $"192.0.2.{i}", 53, 17, 1000, 1000 * 512, durationMs: 300));
+
+        h.Run(5, Carpet);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.CarpetBombing, attack.Type);
+        Assert.Equal(AttackType.UdpFlood, attack.Vector);
+        Assert.Equal("192.0.2.0/24", attack.Victim);
+    }
+
+    [Fact]
+    public void HostAttack_InBusyPrefix_IsNotAlsoCarpetBombing()
+    {
+        var h = new DetectorHarness(Quick());
+        IEnumerable<FlowRecord> Traffic(long now) => Enumerable.Range(1, 40)
+            .Select(i => h.Flow("198.51.100.1", 443, $"192.0.2.{i}", 40000, 6, 100, 140_000, tcpFlags: 0x1B, durationMs: 200))
+            .Concat(Enumerable.Range(0, 400).Select(i => h.Flow(DetectorHarness.Spoofed((now * 1000) + i), 2000, "192.0.2.77", 9, 17, 1000, 1000 * 1000, durationMs: 300)));
+
+        h.Run(6, Traffic);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal("192.0.2.77", attack.Victim);
+        Assert.Equal(AttackType.UdpFlood, attack.Type);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.66", "192.0.2.0/24")]
+    [InlineData("2001:db8:66::1", "2001:db8:66::/48")]
+    public void OutgoingFlood_FromProtectedHost_IsOutgoing(string source, string network)
+    {
+        var h = new DetectorHarness(new DetectionOptions { EndAfterSeconds = 5, ProtectedNetworks = [network] });
+        IEnumerable<FlowRecord> Flood(long now) => Enumerable.Range(0, 300).Select(i =>
+            h.Flow(source, (ushort)(20_000 + i), DetectorHarness.Spoofed((now * 1000) + i, source.Contains(':', StringComparison.Ordinal)), 80, 6, 100, 6000, tcpFlags: 0x02, durationMs: 100));
+
+        h.Run(4, Flood);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackDirection.Outgoing, attack.Direction);
+        Assert.Equal(source, attack.Victim);
+        Assert.Equal(AttackType.SynFlood, attack.Type);
+    }
+
+    [Fact]
+    public void OutgoingFlood_WithNothingConfigured_IsNotLookedFor()
+    {
+        var h = new DetectorHarness(Quick());
+        h.Run(5, now => Enumerable.Range(0, 300).Select(i => h.Flow("192.0.2.66", (ushort)(20_000 + i), DetectorHarness.Spoofed((now * 1000) + i), 80, 6, 100, 6000, tcpFlags: 0x02)));
+        Assert.Empty(h.Started);
+    }
+
+    [Fact]
+    public void ProtectedNetworks_LeaveOtherDestinationsAlone()
+    {
+        var h = new DetectorHarness(new DetectionOptions { ProtectedNetworks = ["198.51.100.0/24"] });
+        h.Run(5, now => SynFlood(h, "203.0.113.5", 300, 100));
+        Assert.Empty(h.Started);
+    }
+
+    [Fact]
+    public void Sampled_OneInThousand_IsScaled()
+    {
+        var h = new DetectorHarness(Quick());
+
+        // 40 sampled one-packet records a second at 1:1000 stand for 40,000 SYN packets/s.
+        h.Run(3, now => SynFlood(h, "203.0.113.5", 40, 1, salt: now), rate: 1000);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.SynFlood, attack.Type);
+        Assert.Equal(40_000, attack.PeakPacketsPerSecond, 0);
+        Assert.Equal(40_000, attack.PeakFlowsPerSecond, 0);
+    }
+
+    [Fact]
+    public void HostGroup_Thresholds_ApplyToIPv4AndIPv6Members()
+    {
+        var group = new HostGroup { Name = "DNS servers", Prefixes = ["203.0.113.53", "2001:db8::53"], Incoming = new ThresholdSet { UdpPacketsPerSecond = 5_000 } };
+        var h = new DetectorHarness(new DetectionOptions { HostGroups = [group] });
+        foreach (var victim in new[] { "203.0.113.53", "2001:db8::53", "203.0.113.54" })
+        {
+            h.Run(3, now => Enumerable.Range(0, 60).Select(i => h.Flow(DetectorHarness.Spoofed((now * 100) + i, victim.Contains(':', StringComparison.Ordinal)), 5000, victim, 53, 17, 100, 8000)));
+        }
+
+        Assert.Equal(["203.0.113.53", "2001:db8::53"], h.Started.Select(a => a.Victim));
+        Assert.All(h.Started, a => Assert.Equal("DNS servers", a.HostGroup));
+    }
+
+    [Fact]
+    public void Hysteresis_AboveEndFraction_KeepsTheAttackOn()
+    {
+        var h = new DetectorHarness(Quick());
+        h.Run(3, now => SynFlood(h, "203.0.113.5", 300, 100));
+        Assert.Single(h.Started);
+
+        // 85 % of the threshold: still the same attack. 70 %: below, so it ends after M seconds.
+        h.Run(20, now => SynFlood(h, "203.0.113.5", 170, 100));
+        Assert.Empty(h.Ended);
+        h.Run(5, now => SynFlood(h, "203.0.113.5", 140, 100));
+        Assert.Single(h.Ended);
+    }
+
+    [Fact]
+    public void Evidence_NamesTopSourcesPortsAndSamples()
+    {
+        var h = new DetectorHarness(Quick());
+        h.Run(8, now => Enumerable.Range(0, 20).Select(i => h.Flow($"198.51.100.{i + 1}", 123, "203.0.113.7", (ushort)(30_000 + i), 17, 6000 + ((ulong)i * 100), 6000 * 468UL)));
+        var report = Assert.Single(h.Started);
+        Assert.Equal(AttackType.NtpAmplification, report.Type);
+
+        h.Run(3, now => Enumerable.Range(0, 20).Select(i => h.Flow($"198.51.100.{i + 1}", 123, "203.0.113.7", (ushort)(30_000 + i), 17, 6000 + ((ulong)i * 100), 6000 * 468UL)));
+        var ongoing = h.Detector.OngoingAttacks.Single().Report();
+        Assert.Equal("198.51.100.20", ongoing.TopSources[0].Address);
+        Assert.Equal(123, ongoing.TopSourcePorts[0].Port);
+        Assert.Equal("NTP", ongoing.TopSourcePorts[0].Service);
+        Assert.Equal(20, ongoing.DistinctSources);
+        Assert.Equal("UDP", ongoing.ProtocolMix[0].Name);
+        Assert.NotEmpty(ongoing.SampleFlows);
+        Assert.All(ongoing.SampleFlows, f => Assert.Equal("203.0.113.7", f.Destination));
+    }
+
+    [Fact]
+    public void ManyDestinations_TableIsCappedAndDropsAreCounted()
+    {
+        var h = new DetectorHarness(new DetectionOptions { MaxKeysPerSecond = 4096 });
+        h.Second(Enumerable.Range(0, 50_000).Select(i => h.Flow("198.51.100.1", 1000, DetectorHarness.Spoofed(i + 1_000_000), 80, 6, 1, 60)));
+        Assert.True(h.Detector.KeysDropped > 40_000, $"dropped {h.Detector.KeysDropped}");
+        Assert.Empty(h.Started);
+    }
+}
