@@ -54,7 +54,6 @@ public sealed class HostNameJourneyTests(HostNameAppFixture fixture)
         await Expect(row.Locator(".toplist-host")).ToHaveTextAsync(HostNameAppFixture.Name, new() { Timeout = 8_000 });
         Assert.Equal(1, loads);
         Assert.True(fixture.Queries > queriesBefore, "the name came from a query the page asked for");
-        await row.ScrollIntoViewIfNeededAsync();
         await browser.ScreenshotAsync("toplist-host-name.png");
 
         await page.FillAsync("#toplist-filter-2", "files.e2e");
