@@ -41,6 +41,7 @@ public static class CollectionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FlowCollector>>()));
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
+        services.AddFlowLimits(configuration);
         services.AddSingleton<SensorValidator>();
         services.TryAddSingleton<ISensorStore, InMemorySensorStore>();
         services.AddSingleton<SensorService>();
