@@ -42,6 +42,10 @@ public sealed class ExporterQueryService
     private readonly Lock _sync = new();
     private Snapshot? _snapshot;
 
+    // An address's text, kept from one snapshot to the next: exporters stay, and formatting 10,000 addresses every
+    // second would be most of a snapshot's cost. Rebuilt with each snapshot, so it holds only current exporters.
+    private Dictionary<Flows.FlowAddress, string> _texts = [];
+
     public ExporterQueryService(Func<IReadOnlyList<ExporterSummary>> source, TimeProvider time)
     {
         _source = source;
@@ -74,6 +78,9 @@ public sealed class ExporterQueryService
         return new ExporterPage(rows, matching.Count, snapshot.Entries.Length, offset, snapshot.AsOf);
     }
 
+    /// <summary>Every exporter, by address: the shared snapshot itself (no copy), for a page that scans them all once, such as a count of those no sensor receives.</summary>
+    public IReadOnlyList<ExporterSummary> All() => Current().Summaries;
+
     /// <summary>How many exporters there are and when the newest was last heard from (for summaries that show no rows).</summary>
     public (int Count, DateTimeOffset? LastSeen) Totals()
     {
@@ -88,16 +95,46 @@ public sealed class ExporterQueryService
         {
             if (_snapshot is null || now - _snapshot.AsOf >= MaxAge || now < _snapshot.AsOf)
             {
-                _snapshot = new Snapshot([.. _source().Select(s => new Entry(s, s.Address.ToString()))], now);
+                var texts = new Dictionary<Flows.FlowAddress, string>(_texts.Count);
+                var entries = _source().Select(s =>
+                {
+                    if (!_texts.TryGetValue(s.Address, out var text))
+                    {
+                        text = s.Address.ToString();
+                    }
+
+                    texts[s.Address] = text;
+                    return new Entry(s, text);
+                }).ToArray();
+                _texts = texts;
+                if (!IsByAddress(entries))
+                {
+                    Array.Sort(entries, (a, b) => a.Summary.Address.CompareTo(b.Summary.Address));
+                }
+
+                _snapshot = new Snapshot(entries, now);
             }
 
             return _snapshot;
         }
     }
 
+    private static bool IsByAddress(Entry[] entries)
+    {
+        for (var i = 1; i < entries.Length; i++)
+        {
+            if (entries[i - 1].Summary.Address.CompareTo(entries[i].Summary.Address) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private readonly record struct Entry(ExporterSummary Summary, string Text);
 
-    /// <summary>The exporters at one moment, with each sort order made once on first use.</summary>
+    /// <summary>The exporters at one moment, by address, with each other sort order made once on first use.</summary>
     private sealed class Snapshot(Entry[] entries, DateTimeOffset asOf)
     {
         private readonly Dictionary<(ExporterSort, bool), Entry[]> _sorted = [];
@@ -108,10 +145,17 @@ public sealed class ExporterQueryService
 
         public DateTimeOffset? LastSeen { get; } = entries.Length == 0 ? null : entries.Max(e => e.Summary.LastSeen);
 
+        public ExporterSummary[] Summaries => field ??= [.. Entries.Select(e => e.Summary)];
+
         public Entry[] Sorted(ExporterSort by, bool descending)
         {
             lock (_sorted)
             {
+                if (by == ExporterSort.Address && !descending)
+                {
+                    return Entries;
+                }
+
                 if (!_sorted.TryGetValue((by, descending), out var order))
                 {
                     order = [.. Entries];

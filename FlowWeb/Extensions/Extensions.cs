@@ -1,8 +1,11 @@
 using FlowWeb.Api;
 using FlowWeb.Components;
+using FlowWeb.Components.Shared;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Storage;
 using MudBlazor.Services;
 using Serilog;
@@ -27,6 +30,7 @@ internal static class Extensions
         builder.Services.AddFlowCollector(builder.Configuration);
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
+        builder.Services.AddSingleton<ExporterQueryService>();
         builder.Services.AddFlowWebApi();
     }
 
@@ -36,6 +40,8 @@ internal static class Extensions
         // not work through a queue of stale frames (Blazor's default buffers 10 unacknowledged batches per circuit,
         // which .ci/bench-ui showed as pages a minute behind the collector with 20 pages in one slow browser).
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.MaxBufferedUnacknowledgedRenderBatches = 2);
+        builder.Services.AddScoped<CircuitConnection>();
+        builder.Services.AddScoped<CircuitHandler>(services => services.GetRequiredService<CircuitConnection>());
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
     }
 
