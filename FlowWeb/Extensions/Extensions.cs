@@ -60,7 +60,7 @@ internal static class Extensions
         app.UseFlowWebApiErrors();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
         app.MapFlowWebApi();
         app.MapStaticAssets();
