@@ -149,6 +149,28 @@ public sealed class ChannelSeries
         return peak;
     }
 
+    /// <summary>
+    /// Makes this series an exact copy of <paramref name="other"/> (same channels and window): a memory copy, so the
+    /// collector's tick holds the receive thread's lock only for that long and reads the copy after letting go.
+    /// </summary>
+    public void CopyFrom(ChannelSeries other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other._channels != _channels || other._window != _window)
+        {
+            throw new ArgumentException("The series differ in channels or window.", nameof(other));
+        }
+
+        other._byteRateDelta.AsSpan().CopyTo(_byteRateDelta);
+        other._packetRateDelta.AsSpan().CopyTo(_packetRateDelta);
+        other._flows.AsSpan().CopyTo(_flows);
+        other._byteRateBase.AsSpan().CopyTo(_byteRateBase);
+        other._packetRateBase.AsSpan().CopyTo(_packetRateBase);
+        _oldest = other._oldest;
+        _newest = other._newest;
+        LateRecords = other.LateRecords;
+    }
+
     /// <summary>Per-second bytes, packets and flows of one channel for the last <paramref name="seconds"/> seconds, oldest first.</summary>
     public void Read(int channel, int seconds, Span<double> bytes, Span<double> packets, Span<double> flows)
     {

@@ -6,22 +6,16 @@ namespace FlowWeb.Core.Aggregation;
 public readonly record struct TailedFlow(FlowRecord Record, FlowAddress Exporter, DateTimeOffset ArrivedAt, uint EffectiveSamplingRate);
 
 /// <summary>
-/// The last records a sensor accepted, in a fixed ring. Records are copied only while someone watches
-/// (<see cref="Watch"/>), so an unwatched sensor pays one branch per record. Not thread-safe: the owner locks.
+/// The last records a sensor accepted, in a fixed ring. Records are copied only while <see cref="Active"/> (someone
+/// watches the tail; the collector's tick sets it), so an unwatched sensor pays one branch per record. Not
+/// thread-safe: the owner locks.
 /// </summary>
 public sealed class FlowTail(int capacity)
 {
     private readonly TailedFlow[] _ring = new TailedFlow[capacity];
     private long _written;
-    private int _watchers;
 
-    public bool Active => Volatile.Read(ref _watchers) > 0;
-
-    public IDisposable Watch()
-    {
-        Interlocked.Increment(ref _watchers);
-        return new Watcher(this);
-    }
+    public bool Active { get; set; }
 
     public void Add(in FlowRecord record, FlowAddress exporter, DateTimeOffset arrivedAt, uint rate)
     {
@@ -40,18 +34,5 @@ public sealed class FlowTail(int capacity)
         }
 
         return result;
-    }
-
-    private sealed class Watcher(FlowTail tail) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Interlocked.Decrement(ref tail._watchers);
-            }
-        }
     }
 }

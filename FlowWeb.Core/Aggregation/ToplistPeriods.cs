@@ -1,3 +1,6 @@
+using FlowWeb.Core.Aggregation.Tables;
+using FlowWeb.Core.Sensors;
+
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>A finished (or running) toplist period: its top rows and the period's totals.</summary>
@@ -12,61 +15,69 @@ public sealed record ToplistPeriodResult(
     long ErrorBound,
     int DistinctKeys);
 
-/// <summary>
-/// A toplist's running period plus the last completed ones. Periods are aligned to the clock (a 15-minute
-/// list runs :00–:15, :15–:30...). Flows are booked in the period in which they arrive. Not thread-safe.
-/// </summary>
-public sealed class ToplistPeriods
-{
-    public const int CompletedKept = 8;
+/// <summary>One ranked entry of a toplist: <see cref="Bytes"/> is an upper bound, <see cref="Bytes"/> − <see cref="ErrorBytes"/> a lower one (equal while exact).</summary>
+public readonly record struct ToplistRow(ToplistKey Key, long Bytes, long Packets, long Flows, long ErrorBytes);
 
-    private readonly TopList _running;
-    private readonly LinkedList<ToplistPeriodResult> _completed = new();
+/// <summary>
+/// The running period of one or more toplists of the same period length that share tables, in one shard.
+/// Periods are aligned to the clock (a 15-minute list runs :00–:15, :15–:30...). Flows are booked in the period
+/// in which they arrive. Not thread-safe.
+/// </summary>
+internal sealed class ToplistPeriods
+{
     private readonly long _periodSeconds;
-    private readonly int _count;
+    private ToplistTables _running;
     private long _periodStart;
 
-    public ToplistPeriods(int periodMinutes, int count, int capacity, long nowSecond)
+    public ToplistPeriods(IReadOnlyList<ToplistDefinition> definitions, ToplistTables tables, long nowSecond)
     {
-        _periodSeconds = Math.Max(1, periodMinutes) * 60L;
-        _count = count;
-        _running = new TopList(Math.Max(capacity, count));
+        Definitions = definitions;
+        _periodSeconds = Math.Max(1, definitions[0].PeriodMinutes) * 60L;
+        _running = tables;
         _periodStart = Align(nowSecond);
     }
 
-    public TopList Running => _running;
+    public IReadOnlyList<ToplistDefinition> Definitions { get; }
 
-    public DateTimeOffset RunningStart => DateTimeOffset.FromUnixTimeSeconds(_periodStart);
+    public ToplistTables Running => _running;
 
-    public DateTimeOffset RunningEnd => DateTimeOffset.FromUnixTimeSeconds(_periodStart + _periodSeconds);
+    public long RunningStart => _periodStart;
 
-    /// <summary>Completed periods, newest first.</summary>
-    public IReadOnlyList<ToplistPeriodResult> Completed => [.. _completed];
+    public long RunningEnd => _periodStart + _periodSeconds;
 
-    /// <summary>Closes the running period when <paramref name="nowSecond"/> is past its end; returns the closed one, if any.</summary>
-    public ToplistPeriodResult? Roll(long nowSecond)
+    public bool HasData { get; private set; }
+
+    public void Add(in FlowWeb.Core.Flows.FlowRecord r, long bytes, long packets)
     {
-        if (nowSecond < _periodStart + _periodSeconds)
-        {
-            return null;
-        }
-
-        var result = Snapshot(_count);
-        _completed.AddFirst(result);
-        while (_completed.Count > CompletedKept)
-        {
-            _completed.RemoveLast();
-        }
-
-        _running.Clear();
-        _periodStart = Align(nowSecond);
-        return result;
+        _running.Add(r, bytes, packets);
+        HasData = true;
     }
 
-    /// <summary>The running period's top rows so far.</summary>
-    public ToplistPeriodResult Snapshot(int count) =>
-        new(RunningStart, RunningEnd, _running.Top(count), _running.TotalBytes, _running.TotalPackets, _running.TotalFlows,
-            _running.IsApproximate, _running.ErrorBound, _running.Count);
+    /// <summary>Closes the running period when <paramref name="nowSecond"/> is past its end and hands over its counters.</summary>
+    public void Roll(long nowSecond, ref List<ToplistPeriodState>? closed)
+    {
+        if (nowSecond >= _periodStart + _periodSeconds)
+        {
+            HandOver(ref closed);
+            _periodStart = Align(nowSecond);
+        }
+    }
+
+    /// <summary>The running period's counters as they are, one state per toplist; the period goes on with empty ones.</summary>
+    public void HandOver(ref List<ToplistPeriodState>? closed)
+    {
+        var old = _running;
+        _running = old.Fresh();
+        HasData = false;
+        foreach (var definition in Definitions)
+        {
+            (closed ??= []).Add(new ToplistPeriodState(definition, RunningStart, RunningEnd, old.Counters(definition)));
+        }
+    }
+
+    /// <summary>The running period's best rows of one toplist so far (a detached copy).</summary>
+    public ToplistPeriodState Summary(ToplistDefinition definition, int best) =>
+        new(definition, RunningStart, RunningEnd, _running.Counters(definition), best);
 
     private long Align(long second) => second - (((second % _periodSeconds) + _periodSeconds) % _periodSeconds);
 }

@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Configuration;
 using FlowWeb.Core.Decoding;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +15,8 @@ public static class CollectionServiceCollectionExtensions
     /// <summary>
     /// The UDP collector and its sensors: options from <c>Collector</c>, <c>Decoder</c> and <c>Aggregation</c>
     /// (validated at start-up), one <see cref="FlowDecoder"/>, the <see cref="FlowCollector"/> with its listeners,
-    /// the <see cref="SensorService"/> (in-memory store unless storage registers another), the exporter directory
-    /// for the UI and a health check named <c>collector</c>.
+    /// the <see cref="SensorService"/> (in-memory store unless storage registers another) and a health check named
+    /// <c>collector</c>. What pages, the API and metrics read is registered by <c>AddFlowLive</c>.
     /// </summary>
     public static IServiceCollection AddFlowCollector(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,27 +28,29 @@ public static class CollectionServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DecoderOptions>>(new ErrorListOptionsValidator<DecoderOptions>(o => o.Validate()));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new FlowDecoder(sp.GetRequiredService<IOptions<DecoderOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddOptions<SensorRuntimeOptions>().Bind(configuration.GetSection(SensorRuntimeOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SensorRuntimeOptions>>(new ErrorListOptionsValidator<SensorRuntimeOptions>(o => o.Validate()));
+        // One DecoderLimits for the process: every decoder (one per receive thread) shares its totals and allow list.
+        services.AddSingleton(sp => new DecoderLimits(
+            sp.GetRequiredService<IOptions<DecoderOptions>>().Value,
+            ExporterAllowList.Parse(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.AllowedExporters, [])));
+        services.AddSingleton(sp => new FlowDecoder(time: sp.GetRequiredService<TimeProvider>(), limits: sp.GetRequiredService<DecoderLimits>()));
+        services.AddOptions<AggregationOptions>().Bind(configuration.GetSection(AggregationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AggregationOptions>>(new ErrorListOptionsValidator<AggregationOptions>(o => o.Validate()));
 
         services.AddSingleton<CollectorStatus>();
-        services.AddSingleton<ExporterDirectory>();
         services.AddSingleton(sp => new FlowCollector(
             sp.GetRequiredService<FlowDecoder>(),
             sp.GetRequiredService<IOptions<CollectorOptions>>().Value,
-            sp.GetRequiredService<IOptions<SensorRuntimeOptions>>().Value,
+            sp.GetRequiredService<IOptions<AggregationOptions>>().Value,
             sp.GetRequiredService<CollectorStatus>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FlowCollector>>()));
+            sp.GetRequiredService<ILogger<FlowCollector>>(),
+            sp.GetServices<IFlowObserverFactory>()));
+        services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddFlowLimits(configuration);
         services.AddSingleton<SensorValidator>();
         services.TryAddSingleton<ISensorStore, InMemorySensorStore>();
         services.AddSingleton<SensorService>();
-        services.AddSingleton<SensorLiveState>();
-        services.AddSingleton<PrometheusMetrics>();
-        services.AddSingleton<IMetricsSource, ProcessMetrics>();
         services.AddHostedService<CollectorService>();
         services.AddHealthChecks().AddCheck<CollectorHealthCheck>("collector");
         return services;

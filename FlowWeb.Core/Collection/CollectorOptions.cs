@@ -25,8 +25,28 @@ public sealed class CollectorOptions
     /// </summary>
     public int ReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// On Linux, take up to 32 queued datagrams per system call (<c>recvmmsg</c>) instead of one; false receives one
+    /// at a time, as on other systems. Only sensors limited to some receive addresses make a port receive one at a time.
+    /// </summary>
+    public bool BatchReceive { get; set; } = true;
+
+    /// <summary>
+    /// Exporters accepted, as addresses or prefixes (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>, <c>192.0.2.1</c>); empty
+    /// accepts every sender. Datagrams from others are refused before they touch any table and counted
+    /// (<c>flowweb_dropped_total{stage="not_allowed"}</c>); a sensor expecting a refused exporter says so.
+    /// </summary>
+    public List<string> AllowedExporters { get; set; } = [];
+
     public IEnumerable<string> Validate()
     {
+        var allowErrors = new List<string>();
+        Decoding.ExporterAllowList.Parse(AllowedExporters, allowErrors, $"{SectionName}:{nameof(AllowedExporters)}");
+        foreach (var error in allowErrors)
+        {
+            yield return error;
+        }
+
         if (DefaultPort is < 1 or > 65535)
         {
             yield return $"{SectionName}:{nameof(DefaultPort)} must be between 1 and 65535 (was {DefaultPort}).";

@@ -14,7 +14,6 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
 {
     private static readonly TimeSpan PortRetry = TimeSpan.FromSeconds(10);
     private FlowCollector? _collector;
-    private SensorLiveState? _liveState;
     private readonly Lock _stopSync = new();
     private Task? _stopping;
 
@@ -23,7 +22,6 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
         // Resolved here rather than injected: the host builds hosted services before it validates options, and
         // an options error thrown from a constructor would hide the report of every other invalid setting.
         _collector = services.GetRequiredService<FlowCollector>();
-        _liveState = services.GetRequiredService<SensorLiveState>();
         var sensors = services.GetRequiredService<SensorService>();
         await DeclaredSensors.ImportAsync(services.GetRequiredService<IConfiguration>(), sensors, cancellationToken).ConfigureAwait(false);
         await sensors.ApplyAsync(cancellationToken).ConfigureAwait(false);
@@ -32,14 +30,15 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        // The tick's pace is wall-clock time (pages refresh once a second) whatever clock the data is stamped with: a
+        // test's fake clock then moves the data on when it is advanced, and the live frames keep coming meanwhile.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider.System);
         var lastRetry = time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 _collector!.Tick();
-                _liveState!.Pulse();
                 if (time.GetUtcNow() - lastRetry >= PortRetry)
                 {
                     lastRetry = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +13,10 @@ namespace FlowWeb.Core.Collection;
 /// tables and the sensors whose counting changed. One decoder serves every port, so templates and exporter
 /// statistics are in one place.
 /// </summary>
-public sealed partial class FlowCollector : IDisposable
+public sealed partial class FlowCollector : ISensorRunner, IDisposable
 {
     private readonly CollectorOptions _options;
-    private readonly SensorRuntimeOptions _runtimeOptions;
+    private readonly AggregationOptions _runtimeOptions;
     private readonly CollectorStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger<FlowCollector> _logger;
@@ -24,10 +25,12 @@ public sealed partial class FlowCollector : IDisposable
     private readonly Dictionary<int, PortListener> _listeners = [];
     private readonly Dictionary<int, string> _portErrors = [];
     private readonly Dictionary<int, long> _closedPortDrops = [];
-    private Dictionary<Guid, SensorRuntime> _sensors = [];
+    private Dictionary<Guid, SensorAggregator> _sensors = [];
+    private readonly IReadOnlyList<IFlowObserverFactory> _observers;
     private IReadOnlyList<SensorDefinition> _definitions = [];
 
-    public FlowCollector(FlowDecoder decoder, CollectorOptions options, SensorRuntimeOptions runtimeOptions, CollectorStatus status, TimeProvider time, ILogger<FlowCollector> logger)
+    public FlowCollector(FlowDecoder decoder, CollectorOptions options, AggregationOptions runtimeOptions, CollectorStatus status, TimeProvider time,
+        ILogger<FlowCollector> logger, IEnumerable<IFlowObserverFactory>? observers = null)
     {
         Decoder = decoder;
         _options = options;
@@ -35,20 +38,30 @@ public sealed partial class FlowCollector : IDisposable
         _status = status;
         _time = time;
         _logger = logger;
+        _observers = [.. observers ?? []];
     }
 
     public FlowDecoder Decoder { get; }
 
     public int DefaultPort => _options.DefaultPort;
 
+    /// <summary>Seconds of per-second series a sensor keeps (<c>Aggregation:LiveWindowSeconds</c>).</summary>
+    public int LiveWindowSeconds => _runtimeOptions.LiveWindowSeconds;
+
     /// <summary>Raised when a running sensor closes a toplist period (for history).</summary>
-    public event Action<SensorRuntime, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
+    public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
     /// <summary>Raised when a running sensor hands minutes over to history.</summary>
-    public event Action<SensorRuntime, IReadOnlyList<ChannelMinute>>? MinutesClosed;
+    public event Action<SensorAggregator, IReadOnlyList<ChannelMinute>>? MinutesClosed;
 
     /// <summary>Raised after the set of running sensors changed.</summary>
     public event Action? SensorsChanged;
+
+    /// <summary>Raised by <see cref="Tick"/> (on the tick's thread) with what it read of every running sensor.</summary>
+    public event Action<CollectorTick>? Ticked;
+
+    /// <summary>What the tick reads of each sensor beyond its counters; set by whoever publishes live frames.</summary>
+    public ISensorInterest? Interest { get; set; }
 
     /// <summary>Runs <paramref name="read"/> under the decoder's lock (the receive loops decode under it).</summary>
     public T ReadDecoder<T>(Func<FlowDecoder, T> read)
@@ -60,9 +73,9 @@ public sealed partial class FlowCollector : IDisposable
         }
     }
 
-    public IReadOnlyCollection<SensorRuntime> Sensors => Volatile.Read(ref _sensors).Values;
+    public IReadOnlyCollection<SensorAggregator> Sensors => Volatile.Read(ref _sensors).Values;
 
-    public SensorRuntime? Sensor(Guid id) => Volatile.Read(ref _sensors).GetValueOrDefault(id);
+    public SensorAggregator? Sensor(Guid id) => Volatile.Read(ref _sensors).GetValueOrDefault(id);
 
     public IReadOnlyList<PortListener> Listeners
     {
@@ -115,11 +128,12 @@ public sealed partial class FlowCollector : IDisposable
     public void Apply(IReadOnlyList<SensorDefinition> definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
+        Decoder.Limits.SetExpected(definitions.Select(d => FlowAddress.TryParse(d.SenderIp?.Trim(), out var a) ? a : FlowAddress.None).Where(a => !a.IsNone));
         lock (_sync)
         {
             var now = _time.GetUtcNow();
             var previous = Volatile.Read(ref _sensors);
-            var next = new Dictionary<Guid, SensorRuntime>();
+            var next = new Dictionary<Guid, SensorAggregator>();
             foreach (var d in definitions.Where(d => !d.Paused))
             {
                 if (previous.TryGetValue(d.Id, out var running) && SensorShape.SameAggregation(running.Definition, d))
@@ -129,7 +143,7 @@ public sealed partial class FlowCollector : IDisposable
                     continue;
                 }
 
-                var runtime = new SensorRuntime(d, _runtimeOptions, now.ToUnixTimeSeconds());
+                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers);
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;
@@ -155,14 +169,33 @@ public sealed partial class FlowCollector : IDisposable
         }
     }
 
-    /// <summary>Moves every sensor's clock on (live window, toplist periods, minutes for history) without data.</summary>
-    public void Tick()
+    /// <summary>
+    /// The once-a-second tick: moves every sensor's clock on (live window, toplist periods, minutes for history, also
+    /// without data), reads what <see cref="Interest"/> asks for and raises <see cref="Ticked"/> with it. The receive
+    /// threads' sensor locks are shared with this and nothing else.
+    /// </summary>
+    public CollectorTick Tick()
     {
         var now = _time.GetUtcNow();
+        var interest = Interest;
+        var readings = new List<SensorReading>(Sensors.Count);
         foreach (var sensor in Sensors)
         {
-            sensor.Tick(now);
+            try
+            {
+                readings.Add(sensor.Tick(now, interest?.For(sensor, now.ToUnixTimeSeconds()) ?? SensorInterest.Minimal));
+            }
+#pragma warning disable CA1031 // One failing sensor (or history subscriber) must not stop the clock of the others.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogTickFault(_logger, e, sensor.Definition.Name);
+            }
         }
+
+        var tick = new CollectorTick(now, readings);
+        Ticked?.Invoke(tick);
+        return tick;
     }
 
     /// <summary>
@@ -174,20 +207,11 @@ public sealed partial class FlowCollector : IDisposable
         var now = _time.GetUtcNow();
         foreach (var sensor in Sensors)
         {
-            var (minutes, periods) = sensor.Drain(now);
-            if (minutes.Count > 0)
-            {
-                MinutesClosed?.Invoke(sensor, minutes);
-            }
-
-            foreach (var (definition, result) in periods)
-            {
-                ToplistPeriodClosed?.Invoke(sensor, definition, result);
-            }
+            sensor.Drain(now);
         }
     }
 
-    private void Reconcile(IEnumerable<SensorRuntime> sensors)
+    private void Reconcile(IEnumerable<SensorAggregator> sensors)
     {
         var running = sensors.ToList();
         var wanted = running.Select(s => s.Definition.Port).Append(_options.DefaultPort).ToHashSet();
@@ -284,6 +308,12 @@ public sealed partial class FlowCollector : IDisposable
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "{Error}; retrying every 10 s")]
     private static partial void LogCannotOpen(ILogger logger, string error);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "The collector's tick failed for sensor {Sensor}; its live data and history wait for the next tick")]
+    private static partial void LogTickFault(ILogger logger, Exception exception, string sensor);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Closed UDP port {Port}: no sensor needs it any more")]
     private static partial void LogClosed(ILogger logger, int port);
 }
+
+/// <summary>One tick of the collector: when, and what it read of every running sensor.</summary>
+public sealed record CollectorTick(DateTimeOffset At, IReadOnlyList<SensorReading> Sensors);

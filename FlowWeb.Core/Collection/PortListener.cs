@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using FlowWeb.Core.Decoding;
@@ -7,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace FlowWeb.Core.Collection;
 
 /// <summary>
-/// One UDP socket and its receive loop on a thread of its own: receive into a pinned buffer, decode into a
-/// reused batch, hand the batch to the sensors the routing table names. Nothing is queued between these steps,
+/// One UDP socket and its receive loop on a thread of its own: receive into pinned buffers (a burst per system
+/// call on Linux), decode into a reused batch, hand the batch to the sensors the routing table names. Nothing is queued between these steps,
 /// so nothing can be dropped inside the process; what the kernel drops when this loop falls behind is read
 /// from /proc (<see cref="KernelDropCounter"/>). Bad data never ends the loop; problems are counted by the
 /// decoder per exporter and reason, and logged at most once per exporter and problem a minute.
@@ -30,6 +31,7 @@ public sealed partial class PortListener : IDisposable
     private readonly ProblemLogThrottle _throttle;
     private readonly Thread _thread;
     private SensorRoutes _routes = SensorRoutes.Empty;
+    private readonly bool _batchReceive;
     private volatile bool _stopping;
     private long _datagrams;
     private long _unrouted;
@@ -51,6 +53,7 @@ public sealed partial class PortListener : IDisposable
         _time = time;
         _logger = logger;
         _throttle = new ProblemLogThrottle(time);
+        _batchReceive = options.BatchReceive && LinuxMultiReceive.IsSupported;
         _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"flowweb-udp-{port}" };
     }
 
@@ -64,6 +67,9 @@ public sealed partial class PortListener : IDisposable
     public int ReceiveBufferBytes { get; }
 
     public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    /// <summary>The longest this listener's receive thread waited for a lock in the last minute.</summary>
+    public LockWaits LockWaits { get; } = new();
 
     /// <summary>Datagrams that matched no sensor (they still feed exporter discovery).</summary>
     public long Unrouted => Interlocked.Read(ref _unrouted);
@@ -99,76 +105,6 @@ public sealed partial class PortListener : IDisposable
         catch (SocketException e)
         {
             LogPacketInfoUnavailable(_logger, Port, e.Message);
-        }
-    }
-
-    private void ReceiveLoop()
-    {
-        var buffer = GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true);
-        var from = new SocketAddress(_socket.AddressFamily);
-        EndPoint anyEndPoint = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
-        using var batch = new FlowBatch();
-        while (!_stopping)
-        {
-            var exporter = FlowAddress.None;
-            try
-            {
-                int length;
-                var local = FlowAddress.None;
-                if (Routes.NeedsLocalAddress)
-                {
-                    // Only sensors limited to some of this host's addresses need the destination; it costs an allocation.
-                    var flags = SocketFlags.None;
-                    var remote = anyEndPoint;
-                    length = _socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
-                    exporter = FlowAddress.FromIPAddress(((IPEndPoint)remote).Address);
-                    local = info.Address is null ? FlowAddress.None : FlowAddress.FromIPAddress(info.Address);
-                }
-                else
-                {
-                    length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
-                    exporter = SocketAddressReader.ExporterOf(from);
-                }
-
-                Interlocked.Increment(ref _datagrams);
-                _status.CountDatagram();
-                var now = _time.GetUtcNow();
-                batch.Clear();
-                DecodeResult result;
-                lock (_decoderLock)
-                {
-                    result = _decoder.Decode(exporter, buffer.AsSpan(0, length), batch);
-                }
-
-                if (result.Status != DecodeStatus.Ok)
-                {
-                    LogProblem(exporter, result, length);
-                }
-
-                // Read the table after the receive: it may have changed while the loop waited for this datagram.
-                if (Routes.Route(exporter, local, (batch, now), static (sensor, state) => sensor.Ingest(state.batch, state.now)) == 0)
-                {
-                    Interlocked.Increment(ref _unrouted);
-                }
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
-            {
-                // The receive timeout only lets the loop notice a stop request.
-            }
-            catch (Exception) when (_stopping)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // One bad datagram or one failing sensor must not stop the collector: count, log (rate-limited), go on.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                _status.CountDecoderFault();
-                if (_throttle.ShouldLog(exporter, LoopFaultProblem))
-                {
-                    LogLoopFault(_logger, e, Port, exporter);
-                }
-            }
         }
     }
 

@@ -1,5 +1,5 @@
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Flows;
-using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Collection;
 
@@ -9,13 +9,13 @@ namespace FlowWeb.Core.Collection;
 /// </summary>
 public sealed class SensorRoutes
 {
-    private readonly Dictionary<FlowAddress, SensorRuntime[]> _bySender;
-    private readonly SensorRuntime[] _anySender;
-    private readonly (SensorRuntime Sensor, FlowAddress[] Local)[] _restricted;
+    private readonly Dictionary<FlowAddress, SensorAggregator[]> _bySender;
+    private readonly SensorAggregator[] _anySender;
+    private readonly (SensorAggregator Sensor, FlowAddress[] Local)[] _restricted;
 
     public static SensorRoutes Empty { get; } = new([]);
 
-    public SensorRoutes(IReadOnlyList<SensorRuntime> sensors)
+    public SensorRoutes(IReadOnlyList<SensorAggregator> sensors)
     {
         ArgumentNullException.ThrowIfNull(sensors);
         _bySender = sensors.Where(s => s.Sender is not null && !IsRestricted(s))
@@ -27,10 +27,10 @@ public sealed class SensorRoutes
     }
 
     /// <summary>A sensor that receives only on some of this host's addresses (a wildcard in the list means any).</summary>
-    private static bool IsRestricted(SensorRuntime sensor) =>
+    private static bool IsRestricted(SensorAggregator sensor) =>
         sensor.Definition.ReceiveAddresses.Count > 0 && !LocalAddresses(sensor).Any(a => a.IsNone || a == FlowAddress.FromIPv4(0));
 
-    private static FlowAddress[] LocalAddresses(SensorRuntime sensor) =>
+    private static FlowAddress[] LocalAddresses(SensorAggregator sensor) =>
         [.. sensor.Definition.ReceiveAddresses.Select(a => FlowAddress.TryParse(a.Trim(), out var ip) ? ip : FlowAddress.None)];
 
     public int Count { get; }
@@ -39,7 +39,7 @@ public sealed class SensorRoutes
     public bool NeedsLocalAddress => _restricted.Length > 0;
 
     /// <summary>Calls <paramref name="deliver"/> for every sensor the datagram belongs to; returns how many.</summary>
-    public int Route<TState>(FlowAddress sender, FlowAddress local, TState state, Action<SensorRuntime, TState> deliver)
+    public int Route<TState>(FlowAddress sender, FlowAddress local, TState state, Action<SensorAggregator, TState> deliver)
     {
         ArgumentNullException.ThrowIfNull(deliver);
         var delivered = 0;

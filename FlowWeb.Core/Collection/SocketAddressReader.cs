@@ -17,6 +17,25 @@ internal static class SocketAddressReader
     private const int IPv4AddressOffset = 4;
     private const int IPv6AddressOffset = 8;
 
+    private const ushort LinuxInet = 2, LinuxInet6 = 10;
+
+    /// <summary>The sender in a raw Linux <c>sockaddr</c> as <c>recvmmsg</c> fills it (family in host byte order).</summary>
+    public static FlowAddress ExporterOf(ReadOnlySpan<byte> sockaddr)
+    {
+        if (sockaddr.Length < 2)
+        {
+            return FlowAddress.None;
+        }
+
+        var family = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(sockaddr);
+        return family switch
+        {
+            LinuxInet6 when sockaddr.Length >= IPv6AddressOffset + 16 => FlowAddress.FromIPv6(sockaddr.Slice(IPv6AddressOffset, 16)),
+            LinuxInet when sockaddr.Length >= IPv4AddressOffset + 4 => FlowAddress.FromIPv4(sockaddr.Slice(IPv4AddressOffset, 4)),
+            _ => FlowAddress.None,
+        };
+    }
+
     public static FlowAddress ExporterOf(SocketAddress address)
     {
         var bytes = address.Buffer.Span;

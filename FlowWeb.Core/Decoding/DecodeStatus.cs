@@ -44,7 +44,7 @@ public enum DecodeStatus : byte
     /// <summary>Data waiting for its template expired before the template arrived.</summary>
     PendingExpired,
 
-    /// <summary>An exporter was refused because the exporter table is full.</summary>
+    /// <summary>An exporter was refused because the exporter table is full of protected exporters (none could be evicted).</summary>
     ExporterLimit,
 
     /// <summary>Bytes after the last whole record (v1/v5) or after the IPFIX message length; the records were decoded.</summary>
@@ -52,6 +52,12 @@ public enum DecodeStatus : byte
 
     /// <summary>A template's records have length 0, so its data cannot be decoded.</summary>
     EmptyTemplate,
+
+    /// <summary>The sender is outside <c>Collector:AllowedExporters</c>; nothing of the datagram was decoded or kept.</summary>
+    ExporterNotAllowed,
+
+    /// <summary>A datagram carried more records than <c>Decoder:MaxRecordsPerDatagram</c>; the rest were dropped and counted.</summary>
+    RecordLimit,
 }
 
 public static class DecodeStatusNames

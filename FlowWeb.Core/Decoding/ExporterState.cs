@@ -1,3 +1,4 @@
+using FlowWeb.Core.Decoding.Templates;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Decoding;
@@ -94,9 +95,19 @@ internal sealed class ExporterState
     {
         Stats = stats;
         _restored = restored;
+        Node = new LinkedListNode<ExporterState>(this);
     }
 
     public ExporterStatistics Stats { get; }
+
+    /// <summary>This exporter's place in its <see cref="ExporterTable"/> recency list.</summary>
+    public LinkedListNode<ExporterState> Node { get; }
+
+    /// <summary>Heard again after the probation time: a newcomer can no longer evict it (see <see cref="DecoderOptions.ExporterProtectAfter"/>).</summary>
+    public bool Protected { get; set; }
+
+    /// <summary>Templates whose held data could not all be released within one datagram's record limit; released by the next datagrams.</summary>
+    public List<TemplateKey>? ReadyPending { get; set; }
 
     /// <summary>A fixed sampling rate that replaces whatever the packets say (0 = none).</summary>
     public uint SamplingOverride { get; set; }
@@ -182,5 +193,8 @@ internal sealed class ExporterState
     }
 }
 
-/// <summary>The time context of a packet, kept with data that waits for its template.</summary>
-internal readonly record struct PacketContext(byte Version, uint Domain, long ExportMs, uint SysUptimeMs, bool HasUptime, long ReceiveMs);
+/// <summary>
+/// The time context of a packet, kept with data that waits for its template, and the domain-wide sampling rate known
+/// when held data arrived (0 = none known then: it is scaled with the rate known when it is decoded).
+/// </summary>
+internal readonly record struct PacketContext(byte Version, uint Domain, long ExportMs, uint SysUptimeMs, bool HasUptime, long ReceiveMs, uint DomainRateAtArrival = 0);

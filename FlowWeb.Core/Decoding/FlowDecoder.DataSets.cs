@@ -13,55 +13,149 @@ public sealed partial class FlowDecoder
         public int Held;
     }
 
-    private void DecodeOrHold(ExporterState state, DomainState domain, in TemplateKey key, ReadOnlySpan<byte> content, in PacketContext context,
-        FlowBatch batch, long nowMs, ref DataTally tally, ref DecodeStatus status)
-    {
-        if (Templates.TryGet(key, out var template))
-        {
-            Keep(ref status, DecodeDataSet(state, domain, template, content, context, batch, false, ref tally));
-            return;
-        }
-
-        Keep(ref status, DecodeStatus.TemplateMissing);
-        tally.Held++;
-        var (held, evicted) = _pending.Hold(key, content, context, nowMs);
-        state.Stats.CountError(DecodeStatus.PendingOverflow, evicted + (held ? 0 : 1));
-        state.Stats.PendingSets = _pending.SetCount;
-        (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
-    }
-
-    /// <summary>Decodes the data held for templates learned in this datagram, each set with the time context of the packet it came in.</summary>
-    private DataTally ReleasePending(ExporterState state, LearnList learned, FlowBatch batch)
+    /// <summary>
+    /// The data of one v9/IPFIX datagram, after its templates: what its options data announces (sampling, boot time)
+    /// is applied first, so that it holds for every record of the datagram wherever the options record sits; then the
+    /// data held for templates this datagram brought (scaled with that sampling too); then every data set in packet
+    /// order (options records again, now into the batch), held when its template is unknown.
+    /// </summary>
+    private (DataTally Own, DataTally Released) DecodeDataSets(ExporterState state, DomainState domain, FlowAddress exporter, uint domainId,
+        ReadOnlySpan<byte> body, in PacketContext context, LearnList learned, FlowBatch batch, long nowMs, ref DecodeStatus status)
     {
         var tally = new DataTally();
-        if (learned.Count == 0 || _pending.SetCount == 0)
+        var pos = 0;
+        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
         {
-            return tally;
+            if (id >= 256 && Templates.TryGet(new TemplateKey(exporter, context.Version, domainId, id), out var template) && template.IsOptions)
+            {
+                ApplyOptionsSet(domain, template, content);
+            }
         }
 
-        foreach (var key in learned.Keys!)
+        var released = ReleasePending(state, learned, batch);
+        pos = 0;
+        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
         {
-            if (!_pending.TryTake(key, out var sets) || !Templates.TryGet(key, out var template))
+            if (id < 256)
             {
                 continue;
             }
 
-            var domain = state.Domain(key.Version, key.Domain, Options.SequenceRestartThreshold);
-            foreach (var set in sets)
+            var key = new TemplateKey(exporter, context.Version, domainId, id);
+            if (Templates.TryGet(key, out var template))
             {
-                if (domain is not null)
-                {
-                    var status = DecodeDataSet(state, domain, template, set.Data, set.Context, batch, true, ref tally);
-                    state.Stats.CountError(status);
-                }
-
-                PendingDataStore.Return(set);
+                Keep(ref status, DecodeDataSet(state, domain, template, content, context, batch, false, ref tally));
+            }
+            else
+            {
+                Hold(state, domain, key, content, context, nowMs, ref tally, ref status);
             }
         }
 
+        return (tally, released);
+    }
+
+    /// <summary>Applies the options records of one set to the domain without adding them to the batch.</summary>
+    private void ApplyOptionsSet(DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content)
+    {
+        if (template.MinRecordLength == 0)
+        {
+            return;
+        }
+
+        var program = template.Program;
+        var scratch = default(FlowRecord);
+        var pos = 0;
+        while (content.Length - pos >= template.MinRecordLength)
+        {
+            var extras = default(RecordExtras);
+            int length;
+            if (program.IsFixed)
+            {
+                length = template.FixedLength;
+                program.DecodeFixed(content.Slice(pos, length), ref scratch, ref extras);
+            }
+            else if ((length = program.DecodeVariable(content[pos..], ref scratch, ref extras)) < 0)
+            {
+                return;
+            }
+
+            pos += length;
+            ApplyOptions(domain, ref extras);
+        }
+    }
+
+    private void Hold(ExporterState state, DomainState domain, in TemplateKey key, ReadOnlySpan<byte> content, in PacketContext context,
+        long nowMs, ref DataTally tally, ref DecodeStatus status)
+    {
+        Keep(ref status, DecodeStatus.TemplateMissing);
+        tally.Held++;
+        var (held, evicted) = _pending.Hold(key, content, context with { DomainRateAtArrival = domain.DomainSamplingRate }, nowMs);
+        state.Stats.CountError(DecodeStatus.PendingOverflow, evicted + (held ? 0 : 1));
+        (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
+    }
+
+    /// <summary>
+    /// Decodes the data held for templates learned in this datagram (and what earlier datagrams could not release),
+    /// each set with the time context of the packet it came in, within the datagram's release budget: a set whose
+    /// records might not fit waits for the exporter's next datagram, so held data costs each datagram a bounded amount.
+    /// </summary>
+    private DataTally ReleasePending(ExporterState state, LearnList learned, FlowBatch batch)
+    {
+        var tally = new DataTally();
+        if ((learned.Count == 0 && state.ReadyPending is null) || _pending.SetCount == 0)
+        {
+            state.ReadyPending = null;
+            return tally;
+        }
+
+        List<TemplateKey>? waiting = null;
+        foreach (var key in (IEnumerable<TemplateKey>?)state.ReadyPending ?? [])
+        {
+            ReleaseKey(state, key, batch, ref tally, ref waiting);
+        }
+
+        foreach (var key in (IEnumerable<TemplateKey>?)learned.Keys ?? [])
+        {
+            if (waiting?.Contains(key) != true)
+            {
+                ReleaseKey(state, key, batch, ref tally, ref waiting);
+            }
+        }
+
+        state.ReadyPending = waiting;
         state.Stats.RecordsDecodedFromPending += tally.Records;
         (state.Stats.PendingSets, state.Stats.PendingBytes) = _pending.For(state.Stats.Address);
         return tally;
+    }
+
+    private void ReleaseKey(ExporterState state, TemplateKey key, FlowBatch batch, ref DataTally tally, ref List<TemplateKey>? waiting)
+    {
+        if (!_pending.Has(key) || !Templates.TryGet(key, out var template))
+        {
+            return;
+        }
+
+        var domain = state.Domain(key.Version, key.Domain, Options.SequenceRestartThreshold);
+        while (_pending.TryPeekLength(key, out var length))
+        {
+            // The most records the set can hold; one larger than a whole budget is decoded alone and cut at the budget.
+            var most = template.MinRecordLength == 0 ? 0 : length / template.MinRecordLength;
+            if (most > _releaseBudget && _releaseBudget < Options.MaxRecordsPerDatagram)
+            {
+                (waiting ??= []).Add(key);
+                Limits.CountReleaseDeferred();
+                return;
+            }
+
+            _pending.TryDequeue(key, out var set);
+            if (domain is not null)
+            {
+                state.Stats.CountError(DecodeDataSet(state, domain, template, set.Data, set.Context, batch, true, ref tally));
+            }
+
+            PendingDataStore.Return(set);
+        }
     }
 
     private DecodeStatus DecodeDataSet(ExporterState state, DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content,
@@ -82,8 +176,19 @@ public sealed partial class FlowDecoder
         var pos = 0;
 
         // Stop when less than one record remains: the rest is padding, zero or not (RouterOS pads with garbage).
+        ref var budget = ref fromPending ? ref _releaseBudget : ref _ownBudget;
         while (content.Length - pos >= template.MinRecordLength)
         {
+            if (budget <= 0)
+            {
+                // At most this many records were left (fewer if variable-length fields are longer than one byte).
+                var dropped = (content.Length - pos) / template.MinRecordLength;
+                Limits.CountRecordsOverLimit(dropped);
+                status = DecodeStatus.RecordLimit;
+                break;
+            }
+
+            budget--;
             ref var r = ref batch.Add();
             r.Direction = FlowRecord.DirectionUnknown;
             var extras = default(RecordExtras);
@@ -195,7 +300,7 @@ public sealed partial class FlowDecoder
         }
 
         ResolveTimes(ref r, ref x, context, domain);
-        r.SamplingRate = ResolveSamplingRate(ref r, ref x, domain, state);
+        r.SamplingRate = ResolveSamplingRate(ref r, ref x, domain, state, context.DomainRateAtArrival);
         if (r.TimeSource != FlowTimeSource.EstimatedBootTime)
         {
             CheckPlausible(ref r);
@@ -272,7 +377,7 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>Rate sources in priority (protocols.md §4.5): fixed override, record fields, sampler table, domain-wide options, unsampled.</summary>
-    private static uint ResolveSamplingRate(ref FlowRecord r, ref RecordExtras x, DomainState domain, ExporterState state)
+    private static uint ResolveSamplingRate(ref FlowRecord r, ref RecordExtras x, DomainState domain, ExporterState state, uint domainRateAtArrival)
     {
         if (state.SamplingOverride != 0)
         {
@@ -292,7 +397,8 @@ public sealed partial class FlowDecoder
 
         if (rate == 0)
         {
-            rate = domain.DomainSamplingRate;
+            // Held data keeps the rate its packet was sent under; without one it takes the rate known now.
+            rate = domainRateAtArrival != 0 ? domainRateAtArrival : domain.DomainSamplingRate;
         }
 
         return rate == 0 ? 1 : rate;

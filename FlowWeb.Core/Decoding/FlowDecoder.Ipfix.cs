@@ -72,17 +72,7 @@ public sealed partial class FlowDecoder
             Keep(ref status, DecodeStatus.BadSetLength);
         }
 
-        var released = ReleasePending(state, learned, batch);
-
-        var tally = new DataTally();
-        pos = 0;
-        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
-        {
-            if (id >= 256)
-            {
-                DecodeOrHold(state, domain, new TemplateKey(exporter, 10, domainId, id), content, context, batch, nowMs, ref tally, ref status);
-            }
-        }
+        var (tally, released) = DecodeDataSets(state, domain, exporter, domainId, body, context, learned, batch, nowMs, ref status);
 
         // The sequence counts data records; when some wait for their template their number is unknown, so re-synchronise.
         domain.Sequence.Observe(sequence, tally.Held > 0 ? null : (uint)(tally.Records + tally.Options), context.ExportMs);

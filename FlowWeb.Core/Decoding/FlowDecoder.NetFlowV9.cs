@@ -48,7 +48,7 @@ public sealed partial class FlowDecoder
         var learned = new LearnList();
         var templates = 0;
 
-        // Pass 1: templates first, so that data sets placed before their template in the same packet decode.
+        // Pass 1: templates first, so that data sets placed before their template in the same packet decode; then the data (DecodeDataSets).
         var pos = 0;
         SetStep step;
         while ((step = NextSet(body, ref pos, out var id, out var content)) == SetStep.Set)
@@ -72,18 +72,7 @@ public sealed partial class FlowDecoder
             Keep(ref status, DecodeStatus.BadSetLength);
         }
 
-        var released = ReleasePending(state, learned, batch);
-
-        // Pass 2: data sets.
-        var tally = new DataTally();
-        pos = 0;
-        while (NextSet(body, ref pos, out var id, out var content) == SetStep.Set)
-        {
-            if (id >= 256)
-            {
-                DecodeOrHold(state, domain, new TemplateKey(exporter, 9, sourceId, id), content, context, batch, nowMs, ref tally, ref status);
-            }
-        }
+        var (tally, released) = DecodeDataSets(state, domain, exporter, sourceId, body, context, learned, batch, nowMs, ref status);
 
         var ownRecords = tally.Records + tally.Options;
         if (ownRecords > 0)

@@ -57,7 +57,17 @@ public sealed partial class FlowDecoder
         }
 
         var template = new FlowTemplate(key.TemplateId, fields.ToArray(), scopeCount, isOptions, v9Scopes);
-        if (Templates.AddOrUpdate(key, template) == TemplateCache.AddOutcome.Refused)
+        var outcome = Templates.AddOrUpdate(key, template);
+
+        // The total shared by all exporters is used up: unproven exporters (least recently heard first) make room, a
+        // few per template at most, so that a template flood from forged sources never starves a real router.
+        for (var attempt = 0; outcome == TemplateCache.AddOutcome.RefusedTotal && attempt < MaxEvictionsPerTemplate &&
+             _table.EvictOneOnProbation(key.Exporter, Evict); attempt++)
+        {
+            outcome = Templates.AddOrUpdate(key, template);
+        }
+
+        if (outcome is TemplateCache.AddOutcome.Refused or TemplateCache.AddOutcome.RefusedTotal)
         {
             return -1;
         }
@@ -79,4 +89,6 @@ public sealed partial class FlowDecoder
     }
 
     private const int MaxFieldsPerTemplate = 1024;
+
+    private const int MaxEvictionsPerTemplate = 4;
 }

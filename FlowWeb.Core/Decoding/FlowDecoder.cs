@@ -13,66 +13,83 @@ namespace FlowWeb.Core.Decoding;
 /// </summary>
 public sealed partial class FlowDecoder
 {
-    private readonly Dictionary<FlowAddress, ExporterState> _exporters = [];
-    private readonly Lock _exportersSync = new();
+    private readonly ExporterTable _table;
     private readonly PendingDataStore _pending;
     private readonly RestoredSamplers _restoredSamplers = new();
     private readonly TimeProvider _time;
     private long _lastHousekeepingMs;
 
-    public FlowDecoder(DecoderOptions? options = null, TimeProvider? time = null)
+    // Records this datagram may still deliver: its own, and released from the hold (separate, so that held data never
+    // crowds out a datagram's own records). Set at the start of each Decode.
+    private int _ownBudget;
+    private int _releaseBudget;
+
+    /// <param name="options">The caps; ignored when <paramref name="limits"/> is given (its options apply).</param>
+    /// <param name="time">The clock (tests pass a fake one).</param>
+    /// <param name="limits">Shared with the other decoders of the process: the totals hold for all of them together.</param>
+    public FlowDecoder(DecoderOptions? options = null, TimeProvider? time = null, DecoderLimits? limits = null)
     {
-        Options = options ?? new DecoderOptions();
+        Limits = limits ?? new DecoderLimits(options);
+        Options = Limits.Options;
         _time = time ?? TimeProvider.System;
-        Templates = new TemplateCache(Options, _time);
-        _pending = new PendingDataStore(Options);
+        Templates = new TemplateCache(Limits, _time);
+        _pending = new PendingDataStore(Limits);
+        _table = new ExporterTable(Limits);
     }
 
     public DecoderOptions Options { get; }
 
+    /// <summary>The budgets, allow list and refusal counters this decoder shares with the other decoders of the process.</summary>
+    public DecoderLimits Limits { get; }
+
     public TemplateCache Templates { get; }
 
-    /// <summary>Datagrams refused because the exporter table was full.</summary>
-    public long ExportersRefused { get; private set; }
+    /// <summary>Datagrams refused because the exporter table was full of protected exporters (over all decoders sharing <see cref="Limits"/>).</summary>
+    public long ExportersRefused => Limits.DatagramsTableFull;
 
-    /// <summary>Data sets currently held for a template, over all exporters.</summary>
+    /// <summary>Data sets currently held for a template by this decoder.</summary>
     public int PendingSets => _pending.SetCount;
+
+    /// <summary>Exporters in this decoder's table.</summary>
+    public int ExporterCount => _table.Count;
 
     /// <summary>Statistics of every exporter seen, in no particular order.</summary>
     public IReadOnlyList<ExporterStatistics> Exporters
     {
         get
         {
-            lock (_exportersSync)
-            {
-                return [.. _exporters.Values.Select(e => e.Stats)];
-            }
+            var result = new List<ExporterStatistics>();
+            _table.ForEach(e => result.Add(e.Stats));
+            return result;
         }
     }
 
-    public ExporterStatistics? StatisticsOf(FlowAddress exporter)
-    {
-        lock (_exportersSync)
-        {
-            return _exporters.TryGetValue(exporter, out var e) ? e.Stats : null;
-        }
-    }
+    public ExporterStatistics? StatisticsOf(FlowAddress exporter) => _table.Find(exporter)?.Stats;
+
+    /// <summary>Whether an exporter has proven itself (heard again after the probation time): only such exporters' state is persisted.</summary>
+    public bool IsProtected(FlowAddress exporter) => _table.IsProtected(exporter);
 
     /// <summary>
-    /// The sampler tables learned from options data, with those restored at start that no exporter has claimed yet,
-    /// for persistence across restarts. Safe to call while another thread decodes.
+    /// The templates worth keeping across a restart: those of protected exporters, and those restored at start whose
+    /// exporter has not sent again yet. An unproven exporter's templates (a forged source's) are never written.
+    /// </summary>
+    public IReadOnlyList<TemplateEntry> PersistableTemplates() =>
+        Templates.Snapshot(address => _table.Find(address) is not { } state || state.Protected);
+
+    /// <summary>
+    /// The sampler tables learned from options data of protected exporters, with those restored at start that no
+    /// exporter has claimed yet, for persistence across restarts. Safe to call while another thread decodes.
     /// </summary>
     public IReadOnlyList<SamplerTable> SamplerTables()
     {
         var tables = new List<SamplerTable>();
-        lock (_exportersSync)
+        _table.ForEach(e =>
         {
-            foreach (var e in _exporters.Values)
+            if (e.Protected)
             {
                 e.SamplerTables(tables);
             }
-        }
-
+        });
         _restoredSamplers.CopyTo(tables);
         return tables;
     }
@@ -100,7 +117,8 @@ public sealed partial class FlowDecoder
     /// <summary>Fixes an exporter's sampling rate, replacing what its packets say (RouterOS 6 sends it byte-swapped); 0 clears.</summary>
     public void SetSamplingOverride(FlowAddress exporter, uint rate)
     {
-        var state = StateOf(exporter, _time.GetUtcNow());
+        // Configuration, not the network, names this exporter: it may enter the table protected.
+        var state = _table.Find(exporter) ?? _table.Admit(exporter, () => NewState(exporter, _time.GetUtcNow()), Evict, startProtected: true);
         if (state is not null)
         {
             state.SamplingOverride = rate;
@@ -109,44 +127,69 @@ public sealed partial class FlowDecoder
 
     /// <summary>
     /// Decodes one datagram from <paramref name="exporter"/> and appends its records to <paramref name="batch"/>
-    /// (which is not cleared). Records held earlier for a template that this datagram brings are appended too.
+    /// (which is not cleared). Records held earlier for a template that this datagram brings are appended too, at most
+    /// <see cref="DecoderOptions.MaxRecordsPerDatagram"/> of them (the rest follow with the exporter's next datagrams).
+    /// The exporter table is touched only once the datagram passed its header checks and the sender is allowed.
     /// </summary>
     public DecodeResult Decode(FlowAddress exporter, ReadOnlySpan<byte> datagram, FlowBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var now = _time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        Housekeeping(nowMs);
+        Housekeeping(nowMs, now);
 
-        var state = StateOf(exporter, now);
+        var version = datagram.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(datagram) : 0;
+        var header = CheckHeader(datagram, version);
+        var state = _table.Find(exporter);
+        var knownVersion = (byte)(version is 1 or 5 or 9 or 10 ? version : 0);
+        if (header is not (DecodeStatus.Ok or DecodeStatus.TrailingBytes))
+        {
+            // A malformed datagram makes no table entry: counted for its exporter when known, else in the shared counters.
+            if (state is null)
+            {
+                Limits.CountUnattributed(header);
+            }
+            else
+            {
+                state.Stats.Datagrams++;
+                state.Stats.CountError(header);
+            }
+
+            return new DecodeResult(header, knownVersion, 0);
+        }
+
         if (state is null)
         {
-            ExportersRefused++;
-            return new DecodeResult(DecodeStatus.ExporterLimit, 0, 0);
+            if (!Limits.Allowed.Allows(exporter))
+            {
+                Limits.Refuse(exporter, ExporterRefusalReason.NotAllowed, now);
+                return new DecodeResult(DecodeStatus.ExporterNotAllowed, knownVersion, 0);
+            }
+
+            // Templates already known for a sender not in the table were restored from the store: it was proven before.
+            state = Admit(exporter, now);
+            if (state is null)
+            {
+                Limits.Refuse(exporter, ExporterRefusalReason.TableFull, now);
+                return new DecodeResult(DecodeStatus.ExporterLimit, knownVersion, 0);
+            }
         }
 
         var stats = state.Stats;
         stats.Datagrams++;
         stats.LastSeen = now;
+        _table.Heard(state, now);
         batch.Exporter = exporter;
         var first = batch.Count;
+        _ownBudget = Options.MaxRecordsPerDatagram;
+        _releaseBudget = Options.MaxRecordsPerDatagram;
 
-        DecodeResult result;
-        if (datagram.Length < 2)
+        var result = version switch
         {
-            result = new DecodeResult(DecodeStatus.TooShort, 0, 0);
-        }
-        else
-        {
-            var version = BinaryPrimitives.ReadUInt16BigEndian(datagram);
-            result = version switch
-            {
-                1 or 5 => DecodeV1V5(state, datagram, (byte)version, batch),
-                9 => DecodeV9(state, exporter, datagram, batch, nowMs),
-                10 => DecodeIpfix(state, exporter, datagram, batch, nowMs),
-                _ => new DecodeResult(DecodeStatus.UnsupportedVersion, 0, 0),
-            };
-        }
+            1 or 5 => DecodeV1V5(state, datagram, (byte)version, batch),
+            9 => DecodeV9(state, exporter, datagram, batch, nowMs),
+            _ => DecodeIpfix(state, exporter, datagram, batch, nowMs),
+        };
 
         if (result.Version != 0)
         {
@@ -156,6 +199,50 @@ public sealed partial class FlowDecoder
         stats.CountError(result.Status);
         Account(state, batch, first);
         return result;
+    }
+
+    /// <summary>The checks a datagram must pass before its sender may enter the exporter table.</summary>
+    private static DecodeStatus CheckHeader(ReadOnlySpan<byte> datagram, int version)
+    {
+        if (datagram.Length < 2)
+        {
+            return DecodeStatus.TooShort;
+        }
+
+        switch (version)
+        {
+            case 1 or 5:
+                return NetFlowV5Decoder.CheckLayout(datagram, (byte)version, out _, out var trailing) is var status && status == DecodeStatus.Ok && trailing
+                    ? DecodeStatus.TrailingBytes
+                    : status;
+            case 9:
+                return datagram.Length < V9HeaderLength ? DecodeStatus.TooShort : DecodeStatus.Ok;
+            case 10:
+                if (datagram.Length < IpfixHeaderLength)
+                {
+                    return DecodeStatus.TooShort;
+                }
+
+                var length = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+                return length < IpfixHeaderLength || length > datagram.Length ? DecodeStatus.LengthMismatch : DecodeStatus.Ok;
+            default:
+                return DecodeStatus.UnsupportedVersion;
+        }
+    }
+
+    // Its own method: a lambda capturing Decode's parameters would make Decode allocate their closure on every datagram.
+    private ExporterState? Admit(FlowAddress exporter, DateTimeOffset now) =>
+        _table.Admit(exporter, () => NewState(exporter, now), Evict, startProtected: Templates.CountFor(exporter) > 0);
+
+    private ExporterState NewState(FlowAddress exporter, DateTimeOffset now) => new(new ExporterStatistics(exporter, now), _restoredSamplers);
+
+    /// <summary>Drops what an evicted or expired exporter held: its templates and its held data.</summary>
+    private void Evict(ExporterState victim)
+    {
+        var address = victim.Stats.Address;
+        Limits.CountTemplatesEvicted(Templates.RemoveExporter(address));
+        _pending.RemoveExporter(address);
+        victim.ReadyPending = null;
     }
 
     private DecodeResult DecodeV1V5(ExporterState state, ReadOnlySpan<byte> datagram, byte version, FlowBatch batch)
@@ -189,26 +276,6 @@ public sealed partial class FlowDecoder
         }
 
         return new DecodeResult(trailing ? DecodeStatus.TrailingBytes : DecodeStatus.Ok, version, count);
-    }
-
-    private ExporterState? StateOf(FlowAddress exporter, DateTimeOffset now)
-    {
-        lock (_exportersSync)
-        {
-            if (_exporters.TryGetValue(exporter, out var state))
-            {
-                return state;
-            }
-
-            if (_exporters.Count >= Options.MaxExporters)
-            {
-                return null;
-            }
-
-            state = new ExporterState(new ExporterStatistics(exporter, now), _restoredSamplers);
-            _exporters[exporter] = state;
-            return state;
-        }
     }
 
     /// <summary>Adds the records appended since <paramref name="first"/> to the exporter's counters.</summary>
@@ -246,8 +313,8 @@ public sealed partial class FlowDecoder
         (stats.PendingSets, stats.PendingBytes) = _pending.For(state.Stats.Address);
     }
 
-    /// <summary>Expires held data and stale templates; runs at most once a second, from the receive loop.</summary>
-    private void Housekeeping(long nowMs)
+    /// <summary>Expires held data, stale templates and silent exporters; runs at most once a second, from the receive loop.</summary>
+    private void Housekeeping(long nowMs, DateTimeOffset now)
     {
         if (nowMs - _lastHousekeepingMs < 1000)
         {
@@ -258,24 +325,14 @@ public sealed partial class FlowDecoder
         Templates.Sweep();
         _pending.Expire(nowMs, (key, set) =>
         {
-            StatsOrNull(key.Exporter)?.CountError(DecodeStatus.PendingExpired);
+            _table.Find(key.Exporter)?.Stats.CountError(DecodeStatus.PendingExpired);
             PendingDataStore.Return(set);
         });
-        lock (_exportersSync)
+        _table.Expire(now, Evict);
+        _table.ForEach(e =>
         {
-            foreach (var e in _exporters.Values)
-            {
-                (e.Stats.PendingSets, e.Stats.PendingBytes) = _pending.For(e.Stats.Address);
-                e.Stats.TemplatesKnown = Templates.CountFor(e.Stats.Address);
-            }
-        }
-    }
-
-    private ExporterStatistics? StatsOrNull(FlowAddress exporter)
-    {
-        lock (_exportersSync)
-        {
-            return _exporters.TryGetValue(exporter, out var e) ? e.Stats : null;
-        }
+            (e.Stats.PendingSets, e.Stats.PendingBytes) = _pending.For(e.Stats.Address);
+            e.Stats.TemplatesKnown = Templates.CountFor(e.Stats.Address);
+        });
     }
 }

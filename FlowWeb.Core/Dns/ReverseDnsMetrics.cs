@@ -1,5 +1,5 @@
 using System.Text;
-using FlowWeb.Core.Collection;
+using FlowWeb.Core.Live;
 
 namespace FlowWeb.Core.Dns;
 

@@ -1,5 +1,5 @@
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Configuration;
+using FlowWeb.Core.Live;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -5,9 +5,9 @@ using FlowWeb.Core.Decoding.Templates;
 namespace FlowWeb.Core.Flows;
 
 /// <summary>
-/// The records decoded from one datagram, with a copy of the bytes they came from so that any element stays
-/// reachable by its IANA id. Reused across datagrams: <see cref="Clear"/> keeps the arrays, so a warm batch
-/// decodes without allocating. Not thread-safe; one batch per receive loop.
+/// The records decoded from one datagram, with (when <see cref="KeepRawBytes"/>) a copy of the bytes they came from
+/// so that any element stays reachable by its IANA id. Reused across datagrams: <see cref="Clear"/> keeps the arrays,
+/// so a warm batch decodes without allocating. Not thread-safe; one batch per receive loop.
 /// </summary>
 public sealed class FlowBatch : IDisposable
 {
@@ -23,6 +23,13 @@ public sealed class FlowBatch : IDisposable
 
     /// <summary>The exporter the datagram came from.</summary>
     public FlowAddress Exporter { get; set; }
+
+    /// <summary>
+    /// Keep a copy of each record's bytes, for <see cref="TryGetElement"/>, <see cref="Elements"/> and
+    /// <see cref="RawBytes"/> (the decode tool, elements FlowRecord has no field for). The collector's receive loops
+    /// turn it off: copying every data set cost a memory copy per datagram that nothing there read.
+    /// </summary>
+    public bool KeepRawBytes { get; set; } = true;
 
     /// <summary>Also decode options data records into the batch (flagged <see cref="FlowRecordFlags.Options"/>).</summary>
     public bool IncludeOptions { get; set; }
@@ -71,6 +78,11 @@ public sealed class FlowBatch : IDisposable
     /// <summary>Copies bytes into the arena and returns their offset there.</summary>
     internal int CopyToArena(ReadOnlySpan<byte> bytes)
     {
+        if (!KeepRawBytes)
+        {
+            return 0;
+        }
+
         if (ArenaLength + bytes.Length > _arena.Length)
         {
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_arena.Length * 2, ArenaLength + bytes.Length));
@@ -104,8 +116,8 @@ public sealed class FlowBatch : IDisposable
     public FlowTemplate? TemplateOf(in FlowRecord record) =>
         record.TemplateIndex >= 0 && record.TemplateIndex < _templates.Count ? _templates[record.TemplateIndex] : null;
 
-    /// <summary>The raw bytes of a record as sent.</summary>
-    public ReadOnlySpan<byte> RawBytes(in FlowRecord record) => _arena.AsSpan(record.RawOffset, record.RawLength);
+    /// <summary>The raw bytes of a record as sent (empty when the batch does not keep them).</summary>
+    public ReadOnlySpan<byte> RawBytes(in FlowRecord record) => KeepRawBytes ? _arena.AsSpan(record.RawOffset, record.RawLength) : [];
 
     /// <summary>
     /// Finds an element of a v9/IPFIX record by id (and private enterprise number for enterprise elements);

@@ -23,7 +23,7 @@ public enum ExporterSort
 public sealed record ExporterQuery(int Offset = 0, int Limit = 50, string? Search = null, ExporterSort SortBy = ExporterSort.Address, bool Descending = false);
 
 /// <summary>A page of exporters, how many matched the search and how many exist, as of one moment.</summary>
-public sealed record ExporterPage(IReadOnlyList<ExporterSummary> Rows, int Matching, int Total, int Offset, DateTimeOffset AsOf);
+public sealed record ExporterPage(IReadOnlyList<ExporterFrame> Rows, int Matching, int Total, int Offset, DateTimeOffset AsOf);
 
 /// <summary>
 /// Pages, sorts and filters the exporters on the server, so that a page or an API call costs what it shows, not what
@@ -37,7 +37,7 @@ public sealed class ExporterQueryService
 
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
-    private readonly Func<IReadOnlyList<ExporterSummary>> _source;
+    private readonly Func<IReadOnlyList<ExporterFrame>> _source;
     private readonly TimeProvider _time;
     private readonly Lock _sync = new();
     private Snapshot? _snapshot;
@@ -46,15 +46,15 @@ public sealed class ExporterQueryService
     // second would be most of a snapshot's cost. Rebuilt with each snapshot, so it holds only current exporters.
     private Dictionary<Flows.FlowAddress, string> _texts = [];
 
-    public ExporterQueryService(Func<IReadOnlyList<ExporterSummary>> source, TimeProvider time)
+    public ExporterQueryService(Func<IReadOnlyList<ExporterFrame>> source, TimeProvider time)
     {
         _source = source;
         _time = time;
     }
 
-    /// <summary>Reads the collector's exporter directory.</summary>
-    public ExporterQueryService(ExporterDirectory directory, TimeProvider time)
-        : this(directory.List, time)
+    /// <summary>Reads the exporters of the collector's latest live frame (immutable: no lock on the receive path).</summary>
+    public ExporterQueryService(SensorLiveState live, TimeProvider time)
+        : this(() => live.Frame.Exporters, time)
     {
     }
 
@@ -69,7 +69,7 @@ public sealed class ExporterQueryService
             : [.. sorted.Where(e => e.Text.Contains(search, StringComparison.OrdinalIgnoreCase))];
         var offset = Math.Clamp(query.Offset, 0, matching.Count);
         var limit = Math.Clamp(query.Limit, 0, MaxLimit);
-        var rows = new List<ExporterSummary>(Math.Min(limit, matching.Count - offset));
+        var rows = new List<ExporterFrame>(Math.Min(limit, matching.Count - offset));
         for (var i = offset; i < matching.Count && rows.Count < limit; i++)
         {
             rows.Add(matching[i].Summary);
@@ -79,7 +79,7 @@ public sealed class ExporterQueryService
     }
 
     /// <summary>Every exporter, by address: the shared snapshot itself (no copy), for a page that scans them all once, such as a count of those no sensor receives.</summary>
-    public IReadOnlyList<ExporterSummary> All() => Current().Summaries;
+    public IReadOnlyList<ExporterFrame> All() => Current().Summaries;
 
     /// <summary>How many exporters there are and when the newest was last heard from (for summaries that show no rows).</summary>
     public (int Count, DateTimeOffset? LastSeen) Totals()
@@ -132,7 +132,7 @@ public sealed class ExporterQueryService
         return true;
     }
 
-    private readonly record struct Entry(ExporterSummary Summary, string Text);
+    private readonly record struct Entry(ExporterFrame Summary, string Text);
 
     /// <summary>The exporters at one moment, by address, with each other sort order made once on first use.</summary>
     private sealed class Snapshot(Entry[] entries, DateTimeOffset asOf)
@@ -145,7 +145,7 @@ public sealed class ExporterQueryService
 
         public DateTimeOffset? LastSeen { get; } = entries.Length == 0 ? null : entries.Max(e => e.Summary.LastSeen);
 
-        public ExporterSummary[] Summaries => field ??= [.. Entries.Select(e => e.Summary)];
+        public ExporterFrame[] Summaries => field ??= [.. Entries.Select(e => e.Summary)];
 
         public Entry[] Sorted(ExporterSort by, bool descending)
         {

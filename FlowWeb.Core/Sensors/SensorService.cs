@@ -1,5 +1,4 @@
 using System.Net;
-using FlowWeb.Core.Collection;
 
 namespace FlowWeb.Core.Sensors;
 
@@ -13,9 +12,9 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 
 /// <summary>
 /// The one way to change sensors and devices, shared by the UI, the API and configuration: validate, store,
-/// then make the collector run what is stored. Changes take effect at once, without a restart.
+/// then make the runner (the collector) run what is stored. Changes take effect at once, without a restart.
 /// </summary>
-public sealed class SensorService(ISensorStore store, FlowCollector collector, SensorValidator validator) : IDisposable
+public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -132,6 +131,6 @@ public sealed class SensorService(ISensorStore store, FlowCollector collector, S
     public async Task ApplyAsync(CancellationToken cancellationToken = default)
     {
         _sensors = null;
-        collector.Apply(await ListSensorsAsync(cancellationToken).ConfigureAwait(false));
+        runner.Apply(await ListSensorsAsync(cancellationToken).ConfigureAwait(false));
     }
 }

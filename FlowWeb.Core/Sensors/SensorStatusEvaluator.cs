@@ -10,8 +10,11 @@ namespace FlowWeb.Core.Sensors;
 /// </summary>
 public static class SensorStatusEvaluator
 {
-    public static SensorStatus Evaluate(SensorDefinition definition, SensorRuntime? runtime, string? portError,
-        ExporterStatistics? exporter, long exporterErrorsLastMinute, DateTimeOffset now)
+    /// <param name="exporterLastSeen">When the sensor's sender (<see cref="SensorDefinition.SenderIp"/>) was last decoded; null when never (or no sender is set).</param>
+    /// <param name="refusal">The sender's last refusal by the decoder (not allowed, exporter table full), if any.</param>
+    public static SensorStatus Evaluate(SensorDefinition definition, DateTimeOffset? lastDataAt, int versionsSeen, string? portError,
+        long exporterErrorsLastMinute, int exporterPendingSets, DateTimeOffset now, DateTimeOffset? exporterLastSeen = null,
+        ExporterRefusal? refusal = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (definition.Paused)
@@ -25,7 +28,25 @@ public static class SensorStatusEvaluator
         }
 
         var timeout = TimeSpan.FromMinutes(Math.Max(1, definition.ActiveFlowTimeoutMinutes));
-        if (runtime?.LastDataAt is not { } last)
+
+        // A sensor expecting one exporter is judged by that exporter, not by the port: datagrams from others (or refused
+        // ones) must not make it look "Up" while it accepts nothing.
+        if (!string.IsNullOrWhiteSpace(definition.SenderIp))
+        {
+            if (refusal is not null && (exporterLastSeen is null || refusal.LastAt > exporterLastSeen) && now - refusal.LastAt <= timeout)
+            {
+                return new SensorStatus(SensorState.Warning, refusal.Reason == ExporterRefusalReason.NotAllowed
+                    ? $"Datagrams from {definition.SenderIp} are refused: not in Collector:AllowedExporters"
+                    : $"Datagrams from {definition.SenderIp} are refused: the exporter table is full (Decoder:MaxExporters)");
+            }
+
+            if (exporterLastSeen is { } seen && now - seen > timeout)
+            {
+                return new SensorStatus(SensorState.Unknown, $"{definition.SenderIp} silent for {FormatAge(now - seen)} (active flow timeout {timeout.TotalMinutes:0} min)");
+            }
+        }
+
+        if (lastDataAt is not { } last)
         {
             return new SensorStatus(SensorState.Unknown, $"No flows received yet on UDP port {definition.Port}" +
                 (string.IsNullOrWhiteSpace(definition.SenderIp) ? "" : $" from {definition.SenderIp}"));
@@ -37,7 +58,7 @@ public static class SensorStatusEvaluator
         }
 
         var expected = ExpectedVersions(definition.Protocol);
-        var unexpected = Enumerable.Range(1, 10).Where(v => (runtime.VersionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
+        var unexpected = Enumerable.Range(1, 10).Where(v => (versionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
         if (unexpected.Count > 0)
         {
             return new SensorStatus(SensorState.Warning,
@@ -49,9 +70,9 @@ public static class SensorStatusEvaluator
             return new SensorStatus(SensorState.Warning, $"{exporterErrorsLastMinute} decode errors in the last minute");
         }
 
-        if (exporter is { PendingSets: > 0 })
+        if (exporterPendingSets > 0)
         {
-            return new SensorStatus(SensorState.Warning, $"{exporter.PendingSets} data sets waiting for their template");
+            return new SensorStatus(SensorState.Warning, $"{exporterPendingSets} data sets waiting for their template");
         }
 
         return SensorStatus.Up;

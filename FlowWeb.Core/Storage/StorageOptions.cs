@@ -85,6 +85,17 @@ public sealed class StorageOptions
     /// <summary>How often learned templates (and the exporters seen) are saved when they changed; they are saved at shutdown too.</summary>
     public TimeSpan TemplateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most template and sampler row payload written per minute (upserts by key; a template row is about 60 bytes
+    /// plus 8 per field). What does not fit waits for the next save, new templates before refreshes. With SQLite's
+    /// write-ahead log and index pages a payload costs about twice its size on disk, so the default bounds a template
+    /// flood to about 8 MB of disk writes a minute.
+    /// </summary>
+    public long TemplateWriteBytesPerMinute { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>A template refreshed by its exporter (every few packets) has its refresh time written at most this often.</summary>
+    public TimeSpan TemplateRefreshWriteInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The connection string to open, with the data directory filled in.</summary>
     public string ResolveConnectionString()
     {
@@ -126,7 +137,8 @@ public sealed class StorageOptions
                      .Concat(Positive(DayRetention, nameof(DayRetention)))
                      .Concat(Positive(ToplistRetention, nameof(ToplistRetention)))
                      .Concat(Positive(RetentionInterval, nameof(RetentionInterval)))
-                     .Concat(Positive(TemplateSaveInterval, nameof(TemplateSaveInterval))))
+                     .Concat(Positive(TemplateSaveInterval, nameof(TemplateSaveInterval)))
+                     .Concat(Positive(TemplateRefreshWriteInterval, nameof(TemplateRefreshWriteInterval))))
         {
             yield return error;
         }
@@ -139,6 +151,11 @@ public sealed class StorageOptions
         if (HistoryJournalMaxBytes is < 0 or > 1L << 40)
         {
             yield return $"{SectionName}:{nameof(HistoryJournalMaxBytes)} must be 0 (no journal) to 1 TiB (was {HistoryJournalMaxBytes}).";
+        }
+
+        if (TemplateWriteBytesPerMinute < 64 * 1024)
+        {
+            yield return $"{SectionName}:{nameof(TemplateWriteBytesPerMinute)} must be at least 65536 (was {TemplateWriteBytesPerMinute}).";
         }
 
         if (RetentionBatchPause < TimeSpan.Zero)

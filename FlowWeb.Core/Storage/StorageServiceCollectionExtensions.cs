@@ -53,7 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RetentionService>();
         services.AddSingleton<HistoryQueryService>();
         services.AddSingleton<CollectorHistoryFeed>();
-        services.AddSingleton<Collection.IMetricsSource>(sp => sp.GetRequiredService<CollectorHistoryFeed>());
+        services.AddSingleton<Live.IMetricsSource>(sp => sp.GetRequiredService<CollectorHistoryFeed>());
 
         InsertHostedServicesFirst(services,
         [

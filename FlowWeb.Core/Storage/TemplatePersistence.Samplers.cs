@@ -11,24 +11,63 @@ public sealed partial class TemplatePersistence
 {
     private const int SamplerBytes = 12;
 
-    /// <summary>Replaces the stored sampler tables with <paramref name="tables"/> (a <see cref="FlowDecoder.SamplerTables"/>); returns how many were stored.</summary>
+    /// <summary>
+    /// Makes the store hold <paramref name="tables"/>, writing only what differs (upserts and deletes by exporter, version
+    /// and domain); returns how many tables the store then holds.
+    /// </summary>
     public async Task<int> SaveSamplersAsync(IReadOnlyCollection<SamplerTable> tables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        var stored = (await LoadSamplersAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(t => (t.Exporter, t.Version, t.Domain));
+        var upserts = tables.Where(t => !stored.TryGetValue((t.Exporter, t.Version, t.Domain), out var s) || !SameTable(s, t)).ToList();
+        var current = tables.Select(t => (t.Exporter, t.Version, t.Domain)).ToHashSet();
+        await ApplySamplerChangesAsync(upserts, [.. stored.Keys.Where(k => !current.Contains(k))], cancellationToken).ConfigureAwait(false);
+        return tables.Count;
+    }
+
+    /// <summary>Whether two tables hold the same rates and were learned at the same time.</summary>
+    public static bool SameTable(SamplerTable a, SamplerTable b) =>
+        a is not null && b is not null && a.DomainRate == b.DomainRate && a.LearnedAt == b.LearnedAt && a.Samplers.Count == b.Samplers.Count &&
+        a.Samplers.All(p => b.Samplers.TryGetValue(p.Key, out var rate) && rate == p.Value);
+
+    /// <summary>Upserts and deletes sampler table rows by key in one transaction; returns the bytes of the rows written (an estimate).</summary>
+    public async Task<long> ApplySamplerChangesAsync(IReadOnlyCollection<SamplerTable> upserts,
+        IReadOnlyCollection<(FlowAddress Exporter, byte Version, uint Domain)> deletes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(deletes);
+        if (upserts.Count == 0 && deletes.Count == 0)
+        {
+            return 0;
+        }
+
         var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction();
-            using (var clear = connection.CreateCommand())
+            long written = 0;
+            using (var delete = connection.CreateCommand())
             {
-                clear.CommandText = "DELETE FROM SamplerTables";
-                clear.ExecuteNonQuery();
+                delete.CommandText = "DELETE FROM SamplerTables WHERE ExporterAddress = $address AND Version = $version AND Domain = $domain";
+                var dAddress = delete.Parameters.Add("$address", SqliteType.Blob);
+                var dVersion = delete.Parameters.Add("$version", SqliteType.Integer);
+                var dDomain = delete.Parameters.Add("$domain", SqliteType.Integer);
+                foreach (var (exporter, v, d) in deletes)
+                {
+                    dAddress.Value = AddressBytes(exporter);
+                    dVersion.Value = (int)v;
+                    dDomain.Value = (long)d;
+                    delete.ExecuteNonQuery();
+                    written += 28;
+                }
             }
 
             using var insert = connection.CreateCommand();
             insert.CommandText = """
                 INSERT INTO SamplerTables (ExporterAddress, Version, Domain, DomainRate, Samplers, LearnedAtMs)
                 VALUES ($address, $version, $domain, $rate, $samplers, $learned)
+                ON CONFLICT (ExporterAddress, Version, Domain) DO UPDATE SET
+                    DomainRate = excluded.DomainRate, Samplers = excluded.Samplers, LearnedAtMs = excluded.LearnedAtMs
                 """;
             var address = insert.Parameters.Add("$address", SqliteType.Blob);
             var version = insert.Parameters.Add("$version", SqliteType.Integer);
@@ -38,7 +77,7 @@ public sealed partial class TemplatePersistence
             var learned = insert.Parameters.Add("$learned", SqliteType.Integer);
             insert.Prepare();
 
-            foreach (var table in tables)
+            foreach (var table in upserts)
             {
                 address.Value = AddressBytes(table.Exporter);
                 version.Value = (int)table.Version;
@@ -47,10 +86,11 @@ public sealed partial class TemplatePersistence
                 samplers.Value = EncodeSamplers(table.Samplers);
                 learned.Value = table.LearnedAt.ToUnixTimeMilliseconds();
                 insert.ExecuteNonQuery();
+                written += 40 + (table.Samplers.Count * SamplerBytes);
             }
 
             transaction.Commit();
-            return tables.Count;
+            return written;
         }
     }
 

@@ -30,24 +30,63 @@ public sealed partial class TemplatePersistence(SqliteConnectionFactory connecti
 {
     private const int FieldBytes = 8;
 
-    /// <summary>Replaces the stored templates with <paramref name="snapshot"/> (a <see cref="TemplateCache.Snapshot"/>); returns how many were stored.</summary>
+    /// <summary>
+    /// Makes the store hold <paramref name="snapshot"/>, writing only what differs: rows of new or changed templates are
+    /// upserted and rows of templates no longer in the snapshot deleted, each by key (never "delete all, insert all").
+    /// Returns the number of templates in the snapshot.
+    /// </summary>
     public async Task<int> SaveAsync(IReadOnlyCollection<TemplateEntry> snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var stored = (await LoadAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Key);
+        var upserts = snapshot.Where(e => !stored.TryGetValue(e.Key, out var s) || s.LearnedAt != e.LearnedAt || s.RefreshedAt != e.RefreshedAt).ToList();
+        var current = snapshot.Select(e => e.Key).ToHashSet();
+        await ApplyTemplateChangesAsync(upserts, [.. stored.Keys.Where(k => !current.Contains(k))], cancellationToken).ConfigureAwait(false);
+        return snapshot.Count;
+    }
+
+    /// <summary>Upserts and deletes template rows by key in one transaction; returns the bytes of the rows written (an estimate of the payload).</summary>
+    public async Task<long> ApplyTemplateChangesAsync(IReadOnlyCollection<TemplateEntry> upserts, IReadOnlyCollection<TemplateKey> deletes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(deletes);
+        if (upserts.Count == 0 && deletes.Count == 0)
+        {
+            return 0;
+        }
+
         var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction();
-            using (var clear = connection.CreateCommand())
+            long written = 0;
+            if (deletes.Count > 0)
             {
-                clear.CommandText = "DELETE FROM DecodingTemplates";
-                clear.ExecuteNonQuery();
+                using var delete = connection.CreateCommand();
+                delete.CommandText = "DELETE FROM DecodingTemplates WHERE ExporterAddress = $address AND Version = $version AND Domain = $domain AND TemplateId = $id";
+                var dAddress = delete.Parameters.Add("$address", SqliteType.Blob);
+                var dVersion = delete.Parameters.Add("$version", SqliteType.Integer);
+                var dDomain = delete.Parameters.Add("$domain", SqliteType.Integer);
+                var dId = delete.Parameters.Add("$id", SqliteType.Integer);
+                delete.Prepare();
+                foreach (var key in deletes)
+                {
+                    dAddress.Value = AddressBytes(key.Exporter);
+                    dVersion.Value = (int)key.Version;
+                    dDomain.Value = (long)key.Domain;
+                    dId.Value = (int)key.TemplateId;
+                    delete.ExecuteNonQuery();
+                    written += KeyBytes;
+                }
             }
 
             using var insert = connection.CreateCommand();
             insert.CommandText = """
                 INSERT INTO DecodingTemplates (ExporterAddress, Version, Domain, TemplateId, Fields, ScopeFieldCount, IsOptions, ScopesAreV9Types, LearnedAtMs, RefreshedAtMs)
                 VALUES ($address, $version, $domain, $id, $fields, $scopes, $options, $v9scopes, $learned, $refreshed)
+                ON CONFLICT (ExporterAddress, Version, Domain, TemplateId) DO UPDATE SET
+                    Fields = excluded.Fields, ScopeFieldCount = excluded.ScopeFieldCount, IsOptions = excluded.IsOptions,
+                    ScopesAreV9Types = excluded.ScopesAreV9Types, LearnedAtMs = excluded.LearnedAtMs, RefreshedAtMs = excluded.RefreshedAtMs
                 """;
             var address = insert.Parameters.Add("$address", SqliteType.Blob);
             var version = insert.Parameters.Add("$version", SqliteType.Integer);
@@ -61,7 +100,7 @@ public sealed partial class TemplatePersistence(SqliteConnectionFactory connecti
             var refreshed = insert.Parameters.Add("$refreshed", SqliteType.Integer);
             insert.Prepare();
 
-            foreach (var entry in snapshot)
+            foreach (var entry in upserts)
             {
                 address.Value = AddressBytes(entry.Key.Exporter);
                 version.Value = (int)entry.Key.Version;
@@ -74,12 +113,18 @@ public sealed partial class TemplatePersistence(SqliteConnectionFactory connecti
                 learned.Value = entry.LearnedAt.ToUnixTimeMilliseconds();
                 refreshed.Value = entry.RefreshedAt.ToUnixTimeMilliseconds();
                 insert.ExecuteNonQuery();
+                written += RowBytes(entry);
             }
 
             transaction.Commit();
-            return snapshot.Count;
+            return written;
         }
     }
+
+    /// <summary>The payload of one template row: key, field specifiers (8 bytes each) and the other columns.</summary>
+    public static long RowBytes(TemplateEntry entry) => KeyBytes + 32 + ((long)(entry?.Template.Fields.Length ?? 0) * FieldBytes);
+
+    private const int KeyBytes = 16 + 4 + 8 + 4;
 
     /// <summary>The stored templates; rows that do not make a valid template are skipped.</summary>
     public async Task<IReadOnlyList<TemplateEntry>> LoadAsync(CancellationToken cancellationToken = default)

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using FlowWeb.Cli;
 
 namespace FlowWeb.Tests.Cli;
 
@@ -10,11 +8,9 @@ public sealed class DecodeCommandTests
 
     private static async Task<(int Exit, List<JsonElement> Records, string Summary)> RunAsync(params string[] args)
     {
-        using var stdout = new MemoryStream();
-        using var stderr = new StringWriter();
-        var exit = await DecodeCommand.RunAsync(args, stdout, stderr);
-        var lines = System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return (exit, lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList(), stderr.ToString());
+        var run = await CliRun.RunAsync(["decode", .. args]);
+        var lines = run.BinaryText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (run.Exit, lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList(), run.Error);
     }
 
     [Fact]
@@ -108,14 +104,12 @@ public sealed class DecodeCommandTests
     [Fact]
     public async Task Decode_MissingFile_ExitsTwoNamingIt()
     {
-        using var stdout = new MemoryStream();
-        using var stderr = new StringWriter();
         var missing = Path.Combine(Path.GetTempPath(), $"flowweb-missing-{Guid.NewGuid():N}.pcap");
 
-        var exit = await DecodeCommand.RunAsync([missing], stdout, stderr);
+        var run = await CliRun.RunAsync("decode", missing);
 
-        Assert.Equal(2, exit);
-        Assert.Contains(missing, stderr.ToString(), StringComparison.Ordinal);
-        Assert.Equal(0, stdout.Length);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(missing, run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.BinaryOut);
     }
 }

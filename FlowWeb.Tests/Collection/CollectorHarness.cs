@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Encoding;
@@ -15,12 +16,12 @@ namespace FlowWeb.Tests.Collection;
 /// </summary>
 internal sealed class CollectorHarness : IDisposable
 {
-    public CollectorHarness(SensorRuntimeOptions? runtimeOptions = null)
+    public CollectorHarness(AggregationOptions? runtimeOptions = null)
     {
         DefaultPort = FreeUdpPort();
         Options = new CollectorOptions { DefaultPort = DefaultPort, BindAddress = "0.0.0.0", ReceiveBufferBytes = 4 * 1024 * 1024 };
         Decoder = new FlowDecoder();
-        Collector = new FlowCollector(Decoder, Options, runtimeOptions ?? new SensorRuntimeOptions(), Status, TimeProvider.System,
+        Collector = new FlowCollector(Decoder, Options, runtimeOptions ?? new AggregationOptions(), Status, TimeProvider.System,
             NullLogger<FlowCollector>.Instance);
         Store = new InMemorySensorStore();
         Service = new SensorService(Store, Collector, new SensorValidator(new PortAvailability(Collector, Options)));

@@ -267,10 +267,15 @@ public sealed class CollectorSensorTests : IDisposable
 
         var runtime = _harness.Collector.Sensor(sensor.Id)!;
         await WaitUntilAsync(() => runtime.FlowsAccepted == 300, "all 300 good flows");
-        var bad = _harness.Decoder.StatisticsOf(FlowAddress.Parse("127.0.0.4"))!;
-        await WaitUntilAsync(() => bad.Datagrams == 50, "the 50 malformed datagrams");
-        Assert.Equal(50, bad.DecodeErrors);
-        Assert.Equal(0, bad.Flows);
+        // Datagrams failing their header checks make no exporter entry and are counted in the shared counters; the
+        // others (a v9 header with garbage after it) are counted on the sender's entry. Every one is counted once.
+        var address = FlowAddress.Parse("127.0.0.4");
+        long Attributed() => _harness.Decoder.StatisticsOf(address)?.Datagrams ?? 0;
+        long Unattributed() => _harness.Decoder.Limits.UnattributedErrorsByReason().Values.Sum();
+        await WaitUntilAsync(() => Attributed() + Unattributed() == 50, "the 50 malformed datagrams");
+        var bad = _harness.Decoder.StatisticsOf(address);
+        Assert.Equal(bad?.Datagrams ?? 0, bad?.DecodeErrors ?? 0);
+        Assert.Equal(0, bad?.Flows ?? 0);
         Assert.Equal(0, _harness.Decoder.StatisticsOf(FlowAddress.Parse("127.0.0.2"))!.DecodeErrors);
     }
 
@@ -298,7 +303,7 @@ public sealed class CollectorSensorTests : IDisposable
     }
 
     /// <summary>Bytes per channel id over the last <paramref name="seconds"/> seconds.</summary>
-    private static Dictionary<int, double> ChannelTotals(SensorRuntime runtime, int seconds)
+    private static Dictionary<int, double> ChannelTotals(SensorAggregator runtime, int seconds)
     {
         var series = runtime.ReadChannels(seconds, DateTimeOffset.UtcNow);
         return runtime.Channels.Channels.Select((c, i) => (c.Id, Sum: series.BytesPerSecond[i].Sum())).ToDictionary(x => x.Id, x => x.Sum);

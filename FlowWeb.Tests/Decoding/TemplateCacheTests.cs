@@ -67,7 +67,7 @@ public sealed class TemplateCacheTests
         cache.AddOrUpdate(new(A, 9, 0, 256), V4);
         cache.AddOrUpdate(new(A, 9, 0, 257), V4);
         cache.AddOrUpdate(new(B, 9, 0, 256), V4);
-        Assert.Equal(TemplateCache.AddOutcome.Refused, cache.AddOrUpdate(new(B, 9, 0, 257), V4));
+        Assert.Equal(TemplateCache.AddOutcome.RefusedTotal, cache.AddOrUpdate(new(B, 9, 0, 257), V4));
         Assert.Equal((3, 1L), (cache.Count, cache.Refused));
     }
 

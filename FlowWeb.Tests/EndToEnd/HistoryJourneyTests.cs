@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.Playwright;

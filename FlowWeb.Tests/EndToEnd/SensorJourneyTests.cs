@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.Playwright;

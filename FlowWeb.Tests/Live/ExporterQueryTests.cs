@@ -119,7 +119,7 @@ public sealed class ExporterQueryTests
     private ExporterQueryService Service(int count)
     {
         var exporters = Enumerable.Range(0, count)
-            .Select(i => new ExporterSummary(Address(i), 9, i % 7, i, 0, new Dictionary<DecodeStatus, long>(), 0, Start, Start))
+            .Select(i => new ExporterFrame(Address(i), 9, Datagrams: i % 7, Flows: i, 0, 0, TemplatesKnown: 0, 0, 0, 0, DecodeErrors: 0, new Dictionary<DecodeStatus, long>(), 0, 0, 0, 0, 0, 0, 0, Start, Start))
             .ToArray();
         return new ExporterQueryService(() =>
         {

@@ -1,9 +1,9 @@
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Tests.Ui;
@@ -11,8 +11,8 @@ namespace FlowWeb.Tests.Ui;
 /// <summary>The decisions pages make without rendering: which exporters no sensor takes, the setup commands, the form's round trip.</summary>
 public sealed class PageLogicTests
 {
-    private static readonly ExporterSummary Office = Exporter("192.0.2.1", 9);
-    private static readonly ExporterSummary Branch = Exporter("192.0.2.2", 10);
+    private static readonly ExporterFrame Office = Exporter("192.0.2.1", 9);
+    private static readonly ExporterFrame Branch = Exporter("192.0.2.2", 10);
 
     [Fact]
     public void Unassigned_NoSensorNamesExporter_Listed()
@@ -108,6 +108,9 @@ public sealed class PageLogicTests
     public void TrafficChart_NiceCeiling_RoundsUpToOneTwoTwoAndAHalfOrFive(double value, double expected) =>
         Assert.Equal(expected, TrafficChart.NiceCeiling(value), 9);
 
-    private static ExporterSummary Exporter(string address, int version) =>
-        new(FlowAddress.Parse(address), version, 1, 1, 0, new Dictionary<DecodeStatus, long>(), 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+    private static ExporterFrame Exporter(string address, int version) =>
+        new(FlowAddress.Parse(address), version, Datagrams: 1, Flows: 1, Octets: 0, Packets: 0, TemplatesKnown: 1, PendingSets: 0, PendingBytes: 0,
+            RecordsDecodedFromPending: 0, DecodeErrors: 0, ErrorsByReason: new Dictionary<DecodeStatus, long>(), ErrorsLastMinute: 0, LostFlowsEstimate: 0,
+            Reordered: 0, SequenceResets: 0, LastSamplingRate: 1, SamplingByteSwapped: 0, ImplausibleRecords: 0, FirstSeen: DateTimeOffset.UnixEpoch,
+            LastSeen: DateTimeOffset.UnixEpoch);
 }

@@ -11,7 +11,8 @@ namespace FlowWeb.Tests.Ui;
 /// <summary>The add-sensor form against the real validator: every problem named at its setting, nothing saved while anything is wrong.</summary>
 public sealed class SensorFormTests : UiTests
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(3);
+    // Only ever a wait-until limit: long, so that a loaded machine (a starved thread pool delays the renderer) cannot fail it.
+    private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(30);
 
     /// <summary>Longer than the name field's 300 ms debounce: a person stops typing before clicking Save.</summary>
     private static readonly TimeSpan TypingPause = TimeSpan.FromMilliseconds(600);

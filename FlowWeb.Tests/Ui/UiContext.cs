@@ -2,6 +2,7 @@ using System.Globalization;
 using Bunit;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.Extensions.Configuration;
@@ -37,7 +38,7 @@ public sealed class UiContext : IAsyncDisposable
             ["Collector:DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector:BindAddress"] = "127.0.0.1",
         }).Build();
-        Context.Services.AddFlowCollector(configuration);
+        Context.Services.AddFlowCollector(configuration).AddFlowLive();
         Context.Services.AddSingleton(new ReverseDnsResolver(
             Options.Create(new ReverseDnsOptions { Enabled = false }), TimeProvider.System, NullLogger<ReverseDnsResolver>.Instance));
         configure?.Invoke(Context.Services);

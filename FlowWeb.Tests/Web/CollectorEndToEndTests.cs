@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Web;
@@ -24,9 +25,9 @@ public sealed class CollectorEndToEndTests : IDisposable
     {
         await SendAsync(NetFlowV5Datagram.Build(records: 3));
 
-        var exporters = _factory.Services.GetRequiredService<ExporterDirectory>();
-        Assert.True(await Eventually.TrueAsync(() => exporters.Find(Loopback)?.Flows == 3, Arrival), "the datagram's 3 flows never showed up");
-        var exporter = Assert.Single(exporters.List());
+        var live = _factory.Services.GetRequiredService<SensorLiveState>();
+        Assert.True(await Eventually.TrueAsync(() => live.Exporter(Loopback)?.Flows == 3, Arrival), "the datagram's 3 flows never showed up");
+        var exporter = Assert.Single(live.Exporters());
         Assert.Equal(Loopback, exporter.Address);
         Assert.Equal(5, exporter.Version);
         Assert.Equal(1, exporter.Datagrams);
@@ -44,9 +45,9 @@ public sealed class CollectorEndToEndTests : IDisposable
         await SendAsync(NetFlowV5Datagram.Build(records: 2));
         await SendAsync(NetFlowV5Datagram.Build(records: 2).AsSpan(0, 30).ToArray()); // header says 2 records, carries none
 
-        var exporters = _factory.Services.GetRequiredService<ExporterDirectory>();
-        Assert.True(await Eventually.TrueAsync(() => exporters.Find(Loopback)?.Datagrams == 2, Arrival), "both datagrams should arrive");
-        var exporter = exporters.Find(Loopback)!;
+        var live = _factory.Services.GetRequiredService<SensorLiveState>();
+        Assert.True(await Eventually.TrueAsync(() => live.Exporter(Loopback)?.Datagrams == 2, Arrival), "both datagrams should arrive");
+        var exporter = live.Exporter(Loopback)!;
         Assert.Equal(2, exporter.Flows);
         Assert.Equal(1, exporter.DecodeErrors);
         Assert.Equal(1, exporter.ErrorsByReason[DecodeStatus.LengthMismatch]);

@@ -23,6 +23,6 @@ public sealed class HealthCheckCommandTests
     [InlineData(new string[0], false)]
     public void IsCommand_Arguments_OnlyTheHealthcheckVerb(string[] args, bool expected)
     {
-        Assert.Equal(expected, HealthCheckCommand.IsCommand(args));
+        Assert.Equal(expected, CommandLine.IsCommand(args));
     }
 }

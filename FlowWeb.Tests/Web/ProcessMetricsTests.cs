@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlowWeb.Core.Sensors;
+using FlowWeb.Core.Live;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Web;

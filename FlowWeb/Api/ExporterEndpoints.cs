@@ -19,7 +19,7 @@ internal sealed record ExporterResponse(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen)
 {
-    public static ExporterResponse From(ExporterSummary e) => new(
+    public static ExporterResponse From(ExporterFrame e) => new(
         e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen);
 
     private static string ProtocolOf(int version) => version switch
@@ -32,7 +32,7 @@ internal sealed record ExporterResponse(
     };
 }
 
-/// <summary>Exporters discovered on any port (<see cref="ExporterDirectory"/>), whether or not a sensor takes their flows.</summary>
+/// <summary>Exporters discovered on any port (from the live frame, <see cref="SensorLiveState"/>), whether or not a sensor takes their flows.</summary>
 internal static class ExporterEndpoints
 {
     public static RouteGroupBuilder MapExporterEndpoints(this RouteGroupBuilder api)
@@ -65,14 +65,14 @@ internal static class ExporterEndpoints
         return TypedResults.Ok(page.Rows.Select(ExporterResponse.From).ToArray());
     }
 
-    public static Results<Ok<ExporterResponse>, ValidationProblem, ProblemHttpResult> GetExporter(string address, ExporterDirectory directory)
+    public static Results<Ok<ExporterResponse>, ValidationProblem, ProblemHttpResult> GetExporter(string address, SensorLiveState live)
     {
         if (!FlowAddress.TryParse(address, out var exporter))
         {
             return ApiProblems.Validation(nameof(address), $"'{address}' is not an IP address");
         }
 
-        return directory.Find(exporter) is { } summary
+        return live.Exporter(exporter) is { } summary
             ? TypedResults.Ok(ExporterResponse.From(summary))
             : ApiProblems.NotFound($"No datagram has come from {exporter}.");
     }

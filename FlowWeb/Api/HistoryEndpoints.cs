@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
@@ -244,7 +245,7 @@ internal static class HistoryEndpoints
 
     /// <summary>Channel names by id over the sensors (the first sensor's name wins when two differ).</summary>
     private static Dictionary<int, string> ChannelNames(IEnumerable<SensorDefinition> sensors) =>
-        sensors.SelectMany(s => SensorRuntime.BuildChannels(s).Channels).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Name);
+        sensors.SelectMany(s => SensorAggregator.BuildChannels(s).Channels).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Name);
 
     private static async Task<(DeviceDefinition Device, IReadOnlyList<SensorDefinition> Sensors)?> DeviceSensorsAsync(Guid id, SensorService sensors, CancellationToken cancellationToken)
     {

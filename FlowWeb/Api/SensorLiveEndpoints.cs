@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -42,15 +43,18 @@ internal static class SensorLiveEndpoints
             return ApiProblems.Validation(nameof(seconds), $"must be 1 to {MaxSeriesSeconds}");
         }
 
-        if (await live.SnapshotAsync(id, cancellationToken) is not { } snapshot)
+        if (await live.SnapshotAsync(id, cancellationToken) is not { } defined)
         {
             return ApiProblems.NoSensor(id);
         }
 
-        if (live.Series(id, span) is not { } series)
+        if (await live.SeriesAsync(id, span, cancellationToken) is not { } series)
         {
-            return NotRunning(snapshot.Definition);
+            return NotRunning(defined.Definition);
         }
+
+        // Read again: the series may have waited for the sensor's first frame, which the first snapshot predates.
+        var snapshot = await live.SnapshotAsync(id, cancellationToken) ?? defined;
 
         // The names come from the snapshot; both list the channels of the running sensor in the same order.
         var channels = snapshot.Channels.Take(series.BytesPerSecond.Length).Select((c, i) => new ChannelSeriesResponse(
@@ -66,12 +70,15 @@ internal static class SensorLiveEndpoints
             return ApiProblems.NoSensor(id);
         }
 
-        return TypedResults.Ok(sensor.Toplists.Select(t =>
+        var summaries = new List<ToplistSummaryResponse>(sensor.Toplists.Count);
+        foreach (var t in sensor.Toplists)
         {
-            var periods = live.Toplist(id, t.Id, count: 0);
-            return new ToplistSummaryResponse(t.Id, t.Name, t.Type, t.Fields, t.PeriodMinutes, t.Count, periods?.Running.Start,
-                periods?.Completed.Select(c => c.Start).ToArray() ?? []);
-        }).ToArray());
+            var periods = await live.ToplistPeriodsAsync(id, t.Id, cancellationToken);
+            summaries.Add(new ToplistSummaryResponse(t.Id, t.Name, t.Type, t.Fields, t.PeriodMinutes, t.Count, periods?.Running.Start,
+                periods?.Completed.Select(c => c.Start).ToArray() ?? []));
+        }
+
+        return TypedResults.Ok(summaries.ToArray());
     }
 
     public static async Task<Results<Ok<ToplistResponse>, ValidationProblem, ProblemHttpResult>> GetToplist(
@@ -100,7 +107,7 @@ internal static class SensorLiveEndpoints
         }
 
         var rows = count ?? toplist.Count;
-        if (live.Toplist(id, toplistId, rows) is not var (running, completed))
+        if (await live.ToplistAsync(id, toplistId, rows, cancellationToken) is not var (running, completed))
         {
             return NotRunning(sensor);
         }

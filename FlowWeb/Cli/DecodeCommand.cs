@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using FlowWeb.Core.Capture;
 using FlowWeb.Core.Decoding;
@@ -14,41 +15,46 @@ namespace FlowWeb.Cli;
 /// </summary>
 public static class DecodeCommand
 {
-    public const string Usage = "usage: decode [--options] [--exporter ADDRESS] FILE...";
-
-    public static async Task<int> RunAsync(string[] args, Stream stdout, TextWriter stderr)
+    public static Command Create(CliConsole console)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stderr);
-        var includeOptions = false;
-        var rawExporter = FlowAddress.FromIPv4(0);
-        var files = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var options = new Option<bool>("--options")
         {
-            switch (args[i])
+            Description = "Also write options records (sampler tables, system init time, ...) with every element by its IANA name.",
+        };
+        var exporter = CliOptions.Checked(
+            "--exporter", "The exporter address of raw payload files (a pcap's datagrams keep their own source).", "ADDRESS",
+            () => FlowAddress.FromIPv4(0), FlowAddress.TryParse, "an IPv4 or IPv6 address");
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "pcap files (each UDP payload is one export packet) or raw payload files (one packet each), decoded in the order given.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+
+        // An unknown "--x" would otherwise be taken for a file name and fail later as "cannot read".
+        files.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens.Where(t => t.Value.StartsWith('-') && t.Value.Length > 1))
             {
-                case "--options":
-                    includeOptions = true;
-                    break;
-                case "--exporter" when i + 1 < args.Length && FlowAddress.TryParse(args[i + 1], out var exporter):
-                    rawExporter = exporter;
-                    i++;
-                    break;
-                case var a when a.StartsWith("--", StringComparison.Ordinal):
-                    await stderr.WriteLineAsync($"decode: unknown or incomplete option '{a}'. {Usage}").ConfigureAwait(false);
-                    return 2;
-                default:
-                    files.Add(args[i]);
-                    break;
+                r.AddError($"{token.Value}: unknown option (a file whose name starts with '-' can be given as ./{token.Value})");
             }
-        }
+        });
 
-        if (files.Count == 0)
+        var command = new Command("decode", "Decode NetFlow v1/v5/v9 and IPFIX capture files to JSON lines (one object per data record) with the collector's decoder; a summary goes to standard error. Exit code 0 even when packets were malformed, 2 when a file cannot be read.")
         {
-            await stderr.WriteLineAsync($"decode: no file given. {Usage}").ConfigureAwait(false);
-            return 2;
-        }
+            options,
+            exporter,
+            files,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(files), parse.GetValue(options), parse.GetValue(exporter), console));
+        return command;
+    }
 
+    /// <summary>Decodes <paramref name="files"/> in order with one decoder, writing JSON lines to the console's binary output.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> files, bool includeOptions, FlowAddress rawExporter, CliConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(console);
+        var stderr = console.Error;
         var contents = new List<(string Path, byte[] Bytes)>();
         foreach (var file in files)
         {
@@ -64,7 +70,7 @@ public static class DecodeCommand
         }
 
         using var run = new DecodeRun(includeOptions);
-        var buffered = new BufferedStream(stdout, 1 << 16);
+        var buffered = new BufferedStream(console.OpenBinaryOut(), 1 << 16);
         await using (buffered.ConfigureAwait(false))
         await using (var json = new Utf8JsonWriter(buffered))
         {

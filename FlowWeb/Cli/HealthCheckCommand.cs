@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace FlowWeb.Cli;
 
 /// <summary>
@@ -10,23 +12,46 @@ internal static class HealthCheckCommand
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    public static bool IsCommand(string[] args) =>
-        args.Length > 0 && string.Equals(args[0], Verb, StringComparison.OrdinalIgnoreCase);
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create(CliConsole console)
     {
-        var url = args.Length > 1 ? new Uri(args[1]) : DefaultUrl(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
+        var url = new Argument<Uri?>("URL")
+        {
+            Description = "What to ask; default /health on the first of ASPNETCORE_URLS (wildcard hosts as 127.0.0.1), else http://127.0.0.1:8080/health.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r => CliOptions.Text(r.Tokens) is { } text && TryUrl(text, out var uri) ? uri : null,
+        };
+        url.Validators.Add(r =>
+        {
+            if (CliOptions.Text(r.Tokens) is { } text && !TryUrl(text, out _))
+            {
+                r.AddError($"URL: expected an absolute http or https URL, got \"{text}\"");
+            }
+        });
+        var command = new Command(Verb, "Ask a running FlowWeb for /health: exit 0 when it answers 200, 1 otherwise (the container's HEALTHCHECK; the image has no curl).")
+        {
+            url,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(url) ?? DefaultUrl(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")), console));
+        return command;
+    }
+
+    private static bool TryUrl(string text, out Uri uri) =>
+        Uri.TryCreate(text, UriKind.Absolute, out uri!) && uri.Scheme is "http" or "https";
+
+    public static async Task<int> RunAsync(Uri url, CliConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
         using var http = new HttpClient { Timeout = Timeout };
         try
         {
             using var response = await http.GetAsync(url).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"{url}: {(int)response.StatusCode} {body}").ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"{url}: {(int)response.StatusCode} {body}").ConfigureAwait(false);
             return response.IsSuccessStatusCode ? 0 : 1;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            await Console.Error.WriteLineAsync($"{url}: {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"{url}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
     }

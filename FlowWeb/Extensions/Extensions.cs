@@ -23,11 +23,12 @@ internal static class Extensions
             preserveStaticLogger: true);
     }
 
-    /// <summary>The data directory, the flow collector, demo mode when asked for, and the HTTP API.</summary>
+    /// <summary>The data directory, the flow collector and its live state, demo mode when asked for, and the HTTP API.</summary>
     public static void AddFlowWebServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddFlowStorage(builder.Configuration);
         builder.Services.AddFlowCollector(builder.Configuration);
+        builder.Services.AddFlowLive();
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddSingleton<ExporterQueryService>();
@@ -61,7 +62,8 @@ internal static class Extensions
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
+            Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
         app.MapFlowWebApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

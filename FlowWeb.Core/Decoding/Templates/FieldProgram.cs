@@ -220,14 +220,14 @@ internal sealed class FieldProgram
             case FieldTarget.TcpFlags: r.TcpFlags = (ushort)WireReader.ReadUnsigned(v); break;
             case FieldTarget.SrcPort: r.SrcPort = (ushort)WireReader.ReadUnsigned(v); break;
             case FieldTarget.DstPort: r.DstPort = (ushort)WireReader.ReadUnsigned(v); break;
-            case FieldTarget.SrcV4: r.SrcAddr = FlowAddress.FromIPv4(v); break;
-            case FieldTarget.DstV4: r.DstAddr = FlowAddress.FromIPv4(v); break;
-            case FieldTarget.SrcV6: r.SrcAddr = FlowAddress.FromIPv6(v); break;
-            case FieldTarget.DstV6: r.DstAddr = FlowAddress.FromIPv6(v); break;
+            case FieldTarget.SrcV4: SetIPv4(ref r.SrcAddr, v); break;
+            case FieldTarget.DstV4: SetIPv4(ref r.DstAddr, v); break;
+            case FieldTarget.SrcV6: SetIPv6(ref r.SrcAddr, v); break;
+            case FieldTarget.DstV6: SetIPv6(ref r.DstAddr, v); break;
             case FieldTarget.SrcMask: r.SrcMask = (byte)WireReader.ReadUnsigned(v); break;
             case FieldTarget.DstMask: r.DstMask = (byte)WireReader.ReadUnsigned(v); break;
-            case FieldTarget.NextHopV4: r.NextHop = FlowAddress.FromIPv4(v); break;
-            case FieldTarget.NextHopV6: r.NextHop = FlowAddress.FromIPv6(v); break;
+            case FieldTarget.NextHopV4: SetIPv4(ref r.NextHop, v); break;
+            case FieldTarget.NextHopV6: SetIPv6(ref r.NextHop, v); break;
             case FieldTarget.InIf: r.InIf = (uint)WireReader.ReadUnsigned(v); break;
             case FieldTarget.OutIf: r.OutIf = (uint)WireReader.ReadUnsigned(v); break;
             case FieldTarget.SrcAs: r.SrcAs = (uint)WireReader.ReadUnsigned(v); break;
@@ -252,14 +252,37 @@ internal sealed class FieldProgram
             case FieldTarget.Vlan: r.Vlan = (ushort)WireReader.ReadUnsigned(v); break;
             case FieldTarget.Direction: r.Direction = (byte)WireReader.ReadUnsigned(v); break;
             case FieldTarget.EndReason: r.EndReason = (byte)WireReader.ReadUnsigned(v); break;
-            case FieldTarget.PostNatSrcV4: r.PostNatSrcAddr = FlowAddress.FromIPv4(v); r.Flags |= FlowRecordFlags.HasNat; break;
-            case FieldTarget.PostNatDstV4: r.PostNatDstAddr = FlowAddress.FromIPv4(v); r.Flags |= FlowRecordFlags.HasNat; break;
-            case FieldTarget.PostNatSrcV6: r.PostNatSrcAddr = FlowAddress.FromIPv6(v); r.Flags |= FlowRecordFlags.HasNat; break;
-            case FieldTarget.PostNatDstV6: r.PostNatDstAddr = FlowAddress.FromIPv6(v); r.Flags |= FlowRecordFlags.HasNat; break;
+            case FieldTarget.PostNatSrcV4: SetIPv4(ref r.PostNatSrcAddr, v); r.Flags |= FlowRecordFlags.HasNat; break;
+            case FieldTarget.PostNatDstV4: SetIPv4(ref r.PostNatDstAddr, v); r.Flags |= FlowRecordFlags.HasNat; break;
+            case FieldTarget.PostNatSrcV6: SetIPv6(ref r.PostNatSrcAddr, v); r.Flags |= FlowRecordFlags.HasNat; break;
+            case FieldTarget.PostNatDstV6: SetIPv6(ref r.PostNatDstAddr, v); r.Flags |= FlowRecordFlags.HasNat; break;
             case FieldTarget.PostNatSrcPort: r.PostNatSrcPort = (ushort)WireReader.ReadUnsigned(v); r.Flags |= FlowRecordFlags.HasNat; break;
             case FieldTarget.PostNatDstPort: r.PostNatDstPort = (ushort)WireReader.ReadUnsigned(v); r.Flags |= FlowRecordFlags.HasNat; break;
             case FieldTarget.NatEvent: r.NatEvent = (byte)WireReader.ReadUnsigned(v); break;
             default: break;
+        }
+    }
+
+    /// <summary>
+    /// Some exporters use one template for both families, with sourceIPv4Address and sourceIPv6Address (and the
+    /// same for destination, next hop and post-NAT) in every record and the other family zero-filled. The family
+    /// actually filled wins whatever the field order: a zero-filled IPv6 field never replaces an address, and a
+    /// zero-filled IPv4 field never replaces an IPv6 address read before it. Both zero gives 0.0.0.0 when the
+    /// template has an IPv4 field, :: otherwise (the record's default).
+    /// </summary>
+    private static void SetIPv4(ref FlowAddress slot, ReadOnlySpan<byte> v)
+    {
+        if (v.ContainsAnyExcept((byte)0) || slot.IsNone || slot.IsIPv4)
+        {
+            slot = FlowAddress.FromIPv4(v);
+        }
+    }
+
+    private static void SetIPv6(ref FlowAddress slot, ReadOnlySpan<byte> v)
+    {
+        if (v.ContainsAnyExcept((byte)0))
+        {
+            slot = FlowAddress.FromIPv6(v);
         }
     }
 

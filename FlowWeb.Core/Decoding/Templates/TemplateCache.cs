@@ -12,26 +12,59 @@ public sealed class TemplateEntry(TemplateKey key, FlowTemplate template, DateTi
     public DateTimeOffset LearnedAt { get; } = learnedAt;
 
     public DateTimeOffset RefreshedAt { get; internal set; } = refreshedAt;
+
+    /// <summary>The memory this template is charged against the byte caps (<see cref="DecoderOptions.TemplateCostBytes"/>).</summary>
+    public long CostBytes { get; } = DecoderOptions.TemplateCostBytes(template.Fields.Length);
 }
 
 /// <summary>
-/// Templates learned from exporters, keyed by <see cref="TemplateKey"/>, bounded per exporter and in total,
-/// forgotten when not refreshed within <see cref="DecoderOptions.TemplateLifetime"/>. Thread-safe: lookups
-/// happen once per set, under a lock that is uncontended in practice (one receive loop per socket).
+/// Templates learned from exporters, keyed by <see cref="TemplateKey"/>, bounded per domain, per exporter and in total,
+/// in count and in bytes (the totals shared with the other decoders through <see cref="DecoderLimits"/>); forgotten
+/// when not refreshed within <see cref="DecoderOptions.TemplateLifetime"/>, withdrawn, or dropped with their exporter.
+/// Indexed by exporter and domain, so that a withdrawal or an eviction touches only the templates it names.
+/// Thread-safe: lookups happen once per set, under a lock that is uncontended in practice (one receive loop per
+/// decoder; persistence and pages read snapshots).
 /// </summary>
 public sealed class TemplateCache
 {
     private readonly Dictionary<TemplateKey, TemplateEntry> _entries = [];
-    private readonly Dictionary<FlowAddress, int> _perExporter = [];
+    private readonly Dictionary<(FlowAddress Exporter, byte Version, uint Domain), HashSet<ushort>> _domains = [];
+    private readonly Dictionary<FlowAddress, ExporterShare> _exporters = [];
     private readonly DecoderOptions _options;
+    private readonly DecoderLimits _limits;
     private readonly TimeProvider _time;
     private readonly Lock _sync = new();
+    private long _bytes;
     private long _lastSweepTicks;
 
     public TemplateCache(DecoderOptions options, TimeProvider time)
+        : this(new DecoderLimits(options), time)
     {
-        _options = options;
+    }
+
+    internal TemplateCache(DecoderLimits limits, TimeProvider time)
+    {
+        _limits = limits;
+        _options = limits.Options;
         _time = time;
+    }
+
+    private sealed class ExporterShare
+    {
+        public int Count;
+        public long Bytes;
+        public readonly HashSet<(byte Version, uint Domain)> Domains = [];
+    }
+
+    public enum AddOutcome
+    {
+        Added,
+        Refreshed,
+        Replaced,
+        Refused,
+
+        /// <summary>Refused because the total shared by all decoders is used up (room may be made by evicting an unproven exporter).</summary>
+        RefusedTotal,
     }
 
     public int Count
@@ -41,6 +74,18 @@ public sealed class TemplateCache
             lock (_sync)
             {
                 return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Bytes charged for the templates this cache holds.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _bytes;
             }
         }
     }
@@ -66,43 +111,29 @@ public sealed class TemplateCache
         return false;
     }
 
-    public enum AddOutcome
-    {
-        Added,
-        Refreshed,
-        Replaced,
-        Refused,
-    }
-
     /// <summary>Adds or refreshes a template; a different definition under the same key replaces the old one at once.</summary>
     public AddOutcome AddOrUpdate(in TemplateKey key, FlowTemplate template)
     {
+        ArgumentNullException.ThrowIfNull(template);
         var now = _time.GetUtcNow();
         lock (_sync)
         {
             SweepIfDue(now);
-            if (_entries.TryGetValue(key, out var existing))
+            if (_entries.TryGetValue(key, out var existing) && existing.Template.SameLayoutAs(template))
             {
-                if (existing.Template.SameLayoutAs(template))
-                {
-                    existing.RefreshedAt = now;
-                    return AddOutcome.Refreshed;
-                }
-
-                _entries[key] = new TemplateEntry(key, template, now, now);
-                return AddOutcome.Replaced;
+                existing.RefreshedAt = now;
+                return AddOutcome.Refreshed;
             }
 
-            _perExporter.TryGetValue(key.Exporter, out var count);
-            if (count >= _options.MaxTemplatesPerExporter || _entries.Count >= _options.MaxTemplates)
+            var entry = new TemplateEntry(key, template, now, now);
+            var outcome = TryAddLocked(entry, existing);
+            if (outcome is AddOutcome.Refused or AddOutcome.RefusedTotal)
             {
                 Refused++;
-                return AddOutcome.Refused;
+                _limits.CountTemplateRefused();
             }
 
-            _entries[key] = new TemplateEntry(key, template, now, now);
-            _perExporter[key.Exporter] = count + 1;
-            return AddOutcome.Added;
+            return outcome;
         }
     }
 
@@ -122,23 +153,66 @@ public sealed class TemplateCache
         return false;
     }
 
-    /// <summary>IPFIX template withdrawal (RFC 7011 §8.1): one template, or all of a domain when <paramref name="templateId"/> is null.</summary>
+    /// <summary>
+    /// IPFIX template withdrawal (RFC 7011 §8.1): one template, or all of a domain when <paramref name="templateId"/> is
+    /// null. Touches only that domain's templates (at most <see cref="DecoderOptions.MaxTemplatesPerDomain"/>).
+    /// </summary>
     public int Withdraw(FlowAddress exporter, byte version, uint domain, ushort? templateId, bool optionsOnly, bool dataOnly)
     {
         lock (_sync)
         {
-            var victims = _entries.Values
-                .Where(e => e.Key.Exporter == exporter && e.Key.Version == version && e.Key.Domain == domain &&
-                            (templateId is null || e.Key.TemplateId == templateId) &&
-                            (!optionsOnly || e.Template.IsOptions) && (!dataOnly || !e.Template.IsOptions))
-                .Select(e => e.Key)
-                .ToList();
-            foreach (var key in victims)
+            if (!_domains.TryGetValue((exporter, version, domain), out var ids))
             {
-                RemoveLocked(key);
+                return 0;
+            }
+
+            if (templateId is { } id)
+            {
+                return ids.Contains(id) && RemoveLocked(new TemplateKey(exporter, version, domain, id)) ? 1 : 0;
+            }
+
+            var victims = new List<ushort>(ids.Count);
+            foreach (var candidate in ids)
+            {
+                if (_entries.TryGetValue(new TemplateKey(exporter, version, domain, candidate), out var e) &&
+                    (!optionsOnly || e.Template.IsOptions) && (!dataOnly || !e.Template.IsOptions))
+                {
+                    victims.Add(candidate);
+                }
+            }
+
+            foreach (var victim in victims)
+            {
+                RemoveLocked(new TemplateKey(exporter, version, domain, victim));
             }
 
             return victims.Count;
+        }
+    }
+
+    /// <summary>Forgets every template of an exporter (evicted or expired); returns how many.</summary>
+    public int RemoveExporter(FlowAddress exporter)
+    {
+        lock (_sync)
+        {
+            if (!_exporters.TryGetValue(exporter, out var share))
+            {
+                return 0;
+            }
+
+            var removed = 0;
+            foreach (var (version, domain) in share.Domains.ToArray())
+            {
+                if (_domains.TryGetValue((exporter, version, domain), out var ids))
+                {
+                    foreach (var id in ids.ToArray())
+                    {
+                        removed += RemoveLocked(new TemplateKey(exporter, version, domain, id)) ? 1 : 0;
+                    }
+                }
+            }
+
+            return removed;
         }
     }
 
@@ -147,7 +221,16 @@ public sealed class TemplateCache
     {
         lock (_sync)
         {
-            return _perExporter.TryGetValue(exporter, out var n) ? n : 0;
+            return _exporters.TryGetValue(exporter, out var share) ? share.Count : 0;
+        }
+    }
+
+    /// <summary>Bytes charged for one exporter's templates.</summary>
+    public long BytesFor(FlowAddress exporter)
+    {
+        lock (_sync)
+        {
+            return _exporters.TryGetValue(exporter, out var share) ? share.Bytes : 0;
         }
     }
 
@@ -160,13 +243,43 @@ public sealed class TemplateCache
         }
     }
 
-    /// <summary>Loads persisted templates; entries already older than the lifetime are skipped. Returns how many were loaded.</summary>
+    /// <summary>The templates of the exporters <paramref name="include"/> accepts (persistence keeps only proven exporters').</summary>
+    public IReadOnlyList<TemplateEntry> Snapshot(Func<FlowAddress, bool> include)
+    {
+        ArgumentNullException.ThrowIfNull(include);
+        lock (_sync)
+        {
+            var result = new List<TemplateEntry>();
+            foreach (var (exporter, share) in _exporters)
+            {
+                if (!include(exporter))
+                {
+                    continue;
+                }
+
+                foreach (var (version, domain) in share.Domains)
+                {
+                    foreach (var id in _domains[(exporter, version, domain)])
+                    {
+                        result.Add(_entries[new TemplateKey(exporter, version, domain, id)]);
+                    }
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Loads persisted templates within every cap (count and bytes; per domain, per exporter, total), newest first;
+    /// entries already older than the lifetime are skipped. Returns how many were loaded.
+    /// </summary>
     public int Restore(IEnumerable<TemplateEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var now = _time.GetUtcNow();
         var loaded = 0;
-        foreach (var e in entries)
+        foreach (var e in entries.OrderByDescending(e => e.RefreshedAt))
         {
             if (now - e.RefreshedAt > _options.TemplateLifetime)
             {
@@ -180,16 +293,14 @@ public sealed class TemplateCache
                     continue;
                 }
 
-                _perExporter.TryGetValue(e.Key.Exporter, out var count);
-                if (count >= _options.MaxTemplatesPerExporter || _entries.Count >= _options.MaxTemplates)
+                if (TryAddLocked(e, null) == AddOutcome.Added)
+                {
+                    loaded++;
+                }
+                else
                 {
                     Refused++;
-                    continue;
                 }
-
-                _entries[e.Key] = e;
-                _perExporter[e.Key.Exporter] = count + 1;
-                loaded++;
             }
         }
 
@@ -204,6 +315,63 @@ public sealed class TemplateCache
             _lastSweepTicks = 0;
             return SweepIfDue(_time.GetUtcNow());
         }
+    }
+
+    /// <summary>Checks every cap for a new entry (or a replacement of <paramref name="existing"/>) and adds it.</summary>
+    private AddOutcome TryAddLocked(TemplateEntry entry, TemplateEntry? existing)
+    {
+        var key = entry.Key;
+        _exporters.TryGetValue(key.Exporter, out var share);
+        var count = share?.Count ?? 0;
+        var bytes = share?.Bytes ?? 0;
+        var domainCount = _domains.TryGetValue((key.Exporter, key.Version, key.Domain), out var ids) ? ids.Count : 0;
+        var addedCount = existing is null ? 1 : 0;
+        var addedBytes = entry.CostBytes - (existing?.CostBytes ?? 0);
+        if (domainCount + addedCount > _options.MaxTemplatesPerDomain || count + addedCount > _options.MaxTemplatesPerExporter ||
+            bytes + addedBytes > _options.MaxTemplateBytesPerExporter)
+        {
+            return AddOutcome.Refused;
+        }
+
+        if (addedCount > 0 && !_limits.Templates.TryTake(1, _entries.Count))
+        {
+            return AddOutcome.RefusedTotal;
+        }
+
+        if (addedBytes > 0 && !_limits.TemplateBytes.TryTake(addedBytes, _bytes))
+        {
+            if (addedCount > 0)
+            {
+                _limits.Templates.Give(1);
+            }
+
+            return AddOutcome.RefusedTotal;
+        }
+
+        if (addedBytes < 0)
+        {
+            _limits.TemplateBytes.Give(-addedBytes);
+        }
+
+        _entries[key] = entry;
+        _bytes += addedBytes;
+        if (share is null)
+        {
+            share = new ExporterShare();
+            _exporters[key.Exporter] = share;
+        }
+
+        share.Count += addedCount;
+        share.Bytes += addedBytes;
+        if (ids is null)
+        {
+            ids = [];
+            _domains[(key.Exporter, key.Version, key.Domain)] = ids;
+            share.Domains.Add((key.Version, key.Domain));
+        }
+
+        ids.Add(key.TemplateId);
+        return existing is null ? AddOutcome.Added : AddOutcome.Replaced;
     }
 
     private int SweepIfDue(DateTimeOffset now)
@@ -224,18 +392,31 @@ public sealed class TemplateCache
         return expired.Count;
     }
 
-    private void RemoveLocked(TemplateKey key)
+    private bool RemoveLocked(TemplateKey key)
     {
-        if (_entries.Remove(key) && _perExporter.TryGetValue(key.Exporter, out var n))
+        if (!_entries.Remove(key, out var entry))
         {
-            if (n <= 1)
-            {
-                _perExporter.Remove(key.Exporter);
-            }
-            else
-            {
-                _perExporter[key.Exporter] = n - 1;
-            }
+            return false;
         }
+
+        _bytes -= entry.CostBytes;
+        _limits.Templates.Give(1);
+        _limits.TemplateBytes.Give(entry.CostBytes);
+        var domainKey = (key.Exporter, key.Version, key.Domain);
+        if (_domains.TryGetValue(domainKey, out var ids) && ids.Remove(key.TemplateId) && ids.Count == 0)
+        {
+            _domains.Remove(domainKey);
+            _exporters[key.Exporter].Domains.Remove((key.Version, key.Domain));
+        }
+
+        var share = _exporters[key.Exporter];
+        share.Count--;
+        share.Bytes -= entry.CostBytes;
+        if (share.Count == 0)
+        {
+            _exporters.Remove(key.Exporter);
+        }
+
+        return true;
     }
 }

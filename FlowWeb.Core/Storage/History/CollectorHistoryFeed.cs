@@ -2,6 +2,7 @@ using System.Text;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,9 +47,9 @@ public sealed class CollectorHistoryFeed(IServiceProvider services, HistoryWrite
         return Task.CompletedTask;
     }
 
-    private void OnMinutes(SensorRuntime sensor, IReadOnlyList<ChannelMinute> minutes) => writer.TryWriteMinutes([.. minutes]);
+    private void OnMinutes(SensorAggregator sensor, IReadOnlyList<ChannelMinute> minutes) => writer.TryWriteMinutes([.. minutes]);
 
-    private void OnToplist(SensorRuntime sensor, ToplistDefinition toplist, ToplistPeriodResult period) =>
+    private void OnToplist(SensorAggregator sensor, ToplistDefinition toplist, ToplistPeriodResult period) =>
         writer.TryWriteToplist(sensor.Id, toplist.Id, period, _resolver.NamesOf(toplist, period.Rows, request: true));
 
     public void WriteMetrics(StringBuilder text)

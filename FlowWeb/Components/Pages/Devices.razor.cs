@@ -17,7 +17,7 @@ public sealed partial class Devices
 {
     private IReadOnlyList<SensorTile> _tiles = [];
     private IReadOnlyList<DeviceDefinition> _devices = [];
-    private IReadOnlyList<ExporterSummary> _unassigned = [];
+    private IReadOnlyList<ExporterFrame> _unassigned = [];
     private IReadOnlyList<(string Key, DeviceDefinition? Device, IReadOnlyList<SensorTile> Sensors)> _shown = [];
     private string _search = "";
     private string _rangeText = "";

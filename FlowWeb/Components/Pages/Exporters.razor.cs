@@ -21,7 +21,7 @@ public sealed partial class Exporters
 {
     private static readonly int[] PageSizes = [25, 50, 100, 250];
 
-    private MudDataGrid<ExporterSummary>? _grid;
+    private MudDataGrid<ExporterFrame>? _grid;
     private IReadOnlyList<SensorDefinition> _sensors = [];
     private List<SensorDefinition> _anySender = [];
     private IPEndPoint? _listeningOn;
@@ -36,9 +36,6 @@ public sealed partial class Exporters
 
     [Inject]
     private ExporterQueryService Query { get; set; } = default!;
-
-    [Inject]
-    private ExporterDirectory Directory { get; set; } = default!;
 
     [Inject]
     private CollectorStatus Collector { get; set; } = default!;
@@ -74,7 +71,7 @@ public sealed partial class Exporters
     {
         _sensors = await Sensors.ListSensorsAsync();
         _anySender = [.. _sensors.Where(SensorRouting.AcceptsAnySender)];
-        _exportersRefused = Directory.ExportersRefused;
+        _exportersRefused = Live.Frame.ExportersRefused;
         _listeningOn = Collector.ListeningOn;
         _bindError = Collector.BindError;
         _datagrams = Collector.Datagrams;
@@ -82,19 +79,19 @@ public sealed partial class Exporters
         _now = Time.GetUtcNow();
     }
 
-    private Task<GridData<ExporterSummary>> LoadAsync(GridState<ExporterSummary> state, CancellationToken cancellationToken)
+    private Task<GridData<ExporterFrame>> LoadAsync(GridState<ExporterFrame> state, CancellationToken cancellationToken)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var by = sort?.SortBy switch
         {
-            nameof(ExporterSummary.TemplatesKnown) => ExporterSort.Templates,
+            nameof(ExporterFrame.TemplatesKnown) => ExporterSort.Templates,
             { } name when Enum.TryParse<ExporterSort>(name, out var parsed) => parsed,
             _ => ExporterSort.Address,
         };
         var page = Query.Query(new ExporterQuery(state.Page * state.PageSize, state.PageSize, _search, by, sort?.Descending ?? false));
         _matching = page.Matching;
         _total = page.Total;
-        return Task.FromResult(new GridData<ExporterSummary> { Items = page.Rows, TotalItems = page.Matching });
+        return Task.FromResult(new GridData<ExporterFrame> { Items = page.Rows, TotalItems = page.Matching });
     }
 
     private async Task SearchAsync(string? text)
@@ -108,6 +105,6 @@ public sealed partial class Exporters
         }
     }
 
-    private static string ErrorReasons(ExporterSummary exporter) =>
+    private static string ErrorReasons(ExporterFrame exporter) =>
         string.Join("\n", exporter.ErrorsByReason.OrderByDescending(r => r.Value).Select(r => $"{r.Key.ToLabel()}: {FlowFormat.Count(r.Value)}"));
 }

@@ -1,4 +1,5 @@
 using FlowWeb.Components.Pages.Sections;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

@@ -1,5 +1,5 @@
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
-using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
 
 namespace FlowWeb.Components.Shared;

@@ -1,4 +1,4 @@
-using FlowWeb.Core.Sensors;
+using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 

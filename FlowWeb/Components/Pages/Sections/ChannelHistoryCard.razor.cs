@@ -1,4 +1,5 @@
 using FlowWeb.Components.Shared;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
@@ -49,7 +50,7 @@ public sealed partial class ChannelHistoryCard : IDisposable
 
     /// <summary>Channels of every sensor in their sensor's order, each id once (the first sensor's name wins).</summary>
     public static IReadOnlyList<ChannelInfo> ChannelsOf(IEnumerable<SensorDefinition> sensors) =>
-        [.. sensors.SelectMany(s => SensorRuntime.BuildChannels(s).Channels).DistinctBy(c => c.Id)];
+        [.. sensors.SelectMany(s => SensorAggregator.BuildChannels(s).Channels).DistinctBy(c => c.Id)];
 
     protected override async Task OnParametersSetAsync()
     {

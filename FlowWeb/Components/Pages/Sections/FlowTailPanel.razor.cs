@@ -4,6 +4,7 @@ using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -12,7 +13,8 @@ using MudBlazor;
 namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>
-/// Watches the sensor's flow tail while shown (disposing the watch stops the copying) and filters the records with
+/// Reads the sensor's flow tail from the live frame while shown (the collector keeps a tail only while someone reads
+/// it, so a closed panel stops the copying within seconds) and filters the records with
 /// the filter rule syntax. Addresses of the records shown get their host names (pushed as they arrive) while reverse
 /// DNS is on globally and for at least one of the sensor's toplists: a sensor whose toplists all have it off (the
 /// demo's, say) sends no lookups for its addresses at all.
@@ -39,7 +41,6 @@ public sealed partial class FlowTailPanel
     private HostNameWatch? _names;
     private bool _resolve;
 
-    private IDisposable? _watch;
     private bool _paused;
     private string _filterText = "";
     private FilterRule? _rule;
@@ -61,8 +62,6 @@ public sealed partial class FlowTailPanel
     protected override void OnParametersSet()
     {
         _resolve = Snapshot.Definition.Toplists.Any(Resolver.Resolves);
-        // Watch from the first render on (and again if the sensor was restarted by a change of its settings).
-        _watch ??= Live.WatchTail(Snapshot.Definition.Id);
         if (!_paused)
         {
             _rows = Live.Tail(Snapshot.Definition.Id, Kept);
@@ -94,7 +93,6 @@ public sealed partial class FlowTailPanel
 
     public void Dispose()
     {
-        _watch?.Dispose();
         _names?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using FlowWeb.Components.Shared;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -29,7 +30,7 @@ public sealed partial class LiveHistory
             if (Live.Series(sensor.Id, seconds) is { } series)
             {
                 snapshots.Add(series);
-                channels.Add(SensorRuntime.BuildChannels(sensor).Channels);
+                channels.Add(SensorAggregator.BuildChannels(sensor).Channels);
             }
         }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using FlowWeb.Core.Collection;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Components.Pages.Sections;
@@ -18,7 +18,7 @@ internal static class SensorRouting
     /// accepts any sender. The collector does not record which port an exporter sends to, so a sensor that accepts
     /// any sender counts as receiving every exporter, whatever its port (this errs towards silence).
     /// </summary>
-    public static IReadOnlyList<ExporterSummary> Unassigned(IReadOnlyList<ExporterSummary> exporters, IReadOnlyList<SensorDefinition> sensors)
+    public static IReadOnlyList<ExporterFrame> Unassigned(IReadOnlyList<ExporterFrame> exporters, IReadOnlyList<SensorDefinition> sensors)
     {
         ArgumentNullException.ThrowIfNull(exporters);
         ArgumentNullException.ThrowIfNull(sensors);
@@ -49,7 +49,7 @@ internal static class SensorRouting
     };
 
     /// <summary>The sensor form filled in for an exporter: its address as sender, the port, the protocol from its version.</summary>
-    public static string NewSensorLink(ExporterSummary exporter, int port)
+    public static string NewSensorLink(ExporterFrame exporter, int port)
     {
         ArgumentNullException.ThrowIfNull(exporter);
         return string.Create(CultureInfo.InvariantCulture,

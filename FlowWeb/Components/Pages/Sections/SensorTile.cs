@@ -1,4 +1,5 @@
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Components.Pages.Sections;

@@ -1,6 +1,6 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
-using FlowWeb.Core.Sensors;
+using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Components;
 
 namespace FlowWeb.Components.Pages.Sections;

@@ -1,0 +1,184 @@
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Core.Aggregation.Tables;
+
+/// <summary>
+/// Top Source IP, Top Destination IP and Top IP of one period length, counted together: one slot per address with
+/// its traffic as a source and as a destination (IPv4 in 32-bit keys, IPv6 in a second table made when needed), so
+/// a record costs two lookups instead of four. Top IP is the two sides summed: bytes sent plus bytes received (a
+/// record from an address to itself counts for it twice, once per side). The tables' frequent-items guarantee is
+/// about that sum, and holds for each side since a side's bytes are at most the sum.
+/// </summary>
+internal sealed class AddressTables : ToplistTables
+{
+    private readonly TableSizes _sizes;
+    private readonly bool _sources;
+    private readonly bool _destinations;
+    private readonly HeavyHitterTable<Key32, AddressSlot<Key32>> _v4;
+    private HeavyHitterTable<Key128, AddressSlot<Key128>>? _v6;
+    private long _bytes;
+    private long _packets;
+    private long _flows;
+
+    /// <param name="types">The toplist types these tables serve (a side nobody lists is not counted).</param>
+    public AddressTables(IReadOnlyCollection<ToplistType> types, TableSizes sizes)
+    {
+        _sizes = sizes;
+        _sources = types.Contains(ToplistType.TopSourceIp) || types.Contains(ToplistType.TopIp);
+        _destinations = types.Contains(ToplistType.TopDestinationIp) || types.Contains(ToplistType.TopIp);
+        Types = types;
+        _v4 = new(sizes.SlotsFor(HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes));
+    }
+
+    public IReadOnlyCollection<ToplistType> Types { get; }
+
+    public static bool Serves(ToplistType type) => type is ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp;
+
+    public override void Add(in FlowRecord r, long bytes, long packets)
+    {
+        _bytes += bytes;
+        _packets += packets;
+        _flows++;
+        if (_sources)
+        {
+            if (r.SrcAddr.IsIPv4)
+            {
+                _v4.Find(new Key32(r.SrcAddr.IPv4Value)).AddSource(bytes, packets);
+            }
+            else
+            {
+                V6().Find(Key128.Of(r.SrcAddr)).AddSource(bytes, packets);
+            }
+        }
+
+        if (_destinations)
+        {
+            if (r.DstAddr.IsIPv4)
+            {
+                _v4.Find(new Key32(r.DstAddr.IPv4Value)).AddDestination(bytes, packets);
+            }
+            else
+            {
+                V6().Find(Key128.Of(r.DstAddr)).AddDestination(bytes, packets);
+            }
+        }
+    }
+
+    public override void Prefetch(in FlowRecord r)
+    {
+        if (_sources && r.SrcAddr.IsIPv4)
+        {
+            _v4.Prefetch(new Key32(r.SrcAddr.IPv4Value));
+        }
+
+        if (_destinations && r.DstAddr.IsIPv4)
+        {
+            _v4.Prefetch(new Key32(r.DstAddr.IPv4Value));
+        }
+    }
+
+    private HeavyHitterTable<Key128, AddressSlot<Key128>> V6() =>
+        _v6 ??= new(_sizes.SlotsFor(HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes));
+
+    public override ToplistCounters Counters(ToplistDefinition definition) => new View(this, definition.Type switch
+    {
+        ToplistType.TopSourceIp => Side.Source,
+        ToplistType.TopDestinationIp => Side.Destination,
+        ToplistType.TopIp => Side.Both,
+        _ => throw new ArgumentException($"Address tables do not count {definition.Type}.", nameof(definition)),
+    });
+
+    public override ToplistTables Fresh() => new AddressTables(Types, _sizes);
+
+    public override long MemoryBytes =>
+        ((long)_v4.SlotCount * HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes) +
+        ((long)(_v6?.SlotCount ?? 0) * HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes);
+
+    private enum Side
+    {
+        Source,
+        Destination,
+        Both,
+    }
+
+    private sealed class View(AddressTables tables, Side side) : ToplistCounters
+    {
+        // Top IP books every record twice (once per address), so its rows' shares add up to its total.
+        private int Sides => side == Side.Both ? 2 : 1;
+
+        public override long TotalBytes => tables._bytes * Sides;
+
+        public override long TotalPackets => tables._packets * Sides;
+
+        public override long TotalFlows => tables._flows * Sides;
+
+        public override bool IsApproximate => tables._v4.IsApproximate || tables._v6?.IsApproximate == true;
+
+        public override long ErrorBound => Math.Max(tables._v4.Offset, tables._v6?.Offset ?? 0);
+
+        public override (List<ToplistRow> Rows, int Keys) Top(int n)
+        {
+            var best = new BestRows(n);
+            var keys = Scan(tables._v4, static k => FlowAddress.FromIPv4(k.Value), best, null);
+            if (tables._v6 is { } v6)
+            {
+                keys += Scan(v6, static k => k.Address, best, null);
+            }
+
+            return (best.Ranked(), keys);
+        }
+
+        public override IEnumerable<ToplistRow> All()
+        {
+            var rows = new List<ToplistRow>();
+            Scan(tables._v4, static k => FlowAddress.FromIPv4(k.Value), null, rows);
+            if (tables._v6 is { } v6)
+            {
+                Scan(v6, static k => k.Address, null, rows);
+            }
+
+            return rows;
+        }
+
+        /// <summary>Offers each address with traffic on this view's side to <paramref name="best"/> or adds it to <paramref name="all"/>; returns how many there are.</summary>
+        private int Scan<TKey>(HeavyHitterTable<TKey, AddressSlot<TKey>> table, Func<TKey, FlowAddress> address, BestRows? best, List<ToplistRow>? all)
+            where TKey : unmanaged, ITableKey<TKey>
+        {
+            var keys = 0;
+            foreach (ref readonly var slot in table.Slots)
+            {
+                if (slot.Stamp == 0)
+                {
+                    continue;
+                }
+
+                var (bytes, packets, flows) = side switch
+                {
+                    Side.Source => (slot.SourceBytes, slot.SourcePackets, (long)slot.SourceFlows),
+                    Side.Destination => (slot.DestinationBytes, slot.DestinationPackets, slot.DestinationFlows),
+                    _ => (slot.SourceBytes + slot.DestinationBytes, slot.SourcePackets + slot.DestinationPackets, (long)slot.SourceFlows + slot.DestinationFlows),
+                };
+
+                // An address seen only on the other side is not this view's key (its bytes here are at most the bound).
+                if (flows == 0)
+                {
+                    continue;
+                }
+
+                keys++;
+                var error = table.ErrorOf(slot.Stamp);
+                if (all is not null)
+                {
+                    all.Add(new ToplistRow(new ToplistKey(address(slot.Key)), bytes + error, packets, flows, error));
+                }
+                else if (best!.Wants(bytes + error))
+                {
+                    best.Add(new ToplistRow(new ToplistKey(address(slot.Key)), bytes + error, packets, flows, error));
+                }
+            }
+
+            return keys;
+        }
+    }
+}

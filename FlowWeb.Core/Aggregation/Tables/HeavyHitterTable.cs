@@ -1,0 +1,311 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace FlowWeb.Core.Aggregation.Tables;
+
+/// <summary>A slot of a <see cref="HeavyHitterTable{TKey, TSlot}"/>: a key, its counters and its insertion stamp.</summary>
+internal interface ITableSlot<TKey>
+    where TKey : unmanaged, ITableKey<TKey>
+{
+    /// <summary>0: the slot is empty. Otherwise 1 + the purge count when the key was inserted (<see cref="HeavyHitterTable{TKey, TSlot}.Unknown"/> beyond the kept history).</summary>
+    ushort Stamp { get; }
+
+    /// <summary>What the key counted since it was inserted: the bytes the table's guarantee is about.</summary>
+    long Weight { get; }
+
+    TKey Key { get; }
+
+    bool Holds(in TKey key);
+
+    /// <summary>Takes a new key with zero counters.</summary>
+    void Start(in TKey key, ushort stamp);
+}
+
+/// <summary>
+/// Counters per key in an open-addressing table (linear probing, the counters in the key's slot, so an update
+/// is one cache miss), exact while the distinct keys fit and a weighted frequent-items sketch beyond: the
+/// reverse purge of Misra-Gries / Apache DataSketches' frequent-items sketch, with lazy offsets.
+/// <para>
+/// When the table is full it raises the offset <c>O</c> by the median <c>q</c> of the keys' remaining counts and
+/// drops every key whose count since insertion plus the offset at its insertion is at most the new offset
+/// (about half of them), then moves the survivors back to their probe runs in place. A key's true bytes are then
+/// at least its count since insertion and at most that count plus the offset when it was inserted (its bytes
+/// before were at most that offset, or it would have been kept), and a key not in the table had at most
+/// <c>O</c>: so every key above <see cref="Offset"/> is listed, and keys inserted before the first purge are exact.
+/// Each purge takes <c>q</c> from at least half the keys' remaining counts, whose sum never exceeds the bytes
+/// counted, so <c>O</c> ≤ 2 · total bytes / keys kept at a purge. A purge scans the table once and frees about
+/// half of it, so the cost per update stays constant on average whatever the number of distinct keys.
+/// </para>
+/// Not thread-safe.
+/// </summary>
+internal sealed class HeavyHitterTable<TKey, TSlot>
+    where TKey : unmanaged, ITableKey<TKey>
+    where TSlot : unmanaged, ITableSlot<TKey>
+{
+    /// <summary>The stamp of keys inserted after more purges than the history keeps: their bound is the current offset.</summary>
+    public const ushort Unknown = ushort.MaxValue;
+
+    private const int MinSlots = 64;
+    private const int KeptPurges = 4094;
+    private const int Samples = 1024;
+
+    private readonly int _maxSlots;
+    // The offset after each purge, for the stamps of the keys inserted then (the first KeptPurges purges).
+    private readonly List<long> _offsets = [0];
+    private long _offset;
+    private TSlot[] _slots = [];
+    private int _shift;
+    private int _mask;
+    private int _fullAt;
+    private ushort _stamp = 1;
+
+    /// <param name="maxSlots">The most slots the table may take (a power of two); it holds up to three quarters as many keys.</param>
+    public HeavyHitterTable(int maxSlots)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, MinSlots);
+        if (!int.IsPow2(maxSlots))
+        {
+            throw new ArgumentException("The number of slots must be a power of two.", nameof(maxSlots));
+        }
+
+        _maxSlots = maxSlots;
+        Allocate(MinSlots);
+    }
+
+    /// <summary>Bytes per slot (the table's memory is this times <see cref="SlotCount"/>).</summary>
+    public static int SlotBytes => Unsafe.SizeOf<TSlot>();
+
+    /// <summary>The most keys the table holds before it purges.</summary>
+    public int MaxKeys => _maxSlots / 4 * 3;
+
+    public int Count { get; private set; }
+
+    public int SlotCount => _slots.Length;
+
+    public int Purges { get; private set; }
+
+    /// <summary>The most bytes a key not in the table can have had; 0 while exact.</summary>
+    public long Offset => _offset;
+
+    public bool IsApproximate => Purges > 0;
+
+    public ReadOnlySpan<TSlot> Slots => _slots;
+
+    /// <summary>The most bytes a key in the table had before it was inserted (0 for keys inserted before the first purge).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long ErrorOf(ushort stamp) => stamp == Unknown ? _offset : _offsets[stamp - 1];
+
+    /// <summary>
+    /// Starts loading <paramref name="key"/>'s home slot into the cache without waiting for it: the toplists issue this
+    /// for a record several records before they update its counters, so the misses of consecutive records overlap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(in TKey key)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(TKey.Hash(key) >> _shift))));
+        }
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, inserted with zero counters if it is new (after growing or purging the table when full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TSlot Find(in TKey key)
+    {
+        var slots = _slots;
+        var i = (int)(TKey.Hash(key) >> _shift);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(slots);
+        while (true)
+        {
+            ref var slot = ref Unsafe.Add(ref first, i);
+            if (slot.Stamp == 0)
+            {
+                return ref Insert(key, ref slot);
+            }
+
+            if (slot.Holds(key))
+            {
+                return ref slot;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    private ref TSlot Insert(in TKey key, ref TSlot empty)
+    {
+        if (Count < _fullAt)
+        {
+            empty.Start(key, _stamp);
+            Count++;
+            return ref empty;
+        }
+
+        if (_slots.Length < _maxSlots)
+        {
+            Resize(_slots.Length * 2);
+        }
+        else
+        {
+            Purge();
+        }
+
+        return ref Find(key);
+    }
+
+    /// <summary>The longest distance of a key from its home slot (a diagnostic: a scan of the whole table).</summary>
+    public int LongestProbe()
+    {
+        var longest = 0;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Stamp != 0)
+            {
+                longest = Math.Max(longest, (i - (int)(TKey.Hash(_slots[i].Key) >> _shift)) & _mask);
+            }
+        }
+
+        return longest;
+    }
+
+    /// <summary>Forgets every key and the offsets (a new period), keeping the slots unless they grew past <paramref name="keepSlots"/>.</summary>
+    public void Clear(int keepSlots)
+    {
+        if (_slots.Length > keepSlots)
+        {
+            Allocate(MinSlots);
+        }
+        else
+        {
+            Array.Clear(_slots);
+        }
+
+        Count = 0;
+        Purges = 0;
+        _offset = 0;
+        _offsets.Clear();
+        _offsets.Add(0);
+        _stamp = 1;
+    }
+
+    /// <summary>
+    /// Raises the offset by the median remaining count (from a sample) and drops every key that no longer exceeds
+    /// it; repeats in the rare case a skewed sample freed less than a quarter of the table.
+    /// </summary>
+    private void Purge()
+    {
+        do
+        {
+            var before = _offset;
+            _offset += Math.Max(1, MedianRemaining(before));
+            Purges++;
+            RemoveWhere(_offset, before);
+            if (_offsets.Count < KeptPurges)
+            {
+                _offsets.Add(_offset);
+                _stamp = (ushort)_offsets.Count;
+            }
+            else
+            {
+                _stamp = Unknown;
+            }
+        }
+        while (Count > _fullAt / 4 * 3);
+    }
+
+    /// <summary>The median of the remaining counts (count since insertion + offset at insertion − offset) of up to <see cref="Samples"/> keys spread over the table.</summary>
+    private long MedianRemaining(long offset)
+    {
+        Span<long> sample = stackalloc long[Samples];
+        var n = 0;
+        var step = Math.Max(1, _slots.Length / Samples / 2);
+        for (var i = 0; i < _slots.Length && n < Samples; i += step)
+        {
+            ref readonly var slot = ref _slots[i];
+            if (slot.Stamp != 0)
+            {
+                sample[n++] = slot.Weight + ErrorOf(slot.Stamp) - offset;
+            }
+        }
+
+        if (n == 0)
+        {
+            return 1;
+        }
+
+        sample = sample[..n];
+        sample.Sort();
+        return sample[n / 2];
+    }
+
+    /// <summary>
+    /// Drops every key whose count since insertion plus its offset at insertion is at most <paramref name="offset"/>,
+    /// and moves each survivor to the first free slot of its probe run. Walking once round the table from a slot that
+    /// was empty before (no probe run crosses it), each survivor's run from its home slot lies in the part already
+    /// walked, so the move never passes a slot still to be visited.
+    /// </summary>
+    /// <param name="unknownAt">The offset to assume at insertion for keys stamped <see cref="Unknown"/> (the offset before this purge, at least theirs).</param>
+    private void RemoveWhere(long offset, long unknownAt)
+    {
+        var slots = _slots;
+        var start = 0;
+        while (slots[start].Stamp != 0)
+        {
+            start++;
+        }
+
+        for (var n = 1; n <= slots.Length; n++)
+        {
+            var i = (start + n) & _mask;
+            ref var slot = ref slots[i];
+            if (slot.Stamp == 0)
+            {
+                continue;
+            }
+
+            var kept = slot;
+            slot = default;
+            if (kept.Weight + (kept.Stamp == Unknown ? unknownAt : _offsets[kept.Stamp - 1]) <= offset)
+            {
+                Count--;
+                continue;
+            }
+
+            var j = (int)(TKey.Hash(kept.Key) >> _shift);
+            while (slots[j].Stamp != 0)
+            {
+                j = (j + 1) & _mask;
+            }
+
+            slots[j] = kept;
+        }
+    }
+
+    private void Resize(int slotCount)
+    {
+        var old = _slots;
+        Allocate(slotCount);
+        foreach (ref readonly var slot in old.AsSpan())
+        {
+            if (slot.Stamp != 0)
+            {
+                var j = (int)(TKey.Hash(slot.Key) >> _shift);
+                while (_slots[j].Stamp != 0)
+                {
+                    j = (j + 1) & _mask;
+                }
+
+                _slots[j] = slot;
+            }
+        }
+    }
+
+    private void Allocate(int slotCount)
+    {
+        _slots = new TSlot[slotCount];
+        _mask = slotCount - 1;
+        _shift = 64 - int.Log2(slotCount);
+        _fullAt = slotCount / 4 * 3;
+    }
+}

@@ -1,0 +1,28 @@
+namespace FlowWeb.Core.Aggregation.Tables;
+
+/// <summary>How many slots a toplist table may grow to: enough to hold <see cref="MaxKeys"/> keys at the tables' three-quarter load.</summary>
+internal sealed class TableSizes
+{
+    private const int MinSlots = 64;
+
+    public TableSizes(int maxKeys)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
+        MaxKeys = maxKeys;
+    }
+
+    /// <summary>Distinct keys counted exactly before a table purges.</summary>
+    public int MaxKeys { get; }
+
+    /// <summary>The most slots for a table whose slots take <paramref name="slotBytes"/> bytes (a power of two).</summary>
+    public int SlotsFor(int slotBytes)
+    {
+        var slots = MinSlots;
+        while ((long)slots / 4 * 3 < MaxKeys && slots < 1 << 30)
+        {
+            slots *= 2;
+        }
+
+        return slots;
+    }
+}

@@ -1,0 +1,167 @@
+using FlowWeb.Core.Aggregation.Tables;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Core.Aggregation;
+
+/// <summary>
+/// Every toplist of one sensor in one shard (one receive thread): the only thing the per-record loop calls for
+/// toplists. Not thread-safe: one thread writes it; others read it only under the owner's lock, and only through
+/// <see cref="Snapshot"/> and <see cref="RunningSummary"/>, which copy what they return. Closed periods are handed
+/// over as <see cref="ToplistPeriodState"/>s that any thread may merge (<see cref="ToplistPeriodMerger"/>).
+/// The contract is written down in the team's CONTRACT-toplists note.
+/// </summary>
+public sealed class ToplistSet
+{
+    private readonly ToplistPeriods[] _groups;
+    private readonly (ToplistDefinition Definition, ToplistPeriods Periods)[] _lists;
+
+    /// <summary>Records between a record's prefetch and its update: enough to cover a memory access at ~100 ns of work per record.</summary>
+    private const int Lag = 8;
+
+    private readonly Waiting[] _waiting = new Waiting[Lag];
+    private int _waitingCount;
+    private int _next;
+
+    private readonly record struct Waiting(FlowRecord Record, long Bytes, long Packets);
+
+    /// <param name="capacity">Distinct keys each table counts exactly before it turns into a frequent-items sketch.</param>
+    public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        Definitions = [.. definitions];
+        var sizes = new TableSizes(capacity);
+        var groups = new List<ToplistPeriods>();
+
+        // Source, destination and any-address lists of the same period length share one address table.
+        foreach (var sameLength in definitions.Where(d => AddressTables.Serves(d.Type)).GroupBy(d => d.PeriodMinutes))
+        {
+            var shared = sameLength.ToList();
+            groups.Add(new ToplistPeriods(shared, new AddressTables([.. shared.Select(d => d.Type)], sizes), nowSecond));
+        }
+
+        foreach (var definition in definitions.Where(d => !AddressTables.Serves(d.Type)))
+        {
+            groups.Add(new ToplistPeriods([definition], Tables(definition, sizes), nowSecond));
+        }
+
+        _groups = [.. groups];
+        _lists = [.. definitions.Select(d => (d, _groups.First(g => g.Definitions.Contains(d))))];
+    }
+
+    public IReadOnlyList<ToplistDefinition> Definitions { get; }
+
+    /// <summary>Bytes the running periods' tables take now.</summary>
+    public long MemoryBytes => _groups.Sum(g => g.Running.MemoryBytes);
+
+    /// <summary>
+    /// Books one accepted record (bytes and packets already scaled by sampling) in every toplist. The tables are far
+    /// larger than the CPU's caches, so each update waits for memory; to overlap those waits a record's slots are
+    /// prefetched now and its counters updated <see cref="Lag"/> records later. Every read (<see cref="Snapshot"/>,
+    /// <see cref="Roll"/>...) books the records still waiting first; call <see cref="Flush"/> after a datagram so
+    /// none waits for the next one.
+    /// </summary>
+    public void Add(in FlowRecord r, long bytes, long packets)
+    {
+        foreach (var group in _groups)
+        {
+            group.Running.Prefetch(r);
+        }
+
+        ref var slot = ref _waiting[_next];
+        if (_waitingCount == Lag)
+        {
+            Book(slot);
+        }
+        else
+        {
+            _waitingCount++;
+        }
+
+        slot = new Waiting(r, bytes, packets);
+        _next = _next == Lag - 1 ? 0 : _next + 1;
+    }
+
+    /// <summary>Books the records still waiting for their prefetch (at the end of a datagram).</summary>
+    public void Flush()
+    {
+        for (var i = _waitingCount; i > 0; i--)
+        {
+            Book(_waiting[(_next - i + Lag) % Lag]);
+        }
+
+        _waitingCount = 0;
+    }
+
+    private void Book(in Waiting w)
+    {
+        foreach (var group in _groups)
+        {
+            group.Add(w.Record, w.Bytes, w.Packets);
+        }
+    }
+
+    /// <summary>
+    /// Closes every period that ended by <paramref name="nowSecond"/> and hands over its counters; null when none
+    /// did (the usual case: no allocation per call).
+    /// </summary>
+    public List<ToplistPeriodState>? Roll(long nowSecond)
+    {
+        Flush();
+        List<ToplistPeriodState>? closed = null;
+        foreach (var group in _groups)
+        {
+            group.Roll(nowSecond, ref closed);
+        }
+
+        return closed;
+    }
+
+    /// <summary>This shard's running period of a toplist: its <paramref name="count"/> best rows; null for an unknown id.</summary>
+    public ToplistPeriodResult? Snapshot(int toplistId, int count) => RunningSummary(toplistId, count)?.ToResult(count);
+
+    /// <summary>
+    /// This shard's running period of a toplist as a mergeable state holding its <paramref name="best"/> best rows
+    /// (merge several shards' with <see cref="ToplistPeriodState.Merge"/>); null for an unknown id.
+    /// </summary>
+    public ToplistPeriodState? RunningSummary(int toplistId, int best)
+    {
+        Flush();
+        foreach (var (definition, periods) in _lists)
+        {
+            if (definition.Id == toplistId)
+            {
+                return periods.Summary(definition, best);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Hands over every running period that counted something, as it is (graceful shutdown), and empties it, so
+    /// nothing is handed over twice (by a second drain or at the period's end).
+    /// </summary>
+    public List<ToplistPeriodState> Drain()
+    {
+        Flush();
+        List<ToplistPeriodState>? states = null;
+        foreach (var group in _groups)
+        {
+            if (group.HasData)
+            {
+                group.HandOver(ref states);
+            }
+        }
+
+        return states ?? [];
+    }
+
+    private static ToplistTables Tables(ToplistDefinition definition, TableSizes sizes) => definition.Type switch
+    {
+        ToplistType.TopTalkers => new KeyedTables<Key64, TalkersCodec>(default, sizes),
+        ToplistType.TopConnections => new KeyedTables<Key128, ConnectionsCodec>(default, sizes),
+        ToplistType.TopProtocols => new KeyedTables<Key32, ProtocolsCodec>(default, sizes),
+        _ => new KeyedTables<WideKey, CustomCodec>(new CustomCodec(new ToplistKeys(definition.Type, definition.Fields)), sizes),
+    };
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Collection;
+
+/// <summary>The receive loop: take datagrams off the socket, decode each into the reused batch, deliver it.</summary>
+public sealed partial class PortListener
+{
+    private void ReceiveLoop()
+    {
+        // Records keep no copy of their bytes here: nothing on this path reads raw elements (the decode tool does).
+        using var batch = new FlowBatch { KeepRawBytes = false };
+        var multi = _batchReceive ? new LinuxMultiReceive() : null;
+        var buffer = multi is null ? GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true) : null;
+        var from = new SocketAddress(_socket.AddressFamily);
+        EndPoint anyEndPoint = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        while (!_stopping)
+        {
+            try
+            {
+                if (multi is not null && !Routes.NeedsLocalAddress)
+                {
+                    var count = multi.Receive(_socket);
+                    for (var i = 0; i < count; i++)
+                    {
+                        Handle(SocketAddressReader.ExporterOf(multi.Sender(i)), FlowAddress.None, multi.Datagram(i), batch);
+                    }
+
+                    continue;
+                }
+
+                buffer ??= GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true);
+                if (Routes.NeedsLocalAddress)
+                {
+                    // Only sensors limited to some of this host's addresses need the destination; it costs an allocation.
+                    var flags = SocketFlags.None;
+                    var remote = anyEndPoint;
+                    var length = _socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
+                    var local = info.Address is null ? FlowAddress.None : FlowAddress.FromIPAddress(info.Address);
+                    Handle(FlowAddress.FromIPAddress(((IPEndPoint)remote).Address), local, buffer.AsSpan(0, length), batch);
+                }
+                else
+                {
+                    var length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                    Handle(SocketAddressReader.ExporterOf(from), FlowAddress.None, buffer.AsSpan(0, length), batch);
+                }
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+            {
+                // The receive timeout only lets the loop notice a stop request.
+            }
+            catch (Exception) when (_stopping)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failing receive must not end the loop: count, log (rate-limited), go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _status.CountDecoderFault();
+                if (_throttle.ShouldLog(FlowAddress.None, LoopFaultProblem))
+                {
+                    LogLoopFault(_logger, e, Port, FlowAddress.None);
+                }
+            }
+        }
+    }
+
+    /// <summary>Decodes one datagram and hands its records to the sensors it is routed to; a failure costs this datagram only.</summary>
+    private void Handle(FlowAddress exporter, FlowAddress local, ReadOnlySpan<byte> datagram, FlowBatch batch)
+    {
+        try
+        {
+            Interlocked.Increment(ref _datagrams);
+            _status.CountDatagram();
+            var now = _time.GetUtcNow();
+            batch.Clear();
+            DecodeResult result;
+            long waited = 0;
+            if (!_decoderLock.TryEnter())
+            {
+                var waitStart = Stopwatch.GetTimestamp();
+                _decoderLock.Enter();
+                waited = Stopwatch.GetTimestamp() - waitStart;
+            }
+
+            try
+            {
+                result = _decoder.Decode(exporter, datagram, batch);
+            }
+            finally
+            {
+                _decoderLock.Exit();
+            }
+
+            LockWaits.Record(waited);
+            if (result.Status != DecodeStatus.Ok)
+            {
+                LogProblem(exporter, result, datagram.Length);
+            }
+
+            // Read the table after the receive: it may have changed while the loop waited for this datagram.
+            if (Routes.Route(exporter, local, (batch, now, LockWaits), static (sensor, state) => state.LockWaits.Record(sensor.Ingest(state.batch, state.now))) == 0)
+            {
+                Interlocked.Increment(ref _unrouted);
+            }
+        }
+        catch (Exception) when (_stopping)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // One bad datagram or one failing sensor must not stop the collector: count, log (rate-limited), go on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _status.CountDecoderFault();
+            if (_throttle.ShouldLog(exporter, LoopFaultProblem))
+            {
+                LogLoopFault(_logger, e, Port, exporter);
+            }
+        }
+    }
+}

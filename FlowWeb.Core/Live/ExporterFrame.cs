@@ -1,0 +1,60 @@
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Core.Live;
+
+/// <summary>
+/// Everything pages, the API and <c>/metrics</c> know about one exporter: its decoder's counters copied at one
+/// tick under the decoder's lock, so they agree with each other and never change under a reader. Decode errors in
+/// the last minute come from comparing with the count about a minute before.
+/// </summary>
+public sealed record ExporterFrame(
+    FlowAddress Address,
+    int Version,
+    long Datagrams,
+    long Flows,
+    long Octets,
+    long Packets,
+    int TemplatesKnown,
+    int PendingSets,
+    long PendingBytes,
+    long RecordsDecodedFromPending,
+    long DecodeErrors,
+    IReadOnlyDictionary<DecodeStatus, long> ErrorsByReason,
+    long ErrorsLastMinute,
+    long LostFlowsEstimate,
+    long Reordered,
+    long SequenceResets,
+    uint LastSamplingRate,
+    long SamplingByteSwapped,
+    long ImplausibleRecords,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen)
+{
+    /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
+    internal static ExporterFrame Of(ExporterStatistics s) => new(
+        s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
+        s.RecordsDecodedFromPending, s.DecodeErrors, s.ErrorsByReason(), 0, s.LostFlowsEstimate, s.Reordered, s.SequenceResets,
+        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen);
+
+    /// <summary>
+    /// One exporter as seen by two decoders (a router that sends from several source ports may reach several receive
+    /// threads): counters add up, the newer one's version, sampling and last-seen win.
+    /// </summary>
+    internal ExporterFrame Merge(ExporterFrame other)
+    {
+        var newer = other.LastSeen > LastSeen ? other : this;
+        var errors = new Dictionary<DecodeStatus, long>(ErrorsByReason);
+        foreach (var (reason, count) in other.ErrorsByReason)
+        {
+            errors[reason] = errors.GetValueOrDefault(reason) + count;
+        }
+
+        return new ExporterFrame(Address, newer.Version, Datagrams + other.Datagrams, Flows + other.Flows, Octets + other.Octets,
+            Packets + other.Packets, Math.Max(TemplatesKnown, other.TemplatesKnown), PendingSets + other.PendingSets, PendingBytes + other.PendingBytes,
+            RecordsDecodedFromPending + other.RecordsDecodedFromPending, DecodeErrors + other.DecodeErrors, errors, ErrorsLastMinute + other.ErrorsLastMinute,
+            LostFlowsEstimate + other.LostFlowsEstimate, Reordered + other.Reordered, SequenceResets + other.SequenceResets, newer.LastSamplingRate,
+            SamplingByteSwapped + other.SamplingByteSwapped, ImplausibleRecords + other.ImplausibleRecords,
+            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen);
+    }
+}

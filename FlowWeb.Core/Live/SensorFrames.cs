@@ -1,0 +1,75 @@
+using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+
+namespace FlowWeb.Core.Live;
+
+/// <summary>Turns a tick's reading of a sensor into its frame: state, current values, and toplists (kept from the previous frame between row reads).</summary>
+internal static class SensorFrames
+{
+    public static SensorFrame Build(SensorReading reading, SensorFrame? previous, string? portError, IReadOnlyDictionary<FlowAddress, ExporterFrame> exporters,
+        Func<FlowAddress, ExporterRefusal?> refusalOf)
+    {
+        var definition = reading.Definition;
+        var counters = reading.Counters;
+        var hasSender = FlowAddress.TryParse(definition.SenderIp?.Trim(), out var sender);
+        var exporter = hasSender ? exporters.GetValueOrDefault(sender) : null;
+        var status = SensorStatusEvaluator.Evaluate(definition, counters.LastDataAt, counters.VersionsSeen, portError,
+            exporter?.ErrorsLastMinute ?? 0, exporter?.PendingSets ?? 0, reading.At, exporter?.LastSeen, hasSender ? refusalOf(sender) : null);
+        var snapshot = new SensorLiveSnapshot(definition, status, CurrentValues(reading), counters.LastDataAt, counters.FlowsAccepted,
+            counters.FlowsFiltered, counters.Bytes, counters.Packets);
+        var toplists = reading.Toplists.Select(t => Toplist(t, reading.At, previous?.Toplist(t.Definition.Id))).ToList();
+        return new SensorFrame(snapshot, reading.Series, reading.Tail ?? [], toplists);
+    }
+
+    /// <summary>A toplist as read now; when this tick did not read its rows, the rows of the last read while it is the same period.</summary>
+    private static ToplistFrame Toplist(ToplistReading reading, DateTimeOffset at, ToplistFrame? previous)
+    {
+        if (reading.HasRows)
+        {
+            return new ToplistFrame(reading.Definition, reading.Running, reading.Running.Rows.Count, at, reading.Completed);
+        }
+
+        if (previous is not null && previous.Definition == reading.Definition && previous.Running.Start == reading.Running.Start && previous.RowsRead > 0)
+        {
+            // Totals move every second; the rows are those of the last read (at most a few seconds old).
+            var running = reading.Running with { Rows = previous.Running.Rows };
+            return previous with { Running = running, Completed = reading.Completed };
+        }
+
+        return new ToplistFrame(reading.Definition, reading.Running, 0, at, reading.Completed);
+    }
+
+    /// <summary>Each channel's mean over the last complete seconds (the current second is still filling up).</summary>
+    private static List<ChannelValue> CurrentValues(SensorReading reading)
+    {
+        var series = reading.Series;
+        var channels = reading.Channels.Channels;
+        var result = new List<ChannelValue>(channels.Count);
+        for (var c = 0; c < channels.Count; c++)
+        {
+            result.Add(new ChannelValue(channels[c].Id, channels[c].Name, channels[c].Unit,
+                Mean(series.BytesPerSecond[c]) * 8, Mean(series.PacketsPerSecond[c]), Mean(series.FlowsPerSecond[c])));
+        }
+
+        return result;
+    }
+
+    private static double Mean(double[] perSecond)
+    {
+        var complete = Math.Min(LivePublisher.CurrentValueSeconds, perSecond.Length - 1);
+        if (complete <= 0)
+        {
+            return 0;
+        }
+
+        var sum = 0.0;
+        for (var i = perSecond.Length - 1 - complete; i < perSecond.Length - 1; i++)
+        {
+            sum += perSecond[i];
+        }
+
+        return sum / complete;
+    }
+}
