@@ -18,7 +18,7 @@ public static partial class RulesBenchmark
     private static readonly TimeSpan HostileTime = TimeSpan.FromSeconds(1);
 
     /// <summary>The default limits (<c>Limits:MaxFilterLength</c> 65,536, <c>Limits:MaxFilterCost</c> 1,000).</summary>
-    private static readonly FilterLimits DefaultLimits = new(65_536, 1000);
+    internal static readonly FilterLimits DefaultLimits = new(65_536, 1000);
 
     internal static IEnumerable<(string Name, string Text)> HostileFilters()
     {
