@@ -14,6 +14,12 @@ public sealed class CollectorOptions
     public int DefaultPort { get; set; } = 2055;
 
     /// <summary>
+    /// UDP port kept open for sFlow, like <see cref="DefaultPort"/> (so switches are discovered before they have a sensor);
+    /// 6343 is sFlow's registered port; 0 = not opened unless a sensor uses it. Every port decodes every protocol.
+    /// </summary>
+    public int SFlowPort { get; set; } = Decoding.SFlow.SFlowDatagram.DefaultPort;
+
+    /// <summary>
     /// Address to bind. The default <c>::</c> is a dual-mode socket that takes IPv4 and IPv6 exporters alike;
     /// on a host without IPv6 the collector falls back to <c>0.0.0.0</c>.
     /// </summary>
@@ -50,6 +56,11 @@ public sealed class CollectorOptions
         if (DefaultPort is < 1 or > 65535)
         {
             yield return $"{SectionName}:{nameof(DefaultPort)} must be between 1 and 65535 (was {DefaultPort}).";
+        }
+
+        if (SFlowPort is < 0 or > 65535)
+        {
+            yield return $"{SectionName}:{nameof(SFlowPort)} must be between 1 and 65535, or 0 to open it only for sFlow sensors (was {SFlowPort}).";
         }
 
         if (!IPAddress.TryParse(BindAddress, out _))

@@ -48,6 +48,9 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     /// <summary>Seconds of per-second series a sensor keeps (<c>Aggregation:LiveWindowSeconds</c>).</summary>
     public int LiveWindowSeconds => _runtimeOptions.LiveWindowSeconds;
 
+    /// <summary>The port kept open for sFlow (0 = none).</summary>
+    public int SFlowPort => _options.SFlowPort;
+
     /// <summary>Raised when a running sensor closes a toplist period (for history).</summary>
     public event Action<SensorAggregator, ToplistDefinition, ToplistPeriodResult>? ToplistPeriodClosed;
 
@@ -215,6 +218,10 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     {
         var running = sensors.ToList();
         var wanted = running.Select(s => s.Definition.Port).Append(_options.DefaultPort).ToHashSet();
+        if (_options.SFlowPort != 0)
+        {
+            wanted.Add(_options.SFlowPort);
+        }
         foreach (var port in _listeners.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
             Close(port);

@@ -11,7 +11,7 @@ public enum DecodeStatus : byte
     /// <summary>Shorter than the fixed header of its version.</summary>
     TooShort,
 
-    /// <summary>Version field is not 1, 5, 9 or 10.</summary>
+    /// <summary>Version field is not 1, 5, 9 or 10 (or a 32-bit 5: sFlow v5).</summary>
     UnsupportedVersion,
 
     /// <summary>v1/v5: header count is 0 or above the protocol maximum (24 / 30).</summary>
@@ -58,6 +58,21 @@ public enum DecodeStatus : byte
 
     /// <summary>A datagram carried more records than <c>Decoder:MaxRecordsPerDatagram</c>; the rest were dropped and counted.</summary>
     RecordLimit,
+
+    /// <summary>sFlow: the agent address type is not 0 (unknown), 1 (IPv4) or 2 (IPv6); the datagram cannot be read.</summary>
+    SflowBadAddressType,
+
+    /// <summary>sFlow: the datagram ends before the number of samples its header announces.</summary>
+    SflowSampleCountMismatch,
+
+    /// <summary>sFlow: a sample's length runs past the datagram or is shorter than the sample's fixed fields.</summary>
+    SflowBadSampleLength,
+
+    /// <summary>sFlow: a flow or counter record runs past its sample or is shorter than its structure; the sample was skipped.</summary>
+    SflowBadRecordLength,
+
+    /// <summary>sFlow: the exporter sends for more agents (address and sub-agent) than are kept per exporter.</summary>
+    SflowAgentLimit,
 }
 
 public static class DecodeStatusNames

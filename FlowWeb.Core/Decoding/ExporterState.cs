@@ -109,6 +109,13 @@ internal sealed class ExporterState
     /// <summary>Templates whose held data could not all be released within one datagram's record limit; released by the next datagrams.</summary>
     public List<TemplateKey>? ReadyPending { get; set; }
 
+    /// <summary>The sFlow agents this exporter sends for (null until it sends sFlow).</summary>
+    public SFlow.SFlowExporter? SFlow
+    {
+        get => Stats.SFlow;
+        set => Stats.SFlow = value;
+    }
+
     /// <summary>A fixed sampling rate that replaces whatever the packets say (0 = none).</summary>
     public uint SamplingOverride { get; set; }
 
@@ -167,7 +174,7 @@ internal sealed class ExporterState
             total += d.Sequence.Reordered;
         }
 
-        return total;
+        return total + (SFlow?.Late() ?? 0);
     }
 
     public long Resets()
@@ -178,7 +185,7 @@ internal sealed class ExporterState
             total += d.Sequence.Resets;
         }
 
-        return total;
+        return total + (SFlow?.Restarts() ?? 0);
     }
 
     public long LostFlows()
@@ -189,7 +196,7 @@ internal sealed class ExporterState
             total += d.LostFlows;
         }
 
-        return total;
+        return total + (SFlow?.LostSamples() ?? 0);
     }
 }
 

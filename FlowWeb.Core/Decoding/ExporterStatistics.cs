@@ -19,7 +19,7 @@ public sealed class ExporterStatistics
 
     public FlowAddress Address { get; }
 
-    /// <summary>Version of the most recent packet (1, 5, 9 or 10).</summary>
+    /// <summary>Version of the most recent packet (1, 5, 9, 10, or 20 for sFlow v5: <see cref="SFlow.SFlowDatagram.Version"/>).</summary>
     public int Version { get; internal set; }
 
     public DateTimeOffset FirstSeen { get; }
@@ -42,7 +42,7 @@ public sealed class ExporterStatistics
     /// <summary>Records whose counters are implausible (flagged, still delivered).</summary>
     public long ImplausibleRecords { get; internal set; }
 
-    /// <summary>Flows estimated lost from sequence gaps (v5 counts flows, v9 packets × mean records per packet, IPFIX data records).</summary>
+    /// <summary>Flows estimated lost from sequence gaps (v5 counts flows, v9 packets × mean records per packet, IPFIX data records, sFlow flow samples).</summary>
     public long LostFlowsEstimate { get; internal set; }
 
     /// <summary>Packets that arrived with an older sequence number than expected (late or duplicate).</summary>
@@ -66,6 +66,9 @@ public sealed class ExporterStatistics
     public uint LastSamplingRate { get; internal set; } = 1;
 
     public int TemplatesKnown { get; internal set; }
+
+    /// <summary>sFlow only: the agents this exporter sends for, with their sequence accounting and interface counters.</summary>
+    public SFlow.SFlowExporter? SFlow { get; internal set; }
 
     public long DecodeErrors { get; private set; }
 

@@ -5,7 +5,7 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Core.Decoding;
 
 /// <summary>
-/// Decodes NetFlow v1, v5, v9 and IPFIX datagrams into <see cref="FlowRecord"/>s, keeping what the protocols
+/// Decodes NetFlow v1, v5, v9, IPFIX and sFlow v5 datagrams into <see cref="FlowRecord"/>s, keeping what the protocols
 /// need between packets: templates, data waiting for its template, sequence numbers, sampler tables and
 /// exporter clocks. Never throws on network input: every problem becomes a <see cref="DecodeStatus"/>,
 /// counted per exporter and reason. Not thread-safe: one decoder per receive loop (the template cache
@@ -141,7 +141,7 @@ public sealed partial class FlowDecoder
         var version = datagram.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(datagram) : 0;
         var header = CheckHeader(datagram, version);
         var state = _table.Find(exporter);
-        var knownVersion = (byte)(version is 1 or 5 or 9 or 10 ? version : 0);
+        var knownVersion = (byte)(version is 1 or 5 or 9 or 10 ? version : IsSFlow(datagram) ? SFlow.SFlowDatagram.Version : 0);
         if (header is not (DecodeStatus.Ok or DecodeStatus.TrailingBytes))
         {
             // A malformed datagram makes no table entry: counted for its exporter when known, else in the shared counters.
@@ -188,7 +188,8 @@ public sealed partial class FlowDecoder
         {
             1 or 5 => DecodeV1V5(state, datagram, (byte)version, batch),
             9 => DecodeV9(state, exporter, datagram, batch, nowMs),
-            _ => DecodeIpfix(state, exporter, datagram, batch, nowMs),
+            10 => DecodeIpfix(state, exporter, datagram, batch, nowMs),
+            _ => DecodeSFlow(state, exporter, datagram, batch, now), // version 0: the high half of sFlow's 32-bit version 5 (CheckHeader)
         };
 
         if (result.Version != 0)
@@ -202,6 +203,9 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>The checks a datagram must pass before its sender may enter the exporter table.</summary>
+    /// <summary>sFlow v5 header with an IPv4 agent: version, address type, address, sub-agent, sequence, uptime, sample count.</summary>
+    private const int SFlowMinHeaderLength = 28;
+
     private static DecodeStatus CheckHeader(ReadOnlySpan<byte> datagram, int version)
     {
         if (datagram.Length < 2)
@@ -217,6 +221,14 @@ public sealed partial class FlowDecoder
                     : status;
             case 9:
                 return datagram.Length < V9HeaderLength ? DecodeStatus.TooShort : DecodeStatus.Ok;
+            case 0:
+                // sFlow: a 32-bit version 5, then the agent address type, its address, sub-agent, sequence, uptime, samples.
+                if (datagram.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(datagram) != 5)
+                {
+                    return DecodeStatus.UnsupportedVersion;
+                }
+
+                return datagram.Length < SFlowMinHeaderLength ? DecodeStatus.TooShort : DecodeStatus.Ok;
             case 10:
                 if (datagram.Length < IpfixHeaderLength)
                 {

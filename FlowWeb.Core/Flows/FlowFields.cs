@@ -37,6 +37,9 @@ public enum FlowFields : uint
 
     V1 = SrcAddr | DstAddr | SrcPort | DstPort | Protocol | Bytes | Packets | TcpFlags | Tos | InIf | OutIf | NextHop,
     V5 = V1 | SrcAs | DstAs | SrcMask | DstMask,
+
+    /// <summary>What an sFlow record can carry (each sample says which it does; see SFlowFlowSample.Parts).</summary>
+    SFlow = V5 | Vlan | SrcMac | DstMac,
 }
 
 public static class FlowFieldsOf
@@ -64,7 +67,12 @@ public static class FlowFieldsOf
     {
         ArgumentNullException.ThrowIfNull(batch);
         var template = batch.TemplateOf(record);
-        return template is not null ? Template(template) : record.Version == 1 ? FlowFields.V1 : FlowFields.V5;
+        return template is not null ? Template(template) : record.Version switch
+        {
+            1 => FlowFields.V1,
+            Decoding.SFlow.SFlowDatagram.Version => FlowFields.SFlow,
+            _ => FlowFields.V5,
+        };
     }
 
     private static FlowFields Element(ushort id) => id switch

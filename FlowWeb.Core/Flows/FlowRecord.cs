@@ -22,6 +22,9 @@ public enum FlowTimeSource : byte
 
     /// <summary>flowStart/EndSysUpTime anchored by an estimate of the exporter's boot time (MikroTik 6.x IPFIX); see BootTimeEstimator.</summary>
     EstimatedBootTime = 5,
+
+    /// <summary>sFlow: a sample is one packet, not a flow; start and end are when FlowWeb received it.</summary>
+    ArrivalTime = 6,
 }
 
 /// <summary>Properties of a record that a collector may want to act on.</summary>
@@ -47,6 +50,9 @@ public enum FlowRecordFlags : ushort
 
     /// <summary>Counters came from egress-only elements (OUT_BYTES/OUT_PKTS, 23/24).</summary>
     EgressCounters = 32,
+
+    /// <summary>sFlow: the agent reports the sampled packet as discarded (output interface format 1).</summary>
+    Dropped = 64,
 }
 
 /// <summary>

@@ -32,6 +32,9 @@ public sealed class SensorLiveState(LivePublisher publisher, LiveInterest intere
     /// <summary>The UDP port the collector always listens on (where unknown exporters are discovered).</summary>
     public int DefaultPort => collector.DefaultPort;
 
+    /// <summary>The UDP port kept open for sFlow agents (0 = none).</summary>
+    public int SFlowPort => collector.SFlowPort;
+
     public async Task<IReadOnlyList<SensorLiveSnapshot>> SnapshotsAsync(CancellationToken cancellationToken = default)
     {
         var definitions = await sensors.ListSensorsAsync(cancellationToken).ConfigureAwait(false);

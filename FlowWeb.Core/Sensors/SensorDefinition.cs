@@ -10,6 +10,9 @@ public enum ExpectedProtocol
     Ipfix,
     JFlow,
     NetStream,
+
+    /// <summary>sFlow v5 from switches (default port 6343): one sampled packet per flow sample.</summary>
+    SFlow,
 }
 
 public enum SamplingMode

@@ -58,7 +58,7 @@ public static class SensorStatusEvaluator
         }
 
         var expected = ExpectedVersions(definition.Protocol);
-        var unexpected = Enumerable.Range(1, 10).Where(v => (versionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
+        var unexpected = Enumerable.Range(1, 30).Where(v => (versionsSeen & (1 << v)) != 0 && !expected.Contains(v)).ToList();
         if (unexpected.Count > 0)
         {
             return new SensorStatus(SensorState.Warning,
@@ -86,12 +86,14 @@ public static class SensorStatusEvaluator
         ExpectedProtocol.Ipfix => new HashSet<int> { 10 },
         ExpectedProtocol.JFlow => new HashSet<int> { 5, 9, 10 },
         ExpectedProtocol.NetStream => new HashSet<int> { 5, 9 },
+        ExpectedProtocol.SFlow => new HashSet<int> { Decoding.SFlow.SFlowDatagram.Version },
         _ => new HashSet<int>(),
     };
 
     public static string VersionName(int version) => version switch
     {
         10 => "IPFIX",
+        Decoding.SFlow.SFlowDatagram.Version => "sFlow v5",
         0 => "nothing yet",
         _ => $"NetFlow v{version}",
     };
@@ -103,6 +105,7 @@ public static class SensorStatusEvaluator
         ExpectedProtocol.Ipfix => "IPFIX",
         ExpectedProtocol.JFlow => "jFlow",
         ExpectedProtocol.NetStream => "NetStream",
+        ExpectedProtocol.SFlow => "sFlow",
         _ => protocol.ToString(),
     };
 

@@ -53,6 +53,7 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Storage__DataDirectory"] = Path.Combine(root, "data"),
             ["Collector__BindAddress"] = "127.0.0.1",
             ["Collector__DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
+            ["Collector__SFlowPort"] = "0",
             ["ReverseDns__Enabled"] = "false",
         };
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot)

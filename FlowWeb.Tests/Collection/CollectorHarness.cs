@@ -19,7 +19,7 @@ internal sealed class CollectorHarness : IDisposable
     public CollectorHarness(AggregationOptions? runtimeOptions = null)
     {
         DefaultPort = FreeUdpPort();
-        Options = new CollectorOptions { DefaultPort = DefaultPort, BindAddress = "0.0.0.0", ReceiveBufferBytes = 4 * 1024 * 1024 };
+        Options = new CollectorOptions { DefaultPort = DefaultPort, SFlowPort = 0, BindAddress = "0.0.0.0", ReceiveBufferBytes = 4 * 1024 * 1024 };
         Decoder = new FlowDecoder();
         Collector = new FlowCollector(Decoder, Options, runtimeOptions ?? new AggregationOptions(), Status, TimeProvider.System,
             NullLogger<FlowCollector>.Instance);

@@ -11,7 +11,7 @@ public sealed class CaptureCatalogTests
         var onDisk = Captures.AllFiles().ToArray();
         var listed = CaptureCatalog.Files.Select(f => f.Path).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(43, onDisk.Length);
+        Assert.Equal(45, onDisk.Length);
         Assert.Equal(onDisk, listed);
     }
 

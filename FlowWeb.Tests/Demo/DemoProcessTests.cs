@@ -25,6 +25,7 @@ public sealed class DemoProcessTests
         {
             ["Storage__DataDirectory"] = dataDirectory,
             ["Collector__DefaultPort"] = udpPort.ToString(CultureInfo.InvariantCulture),
+            ["Collector__SFlowPort"] = "0",
         };
         foreach (var name in new[] { "PATH", "HOME", "DOTNET_ROOT", "TMPDIR" })
         {

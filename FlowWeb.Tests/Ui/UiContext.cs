@@ -37,6 +37,7 @@ public sealed class UiContext : IAsyncDisposable
         {
             ["Collector:DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector:BindAddress"] = "127.0.0.1",
+            ["Collector:SFlowPort"] = "0",
         }).Build();
         Context.Services.AddFlowCollector(configuration).AddFlowLive();
         Context.Services.AddSingleton(new ReverseDnsResolver(

@@ -43,6 +43,7 @@ public sealed class DockerfilePublishTests : IDisposable
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
         environment["Storage__DataDirectory"] = dataDirectory;
         environment["Collector__DefaultPort"] = udpPort.ToString(CultureInfo.InvariantCulture);
+        environment["Collector__SFlowPort"] = "0";
 
         using var app = ChildProcess.Start("dotnet", [dll], elsewhere, environment);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };

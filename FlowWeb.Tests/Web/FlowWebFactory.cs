@@ -27,6 +27,9 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
 
     public int UdpPort { get; }
 
+    /// <summary>The port kept open for sFlow (<c>Collector:SFlowPort</c>), free like <see cref="UdpPort"/> so parallel runs never share 6343.</summary>
+    public int SFlowUdpPort { get; } = Collection.CollectorHarness.FreeUdpPort();
+
     /// <summary>Extra settings for a test, applied after the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -34,6 +37,7 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Collector:DefaultPort", UdpPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Collector:SFlowPort", SFlowUdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ReverseDns:Enabled", "false");
         foreach (var (key, value) in Settings)
         {

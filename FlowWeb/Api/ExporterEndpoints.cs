@@ -28,6 +28,7 @@ internal sealed record ExporterResponse(
         5 => "NetFlow v5",
         9 => "NetFlow v9",
         10 => "IPFIX",
+        Core.Decoding.SFlow.SFlowDatagram.Version => "sFlow v5",
         _ => "unknown",
     };
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FlowWeb.Core.Capture;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Cli;
@@ -10,7 +11,7 @@ namespace FlowWeb.Cli;
 /// <c>decode [--options] [--exporter ADDRESS] FILE...</c>: decodes pcap files (each UDP payload is one export
 /// packet from its IP source address) and raw payload files (one packet each, in the order given, all from one
 /// exporter, 0.0.0.0 unless <c>--exporter</c> says otherwise) with one decoder, so templates carry from file to
-/// file. Writes one JSON object per data record to standard output, in packet order, and a summary to standard
+/// file. Writes one JSON object per data record (per sample for sFlow) to standard output, in packet order, and a summary to standard
 /// error. Exit code 0 even when packets were malformed; 2 when a file cannot be read or the arguments are wrong.
 /// </summary>
 public static class DecodeCommand
@@ -74,6 +75,7 @@ public static class DecodeCommand
         await using (buffered.ConfigureAwait(false))
         await using (var json = new Utf8JsonWriter(buffered))
         {
+            run.WriteSFlowTo(json, buffered);
             foreach (var (path, bytes) in contents)
             {
                 if (PcapReader.LooksLikeCapture(bytes))
@@ -129,6 +131,15 @@ public static class DecodeCommand
             }
         }
 
+        private SFlowJsonLines? _sflow;
+
+        /// <summary>sFlow samples are written as the decoder meets them (flow samples always, counters with --options).</summary>
+        public void WriteSFlowTo(Utf8JsonWriter json, Stream output)
+        {
+            _sflow = new SFlowJsonLines(json, output, includeOptions);
+            _decoder.SFlowSink = _sflow;
+        }
+
         public void Decode(FlowAddress exporter, ReadOnlySpan<byte> payload, Utf8JsonWriter json, Stream output)
         {
             _batch.Clear();
@@ -138,6 +149,11 @@ public static class DecodeCommand
             var records = _batch.Records;
             for (var i = 0; i < records.Length; i++)
             {
+                if (records[i].Version == SFlowDatagram.Version)
+                {
+                    continue; // written by the sFlow sink, one object per sample
+                }
+
                 if (records[i].IsOptions)
                 {
                     _options++;
@@ -161,6 +177,7 @@ public static class DecodeCommand
             {
                 $"packets: {_packets}",
                 $"records: {_records}",
+                $"sflow samples: {_sflow?.FlowSamples ?? 0} flow, {_sflow?.CountersSamples ?? 0} counters{(includeOptions || _sflow is not { CountersSamples: > 0 } ? "" : " (counters not written; use --options)")}",
                 $"options records: {_options}{(includeOptions ? "" : " (not written; use --options)")}",
                 "statuses: " + string.Join(", ", _statuses.OrderBy(s => s.Key).Select(s => $"{s.Key.ToLabel()} {s.Value}")),
                 $"templates known: {_decoder.Templates.Count}",

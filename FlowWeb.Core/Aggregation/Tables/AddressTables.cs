@@ -20,6 +20,9 @@ internal sealed class AddressTables : ToplistTables
     private long _bytes;
     private long _packets;
     private long _flows;
+    private long _selfBytes;
+    private long _selfPackets;
+    private long _selfFlows;
 
     /// <param name="types">The toplist types these tables serve (a side nobody lists is not counted).</param>
     public AddressTables(IReadOnlyCollection<ToplistType> types, TableSizes sizes)
@@ -40,6 +43,27 @@ internal sealed class AddressTables : ToplistTables
         _bytes += bytes;
         _packets += packets;
         _flows++;
+        if (r.SrcAddr == r.DstAddr)
+        {
+            if (r.SrcAddr.IsIPv4)
+            {
+                _v4.Find(new Key32(r.SrcAddr.IPv4Value)).AddSelf(bytes, packets, _sources, _destinations);
+            }
+            else
+            {
+                V6().Find(Key128.Of(r.SrcAddr)).AddSelf(bytes, packets, _sources, _destinations);
+            }
+
+            if (_sources && _destinations)
+            {
+                _selfBytes += bytes;
+                _selfPackets += packets;
+                _selfFlows++;
+            }
+
+            return;
+        }
+
         if (_sources)
         {
             if (r.SrcAddr.IsIPv4)
@@ -104,14 +128,12 @@ internal sealed class AddressTables : ToplistTables
 
     private sealed class View(AddressTables tables, Side side) : ToplistCounters
     {
-        // Top IP books every record twice (once per address), so its rows' shares add up to its total.
-        private int Sides => side == Side.Both ? 2 : 1;
+        // Top IP books every record twice (once per address; once when both are the same), so its rows' shares add up to its total.
+        public override long TotalBytes => side == Side.Both ? (tables._bytes * 2) - tables._selfBytes : tables._bytes;
 
-        public override long TotalBytes => tables._bytes * Sides;
+        public override long TotalPackets => side == Side.Both ? (tables._packets * 2) - tables._selfPackets : tables._packets;
 
-        public override long TotalPackets => tables._packets * Sides;
-
-        public override long TotalFlows => tables._flows * Sides;
+        public override long TotalFlows => side == Side.Both ? (tables._flows * 2) - tables._selfFlows : tables._flows;
 
         public override bool IsApproximate => tables._v4.IsApproximate || tables._v6?.IsApproximate == true;
 
@@ -157,7 +179,8 @@ internal sealed class AddressTables : ToplistTables
                 {
                     Side.Source => (slot.SourceBytes, slot.SourcePackets, (long)slot.SourceFlows),
                     Side.Destination => (slot.DestinationBytes, slot.DestinationPackets, slot.DestinationFlows),
-                    _ => (slot.SourceBytes + slot.DestinationBytes, slot.SourcePackets + slot.DestinationPackets, (long)slot.SourceFlows + slot.DestinationFlows),
+                    _ => (slot.SourceBytes + slot.DestinationBytes - slot.SelfBytes, slot.SourcePackets + slot.DestinationPackets - slot.SelfPackets,
+                        (long)slot.SourceFlows + slot.DestinationFlows - slot.SelfFlows),
                 };
 
                 // An address seen only on the other side is not this view's key (its bytes here are at most the bound).

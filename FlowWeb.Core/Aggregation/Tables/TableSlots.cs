@@ -57,11 +57,16 @@ internal struct AddressSlot<TKey> : ITableSlot<TKey>
     public long DestinationBytes;
     public long DestinationPackets;
     public uint DestinationFlows;
+    // Records whose source is also their destination (a land attack, a host talking to itself): booked on both sides,
+    // and subtracted once where both sides add up (Top IP counts such a record once, as ToplistKeys.KeysOf does).
+    public uint SelfFlows;
+    public long SelfBytes;
+    public long SelfPackets;
     private ushort _stamp;
 
     public readonly ushort Stamp => _stamp;
 
-    public readonly long Weight => SourceBytes + DestinationBytes;
+    public readonly long Weight => SourceBytes + DestinationBytes - SelfBytes;
 
     public readonly TKey Key => _key;
 
@@ -89,5 +94,26 @@ internal struct AddressSlot<TKey> : ITableSlot<TKey>
         DestinationBytes += bytes;
         DestinationPackets += packets;
         DestinationFlows += DestinationFlows == uint.MaxValue ? 0u : 1u;
+    }
+
+    /// <summary>Books a record whose source and destination are this address: on both sides, once in their sum.</summary>
+    public void AddSelf(long bytes, long packets, bool sources, bool destinations)
+    {
+        if (sources)
+        {
+            AddSource(bytes, packets);
+        }
+
+        if (destinations)
+        {
+            AddDestination(bytes, packets);
+        }
+
+        if (sources && destinations)
+        {
+            SelfBytes += bytes;
+            SelfPackets += packets;
+            SelfFlows += SelfFlows == uint.MaxValue ? 0u : 1u;
+        }
     }
 }

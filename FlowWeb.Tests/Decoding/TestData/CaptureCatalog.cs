@@ -11,7 +11,7 @@ namespace FlowWeb.Tests.Decoding.TestData;
 /// </summary>
 internal static class CaptureCatalog
 {
-    private const string Ls = "logstash-codec-netflow/", Pynf = "python-netflow-v9-softflowd/", Gl = "graylog-plugin-netflow/";
+    private const string Ls = "logstash-codec-netflow/", Pynf = "python-netflow-v9-softflowd/", Gl = "graylog-plugin-netflow/", Sf = "sflow/";
 
     public static readonly FlowAddress NprobeExporter = FlowAddress.Parse("198.51.100.147");
     public static readonly FlowAddress SoftflowdExporter = FlowAddress.Parse("198.51.100.10");
@@ -97,7 +97,36 @@ internal static class CaptureCatalog
             F(Pynf + "PACKET_IPFIX_TEMPLATE.bin", Ok(19, 1)),
             F(Pynf + "PACKET_IPFIX.bin", Ok(3))),
         Group("pynf_ipfix_padding", F(Pynf + "PACKET_IPFIX_PADDING.bin", Ok(2, 1))),
+
+        // sFlow v5: one record per flow sample; the counts per datagram are tshark's (TestData/expected).
+        Group("sflow_switch_2011", F(Sf + "switch-2011.pcap", SFlowDatagrams("sflow-switch-2011.jsonl"))) with { SelfContained = true },
+        Group("sflow_switch_10g_2021", F(Sf + "switch-10g-2021.pcap", SFlowDatagrams("sflow-switch-10g-2021.jsonl"))) with { SelfContained = true },
     ];
+
+    /// <summary>One expectation per datagram of an sFlow capture: its flow samples, from tshark's lines (consecutive lines of one datagram sequence number).</summary>
+    private static PacketExpectation[] SFlowDatagrams(string expectedFile)
+    {
+        var lines = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "expected", expectedFile))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Select(e => (Seq: e.GetProperty("datagramSeq").GetUInt32(), Flow: e.GetProperty("sampleType").GetString() != "counters"));
+        var result = new List<PacketExpectation>();
+        uint? current = null;
+        foreach (var (seq, flow) in lines)
+        {
+            if (seq != current)
+            {
+                result.Add(Ok(0));
+                current = seq;
+            }
+
+            if (flow)
+            {
+                result[^1] = Ok(result[^1].Records + 1);
+            }
+        }
+
+        return [.. result];
+    }
 
     public static CaptureGroup Group(string name) => All.Single(g => g.Name == name);
 

@@ -17,8 +17,12 @@ internal sealed record CaptureFile(string Path, FlowAddress Exporter, PacketExpe
     public override string ToString() => Name;
 }
 
-/// <summary>Files that must be fed, in order, to one decoder (templates first unless the case says otherwise).</summary>
-internal sealed record CaptureGroup(string Name, CaptureFile[] Files)
+/// <summary>
+/// Files that must be fed, in order, to one decoder (templates first unless the case says otherwise).
+/// <paramref name="SelfContained"/>: every packet decodes to the same records alone (sFlow: no templates), so tests
+/// that replay the packets before each one need not.
+/// </summary>
+internal sealed record CaptureGroup(string Name, CaptureFile[] Files, bool SelfContained = false)
 {
     public override string ToString() => Name;
 }

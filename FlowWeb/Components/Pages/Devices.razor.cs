@@ -28,6 +28,7 @@ public sealed partial class Devices
     private DateTimeOffset _now;
     private string? _bindError;
     private int _defaultPort;
+    private int _sflowPort;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -53,6 +54,7 @@ public sealed partial class Devices
         (_exporterCount, _lastData) = Exporters.Totals();
         _bindError = Collector.BindError;
         _defaultPort = Live.DefaultPort;
+        _sflowPort = Live.SFlowPort;
         _now = Time.GetUtcNow();
 
         var page = DevicePaging.Page(_devices, definitions, _search, _page);

@@ -31,6 +31,7 @@ public sealed partial class SensorEdit
     private bool _submitted;
     private bool _saving;
     private int _defaultPort;
+    private int _sflowPort;
 
     [Parameter]
     public Guid? Id { get; set; }
@@ -68,6 +69,7 @@ public sealed partial class SensorEdit
     protected override async Task OnParametersSetAsync()
     {
         _defaultPort = Live.DefaultPort;
+        _sflowPort = Live.SFlowPort;
         _devices = await Sensors.ListDevicesAsync();
         _touched.Clear();
         _submitted = false;
@@ -104,7 +106,7 @@ public sealed partial class SensorEdit
             Name = name,
             DeviceId = device?.Id,
             SenderIp = sender,
-            Port = QueryPort ?? _defaultPort,
+            Port = QueryPort ?? PortFor(protocol),
             Protocol = protocol,
         };
     }
@@ -128,8 +130,17 @@ public sealed partial class SensorEdit
 
     private string Invalid(string field) => ErrorsOf(field).Count > 0 ? "field-invalid" : "";
 
+    /// <summary>Where the exporter sends by default: switches send sFlow to the sFlow port, routers NetFlow/IPFIX to the default port.</summary>
+    private int PortFor(ExpectedProtocol protocol) => protocol == ExpectedProtocol.SFlow && _sflowPort != 0 ? _sflowPort : _defaultPort;
+
     private async Task ChangedAsync(string field)
     {
+        // Changing between sFlow and NetFlow moves a port the user has not chosen along with it.
+        if (field == "Protocol" && _model is not null && !_touched.Contains("Port") && (_model.Port == _defaultPort || _model.Port == _sflowPort))
+        {
+            _model.Port = PortFor(_model.Protocol);
+        }
+
         _touched.Add(field);
         await ValidateAsync();
     }

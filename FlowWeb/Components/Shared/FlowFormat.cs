@@ -11,6 +11,7 @@ internal static class FlowFormat
         5 => "NetFlow v5",
         9 => "NetFlow v9",
         10 => "IPFIX",
+        Core.Decoding.SFlow.SFlowDatagram.Version => "sFlow v5",
         _ => "unknown",
     };
 

@@ -75,4 +75,23 @@ public static class ExporterCommands
 
     public static string Softflowd(string host, int port, ExpectedProtocol protocol) =>
         $"softflowd -i eth0 -n {host}:{port} -v {protocol switch { ExpectedProtocol.NetFlowV5 => "5", ExpectedProtocol.Ipfix => "10", _ => "9" }} -t maxlife=60";
+
+    /// <summary>Juniper EX/QFX sFlow ([edit protocols sflow]: collector with udp-port, sample-rate ingress/egress, polling-interval, interfaces).</summary>
+    public static string JuniperSflow(string host, int port) => $"""
+        set protocols sflow collector {host} udp-port {port}
+        set protocols sflow sample-rate ingress 1000
+        set protocols sflow sample-rate egress 1000
+        set protocols sflow polling-interval 20
+        set protocols sflow interfaces ge-0/0/0
+        """;
+
+    /// <summary>host-sflow (hsflowd) on a Linux host or whitebox switch: /etc/hsflowd.conf.</summary>
+    public static string HostSflowd(string host, int port) => $$"""
+        sflow {
+          sampling = 1000
+          polling = 20
+          collector { ip = {{host}} udpport = {{port}} }
+          pcap { dev = eth0 }
+        }
+        """;
 }

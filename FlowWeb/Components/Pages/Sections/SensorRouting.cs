@@ -45,13 +45,22 @@ internal static class SensorRouting
     {
         5 => ExpectedProtocol.NetFlowV5,
         10 => ExpectedProtocol.Ipfix,
+        Core.Decoding.SFlow.SFlowDatagram.Version => ExpectedProtocol.SFlow,
         _ => ExpectedProtocol.NetFlowV9,
     };
 
-    /// <summary>The sensor form filled in for an exporter: its address as sender, the port, the protocol from its version.</summary>
-    public static string NewSensorLink(ExporterFrame exporter, int port)
+    /// <summary>
+    /// The sensor form filled in for an exporter: its address as sender, the port, the protocol from its version. An sFlow
+    /// agent gets the sFlow port (<c>Collector:SFlowPort</c>) when one is kept open, as switches send there.
+    /// </summary>
+    public static string NewSensorLink(ExporterFrame exporter, int port, int sflowPort = 0)
     {
         ArgumentNullException.ThrowIfNull(exporter);
+        if (ProtocolOf(exporter.Version) == ExpectedProtocol.SFlow && sflowPort != 0)
+        {
+            port = sflowPort;
+        }
+
         return string.Create(CultureInfo.InvariantCulture,
             $"sensors/new?sender={Uri.EscapeDataString(exporter.Address.ToString())}&port={port}&protocol={ProtocolOf(exporter.Version)}");
     }
