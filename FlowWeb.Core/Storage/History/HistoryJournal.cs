@@ -54,6 +54,9 @@ internal sealed class HistoryJournal
 
     public string Folder { get; }
 
+    /// <summary>False when <c>Storage:HistoryJournalMaxBytes</c> is 0: items are not journaled, by choice.</summary>
+    public bool Enabled => _maxBytes > 0;
+
     public long Bytes => Interlocked.Read(ref _bytes);
 
     public int Files => _sizes.Count;
@@ -64,9 +67,9 @@ internal sealed class HistoryJournal
     /// <summary>Writes the item's file; false with the reason when the journal is full or the disk refuses it.</summary>
     public bool TryAppend(HistoryItem item, out string? problem)
     {
-        if (_unavailable is not null)
+        if (_unavailable is not null || !Enabled)
         {
-            problem = _unavailable;
+            problem = _unavailable ?? "the journal is turned off (Storage:HistoryJournalMaxBytes is 0)";
             return false;
         }
 

@@ -238,7 +238,7 @@ public sealed partial class HistoryWriter : BackgroundService
         }
 
         item.Journaled = Journal.TryAppend(item, out var problem);
-        if (!item.Journaled)
+        if (!item.Journaled && Journal.Enabled)
         {
             // Logged at most once a minute: a full journal refuses every item until the database catches up.
             Interlocked.Increment(ref _journalFailures);
