@@ -35,9 +35,14 @@ public sealed class ChannelDefinitionResult
 /// </summary>
 internal static class ChannelDefinitionParser
 {
-    public static ChannelDefinitionResult Parse(string? text)
+    public static ChannelDefinitionResult Parse(string? text, FilterLimits limits)
     {
         text ??= "";
+        if (limits.CheckLength(text.Length, "channel definition") is { } tooLong)
+        {
+            return new ChannelDefinitionResult(null, [new(1, 1, tooLong)]);
+        }
+
         var lines = new LineMap(text);
         var errors = new List<ChannelDefinitionError>();
         var headers = new List<Header>();
@@ -108,9 +113,16 @@ internal static class ChannelDefinitionParser
             }
         }
 
-        return errors.Count > 0
-            ? new ChannelDefinitionResult(null, errors)
-            : new ChannelDefinitionResult(ChannelSet.FromRules(channels), errors);
+        if (errors.Count > 0)
+        {
+            return new ChannelDefinitionResult(null, errors);
+        }
+
+        // All rules run as one program, so the budget bounds the whole definition, not each rule.
+        var set = ChannelSet.FromRules(channels);
+        return limits.CheckCost(set.Cost, "channel definition") is { } tooCostly
+            ? new ChannelDefinitionResult(null, [new(1, 1, tooCostly)])
+            : new ChannelDefinitionResult(set, errors);
     }
 
     /// <summary>Writes a definition back in normalised form (one header line, one rule line per channel).</summary>

@@ -115,7 +115,17 @@ public sealed class ChannelSet
     }
 
     /// <summary>Parses a channel definition (see <see cref="ChannelDefinitionParser"/>); on failure every error found, by line and column.</summary>
-    public static ChannelDefinitionResult FromDefinition(string? text) => ChannelDefinitionParser.Parse(text);
+    public static ChannelDefinitionResult FromDefinition(string? text) => ChannelDefinitionParser.Parse(text, FilterLimits.None);
+
+    /// <summary>Parses a channel definition within <paramref name="limits"/> (length, and the cost of all its rules together).</summary>
+    public static ChannelDefinitionResult FromDefinition(string? text, FilterLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return ChannelDefinitionParser.Parse(text, limits);
+    }
+
+    /// <summary>The most comparisons classifying one record can take (a table lookup, 1, for the standard groups).</summary>
+    public int Cost => _rules?.Cost ?? 1;
 
     internal static ChannelSet FromRules(IReadOnlyList<(ChannelInfo Channel, FilterRule Rule)> definitions)
     {

@@ -47,6 +47,7 @@ public static class CollectionServiceCollectionExtensions
             sp.GetServices<IFlowObserverFactory>()));
         services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
+        services.AddFlowLimits(configuration);
         services.AddSingleton<SensorValidator>();
         services.TryAddSingleton<ISensorStore, InMemorySensorStore>();
         services.AddSingleton<SensorService>();

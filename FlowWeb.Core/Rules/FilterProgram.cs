@@ -5,17 +5,23 @@ namespace FlowWeb.Core.Rules;
 
 /// <summary>
 /// A compiled branching program (see <see cref="FilterCompiler"/>): an array of conditions with jump targets and the
-/// value tables they test. <see cref="Run"/> follows the jumps from the entry to a terminal outcome without recursion
-/// or allocation. Immutable.
+/// value tables they test. A number condition's values are sorted, merged ranges; an address condition's are mask
+/// groups of sorted, merged intervals (<see cref="FilterValueSets"/>), so a test is a binary search however many values
+/// the condition lists. <see cref="Run"/> follows the jumps from the entry to a terminal outcome without recursion or
+/// allocation, and visits each condition at most once, so <see cref="Cost"/> bounds its work per record. Immutable.
 /// </summary>
-internal sealed class FilterProgram(FilterInstruction[] code, int entry, NumberRange[] numbers, AddressPattern[] addresses)
+internal sealed class FilterProgram(FilterInstruction[] code, int entry, NumberRange[] numbers, AddressGroup[] groups, AddressInterval[] intervals, int cost)
 {
     private readonly FilterInstruction[] _code = code;
     private readonly int _entry = entry;
     private readonly NumberRange[] _numbers = numbers;
-    private readonly AddressPattern[] _addresses = addresses;
+    private readonly AddressGroup[] _groups = groups;
+    private readonly AddressInterval[] _intervals = intervals;
 
     public int Length => _code.Length;
+
+    /// <summary>Comparisons one record can take at most: every condition's search cost, per side it tests, summed.</summary>
+    public int Cost { get; } = cost;
 
     /// <summary>The outcome the record leads to (1/0 for a single rule, the channel index for a channel definition).</summary>
     public int Run(in FlowRecord record, in FlowAddress exporter)
@@ -61,30 +67,19 @@ internal sealed class FilterProgram(FilterInstruction[] code, int entry, NumberR
     };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool AnyNumber(in FilterInstruction instruction, ulong value)
-    {
-        var numbers = _numbers;
-        var end = instruction.Start + instruction.Count;
-        for (var i = instruction.Start; i < end; i++)
-        {
-            ref readonly var range = ref numbers[i];
-            if (value - range.First <= range.Last - range.First)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool AnyNumber(in FilterInstruction instruction, ulong value) =>
+        FilterValueSets.Contains(_numbers.AsSpan(instruction.Start, instruction.Count), value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool AnyAddress(in FilterInstruction instruction, FlowAddress address)
     {
-        var addresses = _addresses;
+        var value = new UInt128(address.High, address.Low);
+        var groups = _groups;
         var end = instruction.Start + instruction.Count;
-        for (var i = instruction.Start; i < end; i++)
+        for (var g = instruction.Start; g < end; g++)
         {
-            if (addresses[i].Matches(address))
+            ref readonly var group = ref groups[g];
+            if (FilterValueSets.Contains(_intervals.AsSpan(group.Start, group.Count), value & group.Mask))
             {
                 return true;
             }

@@ -36,8 +36,11 @@ public sealed class FilterRule
     /// <summary>True for the empty rule.</summary>
     public bool IsMatchAll => Root is null;
 
-    /// <summary>The number of conditions (field tests) in the rule.</summary>
+    /// <summary>The number of conditions (field tests) in the compiled rule, after a field's conditions were merged.</summary>
     public int ConditionCount => _program.Length;
+
+    /// <summary>The most comparisons the rule can take for one flow record (see <see cref="FilterLimits"/>).</summary>
+    public int Cost => _program.Cost;
 
     /// <summary>The syntax tree, kept so that channel rules can be compiled together (null for the empty rule).</summary>
     internal FilterNode? Root { get; }
@@ -46,10 +49,32 @@ public sealed class FilterRule
     /// Parses and compiles a rule. Empty or whitespace text is <see cref="MatchAll"/>. On failure every error found
     /// is returned with its 1-based position.
     /// </summary>
-    public static FilterParseResult Parse(string? text)
+    public static FilterParseResult Parse(string? text) => Parse(text, FilterLimits.None);
+
+    /// <summary>
+    /// Parses and compiles a rule within <paramref name="limits"/>: a rule longer than the limit is not parsed, and
+    /// one whose cost exceeds the budget is refused, each with an error naming the limit.
+    /// </summary>
+    public static FilterParseResult Parse(string? text, FilterLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new FilterParseResult(MatchAll, []);
+        }
+
+        if (limits.CheckLength(text.Length, "rule") is { } tooLong)
+        {
+            return new FilterParseResult(null, [new RuleError(limits.MaxLength + 1, tooLong)]);
+        }
+
         var errors = new List<RuleError>();
-        var rule = string.IsNullOrWhiteSpace(text) ? MatchAll : Parse(text, 0, text.Length, errors);
+        var rule = Parse(text, 0, text.Length, errors);
+        if (rule is not null && limits.CheckCost(rule.Cost, "rule") is { } tooCostly)
+        {
+            return new FilterParseResult(null, [new RuleError(1, tooCostly)]);
+        }
+
         return new FilterParseResult(rule, errors);
     }
 

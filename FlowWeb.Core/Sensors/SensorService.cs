@@ -23,6 +23,9 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     private volatile IReadOnlyList<SensorDefinition>? _sensors;
     private volatile IReadOnlyList<DeviceDefinition>? _devices;
 
+    /// <summary>The limits every change is checked against (for forms that show them).</summary>
+    public LimitsOptions Limits => validator.Limits;
+
     public async Task<IReadOnlyList<SensorDefinition>> ListSensorsAsync(CancellationToken cancellationToken = default) =>
         _sensors ??= await store.GetSensorsAsync(cancellationToken).ConfigureAwait(false);
 
@@ -36,7 +39,8 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     public async Task<IReadOnlyList<ValidationError>> ValidateAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
     {
         var devices = await ListDevicesAsync(cancellationToken).ConfigureAwait(false);
-        return validator.Validate(sensor, [.. devices]);
+        var sensors = await ListSensorsAsync(cancellationToken).ConfigureAwait(false);
+        return validator.Validate(sensor, [.. devices], [.. sensors]);
     }
 
     /// <summary>Creates or replaces a sensor after validation; nothing is saved when anything is wrong.</summary>
@@ -88,17 +92,7 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     public async Task<SaveResult> SaveDeviceAsync(DeviceDefinition device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var errors = new List<ValidationError>();
-        if (string.IsNullOrWhiteSpace(device.Name))
-        {
-            errors.Add(new ValidationError(nameof(device.Name), "a name is required"));
-        }
-
-        if (!string.IsNullOrWhiteSpace(device.Address) && !IPAddress.TryParse(device.Address.Trim(), out _))
-        {
-            errors.Add(new ValidationError(nameof(device.Address), $"'{device.Address}' is not an IP address"));
-        }
-
+        var errors = validator.ValidateDevice(device, await ListDevicesAsync(cancellationToken).ConfigureAwait(false));
         if (errors.Count > 0)
         {
             return SaveResult.Invalid(errors);

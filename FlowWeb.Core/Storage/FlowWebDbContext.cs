@@ -20,6 +20,7 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
     public const string ChannelDaysTable = "ChannelDays";
     public const string ToplistPeriodsTable = "ToplistPeriods";
     public const string ToplistEntriesTable = "ToplistEntries";
+    public const string HistoryJournalTable = "HistoryJournal";
 
     /// <summary>Tables created WITHOUT ROWID: many small rows with a composite key, read by key range.</summary>
     public static IReadOnlySet<string> WithoutRowIdTables { get; } =
@@ -70,6 +71,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
     public DbSet<AttackRow> Attacks => Set<AttackRow>();
 
     public DbSet<DeviceMitigationRow> DeviceMitigations => Set<DeviceMitigationRow>();
+
+    public DbSet<HistoryJournalEntry> HistoryJournal => Set<HistoryJournalEntry>();
 
     /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)

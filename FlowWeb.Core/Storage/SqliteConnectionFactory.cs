@@ -17,6 +17,10 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             SqlitePragmaInterceptor.Apply(connection, storage.BusyTimeout);
+
+            // Microsoft.Data.Sqlite retries a busy statement for its own timeout (30 s by default) on top of busy_timeout:
+            // Storage:BusyTimeout bounds both, so a locked database fails an attempt in that time and the writer can say so.
+            connection.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(storage.BusyTimeout.TotalSeconds));
             return connection;
         }
         catch

@@ -43,6 +43,18 @@ public sealed class StorageOptions
     /// </summary>
     public int HistoryQueueCapacity { get; set; } = 4096;
 
+    /// <summary>
+    /// The longest wait between two attempts to write history that failed (disk full, database locked): the wait
+    /// doubles from 1 s up to this. Nothing is lost meanwhile: items wait in memory and in the journal.
+    /// </summary>
+    public TimeSpan HistoryRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Bytes the history journal (<c>{DataDirectory}/history-journal</c>, one file per closed minute batch or toplist
+    /// period until the database has it) may hold; beyond it items wait in memory only, and a hard kill could lose them.
+    /// </summary>
+    public long HistoryJournalMaxBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Channel rows written per transaction at most (a queue item is never split).</summary>
     public int HistoryBatchRows { get; set; } = 20_000;
 
@@ -129,6 +141,16 @@ public sealed class StorageOptions
                      .Concat(Positive(TemplateRefreshWriteInterval, nameof(TemplateRefreshWriteInterval))))
         {
             yield return error;
+        }
+
+        if (HistoryRetryMaxDelay < TimeSpan.FromSeconds(1) || HistoryRetryMaxDelay > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:{nameof(HistoryRetryMaxDelay)} must be 00:00:01 to 01:00:00 (was {HistoryRetryMaxDelay}).";
+        }
+
+        if (HistoryJournalMaxBytes is < 0 or > 1L << 40)
+        {
+            yield return $"{SectionName}:{nameof(HistoryJournalMaxBytes)} must be 0 (no journal) to 1 TiB (was {HistoryJournalMaxBytes}).";
         }
 
         if (TemplateWriteBytesPerMinute < 64 * 1024)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Core.Storage;
@@ -46,7 +47,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Interfaces.IInterfaceStore, EfInterfaceStore>();
 
         services.AddSingleton<TemplatePersistence>();
-        services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<HistoryStatus>();
+        // Named constructor: the writer must report to the HistoryStatus singleton that /health and the banner read.
+        services.AddSingleton(sp => new HistoryWriter(sp.GetRequiredService<SqliteConnectionFactory>(), sp.GetRequiredService<IOptions<StorageOptions>>(),
+            sp.GetRequiredService<HistoryStatus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HistoryWriter>>()));
+        services.AddHealthChecks().AddCheck<HistoryHealthCheck>("history");
         services.AddSingleton<RetentionService>();
         services.AddSingleton<HistoryQueryService>();
         services.AddSingleton<CollectorHistoryFeed>();

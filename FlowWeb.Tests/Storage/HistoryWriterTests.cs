@@ -47,9 +47,34 @@ public sealed class HistoryWriterTests
     }
 
     [Fact]
-    public async Task TryWrite_QueueFullWriterNotStarted_DropsAreCountedByKindAndQueuedItemsStillWritten()
+    public async Task TryWrite_QueueFull_ItemsWaitInTheJournalAndAreWrittenToo()
     {
         using var database = await TestDatabase.CreateAsync(o => o.HistoryQueueCapacity = 2);
+        using var writer = database.CreateWriter();
+        var minutes = new[] { Row(1, Day, 1, 1), Row(2, Day, 2, 2), Row(3, Day.AddMinutes(1), 3, 3) };
+
+        var accepted = new[]
+        {
+            writer.TryWriteMinutes(minutes),
+            writer.TryWriteToplist(Sensor, 1, Period(Day, 3)),
+            writer.TryWriteMinutes(minutes),
+            writer.TryWriteToplist(Sensor, 1, Period(Day.AddMinutes(15), 3)),
+        };
+        var full = writer.Counters;
+        await writer.FlushAsync();
+        var flushed = writer.Counters;
+
+        Assert.Equal([true, true, true, true], accepted);
+        Assert.Equal((6, 0, 2, 0, 2, 2, 2L, 4), (full.MinuteRowsQueued, full.MinuteRowsDropped, full.ToplistPeriodsQueued, full.ToplistPeriodsDropped, full.QueueLength, full.QueueCapacity, full.ItemsDeferred, full.JournalFiles));
+        Assert.Equal((6, 2, 0, 0), (flushed.MinuteRowsWritten, flushed.ToplistPeriodsWritten, flushed.QueueLength, flushed.JournalFiles));
+        Assert.Equal(12, await database.ScalarAsync("SELECT CAST(sum(Bytes) AS INTEGER) FROM ChannelMinutes"));
+        Assert.Equal(2, await database.ScalarAsync("SELECT count(*) FROM ToplistPeriods"));
+    }
+
+    [Fact]
+    public async Task TryWrite_QueueFullAndJournalTurnedOff_DropsAreCountedByKindAndQueuedItemsStillWritten()
+    {
+        using var database = await TestDatabase.CreateAsync(o => (o.HistoryQueueCapacity, o.HistoryJournalMaxBytes) = (2, 0));
         using var writer = database.CreateWriter();
         var minutes = new[] { Row(1, Day, 1, 1), Row(2, Day, 2, 2), Row(3, Day, 3, 3) };
 
@@ -66,7 +91,7 @@ public sealed class HistoryWriterTests
         var flushed = writer.Counters;
 
         Assert.Equal([true, true, false, false, false], accepted);
-        Assert.Equal((3, 6, 1, 1, 2, 2), (full.MinuteRowsQueued, full.MinuteRowsDropped, full.ToplistPeriodsQueued, full.ToplistPeriodsDropped, full.QueueLength, full.QueueCapacity));
+        Assert.Equal((3, 6, 1, 1, 2, 2, 0L), (full.MinuteRowsQueued, full.MinuteRowsDropped, full.ToplistPeriodsQueued, full.ToplistPeriodsDropped, full.QueueLength, full.QueueCapacity, full.JournalFailures));
         Assert.Equal((3, 1, 0), (flushed.MinuteRowsWritten, flushed.ToplistPeriodsWritten, flushed.QueueLength));
         Assert.Equal(3, await database.ScalarAsync("SELECT count(*) FROM ChannelMinutes"));
         Assert.Equal(1, await database.ScalarAsync("SELECT count(*) FROM ToplistPeriods"));

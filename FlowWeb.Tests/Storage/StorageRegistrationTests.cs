@@ -47,7 +47,7 @@ public sealed class StorageRegistrationTests
         var hosted = provider.GetServices<IHostedService>().ToList();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
 
-        Assert.Equal(6, hosted.Count);
+        Assert.Equal(7, hosted.Count); // six of storage's, and the health checks' publisher (storage adds the history check)
         Assert.Contains("Storage:HistoryQueueCapacity", error.Message, StringComparison.Ordinal);
     }
 

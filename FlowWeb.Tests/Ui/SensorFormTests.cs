@@ -71,6 +71,25 @@ public sealed class SensorFormTests : UiTests
     }
 
     [Fact]
+    public void SensorForm_TooManyTagsAndACostlyFilter_ShowsEachLimitAtItsSettingAndDoesNotSave()
+    {
+        var form = Ui.Context.Render<SensorEdit>();
+        form.Find("#sensor-name").Input("Office");
+        form.Find("#sensor-tags").Change(string.Join(", ", Enumerable.Range(1, 21).Select(i => $"t{i}")));
+        form.Find("#sensor-include-filter").Input(string.Join(" and ", Enumerable.Range(1, 501).Select(i => $"Port[{i}-65535]")));
+
+        form.Find(".save-sensor-button").Click();
+
+        form.WaitForAssertion(() =>
+        {
+            Assert.Equal("21 tags, at most 20 (Limits:MaxTagsPerSensor)", form.Find("[data-error-for=Tags]").TextContent.Trim());
+            Assert.Contains("position 1: the rule can take 1,002 comparisons per flow, more than the budget of 1,000 (Limits:MaxFilterCost)",
+                form.Find("[data-error-for=IncludeFilter]").TextContent, StringComparison.Ordinal);
+        }, Debounce);
+        Assert.Equal(0, Ui.Store.SensorSaves);
+    }
+
+    [Fact]
     public async Task SensorForm_ValidSettings_SavesAndOpensTheSensorPage()
     {
         var port = LoopbackPorts.FreeUdp();

@@ -4,8 +4,10 @@ using System.Net;
 using FlowWeb.Api;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Api;
 using FlowWeb.Tests.EndToEnd;
+using Microsoft.Data.Sqlite;
 
 namespace FlowWeb.Tests.Web;
 
@@ -72,6 +74,75 @@ public sealed class RestartTests : IDisposable
             using var client = app.CreateClient();
             Assert.Equal(DownloadBytes + LaterDownloadBytes + 2100, await StoredTotalBytesAsync(client, sensorId));
             Assert.Equal(DownloadBytes + LaterDownloadBytes, await StoredDownloadBytesAsync(client, sensorId));
+        }
+    }
+
+    /// <summary>
+    /// kill -9 (SIGKILL: no shutdown code runs) of the app as a process, right after a minute and a toplist period
+    /// closed while another process held the database's write lock, so that neither could be written: /health said
+    /// Degraded, the items waited in the journal, and the next start writes them. Every byte sent is in the stored
+    /// channel history and in the stored toplist period after the restart.
+    /// </summary>
+    [Fact]
+    public async Task HardKill_MinuteAndToplistPeriodClosedButNotYetWritten_BothStoredAfterRestart()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage__BusyTimeout"] = "00:00:00.3",
+            ["Storage__HistoryRetryMaxDelay"] = "00:00:02",
+            ["Aggregation__MinuteGraceSeconds"] = "1",
+        };
+        Guid sensorId;
+        FlowRecord[] flows = [Download(DownloadBytes), Dns(600)];
+        await using (var app = await AppProcess.StartAsync(_dataDirectory, settings, _defaultPort))
+        {
+            using var created = await app.Http.PostJsonAsync("/api/sensors", new SensorRequest
+            {
+                Name = "Killed router", Port = _defaultPort, SenderIp = "127.0.0.1", ActiveFlowTimeoutMinutes = 0,
+                Toplists = [new ToplistSettings { Id = 2, Name = "Top Connections", Type = ToplistType.TopConnections, PeriodMinutes = 1 }],
+            });
+            sensorId = (await created.ReadAsync<SensorResponse>(HttpStatusCode.Created)).Id;
+
+            // Early in a minute, so that the minute and the period close after the lock is taken.
+            while (DateTimeOffset.UtcNow.Second >= 45)
+            {
+                await Task.Delay(500);
+            }
+
+            using var router = new FlowSender("127.0.0.1");
+            await router.SendAsync(_defaultPort, flows);
+            await AcceptedAsync(app.Http, sensorId, flows.Length);
+
+            await using var locker = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "flowweb.db")};Pooling=False");
+            await locker.OpenAsync();
+            await using (var begin = locker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            // The period has closed (the API lists it as completed) and both items wait in the journal, unwritten.
+            await Poll.UntilAsync(() => app.Http.GetAsync<ToplistSummaryResponse[]>($"/api/sensors/{sensorId}/toplists"),
+                t => t.Single(l => l.Id == 2).CompletedPeriodStarts.Count > 0, TimeSpan.FromSeconds(90), _ => "the toplist period never closed");
+            var health = await Poll.UntilAsync(() => app.Http.GetStringAsync(new Uri("health", UriKind.Relative)),
+                h => h.StartsWith("Degraded", StringComparison.Ordinal) && h.Contains("database is locked", StringComparison.Ordinal), TimeSpan.FromSeconds(30), h => h);
+            var metrics = await Poll.UntilAsync(() => app.Http.GetStringAsync(new Uri("metrics", UriKind.Relative)),
+                m => AppProcess.Metric(m, "flowweb_history_journal_files") >= 2, TimeSpan.FromSeconds(30), m => "journal files: " + AppProcess.Metric(m, "flowweb_history_journal_files"));
+            Assert.Contains("history: Degraded: History is not being written since", health, StringComparison.Ordinal);
+            Assert.Equal(0, AppProcess.Metric(metrics, "flowweb_history_writing"));
+
+            app.Kill();
+            Assert.True(app.HasExited);
+        }
+
+        await using (var app = await AppProcess.StartAsync(_dataDirectory, settings, _defaultPort))
+        {
+            await Poll.UntilAsync(() => StoredTotalBytesAsync(app.Http, sensorId), b => b >= DownloadBytes + 600, TimeSpan.FromSeconds(30), b => $"{b} bytes stored");
+            Assert.Equal(DownloadBytes + 600, await StoredTotalBytesAsync(app.Http, sensorId));
+            Assert.Equal(DownloadBytes, await StoredDownloadBytesAsync(app.Http, sensorId));
+            var metrics = await app.Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            Assert.Equal(0, AppProcess.Metric(metrics, "flowweb_history_journal_files"));
+            Assert.StartsWith("Healthy", await app.Http.GetStringAsync(new Uri("health", UriKind.Relative)), StringComparison.Ordinal);
         }
     }
 

@@ -60,7 +60,9 @@ public sealed class StartupTests
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        var lines = (await health.Content.ReadAsStringAsync()).Split('\n');
+        Assert.Equal("Unhealthy", lines[0]);
+        Assert.StartsWith($"collector: Unhealthy: Cannot listen on UDP 127.0.0.1 port {factory.UdpPort}", lines[1], StringComparison.Ordinal);
         Assert.Contains($"Cannot listen on UDP 127.0.0.1 port {factory.UdpPort}", home, StringComparison.Ordinal);
     }
 }

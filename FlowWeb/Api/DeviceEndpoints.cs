@@ -9,7 +9,7 @@ internal static class DeviceEndpoints
     public static RouteGroupBuilder MapDeviceEndpoints(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices").WithTags("Devices");
-        devices.MapGet("/", ListDevices).WithName(nameof(ListDevices)).WithSummary("Every device, by name");
+        devices.MapGet("/", ListDevices).WithName(nameof(ListDevices)).WithSummary("Devices by name, paged (offset, limit at most 1000; X-Total-Count, Link rel=next)");
         devices.MapGet("/{id:guid}", GetDevice).WithName(nameof(GetDevice)).WithSummary("One device").ProducesProblem(StatusCodes.Status404NotFound);
         devices.MapPost("/", CreateDevice).WithName(nameof(CreateDevice)).WithSummary("Creates a device");
         devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).WithSummary("Replaces a device").ProducesProblem(StatusCodes.Status404NotFound);
@@ -18,8 +18,20 @@ internal static class DeviceEndpoints
         return api;
     }
 
-    public static async Task<Ok<DeviceResponse[]>> ListDevices(SensorService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await service.ListDevicesAsync(cancellationToken)).Select(DeviceResponse.From).ToArray());
+    public static async Task<Results<Ok<DeviceResponse[]>, ValidationProblem>> ListDevices(
+        SensorService service, HttpContext context, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (ListPaging.Check(offset, limit) is { Count: > 0 } errors)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var all = await service.ListDevicesAsync(cancellationToken);
+        var page = ListPaging.Page(all, offset ?? 0, limit ?? ListPaging.MaxLimit);
+        ListPaging.Describe(context, offset ?? 0, page.Length, all.Count);
+        return TypedResults.Ok(page.Select(DeviceResponse.From).ToArray());
+    }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(Guid id, SensorService service, CancellationToken cancellationToken) =>
         await FindAsync(id, service, cancellationToken) is { } device ? TypedResults.Ok(DeviceResponse.From(device)) : ApiProblems.NoDevice(id);

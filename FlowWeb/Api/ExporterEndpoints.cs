@@ -1,3 +1,4 @@
+using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Live;
@@ -38,14 +39,32 @@ internal static class ExporterEndpoints
     public static RouteGroupBuilder MapExporterEndpoints(this RouteGroupBuilder api)
     {
         var exporters = api.MapGroup("/exporters").WithTags("Exporters");
-        exporters.MapGet("/", ListExporters).WithName(nameof(ListExporters)).WithSummary("Every exporter that has sent a datagram, by address");
+        exporters.MapGet("/", ListExporters).WithName(nameof(ListExporters))
+            .WithSummary("Exporters that have sent a datagram: paged (offset, limit at most 1000; X-Total-Count, Link rel=next), sorted (sort, descending) and searched by address (search)");
         exporters.MapGet("/{address}", GetExporter).WithName(nameof(GetExporter))
             .WithSummary("One exporter by IP address").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    public static Ok<ExporterResponse[]> ListExporters(SensorLiveState live) =>
-        TypedResults.Ok(live.Exporters().Select(ExporterResponse.From).ToArray());
+    public static Results<Ok<ExporterResponse[]>, ValidationProblem> ListExporters(
+        ExporterQueryService exporters, HttpContext context, int? offset, int? limit, string? search, ExporterSort? sort, bool? descending)
+    {
+        ArgumentNullException.ThrowIfNull(exporters);
+        var errors = ListPaging.Check(offset, limit);
+        if (search?.Length > 64)
+        {
+            errors = [.. errors, new Core.Sensors.ValidationError(nameof(search), "at most 64 characters")];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var page = exporters.Query(new ExporterQuery(offset ?? 0, limit ?? ListPaging.MaxLimit, search, sort ?? ExporterSort.Address, descending ?? false));
+        ListPaging.Describe(context, page.Offset, page.Rows.Count, page.Matching);
+        return TypedResults.Ok(page.Rows.Select(ExporterResponse.From).ToArray());
+    }
 
     public static Results<Ok<ExporterResponse>, ValidationProblem, ProblemHttpResult> GetExporter(string address, SensorLiveState live)
     {

@@ -9,7 +9,7 @@ internal static class SensorEndpoints
     public static RouteGroupBuilder MapSensorEndpoints(this RouteGroupBuilder api)
     {
         var sensors = api.MapGroup("/sensors").WithTags("Sensors");
-        sensors.MapGet("/", ListSensors).WithName(nameof(ListSensors)).WithSummary("Every sensor's settings, by name");
+        sensors.MapGet("/", ListSensors).WithName(nameof(ListSensors)).WithSummary("Sensors' settings by name, paged (offset, limit at most 1000; X-Total-Count, Link rel=next)");
         sensors.MapGet("/{id:guid}", GetSensor).WithName(nameof(GetSensor)).WithSummary("One sensor's settings").ProducesProblem(StatusCodes.Status404NotFound);
         sensors.MapPost("/", CreateSensor).WithName(nameof(CreateSensor))
             .WithSummary("Creates a sensor; it receives at once (its UDP port opens)");
@@ -22,8 +22,20 @@ internal static class SensorEndpoints
         return api;
     }
 
-    public static async Task<Ok<SensorResponse[]>> ListSensors(SensorService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await service.ListSensorsAsync(cancellationToken)).Select(SensorResponse.From).ToArray());
+    public static async Task<Results<Ok<SensorResponse[]>, ValidationProblem>> ListSensors(
+        SensorService service, HttpContext context, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (ListPaging.Check(offset, limit) is { Count: > 0 } errors)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var all = await service.ListSensorsAsync(cancellationToken);
+        var page = ListPaging.Page(all, offset ?? 0, limit ?? ListPaging.MaxLimit);
+        ListPaging.Describe(context, offset ?? 0, page.Length, all.Count);
+        return TypedResults.Ok(page.Select(SensorResponse.From).ToArray());
+    }
 
     public static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
         await service.GetSensorAsync(id, cancellationToken) is { } sensor

@@ -1,5 +1,6 @@
 using FlowWeb.Api;
 using FlowWeb.Components;
+using FlowWeb.Components.Shared;
 using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
@@ -9,6 +10,7 @@ using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Mitigation;
 using FlowWeb.Core.Storage;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 using Serilog;
 
@@ -37,6 +39,7 @@ internal static class Extensions
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowAlerts(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
+        builder.Services.AddSingleton<ExporterQueryService>();
         builder.Services.AddFlowWebApi();
     }
 
@@ -46,6 +49,8 @@ internal static class Extensions
         // not work through a queue of stale frames (Blazor's default buffers 10 unacknowledged batches per circuit,
         // which .ci/bench-ui showed as pages a minute behind the collector with 20 pages in one slow browser).
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.MaxBufferedUnacknowledgedRenderBatches = 2);
+        builder.Services.AddScoped<CircuitConnection>();
+        builder.Services.AddScoped<CircuitHandler>(services => services.GetRequiredService<CircuitConnection>());
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
     }
 
@@ -64,7 +69,7 @@ internal static class Extensions
         app.UseFlowWebApiErrors();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
             Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
         app.MapFlowWebApi();

@@ -128,5 +128,28 @@ public sealed partial class CollectorHistoryFeed(IServiceProvider services, Hist
 
         PrometheusMetrics.Family(text, "flowweb_history_queue_length", "gauge", "Items waiting in the history write queue.");
         PrometheusMetrics.Sample(text, "flowweb_history_queue_length", c.QueueLength);
+
+        PrometheusMetrics.Family(text, "flowweb_history_write_failures_total", "counter",
+            "History write attempts that failed, by reason (disk_full, locked, read_only, io, other); each is retried with back-off.");
+        foreach (var reason in new[] { HistoryWriteFailure.DiskFull, HistoryWriteFailure.Locked, HistoryWriteFailure.ReadOnly, HistoryWriteFailure.Io, HistoryWriteFailure.Other })
+        {
+            PrometheusMetrics.Sample(text, "flowweb_history_write_failures_total", c.WriteFailures.GetValueOrDefault(reason), ("reason", reason));
+        }
+
+        PrometheusMetrics.Family(text, "flowweb_history_writing", "gauge", "1 while history is written, 0 while writes fail and are retried (see /health for why).");
+        PrometheusMetrics.Sample(text, "flowweb_history_writing", writer.Status.Current.Healthy ? 1 : 0);
+
+        PrometheusMetrics.Family(text, "flowweb_history_journal_items_total", "counter",
+            "History journal events: journal_failed (a file could not be written: a hard kill would lose the item), deferred (waited in the journal only, "
+            + "the queue being full), recovered (left by a previous run, written at start), unreadable (a damaged file: its item is lost).");
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_items_total", c.JournalFailures, ("event", "journal_failed"));
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_items_total", c.ItemsDeferred, ("event", "deferred"));
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_items_total", c.ItemsRecovered, ("event", "recovered"));
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_items_total", c.ItemsUnreadable, ("event", "unreadable"));
+
+        PrometheusMetrics.Family(text, "flowweb_history_journal_files", "gauge", "Closed minutes and toplist periods in the journal, not yet in the database.");
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_files", c.JournalFiles);
+        PrometheusMetrics.Family(text, "flowweb_history_journal_bytes", "gauge", "Bytes of the history journal's files.");
+        PrometheusMetrics.Sample(text, "flowweb_history_journal_bytes", c.JournalBytes);
     }
 }

@@ -25,6 +25,7 @@ internal sealed class HistoryBatchWriter : IDisposable
     private SqliteCommand? _keyInsert;
     private SqliteCommand? _periodInsert;
     private SqliteCommand? _entryInsert;
+    private SqliteCommand? _journalClaim;
     private bool _committed;
 
     public HistoryBatchWriter(SqliteConnection connection, ConcurrentDictionary<Guid, long> sensorKeys)
@@ -124,6 +125,33 @@ internal sealed class HistoryBatchWriter : IDisposable
         ToplistPeriods++;
     }
 
+    /// <summary>
+    /// Records that the journal item <paramref name="sequence"/> is written by this transaction; false when an earlier
+    /// one already did (a run that died between its commit and the deletion of the file), so the caller skips it.
+    /// </summary>
+    public bool ClaimJournal(long sequence)
+    {
+        _journalClaim ??= Prepare($"INSERT INTO {FlowWebDbContext.HistoryJournalTable} (Sequence) VALUES ($p0) ON CONFLICT (Sequence) DO NOTHING", 1);
+        _journalClaim.Parameters[0].Value = sequence;
+        return _journalClaim.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Drops the record of items whose journal files are gone (they can never be read again).</summary>
+    public void ForgetJournal(IReadOnlyCollection<long> sequences)
+    {
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Prepare($"DELETE FROM {FlowWebDbContext.HistoryJournalTable} WHERE Sequence = $p0", 1);
+        foreach (var sequence in sequences)
+        {
+            command.Parameters[0].Value = sequence;
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Writes the rollups, commits, and only then remembers the sensor keys created in this batch.</summary>
     public void Commit()
     {
@@ -158,6 +186,7 @@ internal sealed class HistoryBatchWriter : IDisposable
         _keyInsert?.Dispose();
         _periodInsert?.Dispose();
         _entryInsert?.Dispose();
+        _journalClaim?.Dispose();
         _transaction.Dispose();
     }
 

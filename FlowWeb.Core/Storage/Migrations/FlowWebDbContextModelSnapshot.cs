@@ -503,6 +503,16 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("ExportersSeen", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.HistoryJournalEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("HistoryJournal", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.HistorySensor", b =>
                 {
                     b.Property<long>("Id")

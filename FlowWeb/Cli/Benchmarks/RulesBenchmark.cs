@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Flows;
-
 using FlowWeb.Core.Rules;
 
 namespace FlowWeb.Cli.Benchmarks;
@@ -14,7 +13,7 @@ namespace FlowWeb.Cli.Benchmarks;
 /// larger than the cache would time memory bandwidth (a record is about 200 bytes) instead of the rules.
 /// Meant for a <c>bench</c> verb; run it from a Release build.
 /// </summary>
-public static class RulesBenchmark
+public static partial class RulesBenchmark
 {
     private const int DistinctRecords = 1 << 12;
     private const int Evaluations = 1 << 20;
@@ -50,7 +49,8 @@ public static class RulesBenchmark
         DestinationPort[873] or DestinationIP[10.9.9.9]
         """;
 
-    public static void Run(TextWriter output)
+    /// <param name="hostile">Also the hostile filters (<see cref="RunHostile"/>, about half a minute).</param>
+    public static void Run(TextWriter output, bool hostile = true)
     {
         ArgumentNullException.ThrowIfNull(output);
         var records = MakeRecords();
@@ -73,6 +73,10 @@ public static class RulesBenchmark
 
         var custom = ChannelSet.FromDefinition(CustomDefinition).Set!;
         Report(output, $"Classify custom definition ({custom.Channels.Count} channels)", Measure(records, new ClassifyCase(custom, exporter)));
+        if (hostile)
+        {
+            RunHostile(output, records, exporter);
+        }
     }
 
     // Struct cases make the JIT specialise Measure per case, so no delegate call is timed along with the work.

@@ -10,14 +10,20 @@ namespace FlowWeb.Components.Pages;
 
 /// <summary>
 /// The home page: devices with their sensors (state, Total now, the last minute as a sparkline), totals over the
-/// installation, and a banner for exporters whose flows no sensor receives. Live while open.
+/// installation, and a banner for exporters whose flows no sensor receives. Live while open. Paged by sensor rows
+/// and searched (<see cref="DevicePaging"/>): only the shown sensors' sparklines are read and rendered.
 /// </summary>
 public sealed partial class Devices
 {
     private IReadOnlyList<SensorTile> _tiles = [];
     private IReadOnlyList<DeviceDefinition> _devices = [];
-    private IReadOnlyList<ExporterFrame> _exporters = [];
     private IReadOnlyList<ExporterFrame> _unassigned = [];
+    private IReadOnlyList<(string Key, DeviceDefinition? Device, IReadOnlyList<SensorTile> Sensors)> _shown = [];
+    private string _search = "";
+    private string _rangeText = "";
+    private int _page;
+    private int _pages = 1;
+    private int _exporterCount;
     private DateTimeOffset? _lastData;
     private DateTimeOffset _now;
     private string? _bindError;
@@ -26,6 +32,9 @@ public sealed partial class Devices
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
+
+    [Inject]
+    private ExporterQueryService Exporters { get; set; } = default!;
 
     [Inject]
     private CollectorStatus Collector { get; set; } = default!;
@@ -37,23 +46,37 @@ public sealed partial class Devices
 
     protected override async Task RefreshAsync()
     {
-        Live.WatchAllSeries(SensorTile.SparklineSeconds + 1);
         var snapshots = await Live.SnapshotsAsync();
-        _tiles = [.. snapshots.Select(s => SensorTile.Of(s, Live))];
+        _tiles = [.. snapshots.Select(SensorTile.Summary)];
         _devices = await Sensors.ListDevicesAsync();
-        _exporters = Live.Exporters();
-        _unassigned = SensorRouting.Unassigned(_exporters, [.. snapshots.Select(s => s.Definition)]);
-        _lastData = _exporters.Count == 0 ? null : _exporters.Max(e => e.LastSeen);
+        var definitions = snapshots.Select(s => s.Definition).ToList();
+        _unassigned = SensorRouting.Unassigned(Exporters.All(), definitions);
+        (_exporterCount, _lastData) = Exporters.Totals();
         _bindError = Collector.BindError;
         _defaultPort = Live.DefaultPort;
         _sflowPort = Live.SFlowPort;
         _now = Time.GetUtcNow();
+
+        var page = DevicePaging.Page(_devices, definitions, _search, _page);
+        _page = page.Page;
+        _pages = page.Pages;
+        _rangeText = page.Rows == 0 ? "nothing matches" : $"rows {page.FirstRow}–{page.LastRow} of {page.Rows}";
+        var byId = snapshots.ToDictionary(s => s.Definition.Id);
+        _shown = [.. page.Groups.Select(g => (g.Key, g.Device, (IReadOnlyList<SensorTile>)[.. g.Sensors.Select(s => SensorTile.Of(byId[s.Id], Live))]))];
     }
 
-    /// <summary>Sensors of a device (null: those without one, or whose device is gone).</summary>
-    private List<SensorTile> SensorsOf(Guid? deviceId) => deviceId is null
-        ? [.. _tiles.Where(t => t.Definition.DeviceId is not { } id || _devices.All(d => d.Id != id))]
-        : [.. _tiles.Where(t => t.Definition.DeviceId == deviceId)];
+    private async Task SearchAsync(string? text)
+    {
+        _search = text ?? "";
+        _page = 0;
+        await RefreshAsync();
+    }
+
+    private async Task GoToPageAsync(int page)
+    {
+        _page = page - 1;
+        await RefreshAsync();
+    }
 
     private Task AddDeviceAsync() => ShowDeviceDialogAsync(null);
 

@@ -18,7 +18,7 @@ public sealed partial class SensorEdit
     /// <summary>Settings that show their own errors; any other error is listed in the summary at the top.</summary>
     private static readonly HashSet<string> ShownFields =
     [
-        "Name", "DeviceId", "Priority", "Port", "SenderIp", "ReceiveAddresses", "ActiveFlowTimeoutMinutes", "SamplingRate",
+        "Name", "Tags", "DeviceId", "Priority", "Port", "SenderIp", "ReceiveAddresses", "ActiveFlowTimeoutMinutes", "SamplingRate",
         "ChannelGroups", "CustomChannels", "IncludeFilter", "ExcludeFilter", "Toplists", "Limits",
     ];
 

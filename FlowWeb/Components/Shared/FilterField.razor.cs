@@ -42,6 +42,9 @@ public sealed partial class FilterField
     [Parameter]
     public IReadOnlyList<string> ServerErrors { get; set; } = [];
 
+    [Inject]
+    private Microsoft.Extensions.Options.IOptions<LimitsOptions> Limits { get; set; } = default!;
+
     private IReadOnlyList<RuleError> _errors = [];
     private (string Line, string Marker)? _caret;
 
@@ -55,7 +58,7 @@ public sealed partial class FilterField
 
     private void Check(string text)
     {
-        _errors = FilterRule.Parse(text).Errors;
+        _errors = FilterRule.Parse(text, Limits.Value.Filters).Errors;
         _caret = _errors.Count == 0 ? null : Caret(text, _errors[0].Position);
     }
 

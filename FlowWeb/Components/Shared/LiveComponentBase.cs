@@ -1,5 +1,6 @@
 using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Components.Shared;
 
@@ -15,7 +16,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _closed = new();
+    private readonly Lock _sync = new();
     private IDisposable? _subscription;
+    private CircuitConnection? _connection;
     private bool _disposed;
 
     [Inject]
@@ -30,6 +33,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     protected DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
 
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
     /// <summary>The longest a page goes without a refresh.</summary>
     protected virtual TimeSpan FallbackInterval => TimeSpan.FromSeconds(2);
 
@@ -40,8 +46,38 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     {
         if (firstRender && !_disposed)
         {
+            // Absent outside a real circuit (component tests): the page then counts as always connected.
+            _connection = Services.GetService<CircuitConnection>();
+            if (_connection is not null)
+            {
+                _connection.Changed += OnConnectionChanged;
+            }
+
             _subscription = Live.Subscribe(Signal);
             _ = RefreshUntilClosedAsync(_closed.Token);
+        }
+    }
+
+    /// <summary>A browser that went away gets no refreshes and holds no subscription until it is back.</summary>
+    private void OnConnectionChanged(bool up)
+    {
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (!up)
+            {
+                _subscription?.Dispose();
+                _subscription = null;
+            }
+            else
+            {
+                _subscription ??= Live.Subscribe(Signal);
+                Signal();
+            }
         }
     }
 
@@ -69,7 +105,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
                 await _signal.WaitAsync(FallbackInterval, closed);
                 await InvokeAsync(async () =>
                 {
-                    if (!closed.IsCancellationRequested)
+                    if (!closed.IsCancellationRequested && _connection?.IsUp != false)
                     {
                         await RefreshAsync();
                         StateHasChanged();
@@ -103,8 +139,18 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             return;
         }
 
-        _disposed = true;
-        _subscription?.Dispose();
+        lock (_sync)
+        {
+            _disposed = true;
+            _subscription?.Dispose();
+            _subscription = null;
+        }
+
+        if (_connection is not null)
+        {
+            _connection.Changed -= OnConnectionChanged;
+        }
+
         _closed.Cancel();
         _closed.Dispose();
         _signal.Dispose();

@@ -41,6 +41,9 @@ public sealed partial class FlowTailPanel
 
     private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
 
+    [Inject]
+    private Microsoft.Extensions.Options.IOptions<LimitsOptions> Limits { get; set; } = default!;
+
     private HostNameWatch? _names;
     private bool _resolve;
 
@@ -82,7 +85,7 @@ public sealed partial class FlowTailPanel
     private void SetFilter(string text)
     {
         _filterText = text ?? "";
-        var parsed = FilterRule.Parse(_filterText);
+        var parsed = FilterRule.Parse(_filterText, Limits.Value.Filters);
         _errors = parsed.Errors;
         _rule = parsed.Rule;
         Apply();

@@ -11,6 +11,13 @@ public sealed record SensorTile(SensorLiveSnapshot Snapshot, double TotalBitsPer
 
     public SensorDefinition Definition => Snapshot.Definition;
 
+    /// <summary>Without the sparkline (which reads the sensor's series): for totals over sensors that are not shown.</summary>
+    public static SensorTile Summary(SensorLiveSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new SensorTile(snapshot, snapshot.Channels.FirstOrDefault(c => c.ChannelId == ChannelIds.Total)?.BitsPerSecond ?? 0, []);
+    }
+
     public static SensorTile Of(SensorLiveSnapshot snapshot, SensorLiveState live)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
