@@ -176,7 +176,11 @@ public sealed partial class SensorAggregator
             toplists[t] = new ToplistReading(Definition.Toplists[t], running, interest.ToplistRows > 0, [.. _completed[t]]);
         }
 
-        return new SensorReading(Definition, Channels, now, counters, ReadSeries(series, interest.SeriesSeconds, series[0].NewestSecond), tail, toplists);
+        var arrivals = ArrivalTotals.Sum([.. visits.Select(v => v.Visit.Arrivals).OfType<ArrivalTotals>()], Channels.Channels.Count);
+        return new SensorReading(Definition, Channels, now, counters, ReadSeries(series, interest.SeriesSeconds, series[0].NewestSecond), tail, toplists)
+        {
+            Arrivals = arrivals,
+        };
     }
 
     /// <summary>Per-second values summed over the shards' series copies, the last <paramref name="seconds"/> seconds up to <paramref name="nowSecond"/>.</summary>

@@ -53,7 +53,11 @@ public sealed record SensorReading(
     SensorCounters Counters,
     ChannelSnapshot Series,
     IReadOnlyList<TailedFlow>? Tail,
-    IReadOnlyList<ToplistReading> Toplists);
+    IReadOnlyList<ToplistReading> Toplists)
+{
+    /// <summary>What arrived over the last seconds, per channel: the sensor's current rate (see <see cref="ArrivalWindow"/>).</summary>
+    public ArrivalTotals? Arrivals { get; init; }
+}
 
 /// <summary>Per-second channel values: [channel][second], oldest second first.</summary>
 public sealed record ChannelSnapshot(DateTimeOffset FirstSecond, double[][] BytesPerSecond, double[][] PacketsPerSecond, double[][] FlowsPerSecond)

@@ -15,6 +15,7 @@ internal sealed class SensorShard
 {
     private readonly SensorAggregator _sensor;
     private readonly ChannelSeries _series;
+    private readonly ArrivalWindow _arrivals;
     private readonly MinuteRollup _minutes;
     private readonly long _minuteGraceSeconds;
     private readonly ToplistSet _toplists;
@@ -34,6 +35,7 @@ internal sealed class SensorShard
         _sensor = sensor;
         var definition = sensor.Definition;
         _series = new ChannelSeries(sensor.Channels.Channels.Count, options.LiveWindowSeconds, nowSecond);
+        _arrivals = new ArrivalWindow(sensor.Channels.Channels.Count, nowSecond);
         _minutes = new MinuteRollup(sensor.Channels.Channels.Count);
         _minuteGraceSeconds = options.MinuteGraceSeconds;
         _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond);
@@ -85,6 +87,8 @@ internal sealed class SensorShard
             _series.Add(channel, start, end, bytes, packets);
             _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
             _minutes.Add(channel, start, end, bytes, packets);
+            _arrivals.Add(ChannelSet.TotalIndex, nowSecond, bytes, packets);
+            _arrivals.Add(channel, nowSecond, bytes, packets);
 
             _toplists.Add(r, (long)bytes, (long)packets);
 
@@ -136,6 +140,7 @@ internal sealed class SensorShard
         var visit = new ShardVisit
         {
             Counters = Counters,
+            Arrivals = _arrivals.Read(nowSecond),
             Tail = interest.Tail ? _tail.Latest(FlowTailCapacity) : null,
             Running = new ToplistPeriodState[_toplists.Definitions.Count],
         };
@@ -203,6 +208,9 @@ internal sealed class SensorShard
 internal sealed class ShardVisit
 {
     public SensorCounters Counters;
+
+    /// <summary>What arrived over the last seconds (the current rate); null on a drain.</summary>
+    public ArrivalTotals? Arrivals;
     public List<TailedFlow>? Tail;
     public ToplistPeriodState[] Running = [];
     public List<(long Minute, double[] Values)>? ClosedMinutes;

@@ -17,7 +17,7 @@ namespace FlowWeb.Core.Live;
 public sealed class LivePublisher(IServiceProvider services, LiveInterest interest) : IHostedService
 {
     /// <summary>Seconds averaged for a channel's current value (complete seconds only).</summary>
-    public const int CurrentValueSeconds = 5;
+    public const int CurrentValueSeconds = Aggregation.ArrivalWindow.Seconds;
 
     private static readonly TimeSpan KernelDropsEvery = TimeSpan.FromSeconds(5);
 

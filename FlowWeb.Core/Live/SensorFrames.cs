@@ -41,35 +41,26 @@ internal static class SensorFrames
         return new ToplistFrame(reading.Definition, reading.Running, 0, at, reading.Completed);
     }
 
-    /// <summary>Each channel's mean over the last complete seconds (the current second is still filling up).</summary>
+    /// <summary>
+    /// Each channel's current rate: what arrived over the last <see cref="ArrivalWindow.Seconds"/> complete seconds,
+    /// per second (see <see cref="ArrivalWindow"/> for why not the newest seconds of the series, which are incomplete
+    /// until the exporter reports them).
+    /// </summary>
     private static List<ChannelValue> CurrentValues(SensorReading reading)
     {
-        var series = reading.Series;
         var channels = reading.Channels.Channels;
         var result = new List<ChannelValue>(channels.Count);
+        if (reading.Arrivals is not { } arrived)
+        {
+            return [.. channels.Select(c => new ChannelValue(c.Id, c.Name, c.Unit, 0, 0, 0))];
+        }
+
         for (var c = 0; c < channels.Count; c++)
         {
             result.Add(new ChannelValue(channels[c].Id, channels[c].Name, channels[c].Unit,
-                Mean(series.BytesPerSecond[c]) * 8, Mean(series.PacketsPerSecond[c]), Mean(series.FlowsPerSecond[c])));
+                arrived.Bytes[c] * 8 / arrived.Seconds, arrived.Packets[c] / arrived.Seconds, arrived.Flows[c] / arrived.Seconds));
         }
 
         return result;
-    }
-
-    private static double Mean(double[] perSecond)
-    {
-        var complete = Math.Min(LivePublisher.CurrentValueSeconds, perSecond.Length - 1);
-        if (complete <= 0)
-        {
-            return 0;
-        }
-
-        var sum = 0.0;
-        for (var i = perSecond.Length - 1 - complete; i < perSecond.Length - 1; i++)
-        {
-            sum += perSecond[i];
-        }
-
-        return sum / complete;
     }
 }

@@ -3,7 +3,7 @@ using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Api;
 
-/// <summary>A channel's current value: the mean of the last complete seconds (<see cref="SensorLiveState.CurrentValueSeconds"/>).</summary>
+/// <summary>A channel's current value: what arrived over the last <see cref="SensorLiveState.CurrentValueSeconds"/> complete seconds, per second.</summary>
 internal sealed record ChannelValueResponse(int Id, string Name, string? Unit, double BitsPerSecond, double PacketsPerSecond, double FlowsPerSecond);
 
 /// <summary>What a sensor is doing right now: its state and the reason, counters since it started, and every channel's current value.</summary>
