@@ -7,6 +7,11 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 {
     public static SaveResult Ok { get; } = new(true, []);
 
+    /// <summary>The sensor to change no longer exists (deleted meanwhile); nothing was saved.</summary>
+    public static SaveResult Missing { get; } = new(false, [new ValidationError("Id", "no such sensor")]) { NotFound = true };
+
+    public bool NotFound { get; init; }
+
     public static SaveResult Invalid(IReadOnlyList<ValidationError> errors) => new(false, errors);
 }
 
@@ -40,12 +45,36 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     }
 
     /// <summary>Creates or replaces a sensor after validation; nothing is saved when anything is wrong.</summary>
-    public async Task<SaveResult> SaveSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    public Task<SaveResult> SaveSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sensor);
+        return ChangeSensorAsync(sensor.Id, _ => sensor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces a sensor that exists: the check and the save happen under the same gate as a delete, so an update
+    /// racing a delete finds the sensor gone (<see cref="SaveResult.NotFound"/>) instead of bringing it back.
+    /// </summary>
+    public Task<SaveResult> UpdateSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        return ChangeSensorAsync(sensor.Id, current => current is null ? null : sensor, cancellationToken);
+    }
+
+    public Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default) =>
+        ChangeSensorAsync(id, current => current is null ? null : current with { Paused = paused }, cancellationToken);
+
+    /// <summary>Reads the stored sensor, asks <paramref name="change"/> for its next state (null: refuse), validates and saves, all under the gate.</summary>
+    private async Task<SaveResult> ChangeSensorAsync(Guid id, Func<SensorDefinition?, SensorDefinition?> change, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (change(await GetSensorAsync(id, cancellationToken).ConfigureAwait(false)) is not { } sensor)
+            {
+                return SaveResult.Missing;
+            }
+
             var errors = await ValidateAsync(sensor, cancellationToken).ConfigureAwait(false);
             if (errors.Count > 0)
             {
@@ -60,14 +89,6 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         {
             _gate.Release();
         }
-    }
-
-    public async Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default)
-    {
-        var sensor = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
-        return sensor is null
-            ? SaveResult.Invalid([new ValidationError("Id", "no such sensor")])
-            : await SaveSensorAsync(sensor with { Paused = paused }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteSensorAsync(Guid id, CancellationToken cancellationToken = default)
@@ -92,6 +113,15 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         if (string.IsNullOrWhiteSpace(device.Name))
         {
             errors.Add(new ValidationError(nameof(device.Name), "a name is required"));
+        }
+        else if (DisplayText.Problem(device.Name) is { } nameProblem)
+        {
+            errors.Add(new ValidationError(nameof(device.Name), nameProblem));
+        }
+
+        if (DisplayText.Problem(device.Notes, multiLine: true) is { } notesProblem)
+        {
+            errors.Add(new ValidationError(nameof(device.Notes), notesProblem));
         }
 
         if (!string.IsNullOrWhiteSpace(device.Address) && !IPAddress.TryParse(device.Address.Trim(), out _))

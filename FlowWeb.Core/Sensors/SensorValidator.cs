@@ -44,6 +44,18 @@ public sealed class SensorValidator(IPortAvailability ports)
         {
             Fail(nameof(sensor.Name), $"at most {MaxNameLength} characters");
         }
+        else if (DisplayText.Problem(sensor.Name) is { } nameProblem)
+        {
+            Fail(nameof(sensor.Name), nameProblem);
+        }
+
+        foreach (var tag in sensor.Tags)
+        {
+            if (DisplayText.Problem(tag) is { } tagProblem)
+            {
+                Fail(nameof(sensor.Tags), $"'{tag}': {tagProblem}");
+            }
+        }
 
         if (sensor.Priority is < 1 or > 5)
         {
@@ -111,6 +123,11 @@ public sealed class SensorValidator(IPortAvailability ports)
     {
         if (!string.IsNullOrWhiteSpace(sensor.CustomChannels))
         {
+            if (DisplayText.Problem(sensor.CustomChannels, multiLine: true) is { } textProblem)
+            {
+                fail(nameof(sensor.CustomChannels), textProblem);
+            }
+
             foreach (var e in ChannelSet.FromDefinition(sensor.CustomChannels).Errors)
             {
                 fail(nameof(sensor.CustomChannels), $"line {e.Line}, column {e.Column}: {e.Message}");
@@ -137,6 +154,10 @@ public sealed class SensorValidator(IPortAvailability ports)
             if (string.IsNullOrWhiteSpace(t.Name))
             {
                 fail(field, $"{name}: a name is required");
+            }
+            else if (DisplayText.Problem(t.Name) is { } nameProblem)
+            {
+                fail(field, $"toplist {t.Id}: name {nameProblem}");
             }
 
             if (t.PeriodMinutes is < 1 or > 1440)

@@ -10,7 +10,17 @@ internal static class ApiExtensions
     /// <summary>JSON with enums as their names, problem details for errors, and the OpenAPI document.</summary>
     public static IServiceCollection AddFlowWebApi(this IServiceCollection services)
     {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Strict reading: a member the API does not know (a typo, snake_case) is an error, not a silently ignored value
+        // that leaves a default in its place; enums only by name (a number would store 99 as a protocol); null only
+        // where a member is declared nullable. The endpoints' binding errors reach ApiErrorProblems as exceptions.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();
         return services;
@@ -21,7 +31,7 @@ internal static class ApiExtensions
     /// problem details here, before the UI's status-code pages would turn them into an HTML page.
     /// </summary>
     public static IApplicationBuilder UseFlowWebApiErrors(this IApplicationBuilder app) =>
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseStatusCodePages());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseMiddleware<ApiErrorProblems>().UseStatusCodePages());
 
     public static IEndpointRouteBuilder MapFlowWebApi(this IEndpointRouteBuilder app)
     {

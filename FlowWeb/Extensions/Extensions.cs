@@ -5,6 +5,7 @@ using FlowWeb.Core.Demo;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Storage;
+using FlowWeb.Security;
 using MudBlazor.Services;
 using Serilog;
 
@@ -30,6 +31,7 @@ internal static class Extensions
         builder.Services.AddReverseDns(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();
+        builder.Services.AddFlowWebHardening();
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
@@ -52,6 +54,7 @@ internal static class Extensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        app.UseFlowWebHardening();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseFlowWebApiErrors();
         app.UseAntiforgery();
