@@ -27,6 +27,7 @@ internal sealed class BenchServer : IAsyncDisposable
         _root = root;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey);
     }
 
     public Uri BaseUrl { get; }
@@ -55,6 +56,11 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Collector__DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["ReverseDns__Enabled"] = "false",
         };
+        foreach (var (key, value) in TestAccounts.Environment())
+        {
+            environment[key] = value;
+        }
+
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot)
         {
             environment["DOTNET_ROOT"] = dotnetRoot;

@@ -50,15 +50,32 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     /// <param name="name">Names the screenshot of the last page, taken when the session closes (what a failing test saw).</param>
-    public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900) =>
-        OpenAsync(app.Browser, app.BaseUrl, name, width, height);
+    public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900, bool signIn = true) =>
+        OpenAsync(app.Browser, app.BaseUrl, name, width, height, signIn);
 
     /// <summary>A session against another app than the fixture's (e.g. one a test restarts).</summary>
-    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900)
+    /// <remarks>The session signs in as the tests' administrator (<see cref="Web.TestAccounts"/>) unless <paramref name="signIn"/> is false.</remarks>
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900, bool signIn = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
         context.SetDefaultTimeout(15_000);
-        return new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
+        var session = new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
+        if (signIn)
+        {
+            await session.SignInAsync(Web.TestAccounts.AdminUser, Web.TestAccounts.AdminPassword);
+        }
+
+        return session;
+    }
+
+    /// <summary>Signs in through the sign-in page, as a person would, and waits until it has left it.</summary>
+    public async Task SignInAsync(string user, string password)
+    {
+        await Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
+        await Page.FillAsync("#username", user);
+        await Page.FillAsync("#password", password);
+        await Page.ClickAsync("button[type=submit]");
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
     /// <summary>Loads a page and waits for the Blazor circuit: clicks sent before it is attached are lost.</summary>

@@ -20,7 +20,7 @@ public sealed class HostAndOriginTests : IDisposable
     {
         using var client = _factory.CreateClient();
 
-        foreach (var path in new[] { "/api/sensors", "/metrics", "/" })
+        foreach (var path in new[] { "/api/sensors", "/metrics", "/health" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, ApiJson.Url(path));
             request.Headers.Host = host;
@@ -111,7 +111,8 @@ public sealed class HostAndOriginTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, refusedSocket.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        // Past the origin check (what the hub then serves is the pages' business: they need a signed-in user).
+        Assert.NotEqual(HttpStatusCode.Forbidden, accepted.StatusCode);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed class CollectorEndToEndTests : IDisposable
         Assert.Equal(1, exporter.Datagrams);
         Assert.Equal(0, exporter.DecodeErrors);
 
+        await TestAccounts.SignInAsync(_client);
         var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
         Assert.Contains("127.0.0.1", html, StringComparison.Ordinal);
         Assert.Contains("NetFlow v5", html, StringComparison.Ordinal);
@@ -67,6 +68,7 @@ public sealed class CollectorEndToEndTests : IDisposable
     [Fact]
     public async Task ExportersPage_NoExporterYet_ExplainsWhichUdpPortToUse()
     {
+        await TestAccounts.SignInAsync(_client);
         var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
 
         Assert.Contains("No exporter has sent flows yet", html, StringComparison.Ordinal);

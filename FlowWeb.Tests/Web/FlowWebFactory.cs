@@ -35,10 +35,23 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Collector:DefaultPort", UdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ReverseDns:Enabled", "false");
+        foreach (var (key, value) in TestAccounts.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Clients act as the tests' administrator key unless a test removes the header (a test about keys or sign-in).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Api;
 using FlowWeb.Components;
 using FlowWeb.Core.Collection;
@@ -32,6 +33,7 @@ internal static class Extensions
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddFlowWebApi();
         builder.Services.AddFlowWebHardening();
+        builder.AddFlowWebAccounts();
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
@@ -57,13 +59,24 @@ internal static class Extensions
         app.UseFlowWebHardening();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseFlowWebApiErrors();
+        app.UseFlowWebAccounts();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health");
-        app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
+        app.MapHealthChecks("/health").AllowAnonymous();
+        var metrics = app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
             Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        if (app.Configuration.GetValue("Metrics:RequireApiKey", defaultValue: true))
+        {
+            metrics.RequireAuthorization(AccountRoles.ViewPolicy);
+        }
+        else
+        {
+            // A Prometheus on a trusted network may scrape without a key (README, Security).
+            metrics.AllowAnonymous();
+        }
+
         app.MapFlowWebApi();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Collection;
@@ -22,6 +23,9 @@ public sealed partial class Devices
     private DateTimeOffset _now;
     private string? _bindError;
     private int _defaultPort;
+
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -59,6 +63,11 @@ public sealed partial class Devices
 
     private async Task ShowDeviceDialogAsync(DeviceDefinition? device)
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var parameters = new DialogParameters<DeviceDialog> { { d => d.Device, device } };
         var dialog = await Dialogs.ShowAsync<DeviceDialog>(device is null ? "Add device" : "Edit device", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
@@ -71,6 +80,11 @@ public sealed partial class Devices
 
     private async Task DeleteDeviceAsync(DeviceDefinition device)
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var confirmed = await Dialogs.ShowMessageBoxAsync("Delete device",
             $"Delete the device \"{device.Name}\"? Its sensors stay and keep counting; they move to \"No device\".",
             yesText: "Delete", cancelText: "Cancel");
