@@ -4,6 +4,8 @@ using FlowWeb.Accounts;
 using FlowWeb.Api;
 using FlowWeb.Tests.Api;
 using FlowWeb.Tests.Web;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,6 +54,28 @@ public sealed class ApiKeyAccessTests : IDisposable
 
         Assert.Contains("flowweb_", await client.GetStringAsync(ApiJson.Url("/metrics")), StringComparison.Ordinal);
         using var api = await client.GetAsync(ApiJson.Url("/api/sensors"));
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("false", HttpStatusCode.Unauthorized)]
+    public async Task Metrics_FromLoopbackWithoutKey_OpenUnlessOpenToLoopbackFalse(string? openToLoopback, HttpStatusCode expected)
+    {
+        if (openToLoopback is not null)
+        {
+            _factory.Settings["Metrics:OpenToLoopback"] = openToLoopback;
+        }
+
+        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+        using var metrics = await client.GetAsync(ApiJson.Url("/metrics"));
+        using var api = await client.GetAsync(ApiJson.Url("/api/sensors"));
+
+        Assert.Equal(expected, metrics.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 

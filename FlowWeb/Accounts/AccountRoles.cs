@@ -18,6 +18,9 @@ internal static class AccountRoles
     /// <summary>Administrators and operators: sensors, devices, pause and resume.</summary>
     public const string EditPolicy = "Edit";
 
+    /// <summary>/metrics: a key or session, except from loopback (Metrics:OpenToLoopback) or when Metrics:RequireApiKey is false.</summary>
+    public const string MetricsPolicy = "Metrics";
+
     /// <summary>Administrators: users and everyone's keys.</summary>
     public const string AdminPolicy = "Admin";
 

@@ -81,7 +81,8 @@ internal static class AccountsExtensions
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AccountRoles.ViewPolicy, p => p.RequireRole(AccountRoles.All))
             .AddPolicy(AccountRoles.EditPolicy, p => p.RequireRole(AccountRoles.Administrator, AccountRoles.Operator))
-            .AddPolicy(AccountRoles.AdminPolicy, p => p.RequireRole(AccountRoles.Administrator));
+            .AddPolicy(AccountRoles.AdminPolicy, p => p.RequireRole(AccountRoles.Administrator))
+            .AddPolicy(AccountRoles.MetricsPolicy, p => p.RequireAssertion(c => MetricsAllowed(c, builder.Configuration)));
 
         // Guessing passwords: lockout stops it per account, this per address (10 sign-in or setup posts a minute).
         services.AddRateLimiter(o =>
@@ -94,6 +95,26 @@ internal static class AccountsExtensions
                     ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
                     : RateLimitPartition.GetNoLimiter(SignInLimiter));
         });
+    }
+
+    /// <summary>
+    /// A Prometheus on the same machine scrapes loopback without a key by default (the Host check and the cross-site
+    /// guard keep browsers' pages out); others need a key unless Metrics:RequireApiKey is false (a trusted network).
+    /// </summary>
+    private static bool MetricsAllowed(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext context, IConfiguration configuration)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && AccountRoles.All.Any(context.User.IsInRole))
+        {
+            return true;
+        }
+
+        if (!configuration.GetValue("Metrics:RequireApiKey", defaultValue: true))
+        {
+            return true;
+        }
+
+        return context.Resource is HttpContext http && configuration.GetValue("Metrics:OpenToLoopback", defaultValue: true)
+            && http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote);
     }
 
     /// <summary>Rate limit, first-run redirect, authentication and authorization, in that order.</summary>

@@ -65,15 +65,7 @@ internal static class Extensions
         app.MapHealthChecks("/health").AllowAnonymous();
         var metrics = app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
             Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
-        if (app.Configuration.GetValue("Metrics:RequireApiKey", defaultValue: true))
-        {
-            metrics.RequireAuthorization(AccountRoles.ViewPolicy);
-        }
-        else
-        {
-            // A Prometheus on a trusted network may scrape without a key (README, Security).
-            metrics.AllowAnonymous();
-        }
+        metrics.RequireAuthorization(AccountRoles.MetricsPolicy);
 
         app.MapFlowWebApi();
         app.MapStaticAssets().AllowAnonymous();
