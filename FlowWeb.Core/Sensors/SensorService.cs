@@ -19,7 +19,7 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 /// The one way to change sensors and devices, shared by the UI, the API and configuration: validate, store,
 /// then make the runner (the collector) run what is stored. Changes take effect at once, without a restart.
 /// </summary>
-public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator) : IDisposable
+public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator, IChangeAudit? audit = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -70,7 +70,8 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (change(await GetSensorAsync(id, cancellationToken).ConfigureAwait(false)) is not { } sensor)
+            var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
+            if (change(before) is not { } sensor)
             {
                 return SaveResult.Missing;
             }
@@ -83,6 +84,8 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
 
             await store.SaveSensorAsync(sensor, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            await RecordAsync(before is null ? "sensor.create" : before.Paused != sensor.Paused && before with { Paused = sensor.Paused } == sensor ? (sensor.Paused ? "sensor.pause" : "sensor.resume") : "sensor.update",
+                Subject(sensor.Name, sensor.Id), before, sensor, cancellationToken).ConfigureAwait(false);
             return SaveResult.Ok;
         }
         finally
@@ -96,8 +99,14 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
             var deleted = await store.DeleteSensorAsync(id, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted)
+            {
+                await RecordAsync("sensor.delete", Subject(before?.Name ?? "", id), before, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return deleted;
         }
         finally
@@ -134,8 +143,10 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
             return SaveResult.Invalid(errors);
         }
 
+        var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == device.Id);
         await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
         _devices = null;
+        await RecordAsync(before is null ? "device.create" : "device.update", Subject(device.Name, device.Id), before, device, cancellationToken).ConfigureAwait(false);
         return SaveResult.Ok;
     }
 
@@ -150,9 +161,15 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
                 await store.SaveSensorAsync(sensor with { DeviceId = null }, cancellationToken).ConfigureAwait(false);
             }
 
+            var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == id);
             var deleted = await store.DeleteDeviceAsync(id, cancellationToken).ConfigureAwait(false);
             _devices = null;
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted)
+            {
+                await RecordAsync("device.delete", Subject(before?.Name ?? "", id), before, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return deleted;
         }
         finally
@@ -162,6 +179,11 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private static string Subject(string name, Guid id) => $"{name} ({id})";
+
+    private Task RecordAsync(string action, string subject, object? before, object? after, CancellationToken cancellationToken) =>
+        audit is null ? Task.CompletedTask : audit.RecordAsync(action, subject, before, after, cancellationToken);
 
     /// <summary>Makes the collector run exactly the stored sensors.</summary>
     public async Task ApplyAsync(CancellationToken cancellationToken = default)

@@ -65,6 +65,8 @@ public sealed class RoleJourneyTests(BrowserAppFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeVisibleAsync();
         Assert.True((await app.Service<SensorService>().GetSensorAsync(sensor.Id))!.Paused);
+        var recorded = (await app.Service<AuditLog>().LatestAsync(50)).First(e => e.Subject.Contains(sensor.Id.ToString(), StringComparison.Ordinal));
+        Assert.Equal(("sensor.pause", "otto"), (recorded.Action, recorded.Actor));
         Assert.Equal(0, await page.Locator("a[href='users']").CountAsync());
 
         await page.GotoAsync(new Uri(app.BaseUrl, "users").ToString());

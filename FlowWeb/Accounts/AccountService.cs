@@ -12,7 +12,7 @@ internal sealed record UserInfo(string Id, string UserName, string Role, bool Lo
 /// their open circuits and cookies lose the old rights (RevalidatingIdentityAuthState). An administrator cannot
 /// delete or demote themselves, nor the last administrator.
 /// </summary>
-internal sealed class AccountService(IServiceScopeFactory scopes)
+internal sealed class AccountService(IServiceScopeFactory scopes, FlowWeb.Core.Sensors.IChangeAudit audit)
 {
     public async Task<IReadOnlyList<UserInfo>> ListAsync()
     {
@@ -43,6 +43,7 @@ internal sealed class AccountService(IServiceScopeFactory scopes)
             result = await users.AddToRoleAsync(user, known);
         }
 
+        await RecordAsync(result, "user.create", user.UserName!, null, new { Role = known });
         return Errors(result);
     }
 
@@ -77,6 +78,7 @@ internal sealed class AccountService(IServiceScopeFactory scopes)
             result = await users.UpdateSecurityStampAsync(user);
         }
 
+        await RecordAsync(result, "user.role", user.UserName!, new { Role = RoleOf(current) }, new { Role = known });
         return Errors(result);
     }
 
@@ -97,6 +99,7 @@ internal sealed class AccountService(IServiceScopeFactory scopes)
             result = await users.SetLockoutEndDateAsync(user, null);
         }
 
+        await RecordAsync(result, "user.password", user.UserName!, null, null);
         return Errors(result);
     }
 
@@ -126,7 +129,10 @@ internal sealed class AccountService(IServiceScopeFactory scopes)
             return [refusal];
         }
 
-        return Errors(await users.DeleteAsync(user));
+        var roles = await users.GetRolesAsync(user);
+        var deleted = await users.DeleteAsync(user);
+        await RecordAsync(deleted, "user.delete", user.UserName!, new { Role = RoleOf(roles) }, null);
+        return Errors(deleted);
     }
 
     private static async Task<string?> LastAdministratorOrSelfAsync(UserManager<IdentityUser> users, IdentityUser user, string actingUserId)
@@ -138,6 +144,9 @@ internal sealed class AccountService(IServiceScopeFactory scopes)
 
         return (await users.GetUsersInRoleAsync(AccountRoles.Administrator)).Count <= 1 ? "the last administrator must stay an administrator" : null;
     }
+
+    private Task RecordAsync(IdentityResult result, string action, string userName, object? before, object? after) =>
+        result.Succeeded ? audit.RecordAsync(action, $"user {userName}", before, after) : Task.CompletedTask;
 
     private static UserManager<IdentityUser> Users(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
 

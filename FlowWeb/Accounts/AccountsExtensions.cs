@@ -32,6 +32,9 @@ internal static class AccountsExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddScoped<UserRights>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<FlowWeb.Core.Sensors.IChangeAudit>(sp => sp.GetRequiredService<AuditLog>());
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, AuditCircuitHandler>();
         services.AddHostedService<AccountsSetup>();
 
         services.AddCascadingAuthenticationState();
@@ -122,6 +125,11 @@ internal static class AccountsExtensions
     {
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.Use((context, next) =>
+        {
+            AuditActor.Current = AuditActor.Describe(context.User);
+            return next(context);
+        });
         app.Use(FirstRunAsync);
         app.UseAuthorization();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn, [FromForm] string? returnUrl) =>

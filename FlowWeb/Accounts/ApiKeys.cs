@@ -13,7 +13,7 @@ public sealed record ApiKeyInfo(Guid Id, string UserId, string Name, string Pref
 internal sealed record ApiKeyIdentity(Guid? Id, string Name, string? UserId, string UserName, string Role);
 
 /// <summary>Creates, lists, revokes and finds API keys; stores only their SHA-256.</summary>
-internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts, TimeProvider time)
+internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts, TimeProvider time, FlowWeb.Core.Sensors.IChangeAudit audit)
 {
     public const string KeyPrefix = "fwk_";
 
@@ -33,6 +33,7 @@ internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts
             CreatedUtc = time.GetUtcNow(),
         });
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync("key.create", $"key {name.Trim()} ({key[..10]}...) of user {userId}", null, new { Level = level.ToString() }, cancellationToken);
         return key;
     }
 
@@ -56,6 +57,7 @@ internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts
 
         row.RevokedUtc = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync("key.revoke", $"key {row.Name} ({row.Prefix}...) of user {row.UserId}", new { row.Level }, null, cancellationToken);
         return true;
     }
 
