@@ -45,8 +45,11 @@ internal static class AccountsExtensions
                 o.DefaultChallengeScheme = CombinedScheme;
             })
             .AddPolicyScheme(CombinedScheme, null, o => o.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null && ApiKeyAuthenticationHandler.Accepts(context.Request.Path) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+                ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null && ApiKeyAuthenticationHandler.Accepts(context.Request.Path) ? ApiKeyAuthenticationHandler.SchemeName
+                : ProxyHeaderAuthenticationHandler.Applies(context, context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.ProxyHeader) ? ProxyHeaderAuthenticationHandler.SchemeName
+                : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ProxyHeaderAuthenticationHandler>(ProxyHeaderAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.AddIdentityCore<IdentityUser>(o =>
             {

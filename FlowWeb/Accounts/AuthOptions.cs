@@ -19,8 +19,22 @@ internal sealed class AuthOptions
     /// <summary>Keys that exist only in configuration (not in the database, not revocable from the UI).</summary>
     public List<ConfiguredApiKey> ApiKeys { get; set; } = [];
 
+    /// <summary>Single sign-on by a trusted reverse proxy's user header (off while TrustedProxies is empty).</summary>
+    public ProxyHeaderOptions ProxyHeader { get; set; } = new();
+
     /// <summary>Minutes of inactivity after which a browser session must sign in again.</summary>
     public int SessionMinutes { get; set; } = 480;
+}
+
+internal sealed class ProxyHeaderOptions
+{
+    public string HeaderName { get; set; } = "Remote-User";
+
+    /// <summary>Addresses of the proxies whose header is believed; empty = the header is never believed.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Role given to a user the proxy names who has no FlowWeb account yet; empty = such users are refused.</summary>
+    public string? NewUserRole { get; set; }
 }
 
 internal sealed class InitialAdminOptions
@@ -66,6 +80,24 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (!string.IsNullOrWhiteSpace(options.ResetAdmin.UserName) && string.IsNullOrEmpty(options.ResetAdmin.Password) && string.IsNullOrWhiteSpace(options.ResetAdmin.PasswordFile))
         {
             errors.Add("Auth:ResetAdmin:Password (or Auth:ResetAdmin:PasswordFile) is required with Auth:ResetAdmin:UserName.");
+        }
+
+        for (var i = 0; i < options.ProxyHeader.TrustedProxies.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(options.ProxyHeader.TrustedProxies[i], out _))
+            {
+                errors.Add($"Auth:ProxyHeader:TrustedProxies:{i} must be an IP address (was '{options.ProxyHeader.TrustedProxies[i]}').");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ProxyHeader.NewUserRole) && AccountRoles.Parse(options.ProxyHeader.NewUserRole) is null)
+        {
+            errors.Add($"Auth:ProxyHeader:NewUserRole must be one of {string.Join(", ", AccountRoles.All)} or empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ProxyHeader.HeaderName))
+        {
+            errors.Add("Auth:ProxyHeader:HeaderName must not be empty.");
         }
 
         for (var i = 0; i < options.ApiKeys.Count; i++)
