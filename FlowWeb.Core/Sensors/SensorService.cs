@@ -21,6 +21,9 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 /// </summary>
 public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator, IChangeAudit? audit = null) : IDisposable
 {
+    /// <summary>A device's notes are free text, but not a place to store megabytes.</summary>
+    public const int MaxDeviceNotesLength = 4000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Live pages ask for the sensors every second or two; the store is read once and again only after a change
@@ -123,12 +126,20 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         {
             errors.Add(new ValidationError(nameof(device.Name), "a name is required"));
         }
+        else if (device.Name.Length > SensorValidator.MaxNameLength)
+        {
+            errors.Add(new ValidationError(nameof(device.Name), $"at most {SensorValidator.MaxNameLength} characters"));
+        }
         else if (DisplayText.Problem(device.Name) is { } nameProblem)
         {
             errors.Add(new ValidationError(nameof(device.Name), nameProblem));
         }
 
-        if (DisplayText.Problem(device.Notes, multiLine: true) is { } notesProblem)
+        if (device.Notes.Length > MaxDeviceNotesLength)
+        {
+            errors.Add(new ValidationError(nameof(device.Notes), $"at most {MaxDeviceNotesLength.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters"));
+        }
+        else if (DisplayText.Problem(device.Notes, multiLine: true) is { } notesProblem)
         {
             errors.Add(new ValidationError(nameof(device.Notes), notesProblem));
         }
