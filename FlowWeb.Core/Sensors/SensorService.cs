@@ -21,6 +21,9 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 /// </summary>
 public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator, IChangeAudit? audit = null) : IDisposable
 {
+    /// <summary>A device's notes are free text, but not a place to store megabytes.</summary>
+    public const int MaxDeviceNotesLength = 4000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Live pages ask for the sensors every second or two; the store is read once and again only after a change

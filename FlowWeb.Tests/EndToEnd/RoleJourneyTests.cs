@@ -143,6 +143,31 @@ public sealed class RoleJourneyTests(BrowserAppFixture app)
         Assert.Equal(400, response!.Status);
     }
 
+    [Fact]
+    public async Task FirstRun_FromLoopback_SetupCreatesAdministratorAndSignsIn()
+    {
+        await using var fresh = new FlowWebFactory();
+        fresh.Settings["Auth:InitialAdmin:UserName"] = "";
+        fresh.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        fresh.StartServer();
+        var address = fresh.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var browser = await BrowserSession.OpenAsync(app.Browser, new Uri(address.TrimEnd('/') + "/"), "first-run", signIn: false);
+        var page = browser.Page;
+
+        await page.GotoAsync(address);
+        Assert.EndsWith("/setup", page.Url, StringComparison.Ordinal);
+        await browser.ScreenshotAsync("setup.png");
+        await page.FillAsync("#username", "owner");
+        await page.FillAsync("#password", Password);
+        await page.FillAsync("#confirm", Password);
+        await page.ClickAsync("button[type=submit]");
+
+        await browser.WaitInteractiveAsync();
+        await Expect(page.Locator(".signed-in-user")).ToHaveTextAsync("owner");
+        Assert.Equal(AccountRoles.Administrator, (await fresh.Services.GetRequiredService<AccountService>().ListAsync()).Single().Role);
+        Assert.Empty(browser.Errors);
+    }
+
     private async Task<SensorDefinition> SensorAsync(string name)
     {
         var sensor = new SensorDefinition { Name = name, Port = LoopbackPorts.FreeUdp(), SenderIp = "127.0.0.1" };

@@ -124,7 +124,10 @@ public sealed class HostAndOriginTests : IDisposable
 
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
-        Assert.Equal("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("form-action 'self'", csp, StringComparison.Ordinal);
         Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
     }
 

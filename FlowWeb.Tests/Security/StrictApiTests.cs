@@ -186,6 +186,16 @@ public sealed class StrictApiTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateDevice_HugeNotesOrName_RefusedWithTheLimit()
+    {
+        using var response = await _client.PostJsonAsync("/api/devices", new DeviceRequest { Name = new string('n', 200), Notes = new string('x', 5000) });
+
+        var problem = await response.ValidationProblemAsync();
+        Assert.Equal(["at most 128 characters"], problem.Errors["name"]);
+        Assert.Equal(["at most 4,000 characters"], problem.Errors["notes"]);
+    }
+
+    [Fact]
     public async Task Metrics_TwoSensorsWithOneName_DistinctSeries()
     {
         foreach (var _ in new[] { 1, 2 })

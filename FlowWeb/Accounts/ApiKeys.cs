@@ -17,6 +17,8 @@ internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts
 {
     public const string KeyPrefix = "fwk_";
 
+    public const int MaxNameLength = 100;
+
     /// <summary>The last use is written at most this often per key: a scrape every few seconds should not mean a write each time.</summary>
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
@@ -25,6 +27,12 @@ internal sealed class ApiKeyService(IDbContextFactory<FlowWebDbContext> contexts
     /// <summary>A new key for a user; the returned text is the only time the key exists outside the caller.</summary>
     public async Task<string> CreateAsync(string userId, string name, ApiKeyLevel level, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Trim().Length is 0 or > MaxNameLength || Core.Sensors.DisplayText.Problem(name) is not null)
+        {
+            throw new ArgumentException($"A key's name is 1 to {MaxNameLength} characters without control characters.", nameof(name));
+        }
+
         var key = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.ApiKeys.Add(new ApiKeyRow

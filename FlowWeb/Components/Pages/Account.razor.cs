@@ -56,7 +56,9 @@ public sealed partial class Account
     private async Task CreateKeyAsync()
     {
         _newKey = null;
-        _keyError = string.IsNullOrWhiteSpace(_keyName) ? "Name the key after what will use it." : Core.Sensors.DisplayText.Problem(_keyName);
+        _keyError = string.IsNullOrWhiteSpace(_keyName) ? "Name the key after what will use it."
+            : _keyName.Trim().Length > ApiKeyService.MaxNameLength ? $"At most {ApiKeyService.MaxNameLength} characters."
+            : Core.Sensors.DisplayText.Problem(_keyName);
         if (_keyError is not null || string.IsNullOrEmpty(_userId))
         {
             return;
