@@ -67,6 +67,7 @@ public sealed partial class SetupAndSignInTests : IDisposable
     [Fact]
     public async Task SignIn_ManyPostsFromOneAddress_TooManyRequests()
     {
+        _factory.Settings["Auth:SignInAttemptsPerMinute"] = "10"; // the default; the tests' settings raise it
         using var client = Browser(allowRedirect: false);
         var statuses = new List<HttpStatusCode>();
 

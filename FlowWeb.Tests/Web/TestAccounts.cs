@@ -22,6 +22,8 @@ public static partial class TestAccounts
         ["Auth:ApiKeys:0:Name"] = "tests",
         ["Auth:ApiKeys:0:Role"] = "Administrator",
         ["Auth:ApiKeys:0:Key"] = AdminKey,
+        // Every browser test signs in through the form, dozens a minute from 127.0.0.1 (the limit has its own test).
+        ["Auth:SignInAttemptsPerMinute"] = "1000",
     };
 
     /// <summary>The same settings as environment variables of a child process.</summary>

@@ -90,7 +90,10 @@ internal static class AccountsExtensions
             .AddPolicy(AccountRoles.AdminPolicy, p => p.RequireRole(AccountRoles.Administrator))
             .AddPolicy(AccountRoles.MetricsPolicy, p => p.RequireAssertion(c => MetricsAllowed(c, builder.Configuration)));
 
-        // Guessing passwords: lockout stops it per account, this per address (10 sign-in or setup posts a minute).
+        // Guessing passwords: lockout stops it per account, this per address (Auth:SignInAttemptsPerMinute sign-in or setup
+        // posts a minute, 10 by default).
+        var attemptsPerMinute = builder.Configuration.GetValue($"{AuthOptions.Section}:{nameof(AuthOptions.SignInAttemptsPerMinute)}", new AuthOptions().SignInAttemptsPerMinute);
+        attemptsPerMinute = Math.Clamp(attemptsPerMinute, 1, 100_000);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -98,7 +101,7 @@ internal static class AccountsExtensions
                 new ValueTask(context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address: wait a minute.", cancellationToken));
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 HttpMethods.IsPost(context.Request.Method) && (context.Request.Path.StartsWithSegments(LoginPath) || context.Request.Path.StartsWithSegments(SetupPath))
-                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
+                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) })
                     : RateLimitPartition.GetNoLimiter(SignInLimiter));
         });
     }

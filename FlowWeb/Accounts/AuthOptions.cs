@@ -24,6 +24,9 @@ internal sealed class AuthOptions
 
     /// <summary>Minutes of inactivity after which a browser session must sign in again.</summary>
     public int SessionMinutes { get; set; } = 480;
+
+    /// <summary>Sign-in and setup form posts accepted per client address and minute (1 to 100,000).</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
 }
 
 internal sealed class ProxyHeaderOptions
@@ -69,6 +72,11 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.SessionMinutes is < 5 or > 43_200)
         {
             errors.Add("Auth:SessionMinutes must be 5 to 43200.");
+        }
+
+        if (options.SignInAttemptsPerMinute is < 1 or > 100_000)
+        {
+            errors.Add($"Auth:SignInAttemptsPerMinute must be 1 to 100000 (was {options.SignInAttemptsPerMinute}).");
         }
 
         var admin = options.InitialAdmin;
