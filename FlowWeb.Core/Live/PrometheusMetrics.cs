@@ -77,12 +77,12 @@ public sealed class PrometheusMetrics(LivePublisher publisher, DecoderLimits lim
             Sample(text, "flowweb_receive_lock_wait_max_seconds", listener.LongestLockWait.TotalSeconds, ("port", listener.Port.ToString(CultureInfo.InvariantCulture)));
         }
 
-        Family(text, "flowweb_sensor_flows_total", "counter", "Flows accepted by a sensor's filters, by sensor.");
+        Family(text, "flowweb_sensor_flows_total", "counter", "Flows accepted by a sensor's filters, by sensor (name, and id: two sensors may share a name).");
         Family(text, "flowweb_sensor_filtered_flows_total", "counter", "Flows a sensor's include/exclude filters left out, by sensor.");
         foreach (var s in frame.Sensors.Values.Select(s => s.Snapshot).OrderBy(s => s.Definition.Name, StringComparer.Ordinal))
         {
-            Sample(text, "flowweb_sensor_flows_total", s.FlowsAccepted, ("sensor", s.Definition.Name));
-            Sample(text, "flowweb_sensor_filtered_flows_total", s.FlowsFiltered, ("sensor", s.Definition.Name));
+            Sample(text, "flowweb_sensor_flows_total", s.FlowsAccepted, ("sensor", s.Definition.Name), ("sensor_id", s.Definition.Id.ToString()));
+            Sample(text, "flowweb_sensor_filtered_flows_total", s.FlowsFiltered, ("sensor", s.Definition.Name), ("sensor_id", s.Definition.Id.ToString()));
         }
 
         foreach (var source in sources)

@@ -7,6 +7,11 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 {
     public static SaveResult Ok { get; } = new(true, []);
 
+    /// <summary>The sensor to change no longer exists (deleted meanwhile); nothing was saved.</summary>
+    public static SaveResult Missing { get; } = new(false, [new ValidationError("Id", "no such sensor")]) { NotFound = true };
+
+    public bool NotFound { get; init; }
+
     public static SaveResult Invalid(IReadOnlyList<ValidationError> errors) => new(false, errors);
 }
 
@@ -14,8 +19,11 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 /// The one way to change sensors and devices, shared by the UI, the API and configuration: validate, store,
 /// then make the runner (the collector) run what is stored. Changes take effect at once, without a restart.
 /// </summary>
-public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator) : IDisposable
+public sealed class SensorService(ISensorStore store, ISensorRunner runner, SensorValidator validator, IChangeAudit? audit = null) : IDisposable
 {
+    /// <summary>A device's notes are free text, but not a place to store megabytes.</summary>
+    public const int MaxDeviceNotesLength = 4000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Live pages ask for the sensors every second or two; the store is read once and again only after a change
@@ -44,12 +52,37 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     }
 
     /// <summary>Creates or replaces a sensor after validation; nothing is saved when anything is wrong.</summary>
-    public async Task<SaveResult> SaveSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    public Task<SaveResult> SaveSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sensor);
+        return ChangeSensorAsync(sensor.Id, _ => sensor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces a sensor that exists: the check and the save happen under the same gate as a delete, so an update
+    /// racing a delete finds the sensor gone (<see cref="SaveResult.NotFound"/>) instead of bringing it back.
+    /// </summary>
+    public Task<SaveResult> UpdateSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        return ChangeSensorAsync(sensor.Id, current => current is null ? null : sensor, cancellationToken);
+    }
+
+    public Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default) =>
+        ChangeSensorAsync(id, current => current is null ? null : current with { Paused = paused }, cancellationToken);
+
+    /// <summary>Reads the stored sensor, asks <paramref name="change"/> for its next state (null: refuse), validates and saves, all under the gate.</summary>
+    private async Task<SaveResult> ChangeSensorAsync(Guid id, Func<SensorDefinition?, SensorDefinition?> change, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
+            if (change(before) is not { } sensor)
+            {
+                return SaveResult.Missing;
+            }
+
             var errors = await ValidateAsync(sensor, cancellationToken).ConfigureAwait(false);
             if (errors.Count > 0)
             {
@@ -58,6 +91,8 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
 
             await store.SaveSensorAsync(sensor, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            await RecordAsync(before is null ? "sensor.create" : before.Paused != sensor.Paused && before with { Paused = sensor.Paused } == sensor ? (sensor.Paused ? "sensor.pause" : "sensor.resume") : "sensor.update",
+                Subject(sensor.Name, sensor.Id), before, sensor, cancellationToken).ConfigureAwait(false);
             return SaveResult.Ok;
         }
         finally
@@ -66,21 +101,19 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         }
     }
 
-    public async Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default)
-    {
-        var sensor = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
-        return sensor is null
-            ? SaveResult.Invalid([new ValidationError("Id", "no such sensor")])
-            : await SaveSensorAsync(sensor with { Paused = paused }, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<bool> DeleteSensorAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
             var deleted = await store.DeleteSensorAsync(id, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted)
+            {
+                await RecordAsync("sensor.delete", Subject(before?.Name ?? "", id), before, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return deleted;
         }
         finally
@@ -98,8 +131,10 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
             return SaveResult.Invalid(errors);
         }
 
+        var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == device.Id);
         await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
         _devices = null;
+        await RecordAsync(before is null ? "device.create" : "device.update", Subject(device.Name, device.Id), before, device, cancellationToken).ConfigureAwait(false);
         return SaveResult.Ok;
     }
 
@@ -114,9 +149,15 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
                 await store.SaveSensorAsync(sensor with { DeviceId = null }, cancellationToken).ConfigureAwait(false);
             }
 
+            var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == id);
             var deleted = await store.DeleteDeviceAsync(id, cancellationToken).ConfigureAwait(false);
             _devices = null;
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted)
+            {
+                await RecordAsync("device.delete", Subject(before?.Name ?? "", id), before, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return deleted;
         }
         finally
@@ -126,6 +167,11 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private static string Subject(string name, Guid id) => $"{name} ({id})";
+
+    private Task RecordAsync(string action, string subject, object? before, object? after, CancellationToken cancellationToken) =>
+        audit is null ? Task.CompletedTask : audit.RecordAsync(action, subject, before, after, cancellationToken);
 
     /// <summary>Makes the collector run exactly the stored sensors.</summary>
     public async Task ApplyAsync(CancellationToken cancellationToken = default)

@@ -66,6 +66,14 @@ public sealed class SensorValidator
             Fail("Sensors", Limit($"at most {_limits.MaxSensors:N0} sensors, and {sensors.Count:N0} exist: delete one before adding another", nameof(LimitsOptions.MaxSensors)));
         }
 
+        foreach (var tag in sensor.Tags)
+        {
+            if (DisplayText.Problem(tag) is { } tagProblem)
+            {
+                Fail(nameof(sensor.Tags), $"'{tag}': {tagProblem}");
+            }
+        }
+
         CheckName(nameof(sensor.Name), sensor.Name, Fail);
         CheckTags(sensor.Tags, Fail);
 
@@ -158,6 +166,10 @@ public sealed class SensorValidator
         {
             Fail(nameof(device.Notes), Limit($"{device.Notes!.Length:N0} characters, at most {_limits.MaxNotesLength:N0}", nameof(LimitsOptions.MaxNotesLength)));
         }
+        else if (DisplayText.Problem(device.Notes, multiLine: true) is { } notesProblem)
+        {
+            Fail(nameof(device.Notes), notesProblem);
+        }
 
         return errors;
     }
@@ -175,6 +187,10 @@ public sealed class SensorValidator
         else if (name.Length > _limits.MaxNameLength)
         {
             fail(field, Limit($"{name.Length:N0} characters, at most {_limits.MaxNameLength:N0}", nameof(LimitsOptions.MaxNameLength)));
+        }
+        else if (DisplayText.Problem(name) is { } problem)
+        {
+            fail(field, problem);
         }
     }
 
@@ -214,6 +230,11 @@ public sealed class SensorValidator
     {
         if (!string.IsNullOrWhiteSpace(sensor.CustomChannels))
         {
+            if (DisplayText.Problem(sensor.CustomChannels, multiLine: true) is { } textProblem)
+            {
+                fail(nameof(sensor.CustomChannels), textProblem);
+            }
+
             var parsed = ChannelSet.FromDefinition(sensor.CustomChannels, _limits.Filters);
             foreach (var e in parsed.Errors)
             {
@@ -258,6 +279,10 @@ public sealed class SensorValidator
             else if (t.Name.Length > _limits.MaxNameLength)
             {
                 fail(field, Limit($"{name}: the name has {t.Name.Length:N0} characters, at most {_limits.MaxNameLength:N0}", nameof(LimitsOptions.MaxNameLength)));
+            }
+            else if (DisplayText.Problem(t.Name) is { } nameProblem)
+            {
+                fail(field, $"toplist {t.Id}: name {nameProblem}");
             }
 
             if (t.PeriodMinutes is < 1 or > 1440)

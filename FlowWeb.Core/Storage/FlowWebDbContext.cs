@@ -1,6 +1,8 @@
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -11,9 +13,10 @@ namespace FlowWeb.Core.Storage;
 /// <summary>
 /// The schema (owned by EF Core migrations in <c>Storage/Migrations</c>). Services use it through
 /// <see cref="IDbContextFactory{TContext}"/>, one context per operation; the history write path uses plain
-/// Microsoft.Data.Sqlite commands against the same tables.
+/// Microsoft.Data.Sqlite commands against the same tables. Accounts (ASP.NET Core Identity's users and roles) and
+/// API keys live in the same file, so a backup of the data directory is a backup of everything.
 /// </summary>
-public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options) : DbContext(options)
+public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public const string ChannelMinutesTable = "ChannelMinutes";
     public const string ChannelHoursTable = "ChannelHours";
@@ -74,6 +77,10 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
 
     public DbSet<HistoryJournalEntry> HistoryJournal => Set<HistoryJournalEntry>();
 
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+
+    public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
     /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)
     {
@@ -87,8 +94,11 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
         return builder;
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(FlowWebDbContext).Assembly, t => t.Namespace == typeof(Device).Namespace);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FlowWebDbContext).Assembly, t => t.Namespace == typeof(Device).Namespace);
+    }
 
     // Enums as their names: readable in the file and safe when members are added or reordered.
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

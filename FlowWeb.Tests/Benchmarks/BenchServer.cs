@@ -27,6 +27,7 @@ internal sealed class BenchServer : IAsyncDisposable
         _root = root;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey);
     }
 
     public Uri BaseUrl { get; }
@@ -56,6 +57,11 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Collector__SFlowPort"] = "0",
             ["ReverseDns__Enabled"] = "false",
         };
+        foreach (var (key, value) in TestAccounts.Environment())
+        {
+            environment[key] = value;
+        }
+
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot)
         {
             environment["DOTNET_ROOT"] = dotnetRoot;

@@ -99,6 +99,13 @@ internal sealed class LivePages : IAsyncDisposable
         };
         page.PageError += (_, error) => Record($"page error: {error}");
         _pages.Add((context, page));
+
+        // Signed in as the benchmark server's configured administrator (BenchServer provisions it).
+        await page.GotoAsync(new Uri(url, "/account/login").ToString());
+        await page.FillAsync("#username", Web.TestAccounts.AdminUser);
+        await page.FillAsync("#password", Web.TestAccounts.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
         await page.GotoAsync(url.ToString());
         await page.WaitForSelectorAsync("[data-interactive=true]");
         await page.WaitForSelectorAsync("[data-toplist='Top Talkers']");

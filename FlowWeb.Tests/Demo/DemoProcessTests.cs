@@ -40,12 +40,18 @@ public sealed class DemoProcessTests
             environment["FLOWWEB_DEMO"] = environmentVariable;
         }
 
+        foreach (var (key, value) in TestAccounts.Environment())
+        {
+            environment[key] = value;
+        }
+
         // The switch comes first: it must neither be taken for a verb nor swallow the option after it.
         string[] arguments = [Path.Combine(AppContext.BaseDirectory, "FlowWeb.dll"), .. argument is null ? [] : new[] { argument }, "--urls", $"http://127.0.0.1:{httpPort}"];
         try
         {
             using var app = ChildProcess.Start("dotnet", arguments, dataDirectory, environment);
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey);
 
             var live = await Poll.UntilAsync(async () => await LiveDemoSensorAsync(client, app), l => l?.FlowsAccepted > 0, Startup,
                 l => $"demo sensor: {l?.FlowsAccepted.ToString(CultureInfo.InvariantCulture) ?? "none"}; output:\n{app.Output}");

@@ -69,7 +69,7 @@ public sealed class AlertJourneyTests(BrowserAppFixture app)
             await alerts.Page.FillAsync("#ack-comment", "ISP informed");
             await alarmRow.Locator(".confirm-ack").ClickAsync();
             await Expect(alarmRow).ToHaveAttributeAsync("data-acknowledged", "true");
-            await Expect(alarmRow).ToContainTextAsync("web: ISP informed");
+            await Expect(alarmRow).ToContainTextAsync($"{Web.TestAccounts.AdminUser}: ISP informed"); // acknowledged by the signed-in user
             Assert.True(app.Service<AlertCenter>().ActiveAlarm(SensorStateMonitor.AlarmKey(sensor.Id))!.IsAcknowledged);
             // The log reads the database, which the acknowledgement reaches a moment later: the page's next refresh shows it.
             await Expect(alerts.Page.Locator(".event-log tr.event-row[data-phase='Acknowledged']").First).ToContainTextAsync("ISP informed", new() { Timeout = 20_000 });

@@ -52,13 +52,14 @@ internal sealed class BrowserSession : IAsyncDisposable
     /// <param name="name">Names the screenshot of the last page, taken when the session closes (what a failing test saw).</param>
     /// <param name="timeZone">The browser's time zone (an IANA name); the machine's when null.</param>
     /// <param name="colorScheme">The system colour scheme the browser reports; light when null.</param>
+    /// <param name="signIn">Signs in as the tests' administrator (<see cref="Web.TestAccounts"/>) unless false.</param>
     public static Task<BrowserSession> OpenAsync(BrowserAppFixture app, string name, int width = 1280, int height = 900, string? timeZone = null,
-        ColorScheme? colorScheme = null) =>
-        OpenAsync(app.Browser, app.BaseUrl, name, width, height, timeZone, colorScheme);
+        ColorScheme? colorScheme = null, bool signIn = true) =>
+        OpenAsync(app.Browser, app.BaseUrl, name, width, height, timeZone, colorScheme, signIn);
 
     /// <summary>A session against another app than the fixture's (e.g. one a test restarts).</summary>
     public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseUrl, string name, int width = 1280, int height = 900, string? timeZone = null,
-        ColorScheme? colorScheme = null)
+        ColorScheme? colorScheme = null, bool signIn = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -68,7 +69,23 @@ internal sealed class BrowserSession : IAsyncDisposable
             ColorScheme = colorScheme ?? ColorScheme.Light,
         });
         context.SetDefaultTimeout(15_000);
-        return new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
+        var session = new BrowserSession(context, await context.NewPageAsync(), baseUrl, name);
+        if (signIn)
+        {
+            await session.SignInAsync(Web.TestAccounts.AdminUser, Web.TestAccounts.AdminPassword);
+        }
+
+        return session;
+    }
+
+    /// <summary>Signs in through the sign-in page, as a person would, and waits until it has left it.</summary>
+    public async Task SignInAsync(string user, string password)
+    {
+        await Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
+        await Page.FillAsync("#username", user);
+        await Page.FillAsync("#password", password);
+        await Page.ClickAsync("button[type=submit]");
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
     /// <summary>Loads a page and waits for the Blazor circuit: clicks sent before it is attached are lost.</summary>

@@ -161,7 +161,7 @@ public sealed class LiveFrameTests
                     Assert.NotNull(harness.Live.Toplist(sensor.Id, 2));
                     Assert.NotNull(await harness.Live.SnapshotAsync(sensor.Id));
                     Assert.NotEmpty(harness.Live.Exporters());
-                    Assert.Contains("flowweb_sensor_flows_total{sensor=\"Frames\"} 30", harness.Metrics.Render(harness.Live.Frame), StringComparison.Ordinal);
+                    Assert.Contains($"flowweb_sensor_flows_total{{sensor=\"Frames\",sensor_id=\"{sensor.Id}\"}} 30", harness.Metrics.Render(harness.Live.Frame), StringComparison.Ordinal);
                 }
             });
             var finished = await Task.WhenAny(reads, Task.Delay(TimeSpan.FromSeconds(20)));

@@ -5,6 +5,7 @@ using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace FlowWeb.Tests.Ui;
 
@@ -125,6 +126,22 @@ public sealed class SensorFormTests : UiTests
         Assert.Equal("Edge router", Assert.Single(await Ui.Store.GetSensorsAsync()).Name);
         Assert.Equal(sensor.Id, (await Ui.Store.GetSensorsAsync())[0].Id);
         Assert.EndsWith($"/sensors/{sensor.Id}", Ui.Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EditSensor_DeletedWhileTheFormWasOpen_SaveDoesNotBringItBack()
+    {
+        var sensor = await SaveSensorAsync("Ghost");
+        var form = Ui.Context.Render<SensorEdit>(p => p.Add(f => f.Id, sensor.Id));
+        Assert.True(await Ui.Context.Services.GetRequiredService<SensorService>().DeleteSensorAsync(sensor.Id));
+
+        form.Find("#sensor-name").Input("Ghost renamed");
+        await Task.Delay(TypingPause);
+        form.Find(".save-sensor-button").Click();
+
+        form.WaitForAssertion(() => Assert.Contains("was deleted meanwhile", Ui.Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(b => b.Message).FirstOrDefault() ?? "", StringComparison.Ordinal), Debounce);
+        Assert.Empty(await Ui.Store.GetSensorsAsync());
+        Assert.Equal(1, Ui.Store.SensorSaves);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ internal sealed partial class AppProcess : IAsyncDisposable
         BaseUrl = baseUrl;
         UdpPort = udpPort;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey); // the tests' administrator key
     }
 
     public Uri BaseUrl { get; }
@@ -60,6 +61,12 @@ internal sealed partial class AppProcess : IAsyncDisposable
             ["Collector__DefaultPort"] = port.ToString(CultureInfo.InvariantCulture),
             ["ReverseDns__Enabled"] = "false",
         };
+        // The tests' administrator and key, as a container would be provisioned (authentication stays on).
+        foreach (var (key, value) in TestAccounts.Environment())
+        {
+            environment[key] = value;
+        }
+
         foreach (var name in new[] { "DOTNET_ROOT", "TMPDIR" })
         {
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)

@@ -34,6 +34,7 @@ public sealed class CollectorEndToEndTests : IDisposable
         Assert.Equal(1, exporter.Datagrams);
         Assert.Equal(0, exporter.DecodeErrors);
 
+        await TestAccounts.SignInAsync(_client);
         // The page is paged on the server: its first HTML names the count, and the grid loads its rows from the same
         // query the list API answers (ExporterQueryService) once the circuit runs (rows in Chromium: ExportersAtScaleTests).
         var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
@@ -71,6 +72,7 @@ public sealed class CollectorEndToEndTests : IDisposable
     [Fact]
     public async Task ExportersPage_NoExporterYet_ExplainsWhichUdpPortToUse()
     {
+        await TestAccounts.SignInAsync(_client);
         var html = await _client.GetStringAsync(new Uri("/exporters", UriKind.Relative));
 
         Assert.Contains("No exporter has sent flows yet", html, StringComparison.Ordinal);

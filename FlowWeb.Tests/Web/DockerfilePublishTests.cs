@@ -45,11 +45,18 @@ public sealed class DockerfilePublishTests : IDisposable
         environment["Collector__DefaultPort"] = udpPort.ToString(CultureInfo.InvariantCulture);
         environment["Collector__SFlowPort"] = "0";
 
+        // As a container is provisioned (README, Docker): the first administrator from the environment.
+        foreach (var (key, value) in TestAccounts.Environment())
+        {
+            environment[key] = value;
+        }
+
         using var app = ChildProcess.Start("dotnet", [dll], elsewhere, environment);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = TestAccounts.CookieClient(new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromSeconds(10));
         try
         {
             Assert.True(await ReadyAsync(http, app), $"The published app did not become healthy within {StartTimeout.TotalSeconds} s.\n{app.Output}");
+            await TestAccounts.SignInAsync(http);
 
             var home = await GetAsync(http, "/", app);
             Assert.Contains("FlowWeb", home, StringComparison.Ordinal);

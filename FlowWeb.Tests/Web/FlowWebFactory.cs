@@ -44,10 +44,23 @@ public sealed class FlowWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Collector:SFlowPort", SFlowUdpPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ReverseDns:Enabled", "false");
         builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
+        foreach (var (key, value) in TestAccounts.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Clients act as the tests' administrator key unless a test removes the header (a test about keys or sign-in).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestAccounts.AdminKey);
     }
 
     protected override void Dispose(bool disposing)

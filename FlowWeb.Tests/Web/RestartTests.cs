@@ -125,7 +125,8 @@ public sealed class RestartTests : IDisposable
             await Poll.UntilAsync(() => app.Http.GetAsync<ToplistSummaryResponse[]>($"/api/sensors/{sensorId}/toplists"),
                 t => t.Single(l => l.Id == 2).CompletedPeriodStarts.Count > 0, TimeSpan.FromSeconds(90), _ => "the toplist period never closed");
             var health = await Poll.UntilAsync(() => app.Http.GetStringAsync(new Uri("health", UriKind.Relative)),
-                h => h.StartsWith("Degraded", StringComparison.Ordinal) && h.Contains("database is locked", StringComparison.Ordinal), TimeSpan.FromSeconds(30), h => h);
+                h => h.StartsWith("Degraded", StringComparison.Ordinal) && h.Contains("database is locked", StringComparison.Ordinal), TimeSpan.FromSeconds(90),
+                h => h + "\n" + app.Output[Math.Max(0, app.Output.Length - 4000)..]);
             var metrics = await Poll.UntilAsync(() => app.Http.GetStringAsync(new Uri("metrics", UriKind.Relative)),
                 m => AppProcess.Metric(m, "flowweb_history_journal_files") >= 2, TimeSpan.FromSeconds(30), m => "journal files: " + AppProcess.Metric(m, "flowweb_history_journal_files"));
             Assert.Contains("history: Degraded: History is not being written since", health, StringComparison.Ordinal);

@@ -57,6 +57,7 @@ public sealed class StartupTests
         using var client = factory.CreateClient();
 
         using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        await TestAccounts.SignInAsync(client);
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

@@ -11,10 +11,27 @@ internal static class ApiProblems
     /// The service names fields as the C# properties (<c>IncludeFilter</c>); a client sent and reads them camel-cased
     /// (<c>includeFilter</c>), so the errors use the names of the JSON it sent.
     /// </summary>
-    public static ValidationProblem Validation(IEnumerable<ValidationError> errors) =>
-        TypedResults.ValidationProblem(errors
+    /// <remarks>
+    /// At most <see cref="MaxErrors"/> errors are listed, with <c>errorCount</c> telling how many there were: a 1 MB
+    /// filter of garbage would otherwise be answered with hundreds of thousands of errors (tens of megabytes).
+    /// </remarks>
+    public static ValidationProblem Validation(IEnumerable<ValidationError> errors)
+    {
+        var all = errors.ToList();
+        var listed = all.Take(MaxErrors)
             .GroupBy(e => JsonName(e.Field), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
+            .ToDictionary(g => g.Key, g => g.Select(e => Shorten(e.Message)).ToArray(), StringComparer.Ordinal);
+        return all.Count <= MaxErrors
+            ? TypedResults.ValidationProblem(listed)
+            : TypedResults.ValidationProblem(listed, detail: $"{all.Count:N0} problems; the first {MaxErrors} are listed.",
+                extensions: new Dictionary<string, object?> { ["errorCount"] = all.Count });
+    }
+
+    public const int MaxErrors = 20;
+
+    private const int MaxMessageLength = 500;
+
+    private static string Shorten(string message) => message.Length <= MaxMessageLength ? message : message[..MaxMessageLength] + "...";
 
     /// <summary>Each segment of a path camel-cased: <c>Detection.HostGroups[0].Prefixes</c> → <c>detection.hostGroups[0].prefixes</c>.</summary>
     public static string JsonName(string field) =>

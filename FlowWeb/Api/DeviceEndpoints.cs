@@ -12,7 +12,7 @@ internal static class DeviceEndpoints
         devices.MapGet("/", ListDevices).WithName(nameof(ListDevices)).WithSummary("Devices by name, paged (offset, limit at most 1000; X-Total-Count, Link rel=next)");
         devices.MapGet("/{id:guid}", GetDevice).WithName(nameof(GetDevice)).WithSummary("One device").ProducesProblem(StatusCodes.Status404NotFound);
         devices.MapPost("/", CreateDevice).WithName(nameof(CreateDevice)).WithSummary("Creates a device");
-        devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).WithSummary("Replaces a device").ProducesProblem(StatusCodes.Status404NotFound);
+        devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).Accepts<DeviceRequest>("application/json").WithSummary("Replaces a device (every member must be sent)").ProducesProblem(StatusCodes.Status404NotFound);
         devices.MapDelete("/{id:guid}", DeleteDevice).WithName(nameof(DeleteDevice))
             .WithSummary("Deletes a device; its sensors stay, without a device").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -47,11 +47,17 @@ internal static class DeviceEndpoints
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ValidationProblem, ProblemHttpResult>> UpdateDevice(
-        Guid id, DeviceRequest request, SensorService service, CancellationToken cancellationToken)
+        Guid id, HttpRequest http, SensorService service, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, service, cancellationToken) is null)
         {
             return ApiProblems.NoDevice(id);
+        }
+
+        var (request, missing) = await CompleteBody.ReadAsync<DeviceRequest>(http, cancellationToken);
+        if (request is null)
+        {
+            return ApiProblems.Validation(missing);
         }
 
         var device = request.ToDefinition(id);

@@ -54,6 +54,30 @@ internal sealed record SensorRequest
 
     public bool Paused { get; init; }
 
+    /// <summary>
+    /// JSON <c>null</c> inside a list (<c>"toplists":[null]</c>): the serializer does not check the nullability of list
+    /// items, so it is refused here, naming the item.
+    /// </summary>
+    public IReadOnlyList<ValidationError> NullItems()
+    {
+        var errors = new List<ValidationError>();
+        Check(nameof(Tags), Tags);
+        Check(nameof(ReceiveAddresses), ReceiveAddresses);
+        Check(nameof(Toplists), Toplists);
+        return errors;
+
+        void Check<T>(string field, IReadOnlyList<T>? items)
+        {
+            for (var i = 0; items is not null && i < items.Count; i++)
+            {
+                if (items[i] is null)
+                {
+                    errors.Add(new ValidationError(field, $"item {i} is null"));
+                }
+            }
+        }
+    }
+
     public SensorDefinition ToDefinition(Guid id) => new()
     {
         Id = id,

@@ -13,8 +13,8 @@ internal static class SensorEndpoints
         sensors.MapGet("/{id:guid}", GetSensor).WithName(nameof(GetSensor)).WithSummary("One sensor's settings").ProducesProblem(StatusCodes.Status404NotFound);
         sensors.MapPost("/", CreateSensor).WithName(nameof(CreateSensor))
             .WithSummary("Creates a sensor; it receives at once (its UDP port opens)");
-        sensors.MapPut("/{id:guid}", UpdateSensor).WithName(nameof(UpdateSensor))
-            .WithSummary("Replaces a sensor's settings; live data stays unless what it counts changed").ProducesProblem(StatusCodes.Status404NotFound);
+        sensors.MapPut("/{id:guid}", UpdateSensor).WithName(nameof(UpdateSensor)).Accepts<SensorRequest>("application/json")
+            .WithSummary("Replaces a sensor's settings (every member must be sent); live data stays unless what it counts changed").ProducesProblem(StatusCodes.Status404NotFound);
         sensors.MapDelete("/{id:guid}", DeleteSensor).WithName(nameof(DeleteSensor))
             .WithSummary("Deletes a sensor; its UDP port closes when no other sensor needs it").ProducesProblem(StatusCodes.Status404NotFound);
         sensors.MapPost("/{id:guid}/pause", PauseSensor).WithName(nameof(PauseSensor)).WithSummary("Pauses a sensor").ProducesProblem(StatusCodes.Status404NotFound);
@@ -45,6 +45,11 @@ internal static class SensorEndpoints
     public static async Task<Results<Created<SensorResponse>, ValidationProblem>> CreateSensor(
         SensorRequest request, SensorService service, CancellationToken cancellationToken)
     {
+        if (request.NullItems() is { Count: > 0 } nullItems)
+        {
+            return ApiProblems.Validation(nullItems);
+        }
+
         var sensor = request.ToDefinition(Guid.NewGuid());
         var result = await service.SaveSensorAsync(sensor, cancellationToken);
         return result.Saved
@@ -53,16 +58,24 @@ internal static class SensorEndpoints
     }
 
     public static async Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> UpdateSensor(
-        Guid id, SensorRequest request, SensorService service, CancellationToken cancellationToken)
+        Guid id, HttpRequest http, SensorService service, CancellationToken cancellationToken)
     {
         if (await service.GetSensorAsync(id, cancellationToken) is null)
         {
             return ApiProblems.NoSensor(id);
         }
 
+        var (request, missing) = await CompleteBody.ReadAsync<SensorRequest>(http, cancellationToken);
+        if (request is null || request.NullItems() is { Count: > 0 })
+        {
+            return ApiProblems.Validation(request?.NullItems() ?? missing);
+        }
+
         var sensor = request.ToDefinition(id);
-        var result = await service.SaveSensorAsync(sensor, cancellationToken);
-        return result.Saved ? TypedResults.Ok(SensorResponse.From(sensor)) : ApiProblems.Validation(result.Errors);
+        var result = await service.UpdateSensorAsync(sensor, cancellationToken);
+        return result.Saved ? TypedResults.Ok(SensorResponse.From(sensor))
+            : result.NotFound ? ApiProblems.NoSensor(id)
+            : ApiProblems.Validation(result.Errors);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
@@ -84,6 +97,11 @@ internal static class SensorEndpoints
         }
 
         var result = await service.SetPausedAsync(id, paused, cancellationToken);
+        if (result.NotFound)
+        {
+            return ApiProblems.NoSensor(id);
+        }
+
         if (!result.Saved)
         {
             return ApiProblems.Validation(result.Errors);

@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Api;
 using FlowWeb.Components;
 using FlowWeb.Components.Shared;
@@ -10,6 +11,7 @@ using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Mitigation;
 using FlowWeb.Core.Storage;
+using FlowWeb.Security;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 using Serilog;
@@ -41,6 +43,8 @@ internal static class Extensions
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddSingleton<ExporterQueryService>();
         builder.Services.AddFlowWebApi();
+        builder.Services.AddFlowWebHardening();
+        builder.AddFlowWebAccounts();
     }
 
     public static void AddFlowWebUi(this WebApplicationBuilder builder)
@@ -65,15 +69,19 @@ internal static class Extensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        app.UseFlowWebHardening();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseFlowWebApiErrors();
+        app.UseFlowWebAccounts();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        var metrics = app.MapGet("/metrics", async (PrometheusMetrics metrics, CancellationToken cancellationToken) =>
             Results.Text(await metrics.RenderAsync(cancellationToken), PrometheusMetrics.ContentType)).ExcludeFromDescription();
+        metrics.RequireAuthorization(AccountRoles.MetricsPolicy);
+
         app.MapFlowWebApi();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -62,6 +62,20 @@ public static class HistoryCsv
 
     private static string Address(FlowAddress address) => address.IsNone ? "" : address.ToString();
 
-    internal static string Escape(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// RFC 4180 quoting, after neutralising formulas (OWASP "CSV injection"): a cell starting with = + - @ tab or CR
+    /// is run as a formula by spreadsheets, and host names come from PTR records written by whoever owns the remote
+    /// address space, channel names from whoever may edit sensors. A leading apostrophe makes the cell text.
+    /// </summary>
+    internal static string Escape(string field)
+    {
+        if (field.Length > 0 && FormulaStarts.Contains(field[0]))
+        {
+            field = "'" + field;
+        }
+
+        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private const string FormulaStarts = "=+-@\t\r";
 }

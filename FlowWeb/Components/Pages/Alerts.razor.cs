@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Sensors;
@@ -34,6 +35,9 @@ public sealed partial class Alerts
 
     [Inject]
     private AlertStore Store { get; set; } = default!;
+
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -78,7 +82,13 @@ public sealed partial class Alerts
 
     private async Task AcknowledgeAsync(string key)
     {
-        if (Alerts.Acknowledge(key, "web", _comment) is null)
+        // Hidden from viewers, and re-checked here: a page's handlers are reachable whatever the page shows.
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
+        if (Alerts.Acknowledge(key, await Rights.UserNameAsync() is { Length: > 0 } user ? user : "web", _comment) is null)
         {
             Snackbar.Add("The alarm cleared meanwhile", Severity.Info);
         }

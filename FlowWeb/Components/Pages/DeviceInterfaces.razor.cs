@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -16,6 +17,9 @@ public sealed partial class DeviceInterfaces
 
     [Parameter]
     public Guid Id { get; set; }
+
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -78,6 +82,11 @@ public sealed partial class DeviceInterfaces
 
     private async Task SaveAsync()
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var problems = new List<ValidationError>();
         var list = new List<DeviceInterface>();
         for (var i = 0; i < _rows.Count; i++)

@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Collection;
@@ -29,6 +30,9 @@ public sealed partial class Devices
     private string? _bindError;
     private int _defaultPort;
     private int _sflowPort;
+
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
 
     [Inject]
     private SensorService Sensors { get; set; } = default!;
@@ -84,6 +88,11 @@ public sealed partial class Devices
 
     private async Task ShowDeviceDialogAsync(DeviceDefinition? device)
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var parameters = new DialogParameters<DeviceDialog> { { d => d.Device, device } };
         var dialog = await Dialogs.ShowAsync<DeviceDialog>(device is null ? "Add device" : "Edit device", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
@@ -96,6 +105,11 @@ public sealed partial class Devices
 
     private async Task DeleteDeviceAsync(DeviceDefinition device)
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var confirmed = await Dialogs.ShowMessageBoxAsync("Delete device",
             $"Delete the device \"{device.Name}\"? Its sensors stay and keep counting; they move to \"No device\".",
             yesText: "Delete", cancelText: "Cancel");

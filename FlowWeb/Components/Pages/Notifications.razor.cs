@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Notifications;
 using FlowWeb.Core.Sensors;
@@ -26,6 +27,9 @@ public sealed partial class Notifications
     [Inject]
     private SensorService Sensors { get; set; } = default!;
 
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
+
     [CascadingParameter]
     public DisplayZone? CascadedZone { get; set; }
 
@@ -46,7 +50,7 @@ public sealed partial class Notifications
 
     private async Task SendTestAsync(NotificationChannelDefinition channel)
     {
-        if (!_testing.Add(channel.Id))
+        if (!await Rights.CanEditAsync() || !_testing.Add(channel.Id))
         {
             return;
         }

@@ -1,3 +1,4 @@
+using FlowWeb.Accounts;
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
@@ -33,6 +34,9 @@ public sealed partial class SensorDetails
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject]
+    private UserRights Rights { get; set; } = default!;
+
     protected override Task OnParametersSetAsync() => RefreshAsync();
 
     protected override async Task RefreshAsync()
@@ -51,6 +55,11 @@ public sealed partial class SensorDetails
 
     private async Task TogglePausedAsync()
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         var paused = !_snapshot!.Definition.Paused;
         var result = await Sensors.SetPausedAsync(Id, paused);
         Snackbar.Add(result.Saved ? (paused ? "Sensor paused" : "Sensor resumed") : string.Join("; ", result.Errors),
@@ -60,6 +69,11 @@ public sealed partial class SensorDetails
 
     private async Task DeleteAsync()
     {
+        if (!await Rights.CanEditAsync())
+        {
+            return;
+        }
+
         if (await SensorActions.ConfirmDeleteAsync(Dialogs, Sensors, Id, _snapshot!.Definition.Name))
         {
             Snackbar.Add($"Sensor \"{_snapshot.Definition.Name}\" deleted", Severity.Info);

@@ -207,7 +207,14 @@ public sealed partial class SensorEdit
             }
 
             var sensor = _model!.ToDefinition();
-            var result = await Sensors.SaveSensorAsync(sensor);
+            // Editing replaces only a sensor that still exists: one deleted meanwhile (another tab, the API) is not brought back.
+            var result = IsNew ? await Sensors.SaveSensorAsync(sensor) : await Sensors.UpdateSensorAsync(sensor);
+            if (result.NotFound)
+            {
+                Snackbar.Add($"Sensor \"{sensor.Name}\" was deleted meanwhile; nothing was saved", Severity.Error);
+                return;
+            }
+
             if (!result.Saved)
             {
                 _errors = result.Errors;

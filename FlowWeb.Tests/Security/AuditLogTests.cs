@@ -1,0 +1,75 @@
+using System.Net;
+using FlowWeb.Accounts;
+using FlowWeb.Api;
+using FlowWeb.Core.Storage;
+using FlowWeb.Core.Storage.Entities;
+using FlowWeb.Tests.Api;
+using FlowWeb.Tests.Web;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowWeb.Tests.Security;
+
+/// <summary>Changes through the API are recorded with who made them and the settings before and after; old entries expire; administrators read them.</summary>
+public sealed class AuditLogTests : IDisposable
+{
+    private readonly FlowWebFactory _factory = new();
+
+    [Fact]
+    public async Task ApiChanges_RecordedWithActorAndSettings_NewestFirst()
+    {
+        using var client = _factory.CreateClient();
+        using var created = await client.PostJsonAsync("/api/sensors", new SensorRequest { Name = "audited", Port = LoopbackPorts.FreeUdp() });
+        var sensor = await created.ReadAsync<SensorResponse>(HttpStatusCode.Created);
+        using var paused = await client.PostAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/pause"), null);
+        using var renamed = await client.PutJsonAsync($"/api/sensors/{sensor.Id}", new SensorRequest { Name = "audited 2", Port = sensor.Port, Paused = true });
+        using var deleted = await client.DeleteAsync(ApiJson.Url($"/api/sensors/{sensor.Id}"));
+        using var device = await client.PostJsonAsync("/api/devices", new DeviceRequest { Name = "edge" });
+
+        var entries = await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(10);
+
+        Assert.Equal(["device.create", "sensor.delete", "sensor.update", "sensor.pause", "sensor.create"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal("key:tests (API key tests)", e.Actor));
+        var update = entries[2];
+        Assert.Contains("\"name\":\"audited\"", update.Before, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"audited 2\"", update.After, StringComparison.Ordinal);
+        Assert.Null(entries[1].After);
+        Assert.Null(entries[4].Before);
+        Assert.Contains(sensor.Id.ToString(), entries[1].Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditPage_Administrator_ListsEntries()
+    {
+        using var api = _factory.CreateClient();
+        using var created = await api.PostJsonAsync("/api/devices", new DeviceRequest { Name = "listed-device" });
+        using var browser = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        browser.DefaultRequestHeaders.Remove("X-Api-Key");
+        await TestAccounts.SignInAsync(browser);
+
+        var page = await browser.GetStringAsync(ApiJson.Url("/audit"));
+
+        Assert.Contains("device.create", page, StringComparison.Ordinal);
+        Assert.Contains("listed-device", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retention_EntriesOlderThanRetention_DeletedOnWrite()
+    {
+        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<FlowWebDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.AuditEntries.Add(new AuditEntryRow { TimeUnixMs = DateTimeOffset.UtcNow.AddDays(-400).ToUnixTimeMilliseconds(), Actor = "old", Action = "sensor.create", Subject = "old" });
+            await db.SaveChangesAsync();
+        }
+
+        using var client = _factory.CreateClient();
+        using var created = await client.PostJsonAsync("/api/devices", new DeviceRequest { Name = "fresh" });
+
+        var entries = await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(10);
+        Assert.Equal(["fresh"], entries.Select(e => e.Subject.Split(' ')[0]));
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
