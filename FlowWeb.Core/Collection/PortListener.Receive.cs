@@ -89,7 +89,7 @@ public sealed partial class PortListener
 
             try
             {
-                result = _decoder.Decode(exporter, datagram, batch);
+                result = _decoder.Decode(exporter, datagram, batch, LocalEndPoint.Port);
             }
             finally
             {

@@ -72,6 +72,9 @@ public sealed class ExporterStatistics
 
     public long DecodeErrors { get; private set; }
 
+    /// <summary>This address's streams: version and observation domain per local port (see <see cref="ExporterStream"/>).</summary>
+    internal ExporterStreams Streams { get; } = new();
+
     public long ErrorCount(DecodeStatus status) => _errors[(int)status];
 
     /// <summary>Non-zero error counters by reason.</summary>

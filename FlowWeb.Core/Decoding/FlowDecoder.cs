@@ -131,7 +131,10 @@ public sealed partial class FlowDecoder
     /// <see cref="DecoderOptions.MaxRecordsPerDatagram"/> of them (the rest follow with the exporter's next datagrams).
     /// The exporter table is touched only once the datagram passed its header checks and the sender is allowed.
     /// </summary>
-    public DecodeResult Decode(FlowAddress exporter, ReadOnlySpan<byte> datagram, FlowBatch batch)
+    public DecodeResult Decode(FlowAddress exporter, ReadOnlySpan<byte> datagram, FlowBatch batch) => Decode(exporter, datagram, batch, 0);
+
+    /// <summary>As above, for a datagram heard on <paramref name="localPort"/> (booked on the exporter's stream of that port, version and domain).</summary>
+    public DecodeResult Decode(FlowAddress exporter, ReadOnlySpan<byte> datagram, FlowBatch batch, int localPort)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var now = _time.GetUtcNow();
@@ -198,7 +201,8 @@ public sealed partial class FlowDecoder
         }
 
         stats.CountError(result.Status);
-        Account(state, batch, first);
+        var flows = Account(state, batch, first);
+        stats.Streams.Book(localPort, knownVersion, datagram, flows, result.Status != DecodeStatus.Ok, now);
         return result;
     }
 
@@ -291,9 +295,10 @@ public sealed partial class FlowDecoder
     }
 
     /// <summary>Adds the records appended since <paramref name="first"/> to the exporter's counters.</summary>
-    private void Account(ExporterState state, FlowBatch batch, int first)
+    private long Account(ExporterState state, FlowBatch batch, int first)
     {
         var stats = state.Stats;
+        var flowsBefore = stats.Flows;
         var records = batch.Records;
         for (var i = first; i < records.Length; i++)
         {
@@ -323,6 +328,7 @@ public sealed partial class FlowDecoder
         stats.SequenceResets = state.Resets();
         stats.TemplatesKnown = Templates.CountFor(state.Stats.Address);
         (stats.PendingSets, stats.PendingBytes) = _pending.For(state.Stats.Address);
+        return stats.Flows - flowsBefore;
     }
 
     /// <summary>Expires held data, stale templates and silent exporters; runs at most once a second, from the receive loop.</summary>

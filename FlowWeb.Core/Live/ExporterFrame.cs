@@ -31,11 +31,17 @@ public sealed record ExporterFrame(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen)
 {
+    /// <summary>The address's streams (local port, version, observation domain), in the order first heard.</summary>
+    public IReadOnlyList<ExporterStream> Streams { get; init; } = [];
+
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
     internal static ExporterFrame Of(ExporterStatistics s) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
         s.RecordsDecodedFromPending, s.DecodeErrors, s.ErrorsByReason(), 0, s.LostFlowsEstimate, s.Reordered, s.SequenceResets,
-        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen);
+        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen)
+    {
+        Streams = s.Streams.Copy(),
+    };
 
     /// <summary>
     /// One exporter as seen by two decoders (a router that sends from several source ports may reach several receive
@@ -55,6 +61,28 @@ public sealed record ExporterFrame(
             RecordsDecodedFromPending + other.RecordsDecodedFromPending, DecodeErrors + other.DecodeErrors, errors, ErrorsLastMinute + other.ErrorsLastMinute,
             LostFlowsEstimate + other.LostFlowsEstimate, Reordered + other.Reordered, SequenceResets + other.SequenceResets, newer.LastSamplingRate,
             SamplingByteSwapped + other.SamplingByteSwapped, ImplausibleRecords + other.ImplausibleRecords,
-            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen);
+            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen)
+        {
+            Streams = MergeStreams(Streams, other.Streams),
+        };
+    }
+
+    private static ExporterStream[] MergeStreams(IReadOnlyList<ExporterStream> mine, IReadOnlyList<ExporterStream> theirs)
+    {
+        var merged = new List<ExporterStream>(mine);
+        foreach (var stream in theirs)
+        {
+            var i = merged.FindIndex(s => s.LocalPort == stream.LocalPort && s.Version == stream.Version && s.Domain == stream.Domain);
+            if (i < 0)
+            {
+                merged.Add(stream);
+            }
+            else
+            {
+                merged[i] = merged[i].Add(stream);
+            }
+        }
+
+        return [.. merged];
     }
 }

@@ -1,4 +1,5 @@
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding;
 
 namespace FlowWeb.Core.Live;
 
@@ -13,6 +14,9 @@ public enum ExporterSort
     Templates,
     FirstSeen,
     LastSeen,
+
+    /// <summary>The local port a stream was heard on (by address for whole exporters).</summary>
+    Port,
 }
 
 /// <summary>
@@ -60,22 +64,39 @@ public sealed class ExporterQueryService
 
     public ExporterPage Query(ExporterQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query);
         var snapshot = Current();
-        var sorted = snapshot.Sorted(query.SortBy, query.Descending);
+        var (rows, matching, offset) = Page(snapshot.Addresses, query);
+        return new ExporterPage([.. rows.Select(r => r.Exporter)], matching, snapshot.Entries.Length, offset, snapshot.AsOf);
+    }
+
+    /// <summary>
+    /// One page of streams: a row per exporter address, local port, version and observation domain (four exporters
+    /// behind one address are four rows), searched by address and sorted by the stream's own counts.
+    /// </summary>
+    public ExporterRowPage QueryStreams(ExporterQuery query)
+    {
+        var snapshot = Current();
+        var (rows, matching, offset) = Page(snapshot.Streams, query);
+        return new ExporterRowPage(rows, matching, snapshot.Streams.Items.Length, offset, snapshot.AsOf);
+    }
+
+    private static (List<ExporterRow> Rows, int Matching, int Offset) Page(View view, ExporterQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sorted = view.Sorted(query.SortBy, query.Descending);
         var search = query.Search?.Trim();
-        IReadOnlyList<Entry> matching = string.IsNullOrEmpty(search)
+        IReadOnlyList<Row> matching = string.IsNullOrEmpty(search)
             ? sorted
             : [.. sorted.Where(e => e.Text.Contains(search, StringComparison.OrdinalIgnoreCase))];
         var offset = Math.Clamp(query.Offset, 0, matching.Count);
         var limit = Math.Clamp(query.Limit, 0, MaxLimit);
-        var rows = new List<ExporterFrame>(Math.Min(limit, matching.Count - offset));
+        var rows = new List<ExporterRow>(Math.Min(limit, matching.Count - offset));
         for (var i = offset; i < matching.Count && rows.Count < limit; i++)
         {
-            rows.Add(matching[i].Summary);
+            rows.Add(matching[i].Value);
         }
 
-        return new ExporterPage(rows, matching.Count, snapshot.Entries.Length, offset, snapshot.AsOf);
+        return (rows, matching.Count, offset);
     }
 
     /// <summary>Every exporter, by address: the shared snapshot itself (no copy), for a page that scans them all once, such as a count of those no sensor receives.</summary>
@@ -134,11 +155,12 @@ public sealed class ExporterQueryService
 
     private readonly record struct Entry(ExporterFrame Summary, string Text);
 
-    /// <summary>The exporters at one moment, by address, with each other sort order made once on first use.</summary>
+    /// <summary>A row of a view: an exporter (and one of its streams) with its address's text for the search.</summary>
+    private readonly record struct Row(ExporterRow Value, string Text);
+
+    /// <summary>The exporters at one moment, by address, as a view of addresses and a view of streams.</summary>
     private sealed class Snapshot(Entry[] entries, DateTimeOffset asOf)
     {
-        private readonly Dictionary<(ExporterSort, bool), Entry[]> _sorted = [];
-
         public Entry[] Entries { get; } = entries;
 
         public DateTimeOffset AsOf { get; } = asOf;
@@ -147,37 +169,54 @@ public sealed class ExporterQueryService
 
         public ExporterFrame[] Summaries => field ??= [.. Entries.Select(e => e.Summary)];
 
-        public Entry[] Sorted(ExporterSort by, bool descending)
+        public View Addresses => field ??= new View([.. Entries.Select(e => new Row(new ExporterRow(e.Summary, ExporterRow.Whole(e.Summary)), e.Text))], byStream: false);
+
+        public View Streams => field ??= new View([.. Entries.SelectMany(e => StreamsOf(e.Summary)
+            .OrderBy(s => s.LocalPort).ThenBy(s => s.Version).ThenBy(s => s.Domain)
+            .Select(s => new Row(new ExporterRow(e.Summary, s), e.Text)))], byStream: true);
+
+        // An exporter heard only with datagrams too broken to name a stream still gets its row.
+        private static IEnumerable<ExporterStream> StreamsOf(ExporterFrame e) => e.Streams.Count > 0 ? e.Streams : [ExporterRow.Whole(e)];
+    }
+
+    /// <summary>Rows in address order, with each other sort order made once on first use.</summary>
+    private sealed class View(Row[] items, bool byStream)
+    {
+        private readonly Dictionary<(ExporterSort, bool), Row[]> _sorted = [];
+
+        public Row[] Items { get; } = items;
+
+        public Row[] Sorted(ExporterSort by, bool descending)
         {
             lock (_sorted)
             {
                 if (by == ExporterSort.Address && !descending)
                 {
-                    return Entries;
+                    return Items;
                 }
 
                 if (!_sorted.TryGetValue((by, descending), out var order))
                 {
-                    order = [.. Entries];
-
-                    // Ties go by address, so a page never shows a row twice or skips one between two reads.
-                    Comparison<Entry> compare = by switch
+                    // Stable: ties keep address order (reversed with the rest when descending), so a page never shows a
+                    // row twice or skips one between two reads.
+                    Func<Row, long> key = by switch
                     {
-                        ExporterSort.Version => (a, b) => a.Summary.Version.CompareTo(b.Summary.Version),
-                        ExporterSort.Datagrams => (a, b) => a.Summary.Datagrams.CompareTo(b.Summary.Datagrams),
-                        ExporterSort.Flows => (a, b) => a.Summary.Flows.CompareTo(b.Summary.Flows),
-                        ExporterSort.DecodeErrors => (a, b) => a.Summary.DecodeErrors.CompareTo(b.Summary.DecodeErrors),
-                        ExporterSort.Templates => (a, b) => a.Summary.TemplatesKnown.CompareTo(b.Summary.TemplatesKnown),
-                        ExporterSort.FirstSeen => (a, b) => a.Summary.FirstSeen.CompareTo(b.Summary.FirstSeen),
-                        ExporterSort.LastSeen => (a, b) => a.Summary.LastSeen.CompareTo(b.Summary.LastSeen),
-                        _ => (_, _) => 0,
+                        ExporterSort.Version => r => r.Value.Stream.Version,
+                        ExporterSort.Datagrams => r => byStream ? r.Value.Stream.Datagrams : r.Value.Exporter.Datagrams,
+                        ExporterSort.Flows => r => byStream ? r.Value.Stream.Flows : r.Value.Exporter.Flows,
+                        ExporterSort.DecodeErrors => r => byStream ? r.Value.Stream.DecodeErrors : r.Value.Exporter.DecodeErrors,
+                        ExporterSort.Templates => r => r.Value.Exporter.TemplatesKnown,
+                        ExporterSort.FirstSeen => r => r.Value.Stream.FirstSeen.UtcTicks,
+                        ExporterSort.LastSeen => r => r.Value.Stream.LastSeen.UtcTicks,
+                        ExporterSort.Port => r => r.Value.Stream.LocalPort,
+                        _ => _ => 0,
                     };
-                    var sign = descending ? -1 : 1;
-                    Array.Sort(order, (a, b) =>
+                    order = [.. Items.OrderBy(key)];
+                    if (descending)
                     {
-                        var c = compare(a, b);
-                        return sign * (c != 0 ? c : a.Summary.Address.CompareTo(b.Summary.Address));
-                    });
+                        Array.Reverse(order);
+                    }
+
                     _sorted[(by, descending)] = order;
                 }
 
@@ -186,3 +225,17 @@ public sealed class ExporterQueryService
         }
     }
 }
+
+/// <summary>An exporter address with one of its streams (for a whole-address row: the address's own totals).</summary>
+public sealed record ExporterRow(ExporterFrame Exporter, ExporterStream Stream)
+{
+    /// <summary>The address's totals in the shape of a stream (port 0 = not known).</summary>
+    public static ExporterStream Whole(ExporterFrame e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new ExporterStream(0, e.Version, 0, e.Datagrams, e.Flows, e.DecodeErrors, e.FirstSeen, e.LastSeen);
+    }
+}
+
+/// <summary>A page of exporter streams, how many matched the search and how many exist, as of one moment.</summary>
+public sealed record ExporterRowPage(IReadOnlyList<ExporterRow> Rows, int Matching, int Total, int Offset, DateTimeOffset AsOf);

@@ -12,13 +12,20 @@ namespace FlowWeb.Tests.EndToEnd;
 internal sealed class FlowSender : IDisposable
 {
     private readonly UdpClient _client;
-    private readonly FlowExporterSimulator _exporter = RouterOsExporters.Ros7NetFlowV9(DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds());
+    private readonly FlowExporterSimulator _exporter;
     private readonly byte[] _buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
 
     /// <param name="source">The exporter's address, in 127.0.0.0/8 (Linux lets a socket bind any of them).</param>
     /// <param name="templatesOnce">Templates only in the very first datagram (a router that will not resend them for a long time).</param>
     public FlowSender(string source = "127.0.0.1", bool templatesOnce = false)
+        : this(source, RouterOsExporters.Ros7NetFlowV9(DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds()), templatesOnce)
     {
+    }
+
+    /// <summary>A sender that exports with <paramref name="exporter"/> (another version or observation domain).</summary>
+    public FlowSender(string source, FlowExporterSimulator exporter, bool templatesOnce = false)
+    {
+        _exporter = exporter;
         _client = new UdpClient(new IPEndPoint(IPAddress.Parse(source), 0));
         if (templatesOnce)
         {

@@ -17,12 +17,14 @@ internal sealed record ExporterResponse(
     IReadOnlyDictionary<DecodeStatus, long> ErrorsByReason,
     int TemplatesKnown,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen)
+    DateTimeOffset LastSeen,
+    IReadOnlyList<ExporterStreamResponse> Streams)
 {
     public static ExporterResponse From(ExporterFrame e) => new(
-        e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen);
+        e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen,
+        [.. e.Streams.Select(s => new ExporterStreamResponse(s.LocalPort, s.Version, ProtocolOf(s.Version), s.Domain, s.Datagrams, s.Flows, s.DecodeErrors, s.FirstSeen, s.LastSeen))]);
 
-    private static string ProtocolOf(int version) => version switch
+    internal static string ProtocolOf(int version) => version switch
     {
         1 => "NetFlow v1",
         5 => "NetFlow v5",
@@ -32,6 +34,13 @@ internal sealed record ExporterResponse(
         _ => "unknown",
     };
 }
+
+/// <summary>
+/// One stream of an exporter: a version and observation domain (v9 source id, IPFIX observation domain, v5 engine
+/// type × 256 + engine id, sFlow sub-agent) heard on one local port.
+/// </summary>
+internal sealed record ExporterStreamResponse(
+    int Port, int Version, string Protocol, uint Domain, long Datagrams, long Flows, long DecodeErrors, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 
 /// <summary>Exporters discovered on any port (from the live frame, <see cref="SensorLiveState"/>), whether or not a sensor takes their flows.</summary>
 internal static class ExporterEndpoints

@@ -21,7 +21,8 @@ public sealed partial class Exporters
 {
     private static readonly int[] PageSizes = [25, 50, 100, 250];
 
-    private MudDataGrid<ExporterFrame>? _grid;
+    private MudDataGrid<ExporterRow>? _grid;
+    private string _ports = "";
     private IReadOnlyList<SensorDefinition> _sensors = [];
     private List<SensorDefinition> _anySender = [];
     private IPEndPoint? _listeningOn;
@@ -46,12 +47,18 @@ public sealed partial class Exporters
     [Inject]
     private SensorService Sensors { get; set; } = default!;
 
-    private string AnySenderPorts => string.Join(", ", _anySender.Select(s => $"port {s.Port}"));
+    [Inject]
+    private FlowCollector Collection { get; set; } = default!;
+
+    private string ListeningPorts => _ports.Length > 0 ? _ports : _listeningOn?.ToString() ?? $"port {_port}";
+
+    /// <summary>Any-sender sensors that take a stream heard on <paramref name="port"/> (0 = port not known: every one).</summary>
+    private List<SensorDefinition> AnySenderOn(int port) => [.. _anySender.Where(s => port == 0 || s.Port == port)];
 
     protected override async Task OnInitializedAsync()
     {
         await ReadStatusAsync();
-        (_total, _) = Query.Totals();
+        _total = Query.QueryStreams(new ExporterQuery(Limit: 0)).Total;
         _matching = _total;
     }
 
@@ -59,7 +66,7 @@ public sealed partial class Exporters
     {
         await ReadStatusAsync();
         var hadRows = _total > 0;
-        (_total, _) = Query.Totals();
+        _total = Query.QueryStreams(new ExporterQuery(Limit: 0)).Total;
         if (hadRows && _grid is not null)
         {
             // The grid asks for its current page again; the first exporter (no grid yet) makes it render instead.
@@ -76,22 +83,32 @@ public sealed partial class Exporters
         _bindError = Collector.BindError;
         _datagrams = Collector.Datagrams;
         _port = _listeningOn?.Port ?? CollectorOptions.Value.DefaultPort;
+        var ports = Collection.Listeners.Select(l => l.LocalEndPoint.Port).Distinct().Order().ToList();
+        _ports = ports.Count switch
+        {
+            0 => "",
+            1 => $"port {ports[0]}",
+            _ => "ports " + string.Join(", ", ports),
+        };
         _now = Time.GetUtcNow();
     }
 
-    private Task<GridData<ExporterFrame>> LoadAsync(GridState<ExporterFrame> state, CancellationToken cancellationToken)
+    private Task<GridData<ExporterRow>> LoadAsync(GridState<ExporterRow> state, CancellationToken cancellationToken)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        var by = sort?.SortBy switch
+
+        // The grid names a column by its property path ("Stream.Datagrams"); the last name says what to sort by.
+        var by = sort?.SortBy?.Split('.')[^1] switch
         {
             nameof(ExporterFrame.TemplatesKnown) => ExporterSort.Templates,
+            nameof(ExporterStream.LocalPort) => ExporterSort.Port,
             { } name when Enum.TryParse<ExporterSort>(name, out var parsed) => parsed,
             _ => ExporterSort.Address,
         };
-        var page = Query.Query(new ExporterQuery(state.Page * state.PageSize, state.PageSize, _search, by, sort?.Descending ?? false));
+        var page = Query.QueryStreams(new ExporterQuery(state.Page * state.PageSize, state.PageSize, _search, by, sort?.Descending ?? false));
         _matching = page.Matching;
         _total = page.Total;
-        return Task.FromResult(new GridData<ExporterFrame> { Items = page.Rows, TotalItems = page.Matching });
+        return Task.FromResult(new GridData<ExporterRow> { Items = page.Rows, TotalItems = page.Matching });
     }
 
     private async Task SearchAsync(string? text)

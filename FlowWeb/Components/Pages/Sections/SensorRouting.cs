@@ -56,12 +56,26 @@ internal static class SensorRouting
     public static string NewSensorLink(ExporterFrame exporter, int port, int sflowPort = 0)
     {
         ArgumentNullException.ThrowIfNull(exporter);
-        if (ProtocolOf(exporter.Version) == ExpectedProtocol.SFlow && sflowPort != 0)
+        return NewSensorLink(exporter.Address, exporter.Version, port, sflowPort);
+    }
+
+    /// <summary>The sensor form filled in for one stream of an exporter: the port it was heard on, the protocol it sent.</summary>
+    public static string NewSensorLink(ExporterRow row, int port, int sflowPort = 0)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Stream.LocalPort == 0
+            ? NewSensorLink(row.Exporter.Address, row.Stream.Version, port, sflowPort)
+            : NewSensorLink(row.Exporter.Address, row.Stream.Version, row.Stream.LocalPort, 0);
+    }
+
+    private static string NewSensorLink(FlowAddress address, int version, int port, int sflowPort)
+    {
+        if (ProtocolOf(version) == ExpectedProtocol.SFlow && sflowPort != 0)
         {
             port = sflowPort;
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"sensors/new?sender={Uri.EscapeDataString(exporter.Address.ToString())}&port={port}&protocol={ProtocolOf(exporter.Version)}");
+            $"sensors/new?sender={Uri.EscapeDataString(address.ToString())}&port={port}&protocol={ProtocolOf(version)}");
     }
 }
