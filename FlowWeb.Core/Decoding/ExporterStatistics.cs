@@ -72,6 +72,10 @@ public sealed class ExporterStatistics
 
     public long DecodeErrors { get; private set; }
 
+    /// <summary>Interface names and descriptions the exporter announced in options data, by ifIndex (immutable; replaced on change).</summary>
+    public System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface> Interfaces { get; internal set; } =
+        System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
+
     /// <summary>This address's streams: version and observation domain per local port (see <see cref="ExporterStream"/>).</summary>
     internal ExporterStreams Streams { get; } = new();
 

@@ -28,7 +28,7 @@ public sealed partial class FlowDecoder
         {
             if (id >= 256 && Templates.TryGet(new TemplateKey(exporter, context.Version, domainId, id), out var template) && template.IsOptions)
             {
-                ApplyOptionsSet(domain, template, content);
+                ApplyOptionsSet(state, domain, template, content);
             }
         }
 
@@ -55,12 +55,17 @@ public sealed partial class FlowDecoder
         return (tally, released);
     }
 
-    /// <summary>Applies the options records of one set to the domain without adding them to the batch.</summary>
-    private void ApplyOptionsSet(DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content)
+    /// <summary>Applies the options records of one set to the domain (and an interface table to the exporter) without adding them to the batch.</summary>
+    private void ApplyOptionsSet(ExporterState state, DomainState domain, FlowTemplate template, ReadOnlySpan<byte> content)
     {
         if (template.MinRecordLength == 0)
         {
             return;
+        }
+
+        if (InterfaceOptions.Describes(template))
+        {
+            state.Stats.Interfaces = InterfaceOptions.Learn(template, content, state.Stats.Interfaces);
         }
 
         var program = template.Program;

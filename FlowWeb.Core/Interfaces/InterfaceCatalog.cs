@@ -1,4 +1,6 @@
+using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Interfaces;
@@ -8,8 +10,10 @@ namespace FlowWeb.Core.Interfaces;
 /// snapshot that lookups use without a lock (a page may look up every row of a flow tail each second), replaced on
 /// each change. A device's interfaces are found by the device, or by its address (the exporter a record came from).
 /// Bounded: at most <see cref="MaxPerDevice"/> interfaces per device, names and descriptions of limited length.
+/// Interfaces the exporter named in its v9/IPFIX options data (read from the live frame) fill in what nobody typed;
+/// a typed name always wins.
 /// </summary>
-public sealed class InterfaceCatalog(IInterfaceStore store, SensorService sensors) : IDisposable
+public sealed class InterfaceCatalog(IInterfaceStore store, SensorService sensors, LivePublisher? live = null) : IDisposable
 {
     public const int MaxPerDevice = 1024;
     public const int MaxNameLength = 64;
@@ -30,8 +34,13 @@ public sealed class InterfaceCatalog(IInterfaceStore store, SensorService sensor
         IReadOnlyDictionary<FlowAddress, IReadOnlyDictionary<uint, DeviceInterface>> ByAddress);
 
     /// <summary>The device's interfaces by ifIndex (empty when it has none).</summary>
-    public async Task<IReadOnlyDictionary<uint, DeviceInterface>> OfDeviceAsync(Guid deviceId, CancellationToken cancellationToken = default) =>
-        (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).ByDevice.GetValueOrDefault(deviceId) ?? None;
+    public async Task<IReadOnlyDictionary<uint, DeviceInterface>> OfDeviceAsync(Guid deviceId, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var typed = snapshot.ByDevice.GetValueOrDefault(deviceId) ?? None;
+        var address = snapshot.Devices.FirstOrDefault(d => d.Id == deviceId)?.Address;
+        return FlowAddress.TryParse(address?.Trim(), out var exporter) ? WithLearned(typed, Learned(exporter)) : typed;
+    }
 
     /// <summary>The interfaces of the device a sensor belongs to, or of the device whose address is the exporter's.</summary>
     public async Task<InterfaceNames> ForSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
@@ -39,8 +48,54 @@ public sealed class InterfaceCatalog(IInterfaceStore store, SensorService sensor
         ArgumentNullException.ThrowIfNull(sensor);
         var snapshot = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
         var device = sensor.DeviceId is { } id ? snapshot.ByDevice.GetValueOrDefault(id) : null;
-        return new InterfaceNames(device, snapshot.ByAddress);
+        var deviceAddress = sensor.DeviceId is { } d && FlowAddress.TryParse(snapshot.Devices.FirstOrDefault(x => x.Id == d)?.Address?.Trim(), out var a) ? a : (FlowAddress?)null;
+        if (deviceAddress is { } own && Learned(own) is { Count: > 0 } learned)
+        {
+            device = WithLearned(device ?? None, learned);
+        }
+
+        return new InterfaceNames(device, snapshot.ByAddress, Learned);
     }
+
+    /// <summary>What the exporter at <paramref name="address"/> announced in options data (null when nothing).</summary>
+    private IReadOnlyDictionary<uint, LearnedInterface>? Learned(FlowAddress address) => live?.Current.Exporter(address)?.Interfaces;
+
+    /// <summary>
+    /// The typed interfaces, and the learned ones nobody typed (marked as from the exporter). A row saved as from
+    /// the exporter (someone added its speed) keeps its speed and takes the name the router announces now.
+    /// </summary>
+    internal static IReadOnlyDictionary<uint, DeviceInterface> WithLearned(IReadOnlyDictionary<uint, DeviceInterface> typed, IReadOnlyDictionary<uint, LearnedInterface>? learned)
+    {
+        if (learned is not { Count: > 0 })
+        {
+            return typed;
+        }
+
+        var merged = new Dictionary<uint, DeviceInterface>(typed);
+        foreach (var (ifIndex, x) in learned)
+        {
+            if (merged.Count >= MaxPerDevice && !merged.ContainsKey(ifIndex))
+            {
+                break;
+            }
+
+            var announced = FromExporter(ifIndex, x);
+            if (!merged.TryGetValue(ifIndex, out var stored))
+            {
+                merged[ifIndex] = announced;
+            }
+            else if (stored.Source == InterfaceSource.Exporter)
+            {
+                // Saved from the router's names (with a typed speed): the router's current name follows a rename.
+                merged[ifIndex] = announced with { SpeedBitsPerSecond = stored.SpeedBitsPerSecond };
+            }
+        }
+
+        return merged;
+    }
+
+    internal static DeviceInterface FromExporter(uint ifIndex, LearnedInterface x) =>
+        new(ifIndex, x.Name.Length > 0 ? x.Name : x.Description, x.Name.Length > 0 ? x.Description : "", 0, InterfaceSource.Exporter);
 
     /// <summary>Checks a device's interface list without saving it; every problem names its row and field.</summary>
     public static IReadOnlyList<ValidationError> Validate(IReadOnlyList<DeviceInterface> interfaces)
@@ -144,7 +199,8 @@ public sealed class InterfaceCatalog(IInterfaceStore store, SensorService sensor
 /// The interface names a page shows for one sensor: its device's, or, for a record from another exporter (a sensor
 /// that accepts any sender), the device whose address is that exporter's. Immutable; lookups take no lock.
 /// </summary>
-public sealed class InterfaceNames(IReadOnlyDictionary<uint, DeviceInterface>? device, IReadOnlyDictionary<FlowAddress, IReadOnlyDictionary<uint, DeviceInterface>> byAddress)
+public sealed class InterfaceNames(IReadOnlyDictionary<uint, DeviceInterface>? device, IReadOnlyDictionary<FlowAddress, IReadOnlyDictionary<uint, DeviceInterface>> byAddress,
+    Func<FlowAddress, IReadOnlyDictionary<uint, LearnedInterface>?>? learned = null)
 {
     public static InterfaceNames Empty { get; } = new(null, new Dictionary<FlowAddress, IReadOnlyDictionary<uint, DeviceInterface>>());
 
@@ -158,6 +214,14 @@ public sealed class InterfaceNames(IReadOnlyDictionary<uint, DeviceInterface>? d
             return x;
         }
 
-        return device is not null && device.TryGetValue(ifIndex, out var d) ? d : null;
+        if (device is not null && device.TryGetValue(ifIndex, out var d))
+        {
+            return d;
+        }
+
+        // A record from another exporter whose device nobody described: the names that exporter announced itself.
+        return exporter is { } from && learned?.Invoke(from) is { } announced && announced.TryGetValue(ifIndex, out var l)
+            ? InterfaceCatalog.FromExporter(ifIndex, l)
+            : null;
     }
 }

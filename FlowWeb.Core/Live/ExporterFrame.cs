@@ -34,6 +34,9 @@ public sealed record ExporterFrame(
     /// <summary>The address's streams (local port, version, observation domain), in the order first heard.</summary>
     public IReadOnlyList<ExporterStream> Streams { get; init; } = [];
 
+    /// <summary>Interface names the exporter announced in v9/IPFIX options data, by ifIndex (shared, immutable).</summary>
+    public IReadOnlyDictionary<uint, LearnedInterface> Interfaces { get; init; } = System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
+
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
     internal static ExporterFrame Of(ExporterStatistics s) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
@@ -41,6 +44,7 @@ public sealed record ExporterFrame(
         s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen)
     {
         Streams = s.Streams.Copy(),
+        Interfaces = s.Interfaces,
     };
 
     /// <summary>
@@ -64,6 +68,7 @@ public sealed record ExporterFrame(
             FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen)
         {
             Streams = MergeStreams(Streams, other.Streams),
+            Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,
         };
     }
 
