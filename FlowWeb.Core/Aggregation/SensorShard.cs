@@ -179,7 +179,7 @@ internal sealed class SensorShard
         _closedMinutes.AddRange(_minutes.CloseAll());
         var visit = new ShardVisit
         {
-            Counters = Counters, ClosedMinutes = [.. _closedMinutes], ClosedPeriods = [.. _closedPeriods], Drained = _toplists.Drain(),
+            Counters = Counters, ClosedMinutes = [.. _closedMinutes], ClosedPeriods = [.. _closedPeriods], Drained = _toplists.Drain(nowSecond),
         };
         _closedMinutes.Clear();
         _closedPeriods.Clear();

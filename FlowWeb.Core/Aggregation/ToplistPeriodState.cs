@@ -47,6 +47,15 @@ public sealed class ToplistPeriodState
 
     public DateTimeOffset End { get; }
 
+    /// <summary>
+    /// The part of [<see cref="Start"/>, <see cref="End"/>) the shard counted: shorter when the sensor started
+    /// during the period or a graceful stop cut it. Stored as the period's span, so a cut period reads as partial.
+    /// </summary>
+    public DateTimeOffset CoveredFrom { get => field == default ? Start : field; init; }
+
+    /// <inheritdoc cref="CoveredFrom"/>
+    public DateTimeOffset CoveredTo { get => field == default ? End : field; init; }
+
     public long TotalBytes { get; }
 
     public long TotalPackets { get; }
@@ -70,7 +79,11 @@ public sealed class ToplistPeriodState
     public ToplistPeriodResult ToResult(int count)
     {
         var rows = _table?.Top(count).Rows ?? [.. _rows!.Take(count)];
-        return new ToplistPeriodResult(Start, End, rows, TotalBytes, TotalPackets, TotalFlows, Approximate, _tableBound, DistinctKeys);
+        return new ToplistPeriodResult(Start, End, rows, TotalBytes, TotalPackets, TotalFlows, Approximate, _tableBound, DistinctKeys)
+        {
+            CoveredFrom = CoveredFrom,
+            CoveredTo = CoveredTo,
+        };
     }
 
     /// <summary>Every row this state lists (the whole table, or the best rows).</summary>
@@ -136,6 +149,10 @@ public sealed class ToplistPeriodState
 
         var bound = Math.Max(floors, merged.Count == 0 ? 0 : merged.Max(r => r.ErrorBytes));
         return new ToplistPeriodResult(states[0].Start, states[0].End, merged, totalBytes, totalPackets, totalFlows,
-            approximate || bound > 0, bound, complete ? Math.Max(distinct, sums.Count) : distinct);
+            approximate || bound > 0, bound, complete ? Math.Max(distinct, sums.Count) : distinct)
+        {
+            CoveredFrom = states.Min(s => s.CoveredFrom),
+            CoveredTo = states.Max(s => s.CoveredTo),
+        };
     }
 }

@@ -13,7 +13,21 @@ public sealed record ToplistPeriodResult(
     long TotalFlows,
     bool Approximate,
     long ErrorBound,
-    int DistinctKeys);
+    int DistinctKeys)
+{
+    /// <summary>
+    /// The part of the period that was counted: later than <see cref="Start"/> when the sensor started during the
+    /// period, earlier than <see cref="End"/> when a graceful stop cut it. History stores this span, so a period a
+    /// restart cut reads as partial there; the live API names periods by their <see cref="Start"/>.
+    /// </summary>
+    public DateTimeOffset CoveredFrom { get => field == default ? Start : field; init; }
+
+    /// <inheritdoc cref="CoveredFrom"/>
+    public DateTimeOffset CoveredTo { get => field == default ? End : field; init; }
+
+    /// <summary>Cut by a start or a stop of the collector (or a change of the sensor) during the period.</summary>
+    public bool Partial => CoveredFrom > Start || CoveredTo < End;
+}
 
 /// <summary>One ranked entry of a toplist: <see cref="Bytes"/> is an upper bound, <see cref="Bytes"/> − <see cref="ErrorBytes"/> a lower one (equal while exact).</summary>
 public readonly record struct ToplistRow(ToplistKey Key, long Bytes, long Packets, long Flows, long ErrorBytes);
@@ -29,12 +43,16 @@ internal sealed class ToplistPeriods
     private ToplistTables _running;
     private long _periodStart;
 
+    // The first second the running period counted: its start, or later when the sensor started (or was drained) during it.
+    private long _coveredFrom;
+
     public ToplistPeriods(IReadOnlyList<ToplistDefinition> definitions, ToplistTables tables, long nowSecond)
     {
         Definitions = definitions;
         _periodSeconds = Math.Max(1, definitions[0].PeriodMinutes) * 60L;
         _running = tables;
         _periodStart = Align(nowSecond);
+        _coveredFrom = nowSecond;
     }
 
     public IReadOnlyList<ToplistDefinition> Definitions { get; }
@@ -60,24 +78,41 @@ internal sealed class ToplistPeriods
         {
             HandOver(ref closed);
             _periodStart = Align(nowSecond);
+            _coveredFrom = _periodStart;
         }
     }
 
-    /// <summary>The running period's counters as they are, one state per toplist; the period goes on with empty ones.</summary>
-    public void HandOver(ref List<ToplistPeriodState>? closed)
+    /// <summary>
+    /// The running period's counters as they are, one state per toplist; the period goes on with empty ones. A
+    /// handover before the period's end (<paramref name="cutAt"/>: a graceful stop) says it covers only up to then.
+    /// </summary>
+    public void HandOver(ref List<ToplistPeriodState>? closed, long? cutAt = null)
     {
         var old = _running;
         _running = old.Fresh();
         HasData = false;
+        var coveredTo = cutAt is { } cut ? Math.Clamp(cut + 1, _coveredFrom + 1, RunningEnd) : RunningEnd;
         foreach (var definition in Definitions)
         {
-            (closed ??= []).Add(new ToplistPeriodState(definition, RunningStart, RunningEnd, old.Counters(definition)));
+            (closed ??= []).Add(new ToplistPeriodState(definition, RunningStart, RunningEnd, old.Counters(definition))
+            {
+                CoveredFrom = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(_coveredFrom, RunningStart, RunningEnd - 1)),
+                CoveredTo = DateTimeOffset.FromUnixTimeSeconds(coveredTo),
+            });
+        }
+
+        if (cutAt is not null)
+        {
+            _coveredFrom = coveredTo;
         }
     }
 
     /// <summary>The running period's best rows of one toplist so far (a detached copy).</summary>
     public ToplistPeriodState Summary(ToplistDefinition definition, int best) =>
-        new(definition, RunningStart, RunningEnd, _running.Counters(definition), best);
+        new(definition, RunningStart, RunningEnd, _running.Counters(definition), best)
+        {
+            CoveredFrom = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(_coveredFrom, RunningStart, RunningEnd - 1)),
+        };
 
     private long Align(long second) => second - (((second % _periodSeconds) + _periodSeconds) % _periodSeconds);
 }

@@ -142,7 +142,7 @@ public sealed class ToplistSet
     /// Hands over every running period that counted something, as it is (graceful shutdown), and empties it, so
     /// nothing is handed over twice (by a second drain or at the period's end).
     /// </summary>
-    public List<ToplistPeriodState> Drain()
+    public List<ToplistPeriodState> Drain(long nowSecond)
     {
         Flush();
         List<ToplistPeriodState>? states = null;
@@ -150,7 +150,7 @@ public sealed class ToplistSet
         {
             if (group.HasData)
             {
-                group.HandOver(ref states);
+                group.HandOver(ref states, nowSecond);
             }
         }
 

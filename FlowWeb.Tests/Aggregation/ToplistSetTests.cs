@@ -28,7 +28,9 @@ public sealed class ToplistSetTests
 
         var (definition, result) = Assert.Single(closed);
         Assert.Same(SourceIps, definition);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Start), result.Start);
+        // The set started 10 s into the period: the stored period says it covers only from then.
+        Assert.Equal((DateTimeOffset.FromUnixTimeSeconds(Start), DateTimeOffset.FromUnixTimeSeconds(Start + 900)), (result.Start, result.End));
+        Assert.Equal((DateTimeOffset.FromUnixTimeSeconds(Start + 10), DateTimeOffset.FromUnixTimeSeconds(Start + 900), true), (result.CoveredFrom, result.CoveredTo, result.Partial));
         Assert.Equal([Host(2), Host(3)], result.Rows.Select(r => r.Key));
         Assert.Equal((60L, 3), (result.TotalBytes, result.DistinctKeys));
         var running = set.Snapshot(SourceIps.Id, 10)!;
@@ -119,12 +121,31 @@ public sealed class ToplistSetTests
         var set = new ToplistSet([SourceIps, talkers], 100, Start);
         set.Add(From(7), 70, 1);
 
-        var drained = ToplistPeriodMerger.MergeDrained(set.Drain());
-        var again = set.Drain();
+        var drained = ToplistPeriodMerger.MergeDrained(set.Drain(Start + 300));
+        var again = set.Drain(Start + 301);
 
         Assert.Equal([4, 1], drained.Select(d => d.Definition.Id));
         Assert.All(drained, d => Assert.Equal(70, d.Result.TotalBytes));
+
+        // A graceful stop cuts the period: what is stored covers the period up to the stop, not its scheduled end.
+        Assert.All(drained, d => Assert.Equal((DateTimeOffset.FromUnixTimeSeconds(Start), DateTimeOffset.FromUnixTimeSeconds(Start + 301)), (d.Result.CoveredFrom, d.Result.CoveredTo)));
         Assert.Empty(again);
         Assert.Equal(0, set.Snapshot(4, 10)!.TotalFlows);
+    }
+
+    [Fact]
+    public void Restart_DuringAPeriod_BothHalvesSayWhatTheyCovered()
+    {
+        var before = new ToplistSet([SourceIps], 100, Start + 5);
+        before.Add(From(1), 100, 1);
+        var first = Assert.Single(ToplistPeriodMerger.MergeDrained(before.Drain(Start + 200))).Result;
+
+        var after = new ToplistSet([SourceIps], 100, Start + 260);
+        after.Add(From(1), 50, 1);
+        var second = Assert.Single(new ToplistPeriodMerger([SourceIps], 1).Offer(0, after.Roll(Start + 900))).Result;
+
+        Assert.Equal((Start + 5, Start + 201), (first.CoveredFrom.ToUnixTimeSeconds(), first.CoveredTo.ToUnixTimeSeconds()));
+        Assert.Equal((Start + 260, Start + 900), (second.CoveredFrom.ToUnixTimeSeconds(), second.CoveredTo.ToUnixTimeSeconds()));
+        Assert.Equal((first.Start, first.End), (second.Start, second.End));
     }
 }

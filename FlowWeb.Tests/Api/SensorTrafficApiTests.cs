@@ -85,7 +85,13 @@ public sealed class SensorTrafficApiTests : IDisposable
 
         var exporter = Assert.Single(await client.GetAsync<ExporterResponse[]>("/api/exporters"), e => e.Address == "127.0.0.1");
         Assert.Equal((9, "NetFlow v9", 10L, 0L), (exporter.Version, exporter.Protocol, exporter.Flows, exporter.DecodeErrors));
-        Assert.Equal(exporter, await client.GetAsync<ExporterResponse>("/api/exporters/127.0.0.1") with { ErrorsByReason = exporter.ErrorsByReason });
+        var single = await client.GetAsync<ExporterResponse>("/api/exporters/127.0.0.1");
+        Assert.Equal(exporter, single with { ErrorsByReason = exporter.ErrorsByReason, Streams = exporter.Streams });
+
+        // One stream: NetFlow v9, source id 0, heard on the sensor's port.
+        var stream = Assert.Single(single.Streams);
+        Assert.Equal((port, 9, 0u, 1L, 10L), (stream.Port, stream.Version, stream.Domain, stream.Datagrams, stream.Flows));
+        Assert.Equal(exporter.Streams, single.Streams);
     }
 
     [Fact]

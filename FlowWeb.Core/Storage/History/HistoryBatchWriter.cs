@@ -85,8 +85,9 @@ internal sealed class HistoryBatchWriter : IDisposable
         var p = _periodInsert.Parameters;
         p[0].Value = key;
         p[1].Value = toplistId;
-        p[2].Value = period.Start.ToUnixTimeSeconds();
-        p[3].Value = period.End.ToUnixTimeSeconds();
+        // The span counted, not the scheduled one: a period a restart cut is stored as what it covers (partial).
+        p[2].Value = period.CoveredFrom.ToUnixTimeSeconds();
+        p[3].Value = period.CoveredTo.ToUnixTimeSeconds();
         p[4].Value = period.TotalBytes;
         p[5].Value = period.TotalPackets;
         p[6].Value = period.TotalFlows;

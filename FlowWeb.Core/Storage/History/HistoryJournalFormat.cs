@@ -125,8 +125,8 @@ internal static class HistoryJournalFormat
         var p = toplist.Period;
         w.Write(toplist.SensorId.ToByteArray());
         w.Write(toplist.ToplistId);
-        w.Write(p.Start.ToUnixTimeSeconds());
-        w.Write(p.End.ToUnixTimeSeconds());
+        w.Write(p.CoveredFrom.ToUnixTimeSeconds());
+        w.Write(p.CoveredTo.ToUnixTimeSeconds());
         w.Write(p.TotalBytes);
         w.Write(p.TotalPackets);
         w.Write(p.TotalFlows);

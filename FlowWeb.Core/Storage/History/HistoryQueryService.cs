@@ -111,6 +111,14 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
         }
     }
 
+    /// <summary>
+    /// The stored periods of a toplist that overlap [from, to) grouped into clock slots of
+    /// <paramref name="periodMinutes"/> (oldest first): a period a restart cut shows once, marked partial.
+    /// </summary>
+    public async Task<IReadOnlyList<ToplistSlot>> GetToplistSlotsAsync(Guid sensorId, int toplistId, int periodMinutes, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default) =>
+        ToplistSlot.Group(await GetToplistPeriodsAsync(sensorId, toplistId, from, to, cancellationToken).ConfigureAwait(false), periodMinutes);
+
     /// <summary>A stored period of this sensor's toplist, or null when the id names no period of it (or of another sensor or toplist).</summary>
     public async Task<ToplistPeriodInfo?> FindToplistPeriodAsync(Guid sensorId, int toplistId, long periodId, CancellationToken cancellationToken = default)
     {
@@ -185,11 +193,14 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
                 .Select(g => g.Min(e => e.Bytes))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+            // One period with only its top N stored is exact for the rows it lists; a sum of several is not, as a key
+            // below the top N of one of them misses its share there.
+            var summed = periods.Count > 1 ? truncatedMinimums.Sum() : 0;
             return new StoredToplist(
                 DateTimeOffset.FromUnixTimeSeconds(periods.Min(p => p.PeriodStart)), DateTimeOffset.FromUnixTimeSeconds(periods.Max(p => p.PeriodEnd)),
                 periods.Count, periods.Sum(p => p.TotalBytes), periods.Sum(p => p.TotalPackets), periods.Sum(p => p.TotalFlows),
-                periods.Any(p => p.Approximate || p.EntryCount < p.DistinctKeys),
-                periods.Sum(p => p.ErrorBound) + truncatedMinimums.Sum(),
+                periods.Any(p => p.Approximate) || summed > 0,
+                periods.Sum(p => p.ErrorBound) + summed,
                 [.. merged.Select(r => new StoredToplistRow(
                     KeyOf(r.Key.AHigh, r.Key.ALow, r.Key.BHigh, r.Key.BLow, r.Key.Port1, r.Key.Port2, r.Key.Protocol, r.Key.Number1, r.Key.Number2),
                     r.Bytes, r.Packets, r.Flows, r.ErrorBytes, r.HostName) { HostNameB = r.HostNameB })]);

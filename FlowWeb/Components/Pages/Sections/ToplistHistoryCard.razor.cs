@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Components;
 namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>
-/// Lists the stored periods of the active toplist that overlap the window and shows either all of them merged
-/// (the default: rows summed by key, approximate when a period kept only its top N) or the one picked.
+/// Lists the periods of the active toplist that overlap the window and shows either all of them merged (the
+/// default: rows summed by key, approximate when a summed period kept only its top N) or the one picked. A period a
+/// restart cut is stored in pieces; it is listed once (<see cref="ToplistSlot"/>), its pieces merged, marked partial.
 /// </summary>
 public sealed partial class ToplistHistoryCard
 {
@@ -19,7 +20,7 @@ public sealed partial class ToplistHistoryCard
     private int _active;
     private int _selected = Merged;
     private bool _loading = true;
-    private IReadOnlyList<ToplistPeriodInfo> _periods = [];
+    private IReadOnlyList<ToplistSlot> _periods = [];
     private ToplistPeriodResult? _shown;
     private Dictionary<ToplistKey, HostNamePair>? _hostNames;
     private string? _caption;
@@ -74,8 +75,8 @@ public sealed partial class ToplistHistoryCard
         _loaded = (Window, toplist.Id);
         _loading = true;
         _selected = Merged;
-        var periods = await History.GetToplistPeriodsAsync(Sensor.Id, toplist.Id, Window.From, Window.To);
-        _periods = [.. periods.Reverse()];
+        var slots = await History.GetToplistSlotsAsync(Sensor.Id, toplist.Id, toplist.PeriodMinutes, Window.From, Window.To);
+        _periods = [.. Enumerable.Reverse(slots)];
         await ShowAsync(toplist);
         _loading = false;
     }
@@ -97,19 +98,36 @@ public sealed partial class ToplistHistoryCard
             return;
         }
 
-        if (_selected >= 0 && _selected < _periods.Count && await History.GetToplistPeriodAsync(_periods[_selected].Id) is { } period)
+        if (_selected >= 0 && _selected < _periods.Count)
         {
-            var info = _periods[_selected];
-            Show(period, info.DistinctKeys, info.Truncated ? $"Top {period.Rows.Count} stored of {info.DistinctKeys:N0}" : null, null);
+            var slot = _periods[_selected];
+            var partial = slot.Partial ? $" · partial: {Covered(slot)}" : "";
+            if (slot.Pieces.Count == 1 && await History.GetToplistPeriodAsync(slot.Pieces[0].Id) is { } period)
+            {
+                var info = slot.Pieces[0];
+                Show(period, info.DistinctKeys, (info.Truncated ? $"Top {period.Rows.Count} stored of {info.DistinctKeys:N0}" : $"{period.Rows.Count} rows") + partial, null);
+                return;
+            }
+
+            var pieces = await History.MergeToplistPeriodsAsync(Sensor.Id, toplist.Id, slot.Start, slot.End, toplist.Count);
+            Show(pieces, pieces.Rows.Count, $"Top {pieces.Rows.Count}, {slot.Pieces.Count} pieces merged{partial}", ApproximateHint(pieces, toplist));
             return;
         }
 
         var merged = await History.MergeToplistPeriodsAsync(Sensor.Id, toplist.Id, Window.From, Window.To, toplist.Count);
-        Show(merged, merged.Rows.Count, $"Top {merged.Rows.Count} of {merged.Periods} period(s) merged",
-            merged.Approximate
-                ? $"Merged from periods that were approximate or stored only their top {toplist.Count}: a key's share in a period where it was not stored is missing, so each row may be off by up to {FlowFormat.Bytes(merged.ErrorBound)}."
-                : null);
+        var cut = _periods.Count(p => p.Partial);
+        Show(merged, merged.Rows.Count,
+            $"Top {merged.Rows.Count} of {_periods.Count} period(s) merged" + (cut > 0 ? $" · {cut} partial (FlowWeb was not running through all of it)" : ""),
+            ApproximateHint(merged, toplist));
     }
+
+    private static string? ApproximateHint(StoredToplist merged, ToplistDefinition toplist) => merged.Approximate
+        ? $"Merged from periods that were approximate or stored only their top {toplist.Count}: a key's share in a period where it was not stored is missing, so each row may be off by up to {FlowFormat.Bytes(merged.ErrorBound)}."
+        : null;
+
+    /// <summary>The parts of a slot that were counted ("10:07–10:15"; several when a restart cut it twice).</summary>
+    private string Covered(ToplistSlot slot) =>
+        string.Join(", ", slot.Pieces.Select(p => $"{Zone.ClockMinutes(p.Start)}–{Zone.ClockMinutes(p.End)}"));
 
     private void Show(StoredToplist stored, int distinctKeys, string? caption, string? approximateHint)
     {
@@ -132,8 +150,8 @@ public sealed partial class ToplistHistoryCard
 
     private DisplayZone Zone => CascadedZone ?? DisplayZone.Utc;
 
-    private string Describe(ToplistPeriodInfo period) =>
-        $"{Zone.DateMinutes(period.Start)}–{Zone.ClockMinutes(period.End)} {Zone.Suffix(period.Start)}";
+    private string Describe(ToplistSlot slot) =>
+        $"{Zone.DateMinutes(slot.Start)}–{Zone.ClockMinutes(slot.End)} {Zone.Suffix(slot.Start)}" + (slot.Partial ? $" (partial: {Covered(slot)})" : "");
 
     private static string ApiTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }
