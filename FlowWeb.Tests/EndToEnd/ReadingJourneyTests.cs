@@ -39,6 +39,12 @@ public sealed class ReadingJourneyTests(BrowserAppFixture app)
         var chart = page.Locator(".traffic-card .traffic-chart");
         await Expect(chart).ToHaveAttributeAsync("data-unit", "Gbit/s", new() { Timeout = 8_000 });
         await Expect(page.Locator(".traffic-card .traffic-chart-unit")).ToHaveTextAsync("Gbit/s");
+
+        // The sensor spreads records (active timeout 1 min): the newest minute of the 10-minute graph is still filling,
+        // drawn dashed from point (600 - 60) / 3 s per point = 180 on, and said so in the legend.
+        await Expect(chart).ToHaveAttributeAsync("data-provisional", "180");
+        await Expect(page.Locator(".traffic-card .traffic-chart-legend-provisional")).ToBeVisibleAsync();
+        await Expect(page.Locator(".traffic-card polyline.traffic-chart-provisional").First).ToBeAttachedAsync();
         await Expect(page.Locator(".sensor-last-data")).ToContainTextAsync(BerlinSuffix(DateTimeOffset.UtcNow));
         await Expect(page.Locator("[data-zone='Europe/Berlin']").First).ToBeVisibleAsync();
 

@@ -18,6 +18,7 @@ public sealed partial class TrafficCard
     private IReadOnlyList<ChartSeries> _series = [];
     private DateTimeOffset _start;
     private int _secondsPerPoint = 1;
+    private int? _provisionalFrom;
     private int _minutes = 10;
     private bool _stacked = true;
     private bool _running;
@@ -110,7 +111,22 @@ public sealed partial class TrafficCard
 
         _series = series;
         _quiet = quiet;
+        _provisionalFrom = ProvisionalFrom(snapshot.BytesPerSecond.Length > 0 ? snapshot.BytesPerSecond[0].Length - 1 : 0);
     }
+
+    /// <summary>
+    /// A sensor that spreads records over their span books a long flow only when the router reports it, at its active
+    /// timeout: the newest that many seconds are still filling and drawn as provisional, not as a drop. A sensor that
+    /// books at arrival has nothing still to come.
+    /// </summary>
+    private int? ProvisionalFrom(int seconds)
+    {
+        var unsettled = Snapshot.Definition.ActiveFlowTimeoutMinutes * 60;
+        return unsettled <= 0 || seconds <= 0 ? null : Math.Max(0, seconds - unsettled) / _secondsPerPoint;
+    }
+
+    private string ProvisionalText =>
+        $"Still filling: the router reports a long flow only at its active timeout ({Snapshot.Definition.ActiveFlowTimeoutMinutes} min), so the newest {Snapshot.Definition.ActiveFlowTimeoutMinutes} min fill in as reports arrive.";
 
     /// <summary>Bytes per second to bit/s, averaged over buckets of <paramref name="bucket"/> seconds.</summary>
     private static double[] Points(ReadOnlySpan<double> bytesPerSecond, int bucket)
