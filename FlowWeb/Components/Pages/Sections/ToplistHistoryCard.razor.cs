@@ -127,7 +127,9 @@ public sealed partial class ToplistHistoryCard
 
     /// <summary>The parts of a slot that were counted ("10:07–10:15"; several when a restart cut it twice).</summary>
     private string Covered(ToplistSlot slot) =>
-        string.Join(", ", slot.Pieces.Select(p => $"{Zone.ClockMinutes(p.Start)}–{Zone.ClockMinutes(p.End)}"));
+        string.Join(", ", slot.Pieces.Select(p => p.Start.Second == 0 && p.End.Second == 0
+            ? $"{Zone.ClockMinutes(p.Start)}–{Zone.ClockMinutes(p.End)}"
+            : $"{Zone.Clock(p.Start)}–{Zone.Clock(p.End)}"));
 
     private void Show(StoredToplist stored, int distinctKeys, string? caption, string? approximateHint)
     {
