@@ -12,6 +12,11 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationError> Error
 
     public bool NotFound { get; init; }
 
+    /// <summary>The stored version is not the one the caller read (HTTP If-Match); nothing was saved.</summary>
+    public static SaveResult Changed { get; } = new(false, [new ValidationError("If-Match", "changed since it was read: read it again and repeat the change")]) { Conflict = true };
+
+    public bool Conflict { get; init; }
+
     public static SaveResult Invalid(IReadOnlyList<ValidationError> errors) => new(false, errors);
 }
 
@@ -62,22 +67,36 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     /// Replaces a sensor that exists: the check and the save happen under the same gate as a delete, so an update
     /// racing a delete finds the sensor gone (<see cref="SaveResult.NotFound"/>) instead of bringing it back.
     /// </summary>
-    public Task<SaveResult> UpdateSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default)
+    public Task<SaveResult> UpdateSensorAsync(SensorDefinition sensor, CancellationToken cancellationToken = default) =>
+        UpdateSensorAsync(sensor, null, cancellationToken);
+
+    /// <summary>
+    /// As above, only while <paramref name="unchanged"/> holds for the stored sensor (the version a client read, HTTP
+    /// If-Match), checked under the same gate as the save: of two editors who read the same version, the second gets
+    /// <see cref="SaveResult.Changed"/> instead of overwriting the first one's change.
+    /// </summary>
+    public Task<SaveResult> UpdateSensorAsync(SensorDefinition sensor, Func<SensorDefinition, bool>? unchanged, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sensor);
-        return ChangeSensorAsync(sensor.Id, current => current is null ? null : sensor, cancellationToken);
+        return ChangeSensorAsync(sensor.Id, current => current is null ? null : sensor, cancellationToken, unchanged);
     }
 
     public Task<SaveResult> SetPausedAsync(Guid id, bool paused, CancellationToken cancellationToken = default) =>
         ChangeSensorAsync(id, current => current is null ? null : current with { Paused = paused }, cancellationToken);
 
     /// <summary>Reads the stored sensor, asks <paramref name="change"/> for its next state (null: refuse), validates and saves, all under the gate.</summary>
-    private async Task<SaveResult> ChangeSensorAsync(Guid id, Func<SensorDefinition?, SensorDefinition?> change, CancellationToken cancellationToken)
+    private async Task<SaveResult> ChangeSensorAsync(Guid id, Func<SensorDefinition?, SensorDefinition?> change, CancellationToken cancellationToken,
+        Func<SensorDefinition, bool>? unchanged = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
+            if (before is not null && unchanged is not null && !unchanged(before))
+            {
+                return SaveResult.Changed;
+            }
+
             if (change(before) is not { } sensor)
             {
                 return SaveResult.Missing;
@@ -101,12 +120,21 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         }
     }
 
-    public async Task<bool> DeleteSensorAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteSensorAsync(Guid id, CancellationToken cancellationToken = default) =>
+        (await DeleteSensorAsync(id, null, cancellationToken).ConfigureAwait(false)).Saved;
+
+    /// <summary>Deletes a sensor while <paramref name="unchanged"/> holds for it (HTTP If-Match); Missing or Changed otherwise.</summary>
+    public async Task<SaveResult> DeleteSensorAsync(Guid id, Func<SensorDefinition, bool>? unchanged, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var before = await GetSensorAsync(id, cancellationToken).ConfigureAwait(false);
+            if (before is not null && unchanged is not null && !unchanged(before))
+            {
+                return SaveResult.Changed;
+            }
+
             var deleted = await store.DeleteSensorAsync(id, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
             if (deleted)
@@ -114,7 +142,7 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
                 await RecordAsync("sensor.delete", Subject(before?.Name ?? "", id), before, null, cancellationToken).ConfigureAwait(false);
             }
 
-            return deleted;
+            return deleted ? SaveResult.Ok : SaveResult.Missing;
         }
         finally
         {
@@ -122,20 +150,40 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
         }
     }
 
-    public async Task<SaveResult> SaveDeviceAsync(DeviceDefinition device, CancellationToken cancellationToken = default)
+    public Task<SaveResult> SaveDeviceAsync(DeviceDefinition device, CancellationToken cancellationToken = default) =>
+        SaveDeviceAsync(device, null, cancellationToken);
+
+    /// <summary>
+    /// Creates or replaces a device after validation; an update (<paramref name="unchanged"/> given) only while the
+    /// stored device still is the version the caller read and still exists, checked under the gate deletes take.
+    /// </summary>
+    public async Task<SaveResult> SaveDeviceAsync(DeviceDefinition device, Func<DeviceDefinition, bool>? unchanged, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var errors = validator.ValidateDevice(device, await ListDevicesAsync(cancellationToken).ConfigureAwait(false));
-        if (errors.Count > 0)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return SaveResult.Invalid(errors);
-        }
+            var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == device.Id);
+            if (unchanged is not null && (before is null || !unchanged(before)))
+            {
+                return before is null ? SaveResult.Missing : SaveResult.Changed;
+            }
 
-        var before = (await ListDevicesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == device.Id);
-        await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
-        _devices = null;
-        await RecordAsync(before is null ? "device.create" : "device.update", Subject(device.Name, device.Id), before, device, cancellationToken).ConfigureAwait(false);
-        return SaveResult.Ok;
+            var errors = validator.ValidateDevice(device, await ListDevicesAsync(cancellationToken).ConfigureAwait(false));
+            if (errors.Count > 0)
+            {
+                return SaveResult.Invalid(errors);
+            }
+
+            await store.SaveDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+            _devices = null;
+            await RecordAsync(before is null ? "device.create" : "device.update", Subject(device.Name, device.Id), before, device, cancellationToken).ConfigureAwait(false);
+            return SaveResult.Ok;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Deletes a device; its sensors stay, without a device.</summary>

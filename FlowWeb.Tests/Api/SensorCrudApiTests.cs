@@ -185,6 +185,70 @@ public sealed class SensorCrudApiTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Two editors read the same sensor; the first saves; the second's save, sent with the ETag it read (If-Match),
+    /// is refused with 412 instead of undoing the first one's change, and so is a delete sent with the old ETag.
+    /// </summary>
+    [Fact]
+    public async Task Sensors_PutAndDeleteWithAStaleIfMatch_RefusedWith412AndTheFirstChangeKept()
+    {
+        var port = LoopbackPorts.FreeUdp();
+        var request = new SensorRequest { Name = "Edge", Port = port, SenderIp = "127.0.0.1" };
+        using var created = await _client.PostJsonAsync("/api/sensors", request);
+        var id = (await created.ReadAsync<SensorResponse>(HttpStatusCode.Created)).Id;
+        using var read = await _client.GetAsync(ApiJson.Url($"/api/sensors/{id}"));
+        var etag = read.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag.IsWeak);
+
+        using var first = await SendAsync(HttpMethod.Put, $"/api/sensors/{id}", request with { Name = "Edge (renamed by A)" }, etag.Tag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(etag, first.Headers.ETag);
+
+        using var second = await SendAsync(HttpMethod.Put, $"/api/sensors/{id}", request with { Name = "Edge (renamed by B)" }, etag.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, second.StatusCode);
+        Assert.Equal("Edge (renamed by A)", (await _client.GetAsync<SensorResponse>($"/api/sensors/{id}")).Name);
+
+        using var staleDelete = await SendAsync(HttpMethod.Delete, $"/api/sensors/{id}", null, etag.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, staleDelete.StatusCode);
+        using var delete = await SendAsync(HttpMethod.Delete, $"/api/sensors/{id}", null, first.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        // A PUT without If-Match still applies (last write wins), but never brings back a deleted sensor.
+        using var afterDelete = await _client.PutJsonAsync($"/api/sensors/{id}", request);
+        Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
+    }
+
+    [Fact]
+    public async Task Devices_PutWithAStaleIfMatch_RefusedWith412()
+    {
+        var body = new DeviceRequest { Name = "ccr", Address = "192.0.2.9", Notes = "" };
+        using var created = await _client.PostJsonAsync("/api/devices", body);
+        var id = (await created.ReadAsync<DeviceResponse>(HttpStatusCode.Created)).Id;
+        using var read = await _client.GetAsync(ApiJson.Url($"/api/devices/{id}"));
+        var etag = read.Headers.ETag!.Tag;
+
+        using var first = await SendAsync(HttpMethod.Put, $"/api/devices/{id}", body with { Notes = "rack 4" }, etag);
+        using var second = await SendAsync(HttpMethod.Put, $"/api/devices/{id}", body with { Notes = "rack 9" }, etag);
+        using var any = await SendAsync(HttpMethod.Put, $"/api/devices/{id}", body with { Name = "ccr-1", Notes = "rack 4" }, "*");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.PreconditionFailed, HttpStatusCode.OK), (first.StatusCode, second.StatusCode, any.StatusCode));
+        var stored = await _client.GetAsync<DeviceResponse>($"/api/devices/{id}");
+        Assert.Equal(("ccr-1", "rack 4"), (stored.Name, stored.Notes));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string ifMatch)
+    {
+        using var message = new HttpRequestMessage(method, ApiJson.Url(path));
+        if (body is not null)
+        {
+            message.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
+        }
+
+        message.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await _client.SendAsync(message);
+    }
+
     public void Dispose()
     {
         _client.Dispose();

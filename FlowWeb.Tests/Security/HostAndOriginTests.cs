@@ -129,6 +129,31 @@ public sealed class HostAndOriginTests : IDisposable
         Assert.Contains("connect-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("form-action 'self'", csp, StringComparison.Ordinal);
         Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
+
+        // No inline script runs but the one carrying this response's nonce (a fresh one per response).
+        Assert.DoesNotContain("script-src 'self' 'unsafe-inline'", csp, StringComparison.Ordinal);
+        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}';", csp);
+        using var again = await client.GetAsync(ApiJson.Url("/api/sensors"));
+        Assert.NotEqual(csp, again.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    /// <summary>The sign-in page's import map carries the nonce its response's policy names; nothing else is inline.</summary>
+    [Fact]
+    public async Task SignInPage_InlineScript_OnlyTheImportMapWithTheResponsesNonce()
+    {
+        using var client = _factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/account/login", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+        // Blazor adds its own "frame-ancestors 'self'" policy to interactive pages; both are enforced, ours is the stricter.
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"), p => p.Contains("script-src", StringComparison.Ordinal));
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+
+        var inline = System.Text.RegularExpressions.Regex.Matches(html, "<script(?![^>]*\\bsrc=)[^>]*>");
+        Assert.True(inline.Count == 1, "inline scripts: " + string.Join(" | ", inline.Select(m => m.Value)));
+        var map = inline[0];
+        Assert.Contains("type=\"importmap\"", map.Value, StringComparison.Ordinal);
+        Assert.Contains($"nonce=\"{nonce}\"", map.Value, StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string host)

@@ -12,7 +12,9 @@ internal static class DeviceEndpoints
         devices.MapGet("/", ListDevices).WithName(nameof(ListDevices)).WithSummary("Devices by name, paged (offset, limit at most 1000; X-Total-Count, Link rel=next)");
         devices.MapGet("/{id:guid}", GetDevice).WithName(nameof(GetDevice)).WithSummary("One device").ProducesProblem(StatusCodes.Status404NotFound);
         devices.MapPost("/", CreateDevice).WithName(nameof(CreateDevice)).WithSummary("Creates a device");
-        devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).Accepts<DeviceRequest>("application/json").WithSummary("Replaces a device (every member must be sent)").ProducesProblem(StatusCodes.Status404NotFound);
+        devices.MapPut("/{id:guid}", UpdateDevice).WithName(nameof(UpdateDevice)).Accepts<DeviceRequest>("application/json")
+            .WithSummary("Replaces a device (every member must be sent); with If-Match (the ETag of GET), only if nobody changed it since")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         devices.MapDelete("/{id:guid}", DeleteDevice).WithName(nameof(DeleteDevice))
             .WithSummary("Deletes a device; its sensors stay, without a device").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -33,8 +35,17 @@ internal static class DeviceEndpoints
         return TypedResults.Ok(page.Select(DeviceResponse.From).ToArray());
     }
 
-    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(Guid id, SensorService service, CancellationToken cancellationToken) =>
-        await FindAsync(id, service, cancellationToken) is { } device ? TypedResults.Ok(DeviceResponse.From(device)) : ApiProblems.NoDevice(id);
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> GetDevice(Guid id, SensorService service, HttpResponse http, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, service, cancellationToken) is not { } device)
+        {
+            return ApiProblems.NoDevice(id);
+        }
+
+        var response = DeviceResponse.From(device);
+        ApiVersions.SetETag(http, response);
+        return TypedResults.Ok(response);
+    }
 
     public static async Task<Results<Created<DeviceResponse>, ValidationProblem>> CreateDevice(
         DeviceRequest request, SensorService service, CancellationToken cancellationToken)
@@ -60,9 +71,17 @@ internal static class DeviceEndpoints
             return ApiProblems.Validation(missing);
         }
 
+        // An update of a device that exists: one deleted meanwhile is not brought back, and If-Match is honoured.
         var device = request.ToDefinition(id);
-        var result = await service.SaveDeviceAsync(device, cancellationToken);
-        return result.Saved ? TypedResults.Ok(DeviceResponse.From(device)) : ApiProblems.Validation(result.Errors);
+        var result = await service.SaveDeviceAsync(device, ApiVersions.Precondition<DeviceDefinition, DeviceResponse>(http, DeviceResponse.From) ?? (_ => true), cancellationToken);
+        if (result.Saved)
+        {
+            var response = DeviceResponse.From(device);
+            ApiVersions.SetETag(http.HttpContext.Response, response);
+            return TypedResults.Ok(response);
+        }
+
+        return result.NotFound ? ApiProblems.NoDevice(id) : result.Conflict ? ApiVersions.Changed("device") : ApiProblems.Validation(result.Errors);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(Guid id, SensorService service, CancellationToken cancellationToken) =>

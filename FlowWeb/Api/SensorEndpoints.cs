@@ -14,9 +14,11 @@ internal static class SensorEndpoints
         sensors.MapPost("/", CreateSensor).WithName(nameof(CreateSensor))
             .WithSummary("Creates a sensor; it receives at once (its UDP port opens)");
         sensors.MapPut("/{id:guid}", UpdateSensor).WithName(nameof(UpdateSensor)).Accepts<SensorRequest>("application/json")
-            .WithSummary("Replaces a sensor's settings (every member must be sent); live data stays unless what it counts changed").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Replaces a sensor's settings (every member must be sent); live data stays unless what it counts changed. With If-Match (the ETag of GET), only if nobody changed it since")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         sensors.MapDelete("/{id:guid}", DeleteSensor).WithName(nameof(DeleteSensor))
-            .WithSummary("Deletes a sensor; its UDP port closes when no other sensor needs it").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Deletes a sensor; its UDP port closes when no other sensor needs it. With If-Match, only if nobody changed it since it was read")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         sensors.MapPost("/{id:guid}/pause", PauseSensor).WithName(nameof(PauseSensor)).WithSummary("Pauses a sensor").ProducesProblem(StatusCodes.Status404NotFound);
         sensors.MapPost("/{id:guid}/resume", ResumeSensor).WithName(nameof(ResumeSensor)).WithSummary("Resumes a paused sensor").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -37,10 +39,17 @@ internal static class SensorEndpoints
         return TypedResults.Ok(page.Select(SensorResponse.From).ToArray());
     }
 
-    public static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
-        await service.GetSensorAsync(id, cancellationToken) is { } sensor
-            ? TypedResults.Ok(SensorResponse.From(sensor))
-            : ApiProblems.NoSensor(id);
+    public static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(Guid id, SensorService service, HttpResponse http, CancellationToken cancellationToken)
+    {
+        if (await service.GetSensorAsync(id, cancellationToken) is not { } sensor)
+        {
+            return ApiProblems.NoSensor(id);
+        }
+
+        var response = SensorResponse.From(sensor);
+        ApiVersions.SetETag(http, response);
+        return TypedResults.Ok(response);
+    }
 
     public static async Task<Results<Created<SensorResponse>, ValidationProblem>> CreateSensor(
         SensorRequest request, SensorService service, CancellationToken cancellationToken)
@@ -72,14 +81,24 @@ internal static class SensorEndpoints
         }
 
         var sensor = request.ToDefinition(id);
-        var result = await service.UpdateSensorAsync(sensor, cancellationToken);
-        return result.Saved ? TypedResults.Ok(SensorResponse.From(sensor))
-            : result.NotFound ? ApiProblems.NoSensor(id)
+        var result = await service.UpdateSensorAsync(sensor, ApiVersions.Precondition<SensorDefinition, SensorResponse>(http, SensorResponse.From), cancellationToken);
+        if (result.Saved)
+        {
+            var response = SensorResponse.From(sensor);
+            ApiVersions.SetETag(http.HttpContext.Response, response);
+            return TypedResults.Ok(response);
+        }
+
+        return result.NotFound ? ApiProblems.NoSensor(id)
+            : result.Conflict ? ApiVersions.Changed("sensor")
             : ApiProblems.Validation(result.Errors);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSensor(Guid id, SensorService service, CancellationToken cancellationToken) =>
-        await service.DeleteSensorAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NoSensor(id);
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSensor(Guid id, SensorService service, HttpRequest http, CancellationToken cancellationToken)
+    {
+        var result = await service.DeleteSensorAsync(id, ApiVersions.Precondition<SensorDefinition, SensorResponse>(http, SensorResponse.From), cancellationToken);
+        return result.Saved ? TypedResults.NoContent() : result.Conflict ? ApiVersions.Changed("sensor") : ApiProblems.NoSensor(id);
+    }
 
     public static Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> PauseSensor(
         Guid id, SensorService service, CancellationToken cancellationToken) => SetPaused(id, paused: true, service, cancellationToken);
