@@ -119,11 +119,7 @@ public sealed partial class Attacks
         return [.. attack.Series.Skip(Math.Max(0, attack.Series.Count - points)).Select(p => p.BitsPerSecond)];
     }
 
-    private string Duration(AttackReport attack)
-    {
-        var seconds = (int)Math.Max(0, ((attack.End ?? Time.GetUtcNow()) - attack.Start).TotalSeconds);
-        return seconds < 60 ? $"{seconds} s" : seconds < 3600 ? $"{seconds / 60} min {seconds % 60} s" : $"{seconds / 3600} h {seconds % 3600 / 60} min";
-    }
+    private string Duration(AttackReport attack) => AttackFormat.Duration(attack, Time.GetUtcNow());
 
     private string SensorName(Guid? id) => id is null ? "All sensors" : _sensors.FirstOrDefault(s => s.Id == id)?.Name ?? "(deleted sensor)";
 
