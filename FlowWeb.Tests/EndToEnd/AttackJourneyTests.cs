@@ -75,6 +75,9 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
             await Expect(banner.Locator(".attack-banner-link")).ToHaveTextAsync($"UDP flood on {flood.Victim}");
             attackId = long.Parse(await row.GetAttributeAsync("data-attack-id") ?? "", System.Globalization.CultureInfo.InvariantCulture);
 
+            // The sensor's live graph shades the attack, linking to it.
+            await Expect(watcher.Page.Locator($".traffic-chart-mark a[href='attacks/{attackId}']")).ToHaveCountAsync(1, new() { Timeout = LiveMs });
+
             // The automatic ban reached the router, with the device's ban time.
             var put = await Poll.UntilAsync(() => Task.FromResult(router.Requests.FirstOrDefault(r => r.Method == "PUT")), r => r is not null, Live, _ => "no PUT reached the router");
             Assert.Equal(("/rest/ip/firewall/address-list", "flowweb-ddos", flood.Victim, "30m"), (put!.Path, put.Body["list"], put.Body["address"], put.Body["timeout"]));

@@ -27,3 +27,6 @@ public static class ChannelColors
         _ => Palette[(index - 1 + Palette.Length) % Palette.Length],
     };
 }
+
+/// <summary>A span shaded on a <see cref="TrafficChart"/> (an attack), from its start to its end (null: still going on), linking to its page.</summary>
+public sealed record ChartMark(DateTimeOffset From, DateTimeOffset? To, string Label, string Href);
