@@ -2,6 +2,12 @@ using Bunit;
 using FlowWeb.Components.Pages.Sections;
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Detection;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Sensors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlowWeb.Tests.Ui;
 
@@ -31,6 +37,37 @@ public sealed class AttackComponentTests
         Assert.Equal("Attack: UDP flood on 203.0.113.12", marks[0].GetAttribute("title"));
         Assert.Equal("attacks/7", marks[0].QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal("left:90%;width:10%", marks[1].GetAttribute("style"));
+    }
+
+    [Fact]
+    public async Task SlowExportWarning_ThirtyMinuteTimeoutSeenOrSet_WarnsWithTheRouterOsFix()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
+        var detection = new AttackDetection(Options.Create(new DetectionOptions()), time, NullLogger<AttackDetection>.Instance);
+        await using var ui = new UiContext(s => s.AddSingleton(detection));
+        var seen = new SensorDefinition { Name = "Exported at 30 min" };
+        var set = new SensorDefinition { Name = "Set to 10 min", ActiveFlowTimeoutMinutes = 10 };
+        var fine = new SensorDefinition { Name = "One minute" };
+
+        // A flow of 30 minutes reported at its active timeout, as RouterOS does by default.
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var shard = detection.ShardFor(seen, now)!;
+        var fineShard = detection.ShardFor(fine, now)!;
+        fineShard.Add(new FlowRecord { DstAddr = FlowAddress.Parse("203.0.113.5"), Packets = 10, Bytes = 1000, StartMs = (now - 60) * 1000, EndMs = now * 1000 }, 1, now);
+        shard.Add(new FlowRecord { DstAddr = FlowAddress.Parse("203.0.113.5"), Packets = 10, Bytes = 1000, StartMs = (now - 1800) * 1000, EndMs = now * 1000 }, 1, now);
+        time.Advance(TimeSpan.FromSeconds(2));
+        shard.Roll(now + 2);
+        fineShard.Roll(now + 2);
+        detection.Tick();
+        Assert.Equal(1800, detection.Detector(seen.Id)!.LongestRecentRecordSeconds);
+        Assert.Equal(60, detection.Detector(fine.Id)!.LongestRecentRecordSeconds);
+
+        var warning = ui.Context.Render<SlowExportWarning>(p => p.Add(w => w.Sensors, [seen, set, fine]));
+        var alerts = warning.FindAll(".slow-export-warning");
+        Assert.Equal([seen.Id.ToString(), set.Id.ToString()], alerts.Select(a => a.GetAttribute("data-sensor")));
+        Assert.Contains("flows lasting up to 30 min", alerts[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("active flow timeout is 10 minutes", alerts[1].TextContent, StringComparison.Ordinal);
+        Assert.All(alerts, a => Assert.Contains("/ip traffic-flow set active-flow-timeout=1m", a.TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
