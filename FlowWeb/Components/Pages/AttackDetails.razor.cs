@@ -16,6 +16,13 @@ public sealed partial class AttackDetails
     private IReadOnlyList<ChartSeries> _series = [];
     private DateTimeOffset _graphStart;
     private bool _loaded;
+    private DateTimeOffset _readAt;
+
+    /// <summary>
+    /// After an attack ends, its ban removals reach the database a moment later (the router is asked first): its page
+    /// reads it again now and then for this long, then no more.
+    /// </summary>
+    private static readonly TimeSpan Settling = TimeSpan.FromMinutes(2);
 
     [Parameter]
     public long Id { get; set; }
@@ -36,11 +43,16 @@ public sealed partial class AttackDetails
             // Ended since the last look (or never seen): its final report is in the database.
             await ReloadAsync();
         }
+        else if (Time.GetUtcNow() - (_attack.End ?? _attack.LastUpdate) < Settling && Time.GetUtcNow() - _readAt >= TimeSpan.FromSeconds(3))
+        {
+            await ReloadAsync();
+        }
     }
 
     private async Task ReloadAsync()
     {
         var attack = await Query.GetAsync(Id);
+        _readAt = Time.GetUtcNow();
         _loaded = true;
         if (attack is not null)
         {
