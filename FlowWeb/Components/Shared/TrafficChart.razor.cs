@@ -236,25 +236,12 @@ public sealed partial class TrafficChart : IDisposable
         }
     }
 
-    /// <summary>Each mark as a share of the plot's width; an ongoing one reaches the end, one outside the range is left out.</summary>
     private void BuildMarks()
     {
         _marks.Clear();
-        if (_points < 2)
+        if (_points >= 2)
         {
-            return;
-        }
-
-        var span = (_points - 1) * (double)SecondsPerPoint;
-        foreach (var mark in Marks)
-        {
-            var left = Math.Clamp((mark.From - Start).TotalSeconds / span, 0, 1);
-            var right = mark.To is { } to ? Math.Clamp((to - Start).TotalSeconds / span, 0, 1) : 1;
-            if (right > left || (mark.To is null && left < 1))
-            {
-                // At least a sliver, so a one-second attack on a day's graph still shows.
-                _marks.Add((mark, left, Math.Max(right - left, 0.004)));
-            }
+            _marks.AddRange(ChartMark.Layout(Marks, Start, (_points - 1) * (double)SecondsPerPoint));
         }
     }
 
