@@ -40,6 +40,10 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
         _port = _options.Port != 0 ? _options.Port : services.GetRequiredService<IOptions<CollectorOptions>>().Value.DefaultPort;
         await EnsureDeviceAndSensorAsync(services.GetRequiredService<SensorService>(), cancellationToken).ConfigureAwait(false);
         LogDemoOn(logger, _options.Protocol, _port, _options.PeakFlowsPerSecond);
+        if (_options.AttackEveryMinutes > 0)
+        {
+            LogAttacksOn(logger, DemoAttack.Victim.ToString(), _options.AttackSeconds, _options.AttackEveryMinutes);
+        }
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -51,14 +55,18 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
         var bootMs = time.GetUtcNow().AddHours(-(3 * 24) - 5).ToUnixTimeMilliseconds();
         var exporter = _options.Protocol == ExportProtocol.Ipfix ? RouterOsExporters.Ros7Ipfix(bootMs) : RouterOsExporters.Ros7NetFlowV9(bootMs);
         var traffic = new DemoTraffic(_options.Seed ?? Random.Shared.Next(), _options.PeakFlowsPerSecond);
-        var records = new FlowRecord[_options.PeakFlowsPerSecond];
+        var records = new FlowRecord[_options.PeakFlowsPerSecond + DemoAttack.RecordsPerSecond];
+        var attack = _options.AttackEveryMinutes > 0
+            ? new DemoAttack(_options.AttackEveryMinutes, _options.AttackSeconds, time.GetUtcNow().ToUnixTimeMilliseconds(), _options.Seed ?? Random.Shared.Next())
+            : null;
         var buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
         var lastFailureLog = DateTimeOffset.MinValue;
 
         void SendSecond()
         {
             var now = time.GetUtcNow();
-            var count = traffic.Next(now.ToUnixTimeMilliseconds(), DemoTraffic.Activity(time.GetLocalNow().TimeOfDay), records);
+            var count = traffic.Next(now.ToUnixTimeMilliseconds(), DemoTraffic.Activity(time.GetLocalNow().TimeOfDay), records.AsSpan(0, _options.PeakFlowsPerSecond));
+            count += attack?.Next(now.ToUnixTimeMilliseconds(), records.AsSpan(count)) ?? 0;
             var failures = 0L;
             exporter.ExportAll(records.AsSpan(0, count), now.ToUnixTimeMilliseconds(), buffer, datagram =>
             {
@@ -147,6 +155,9 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Demo mode is on: a simulated MikroTik sends made-up {Protocol} traffic to 127.0.0.1:{Port} (up to {PeakFlowsPerSecond} flows/s). Turn it off for real use")]
     private static partial void LogDemoOn(ILogger logger, ExportProtocol protocol, int port, int peakFlowsPerSecond);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Demo mode stages a UDP flood on {Victim} for {Seconds} s every {Minutes} minutes (Demo:AttackEveryMinutes), the first within a minute")]
+    private static partial void LogAttacksOn(ILogger logger, string victim, int seconds, double minutes);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Demo mode could not create {What}: {Errors}")]
     private static partial void LogNotCreated(ILogger logger, string what, string errors);

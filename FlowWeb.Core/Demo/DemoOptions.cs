@@ -28,6 +28,15 @@ public sealed class DemoOptions
     /// <summary>Seed of the traffic generator, for the same traffic on every start; unset = different each time.</summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// Stages an attack (a UDP flood on the demo office's WAN address) this often, in minutes; 0 = never. The first one
+    /// comes a minute after start. Fractions are allowed (tests use a few seconds).
+    /// </summary>
+    public double AttackEveryMinutes { get; set; }
+
+    /// <summary>How long each staged attack lasts, in seconds.</summary>
+    public int AttackSeconds { get; set; } = 120;
+
     /// <summary>True when demo mode is asked for by the section or by <see cref="EnvironmentVariable"/>.</summary>
     public static bool IsEnabled(IConfiguration configuration)
     {
@@ -47,6 +56,20 @@ public sealed class DemoOptions
         if (PeakFlowsPerSecond is < 10 or > DemoTraffic.MaxFlowsPerSecond)
         {
             yield return $"{SectionName}:{nameof(PeakFlowsPerSecond)} must be 10 to {DemoTraffic.MaxFlowsPerSecond} (was {PeakFlowsPerSecond}).";
+        }
+
+        if (AttackEveryMinutes != 0 && (AttackEveryMinutes is < 0.05 or > 10_080 || double.IsNaN(AttackEveryMinutes)))
+        {
+            yield return $"{SectionName}:{nameof(AttackEveryMinutes)} must be 0 (off) or 0.05 to 10080 minutes (was {AttackEveryMinutes}).";
+        }
+
+        if (AttackSeconds is < 3 or > 3600)
+        {
+            yield return $"{SectionName}:{nameof(AttackSeconds)} must be 3 to 3600 (was {AttackSeconds}).";
+        }
+        else if (AttackEveryMinutes > 0 && AttackSeconds >= AttackEveryMinutes * 60)
+        {
+            yield return $"{SectionName}:{nameof(AttackSeconds)} ({AttackSeconds}) must be shorter than {SectionName}:{nameof(AttackEveryMinutes)} ({AttackEveryMinutes} minutes), or the attacks never stop.";
         }
 
         if (Protocol is not (ExportProtocol.NetFlowV9 or ExportProtocol.Ipfix))

@@ -18,8 +18,8 @@ public sealed class DetectionConfig
         ArgumentNullException.ThrowIfNull(global);
         sensor ??= new SensorDetectionSettings();
         Enabled = sensor.Mode switch { DetectionMode.On => true, DetectionMode.Off => false, _ => global.Enabled };
-        StartAfterSeconds = global.StartAfterSeconds;
-        EndAfterSeconds = global.EndAfterSeconds;
+        StartAfterSeconds = sensor.StartAfterSeconds ?? global.StartAfterSeconds;
+        EndAfterSeconds = sensor.EndAfterSeconds ?? global.EndAfterSeconds;
         EndFraction = global.EndFraction;
         CarpetPrefixLengthV4 = global.CarpetPrefixLengthV4;
         CarpetPrefixLengthV6 = global.CarpetPrefixLengthV6;

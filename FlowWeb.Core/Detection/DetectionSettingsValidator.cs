@@ -19,6 +19,17 @@ public static class DetectionSettingsValidator
             yield return (nameof(settings.Mode), $"unknown mode '{settings.Mode}'");
         }
 
+        // The same bounds as the global Detection:StartAfterSeconds and EndAfterSeconds.
+        if (settings.StartAfterSeconds is < 1 or > 600)
+        {
+            yield return (nameof(settings.StartAfterSeconds), "must be 1 to 600 seconds, or empty to inherit");
+        }
+
+        if (settings.EndAfterSeconds is < 1 or > 3600)
+        {
+            yield return (nameof(settings.EndAfterSeconds), "must be 1 to 3600 seconds, or empty to inherit");
+        }
+
         if (settings.ProtectedNetworks.Count > MaxNetworks)
         {
             yield return (nameof(settings.ProtectedNetworks), $"at most {MaxNetworks} networks");

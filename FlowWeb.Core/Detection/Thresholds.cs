@@ -194,12 +194,19 @@ public sealed record SensorDetectionSettings
 
     public IReadOnlyList<HostGroup> HostGroups { get; init; } = [];
 
+    /// <summary>N for this sensor: seconds over a threshold before an attack starts; null = <c>Detection:StartAfterSeconds</c>.</summary>
+    public int? StartAfterSeconds { get; init; }
+
+    /// <summary>M for this sensor: seconds below before an attack ends; null = <c>Detection:EndAfterSeconds</c>.</summary>
+    public int? EndAfterSeconds { get; init; }
+
     public bool Equals(SensorDetectionSettings? other) =>
         other is not null && Mode == other.Mode && ProtectedNetworks.SequenceEqual(other.ProtectedNetworks) && Incoming == other.Incoming &&
-        Outgoing == other.Outgoing && HostGroups.SequenceEqual(other.HostGroups);
+        Outgoing == other.Outgoing && HostGroups.SequenceEqual(other.HostGroups) && StartAfterSeconds == other.StartAfterSeconds &&
+        EndAfterSeconds == other.EndAfterSeconds;
 
-    public override int GetHashCode() => HashCode.Combine(Mode, ProtectedNetworks.Count, Incoming, Outgoing, HostGroups.Count);
+    public override int GetHashCode() => HashCode.Combine(Mode, ProtectedNetworks.Count, Incoming, Outgoing, HostGroups.Count, StartAfterSeconds, EndAfterSeconds);
 
     public bool IsDefault => Mode == DetectionMode.Inherit && ProtectedNetworks.Count == 0 && HostGroups.Count == 0 &&
-                             Incoming == new ThresholdSet() && Outgoing == new ThresholdSet();
+                             Incoming == new ThresholdSet() && Outgoing == new ThresholdSet() && StartAfterSeconds is null && EndAfterSeconds is null;
 }

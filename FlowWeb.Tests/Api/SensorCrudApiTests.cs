@@ -75,6 +75,23 @@ public sealed class SensorCrudApiTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateSensor_DetectionSetInTheForm_KeptByAnApiPutThatDoesNotCarryIt()
+    {
+        var service = _factory.Services.GetRequiredService<SensorService>();
+        var sensor = new SensorDefinition
+        {
+            Name = "Detected uplink", Port = LoopbackPorts.FreeUdp(),
+            Detection = new FlowWeb.Core.Detection.SensorDetectionSettings { StartAfterSeconds = 2, ProtectedNetworks = ["203.0.113.0/24"] },
+        };
+        Assert.True((await service.SaveSensorAsync(sensor)).Saved);
+
+        using var updated = await _client.PutJsonAsync($"/api/sensors/{sensor.Id}", new SensorRequest { Name = "Renamed uplink", Port = sensor.Port });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var stored = (await service.GetSensorAsync(sensor.Id))!;
+        Assert.Equal(("Renamed uplink", 2, "203.0.113.0/24"), (stored.Name, stored.Detection.StartAfterSeconds, Assert.Single(stored.Detection.ProtectedNetworks)));
+    }
+
+    [Fact]
     public async Task Devices_Update_ChangesNameAndAddress()
     {
         using var created = await _client.PostJsonAsync("/api/devices", new DeviceRequest { Name = "RB5009", Address = "192.0.2.7" });

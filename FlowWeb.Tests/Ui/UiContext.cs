@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bunit;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Dns;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
@@ -44,6 +45,8 @@ public sealed class UiContext : IAsyncDisposable
         Context.Services.AddInterfaceNames();
         Context.Services.AddSingleton(new ReverseDnsResolver(
             Options.Create(new ReverseDnsOptions { Enabled = false }), TimeProvider.System, NullLogger<ReverseDnsResolver>.Instance));
+        // The sensor form's detection section reads the global Detection settings; defaults here.
+        Context.Services.AddSingleton(new AttackDetection(Options.Create(new DetectionOptions()), TimeProvider.System, NullLogger<AttackDetection>.Instance));
         configure?.Invoke(Context.Services);
 
         // Selects, menus and tooltips render into the popover provider, dialogs into the dialog provider.

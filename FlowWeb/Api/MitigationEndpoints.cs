@@ -27,8 +27,10 @@ internal static class MitigationEndpoints
         var devices = api.MapGroup("/devices/{id:guid}/mitigation").WithTags("Mitigation");
         devices.MapGet("/", GetMitigationSettings).WithName(nameof(GetMitigationSettings))
             .WithSummary("A device's RouterOS REST settings (the password is never returned)").ProducesProblem(StatusCodes.Status404NotFound);
+        // A router's credentials: administrators only, as the device's Mitigation page.
         devices.MapPut("/", PutMitigationSettings).WithName(nameof(PutMitigationSettings))
-            .WithSummary("Replaces a device's RouterOS REST settings; the password is stored encrypted").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Replaces a device's RouterOS REST settings (administrators); the password is stored encrypted").ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Accounts.AccountRoles.AdminPolicy);
 
         var bans = api.MapGroup("/attacks/{id:long}/bans").WithTags("Mitigation");
         bans.MapPost("/", BanAttack).WithName(nameof(BanAttack))

@@ -69,7 +69,7 @@ internal static class SensorEndpoints
     public static async Task<Results<Ok<SensorResponse>, ValidationProblem, ProblemHttpResult>> UpdateSensor(
         Guid id, HttpRequest http, SensorService service, CancellationToken cancellationToken)
     {
-        if (await service.GetSensorAsync(id, cancellationToken) is null)
+        if (await service.GetSensorAsync(id, cancellationToken) is not { } stored)
         {
             return ApiProblems.NoSensor(id);
         }
@@ -80,7 +80,8 @@ internal static class SensorEndpoints
             return ApiProblems.Validation(request?.NullItems() ?? missing);
         }
 
-        var sensor = request.ToDefinition(id);
+        // The API does not carry the detection settings (the sensor form does): a PUT keeps the stored ones.
+        var sensor = request.ToDefinition(id) with { Detection = stored.Detection };
         var result = await service.UpdateSensorAsync(sensor, ApiVersions.Precondition<SensorDefinition, SensorResponse>(http, SensorResponse.From), cancellationToken);
         if (result.Saved)
         {

@@ -136,7 +136,14 @@ public sealed partial class SensorEdit
     private string DeviceName(Guid? id) => id is null ? "No device" : _devices.FirstOrDefault(d => d.Id == id)?.Name ?? "(deleted device)";
 
     private IReadOnlyList<string> ErrorsOf(string field) =>
-        _submitted || _touched.Contains(field) ? [.. _errors.Where(e => e.Field == field).Select(e => e.Message)] : [];
+        _submitted || _touched.Contains(field) || (IsDetection(field) && _touched.Contains("Detection"))
+            ? [.. _errors.Where(e => e.Field == field).Select(e => e.Message)]
+            : [];
+
+    /// <summary>The detection section reports its change as one field and shows every one of its own (Detection.Incoming.BitsPerSecond...).</summary>
+    private static bool IsDetection(string field) => field.StartsWith("Detection.", StringComparison.Ordinal);
+
+    private static bool IsShown(string field) => ShownFields.Contains(field) || IsDetection(field);
 
     private string Invalid(string field) => ErrorsOf(field).Count > 0 ? "field-invalid" : "";
 

@@ -27,3 +27,23 @@ public static class ChannelColors
         _ => Palette[(index - 1 + Palette.Length) % Palette.Length],
     };
 }
+
+/// <summary>A span shaded on a <see cref="TrafficChart"/> (an attack), from its start to its end (null: still going on), linking to its page.</summary>
+public sealed record ChartMark(DateTimeOffset From, DateTimeOffset? To, string Label, string Href)
+{
+    /// <summary>Each mark as a share of a plot <paramref name="spanSeconds"/> wide from <paramref name="start"/>; an ongoing one reaches the end, one outside is left out.</summary>
+    public static IEnumerable<(ChartMark Mark, double Left, double Width)> Layout(IEnumerable<ChartMark> marks, DateTimeOffset start, double spanSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        foreach (var mark in marks)
+        {
+            var left = Math.Clamp((mark.From - start).TotalSeconds / spanSeconds, 0, 1);
+            var right = mark.To is { } to ? Math.Clamp((to - start).TotalSeconds / spanSeconds, 0, 1) : 1;
+            if (right > left || (mark.To is null && left < 1))
+            {
+                // At least a sliver, so a one-second attack on a day's graph still shows.
+                yield return (mark, left, Math.Max(right - left, 0.004));
+            }
+        }
+    }
+}

@@ -36,6 +36,10 @@ public sealed partial class HistoryGraph
     [Parameter]
     public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
 
+    /// <summary>Attacks to shade on the graph.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartMark> Marks { get; set; } = [];
+
     [CascadingParameter]
     public DisplayZone? CascadedZone { get; set; }
 

@@ -47,6 +47,10 @@ public sealed partial class TrafficChart : IDisposable
     [Parameter]
     public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
 
+    /// <summary>Spans to shade (attacks), clipped to the graph's time range.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartMark> Marks { get; set; } = [];
+
     [CascadingParameter]
     public DisplayZone? CascadedZone { get; set; }
 
@@ -58,6 +62,7 @@ public sealed partial class TrafficChart : IDisposable
     private readonly List<Shape> _shapes = [];
     private readonly List<double> _ticks = [];
     private readonly List<(double Fraction, string Text)> _timeLabels = [];
+    private readonly List<(ChartMark Mark, double Left, double Width)> _marks = [];
     private ElementReference _element;
     private DotNetObjectReference<TrafficChart>? _self;
     private DisplayUnit _unit = FlowFormat.BitRateUnits[0];
@@ -103,6 +108,7 @@ public sealed partial class TrafficChart : IDisposable
 
         BuildShapes();
         BuildTimeLabels();
+        BuildMarks();
         _hoverValues = HoverValues();
     }
 
@@ -227,6 +233,15 @@ public sealed partial class TrafficChart : IDisposable
         {
             var at = Start + (span * i / 4);
             _timeLabels.Add((i / 4.0, TimeLabel(at, span, Zone)));
+        }
+    }
+
+    private void BuildMarks()
+    {
+        _marks.Clear();
+        if (_points >= 2)
+        {
+            _marks.AddRange(ChartMark.Layout(Marks, Start, (_points - 1) * (double)SecondsPerPoint));
         }
     }
 

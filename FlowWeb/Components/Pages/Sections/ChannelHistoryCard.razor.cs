@@ -17,6 +17,7 @@ public sealed partial class ChannelHistoryCard : IDisposable
     private HistoryWindow? _loaded;
     private IReadOnlyList<ChannelInfo> _channels = [];
     private CancellationTokenSource? _loading;
+    private IReadOnlyList<ChartMark> _marks = [];
 
     /// <summary>One sensor, or every sensor of a device (summed by channel).</summary>
     [Parameter, EditorRequired]
@@ -45,6 +46,9 @@ public sealed partial class ChannelHistoryCard : IDisposable
 
     [Inject]
     private HistoryQueryService History { get; set; } = default!;
+
+    [Inject]
+    private FlowWeb.Core.Detection.AttackQueryService Attacks { get; set; } = default!;
 
     private string Caption => $"{HistoryRanges.Label(Window.Range)} at {Window.ResolutionText} resolution";
 
@@ -78,9 +82,11 @@ public sealed partial class ChannelHistoryCard : IDisposable
         try
         {
             var history = await History.GetChannelHistoryAsync([.. Sensors.Select(s => s.Id)], window.From, window.To, window.Resolution, null, token);
+            var attacks = await AttackMarks.ListAsync(Attacks, Sensors.Select(s => s.Id), window.From, window.To);
             if (ReferenceEquals(window, Window))
             {
                 _view = HistoryView.From(history, _channels);
+                _marks = AttackMarks.Of(attacks);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

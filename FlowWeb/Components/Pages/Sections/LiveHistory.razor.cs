@@ -6,10 +6,20 @@ using Microsoft.AspNetCore.Components;
 
 namespace FlowWeb.Components.Pages.Sections;
 
-/// <summary>Reads the sensors' per-second series from the live state (never the database) on every live refresh.</summary>
+/// <summary>Reads the sensors' per-second series from the live state (never the database) on every live refresh, and shades their attacks.</summary>
 public sealed partial class LiveHistory
 {
     private HistoryView? _view;
+    private IReadOnlyList<ChartMark> _marks = [];
+
+    // Read from the database only when the sensors' ongoing attacks change (every attack starts as an ongoing one).
+    private string _marksKey = "";
+
+    [Inject]
+    private FlowWeb.Core.Detection.AttackDetection Detection { get; set; } = default!;
+
+    [Inject]
+    private FlowWeb.Core.Detection.AttackQueryService Attacks { get; set; } = default!;
 
     [Parameter, EditorRequired]
     public IReadOnlyList<SensorDefinition> Sensors { get; set; } = [];
@@ -20,8 +30,17 @@ public sealed partial class LiveHistory
 
     protected override Task OnParametersSetAsync() => RefreshAsync();
 
-    protected override Task RefreshAsync()
+    protected override async Task RefreshAsync()
     {
+        var ids = Sensors.Select(s => s.Id).ToHashSet();
+        var key = string.Join(',', ids) + "|" + string.Join(',', Detection.Ongoing.Where(a => ids.Contains(a.SensorId)).Select(a => a.Id));
+        if (key != _marksKey)
+        {
+            _marksKey = key;
+            var now = Time.GetUtcNow();
+            _marks = AttackMarks.Of(await AttackMarks.ListAsync(Attacks, ids, now - HistoryRanges.LiveSpan, now.AddMinutes(1)));
+        }
+
         var seconds = (int)HistoryRanges.LiveSpan.TotalSeconds + 1;
         var snapshots = new List<ChannelSnapshot>();
         var channels = new List<IReadOnlyList<ChannelInfo>>();
@@ -35,6 +54,5 @@ public sealed partial class LiveHistory
         }
 
         _view = HistoryView.FromLive(snapshots, channels, Channels, Time.GetUtcNow());
-        return Task.CompletedTask;
     }
 }

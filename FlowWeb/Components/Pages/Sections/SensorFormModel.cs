@@ -54,6 +54,9 @@ public sealed class SensorFormModel
 
     public List<LimitFormModel> Limits { get; } = [];
 
+    /// <summary>Attack detection settings (the sensor's Detection JSON).</summary>
+    public DetectionFormModel Detection { get; private set; } = new();
+
     public bool Paused { get; set; }
 
     public static SensorFormModel From(SensorDefinition sensor)
@@ -87,6 +90,7 @@ public sealed class SensorFormModel
 
         model.Toplists.AddRange(sensor.Toplists.Select(ToplistFormModel.From));
         model.Limits.AddRange(sensor.Limits.Select(LimitFormModel.From));
+        model.Detection = DetectionFormModel.From(sensor.Detection ?? new());
         return model;
     }
 
@@ -121,6 +125,7 @@ public sealed class SensorFormModel
             ExcludeFilter = ExcludeFilter ?? "",
             Toplists = [.. Toplists.Select(t => t.ToDefinition())],
             Limits = [.. Limits.Select(l => l.ToDefinition())],
+            Detection = Detection.ToSettings(),
             Paused = Paused,
         };
     }

@@ -1,5 +1,6 @@
 using FlowWeb.Components.Shared;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
@@ -36,6 +37,18 @@ public sealed partial class TrafficCard
     [Inject]
     private InterfaceCatalog Interfaces { get; set; } = default!;
 
+    [Inject]
+    private AttackDetection Detection { get; set; } = default!;
+
+    [Inject]
+    private AttackQueryService Attacks { get; set; } = default!;
+
+    private IReadOnlyList<ChartMark> _marks = [];
+
+    // The sensor's attacks in the window are read from the database only when its ongoing attacks or the window change
+    // (an attack always starts as an ongoing one), not on every refresh.
+    private string _marksKey = "";
+
     /// <summary>The one interface the sensor counts, with a known speed, and Total now as a share of it.</summary>
     private (DeviceInterface Interface, InterfaceDirection Direction, double Percent)? _utilisation;
 
@@ -49,16 +62,32 @@ public sealed partial class TrafficCard
             _utilisation = (x, pinned.Direction, x.Utilisation(total) ?? 0);
         }
 
+        await LoadMarksAsync();
         Build();
+    }
+
+    private async Task LoadMarksAsync()
+    {
+        var ongoing = Detection.Ongoing.Where(a => a.SensorId == Snapshot.Definition.Id).Select(a => a.Id);
+        var key = $"{Snapshot.Definition.Id}|{_minutes}|{string.Join(',', ongoing)}";
+        if (key == _marksKey)
+        {
+            return;
+        }
+
+        _marksKey = key;
+        var now = DateTimeOffset.UtcNow;
+        _marks = AttackMarks.Of(await AttackMarks.ListAsync(Attacks, [Snapshot.Definition.Id], now.AddMinutes(-_minutes), now.AddMinutes(1)));
     }
 
     private string UtilisationText => _utilisation is not { } u ? "" :
         $"{FlowFormat.Percent(u.Percent)} of {u.Interface.Name}'s {FlowFormat.BitRate(u.Interface.SpeedBitsPerSecond)}"
         + u.Direction switch { InterfaceDirection.Inbound => " in", InterfaceDirection.Outbound => " out", _ => " (in and out together)" };
 
-    private void SetMinutes(int minutes)
+    private async Task SetMinutes(int minutes)
     {
         _minutes = minutes;
+        await LoadMarksAsync();
         Build();
     }
 
