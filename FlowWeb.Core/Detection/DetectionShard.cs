@@ -113,7 +113,8 @@ public sealed class DetectionShard
         {
             var seconds = durationMs / 1000.0;
             c.RateFactor = 1 / seconds;
-            c.HoldSeconds = Math.Min(config.MaxHoldSeconds, (int)Math.Round(seconds));
+            // Whole seconds, rounded down (see SensorDetector.EvaluateKey: a hold must not outlast the next export).
+            c.HoldSeconds = Math.Clamp((int)seconds, 2, config.MaxHoldSeconds);
         }
 
         var max = config.MaxKeysPerSecond;
