@@ -11,6 +11,8 @@ internal static class DetectionBenchmark
 {
     public static Command Create(CliConsole console) => new("detection", "Attack detection: delay from the first attack datagram to the attack's start, CPU per flow, false positives over a simulated day.")
     {
+        DetectionDelayBenchmark.Create(console),
+        DetectionCostBenchmark.Create(console),
         FalsePositiveBenchmark.Create(console),
     };
 }
