@@ -75,6 +75,7 @@ internal static class AttackTraffic
             Kind.NtpAmplification => Flow(Reflector(i), 123, victim, Port(random), 17),
             Kind.DnsAmplification => Flow(Reflector(i), 53, victim, Port(random), 17),
             Kind.CarpetBombing => Flow(Spoof(random), Port(random), HostOf(victim, 1 + (i % 200)), Port(random), 17),
+            Kind.UdpFlood => Flow(Spoof(random), Port(random), victim, Port(random), 17),
             _ => Flow(victim, Port(random), Spoof(random), Port(random), 17),
         };
 

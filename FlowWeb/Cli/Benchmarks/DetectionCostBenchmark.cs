@@ -55,7 +55,15 @@ internal static partial class DetectionCostBenchmark
         var on = perFlow[true].Average();
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"collector: {off:0} ns/flow without detection, {on:0} with: detection {on - off:0} ns/flow = {(on - off) / on:P1} of the collector's CPU (target under 10 %); load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
-        await InMemoryAsync(stdout).ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
+
+        // Every threshold off: nothing can start, so this is the counting alone (shard, tables, tick), without evidence.
+        var none = new ThresholdSet
+        {
+            PacketsPerSecond = 0, BitsPerSecond = 0, FlowsPerSecond = 0, SynPacketsPerSecond = 0, UdpPacketsPerSecond = 0, UdpBitsPerSecond = 0,
+            IcmpPacketsPerSecond = 0, FragmentPacketsPerSecond = 0, DistinctSourcesPerSecond = 0,
+        };
+        await InMemoryAsync(stdout, new DetectionOptions { Incoming = none, Outgoing = none }, "every threshold off (counting only)").ConfigureAwait(false);
         return 0;
     }
 
@@ -83,14 +91,14 @@ internal static partial class DetectionCostBenchmark
     }
 
     /// <summary>Detection alone: the flowblast workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
-    private static async Task InMemoryAsync(TextWriter stdout)
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label)
     {
         const int perSecond = 250_000;
         const long total = 10_000_000;
         var workload = new FlowblastWorkload(16_384);
         long nextId = 1;
         var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(new DetectionOptions(), null), TimeProvider.System, () => nextId++);
+        var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(options, null), TimeProvider.System, () => nextId++);
         var shard = detector.CreateShards(1, second)[0];
         var attacks = 0;
         void Feed(long records)
@@ -113,7 +121,7 @@ internal static partial class DetectionCostBenchmark
         Feed(total);
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection alone, in memory (flowblast workload, 10,000 Zipf destinations, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection alone, in memory, {label} (flowblast workload, 10,000 Zipf destinations, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"sent (\d+) flows")]

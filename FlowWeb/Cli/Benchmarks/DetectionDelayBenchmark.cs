@@ -50,13 +50,16 @@ internal static class DetectionDelayBenchmark
         var clock = Stopwatch.StartNew();
         var round = 0;
         using var sender = new RoundSender(host.Port);
+
+        // One generator for every round: Random(0), Random(1), ... start with nearly the same numbers.
+        var random = new Random(13);
         foreach (var sampling in new uint[] { 1, 1000 })
         {
             var day = new NormalDay(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (19 * 3600), activeTimeoutSeconds: 60, samplingRate: sampling);
             for (var t = 0; t < trials; t++, round++)
             {
                 var scenarios = AttackTraffic.All(sampling, round).ToList();
-                var firstSent = await sender.RunAsync(scenarios, day, () => scenarios.All(s => detected.ContainsKey(s.Victim)), new Random(round)).ConfigureAwait(false);
+                var firstSent = await sender.RunAsync(scenarios, day, () => scenarios.All(s => detected.ContainsKey(s.Victim)), random).ConfigureAwait(false);
                 foreach (var s in scenarios)
                 {
                     var hit = detected.TryGetValue(s.Victim, out var d);
@@ -98,65 +101,72 @@ internal static class DetectionDelayBenchmark
         }
     }
 
-    /// <summary>One RouterOS exporter on 127.0.0.1 sending a round: normal traffic and the round's attacks, a second at a time in ten slices.</summary>
+    /// <summary>
+    /// One RouterOS exporter on 127.0.0.1 sending a round in 100 ms slices: normal traffic all along, and each attack
+    /// from its own random slice on (so attacks start at different points of a second), a tenth of its second's
+    /// records per slice.
+    /// </summary>
     private sealed class RoundSender(int port) : IDisposable
     {
+        private const int Slices = 10;
         private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         private readonly FlowExporterSimulator _exporter = RouterOsExporters.Ros7NetFlowV9(DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds());
         private readonly byte[] _buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
         private readonly IPEndPoint _target = new(IPAddress.Loopback, port);
 
         /// <summary>Sends until <paramref name="done"/> or the round's limit; returns when each attack's first datagram went out.</summary>
-        public async Task<Dictionary<string, long>> RunAsync(IReadOnlyList<AttackTraffic.Scenario> scenarios, NormalDay day, Func<bool> done, Random random)
+        public async Task<Dictionary<string, long>> RunAsync(List<AttackTraffic.Scenario> scenarios, NormalDay day, Func<bool> done, Random random)
         {
-            // Normal traffic only up to a random point of a second, so rounds start at every phase of the detector's seconds.
-            var phase = TimeSpan.FromMilliseconds(1000 + random.Next(1000) - DateTimeOffset.UtcNow.Millisecond);
-            await SendSecondAsync(day, [], new Dictionary<string, long>(), phase).ConfigureAwait(false);
+            // A random wait of normal traffic first, so the round starts at any point of the detector's seconds.
+            var offsets = scenarios.Select(_ => random.Next(Slices)).ToArray();
             var firstSent = new Dictionary<string, long>();
-            for (var second = 0; second < MaxSecondsPerRound && !done(); second++)
+            var current = new List<byte[]>[scenarios.Count];
+            List<byte[]> normal = [];
+            var begin = Stopwatch.GetTimestamp() + (random.Next(1000) * Stopwatch.Frequency / 1000);
+            for (var slice = -Slices; slice < MaxSecondsPerRound * Slices && !done(); slice++)
             {
+                var due = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), begin + ((slice + Slices) * Stopwatch.Frequency / Slices));
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due).ConfigureAwait(false);
+                }
+
                 var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                var attacks = scenarios.Select(s => (s.Victim, Datagrams: Encode(s.Records(second, nowMs)))).ToList();
-                await SendSecondAsync(day, attacks, firstSent, TimeSpan.FromSeconds(1), done).ConfigureAwait(false);
+                if ((slice + Slices) % Slices == 0)
+                {
+                    var records = new List<FlowRecord>();
+                    day.Second(nowMs / 1000, records);
+                    normal = Encode(records);
+                }
+
+                SendTenth(normal, (slice + Slices) % Slices);
+                for (var i = 0; i < scenarios.Count; i++)
+                {
+                    var local = slice - offsets[i];
+                    if (local < 0)
+                    {
+                        continue;
+                    }
+
+                    if (local % Slices == 0)
+                    {
+                        current[i] = Encode(scenarios[i].Records(local / Slices, nowMs));
+                    }
+
+                    firstSent.TryAdd(scenarios[i].Victim, Stopwatch.GetTimestamp());
+                    SendTenth(current[i], local % Slices);
+                }
             }
 
             return firstSent;
         }
 
-        private async Task SendSecondAsync(NormalDay day, List<(string Victim, List<byte[]> Datagrams)> attacks, Dictionary<string, long> firstSent, TimeSpan length, Func<bool>? done = null)
+        /// <summary>Tenth <paramref name="slice"/> of a second's datagrams, rounded up so a single datagram goes out in the first.</summary>
+        private void SendTenth(List<byte[]> datagrams, int slice)
         {
-            var normal = new List<FlowRecord>();
-            day.Second(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), normal);
-            var groups = attacks.Prepend((Victim: "", Datagrams: Encode(normal))).ToList();
-            var start = Stopwatch.GetTimestamp();
-            for (var slice = 0; slice < 10; slice++)
+            for (var i = ((datagrams.Count * slice) + Slices - 1) / Slices; i < ((datagrams.Count * (slice + 1)) + Slices - 1) / Slices; i++)
             {
-                foreach (var (victim, datagrams) in groups)
-                {
-                    // Rounded up, so a second of one datagram (a sampled attack) goes out in the first slice, not the last.
-                    var from = ((datagrams.Count * slice) + 9) / 10;
-                    var to = ((datagrams.Count * (slice + 1)) + 9) / 10;
-                    for (var i = from; i < to; i++)
-                    {
-                        if (victim.Length > 0)
-                        {
-                            firstSent.TryAdd(victim, Stopwatch.GetTimestamp());
-                        }
-
-                        _socket.SendTo(datagrams[i], _target);
-                    }
-                }
-
-                var next = (length * (slice + 1) / 10) - Stopwatch.GetElapsedTime(start);
-                if (next > TimeSpan.Zero)
-                {
-                    await Task.Delay(next).ConfigureAwait(false);
-                }
-
-                if (done?.Invoke() == true)
-                {
-                    return;
-                }
+                _socket.SendTo(datagrams[i], _target);
             }
         }
 
