@@ -21,11 +21,11 @@ internal sealed class DetectingCollector : IAsyncDisposable
     private readonly DetectionService? _service;
     private readonly Task _ticks;
 
-    public DetectingCollector(bool detect, SensorDetectionSettings? settings = null, int receiveBufferBytes = 32 * 1024 * 1024)
+    public DetectingCollector(bool detect, SensorDetectionSettings? settings = null, DetectionOptions? options = null, int receiveBufferBytes = 32 * 1024 * 1024)
     {
         if (detect)
         {
-            Detection = new AttackDetection(Microsoft.Extensions.Options.Options.Create(new DetectionOptions()), TimeProvider.System, NullLogger<AttackDetection>.Instance);
+            Detection = new AttackDetection(Microsoft.Extensions.Options.Options.Create(options ?? new DetectionOptions()), TimeProvider.System, NullLogger<AttackDetection>.Instance);
             _service = new DetectionService(Detection, TimeProvider.System);
         }
 

@@ -16,32 +16,52 @@ namespace FlowWeb.Cli.Benchmarks;
 /// </summary>
 internal static partial class DetectionCostBenchmark
 {
+    /// <summary>Every threshold off: nothing can start, so detection only counts (shard, tables, tick), without evidence.</summary>
+    private static readonly ThresholdSet Off = new()
+    {
+        PacketsPerSecond = 0, BitsPerSecond = 0, FlowsPerSecond = 0, SynPacketsPerSecond = 0, UdpPacketsPerSecond = 0, UdpBitsPerSecond = 0,
+        IcmpPacketsPerSecond = 0, FragmentPacketsPerSecond = 0, DistinctSourcesPerSecond = 0,
+    };
+
     public static Command Create(CliConsole console)
     {
         var rate = CliOptions.WholeNumber("--rate", "Flows per second offered (the ingest benchmark's rates)", 250_000, 1_000, 10_000_000);
         var seconds = CliOptions.WholeNumber("--seconds", "Seconds per measurement", 10, 1, 60);
         var rounds = CliOptions.WholeNumber("--rounds", "Measurements per mode (without, with detection, alternately)", 2, 1, 10);
+        var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
+        var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
         var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
         {
-            rate, seconds, rounds,
+            rate, seconds, rounds, countingOnly, protect,
         };
-        command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds)));
+        command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds), parse.GetValue(countingOnly),
+            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? []));
         return command;
     }
 
-    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds)
+    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
+        protect ??= [];
+        foreach (var network in protect)
+        {
+            if (!IpPrefix.TryParse(network, out _, out var error))
+            {
+                await stdout.WriteLineAsync($"--protected: {error}").ConfigureAwait(false);
+                return 2;
+            }
+        }
+
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s, {rounds} rounds per mode; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s, {rounds} rounds per mode, {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
         await stdout.WriteLineAsync($"{"detection",-10} {"sent",12} {"received",12} {"lost",10} {"CPU s",7} {"ns/flow",8} {"CPU of one core",16} {"attacks",8}").ConfigureAwait(false);
         var perFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
         for (var round = 0; round < rounds; round++)
         {
             foreach (var detect in new[] { false, true })
             {
-                await using var host = new DetectingCollector(detect);
+                await using var host = new DetectingCollector(detect, new SensorDetectionSettings { ProtectedNetworks = protect }, countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : null);
                 await Task.Delay(1000).ConfigureAwait(false);
                 var (sent, received, cpu, elapsed) = await MeasureAsync(host, rate, seconds).ConfigureAwait(false);
                 var ns = cpu.TotalNanoseconds / Math.Max(1, received);
@@ -57,13 +77,7 @@ internal static partial class DetectionCostBenchmark
             $"collector: {off:0} ns/flow without detection, {on:0} with: detection {on - off:0} ns/flow = {(on - off) / on:P1} of the collector's CPU (target under 10 %); load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
         await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
 
-        // Every threshold off: nothing can start, so this is the counting alone (shard, tables, tick), without evidence.
-        var none = new ThresholdSet
-        {
-            PacketsPerSecond = 0, BitsPerSecond = 0, FlowsPerSecond = 0, SynPacketsPerSecond = 0, UdpPacketsPerSecond = 0, UdpBitsPerSecond = 0,
-            IcmpPacketsPerSecond = 0, FragmentPacketsPerSecond = 0, DistinctSourcesPerSecond = 0,
-        };
-        await InMemoryAsync(stdout, new DetectionOptions { Incoming = none, Outgoing = none }, "every threshold off (counting only)").ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)").ConfigureAwait(false);
         return 0;
     }
 
