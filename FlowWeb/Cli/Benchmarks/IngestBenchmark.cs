@@ -176,7 +176,7 @@ internal static partial class IngestBenchmark
         return new Step(sent, received, Math.Max(0, sent - received), collector.KernelDrops().Values.Sum() - dropsBefore, cpu);
     }
 
-    private static Process StartSender(int port, int version, int rate, int seconds, int distinct)
+    internal static Process StartSender(int port, int version, int rate, int seconds, int distinct)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -195,7 +195,7 @@ internal static partial class IngestBenchmark
         return sender;
     }
 
-    private static void Pin(Process process, int cpu)
+    internal static void Pin(Process process, int cpu)
     {
         if (Environment.ProcessorCount > cpu && (OperatingSystem.IsLinux() || OperatingSystem.IsWindows()))
         {

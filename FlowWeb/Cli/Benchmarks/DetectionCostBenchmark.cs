@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FlowWeb.Core.Detection;
+
+namespace FlowWeb.Cli.Benchmarks;
+
+/// <summary>
+/// <c>bench detection cost [--rate 250000] [--seconds 10] [--rounds 2]</c>: what detection costs the collector. The
+/// real collector in this process (pinned to CPU 0), once without detection and once with it (default settings:
+/// every destination watched), alternately, receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from
+/// the encoder, a child process on CPU 1) at the same rate; the process's CPU time per flow received is compared,
+/// so detection's share of the collector's CPU is (with - without) / with. Then detection alone in memory (shard and
+/// tick, no network, no decoding) on the flowblast workload, which compares within a few percent on a busy machine.
+/// </summary>
+internal static partial class DetectionCostBenchmark
+{
+    /// <summary>Every threshold off: nothing can start, so detection only counts (shard, tables, tick), without evidence.</summary>
+    private static readonly ThresholdSet Off = new()
+    {
+        PacketsPerSecond = 0, BitsPerSecond = 0, FlowsPerSecond = 0, SynPacketsPerSecond = 0, UdpPacketsPerSecond = 0, UdpBitsPerSecond = 0,
+        IcmpPacketsPerSecond = 0, FragmentPacketsPerSecond = 0, DistinctSourcesPerSecond = 0,
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        var rate = CliOptions.WholeNumber("--rate", "Flows per second offered (the ingest benchmark's rates)", 250_000, 1_000, 10_000_000);
+        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per measurement", 10, 1, 60);
+        var rounds = CliOptions.WholeNumber("--rounds", "Measurements per mode (without, with detection, alternately)", 2, 1, 10);
+        var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
+        var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
+        var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
+        {
+            rate, seconds, rounds, countingOnly, protect,
+        };
+        command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds), parse.GetValue(countingOnly),
+            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? []));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        protect ??= [];
+        foreach (var network in protect)
+        {
+            if (!IpPrefix.TryParse(network, out _, out var error))
+            {
+                await stdout.WriteLineAsync($"--protected: {error}").ConfigureAwait(false);
+                return 2;
+            }
+        }
+
+        IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s, {rounds} rounds per mode, {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+        await stdout.WriteLineAsync($"{"detection",-10} {"sent",12} {"received",12} {"lost",10} {"CPU s",7} {"ns/flow",8} {"CPU of one core",16} {"attacks",8}").ConfigureAwait(false);
+        var perFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var detect in new[] { false, true })
+            {
+                await using var host = new DetectingCollector(detect, new SensorDetectionSettings { ProtectedNetworks = protect }, countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : null);
+                await Task.Delay(1000).ConfigureAwait(false);
+                var (sent, received, cpu, elapsed) = await MeasureAsync(host, rate, seconds).ConfigureAwait(false);
+                var ns = cpu.TotalNanoseconds / Math.Max(1, received);
+                perFlow[detect].Add(ns);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{(detect ? "on" : "off"),-10} {sent,12:N0} {received,12:N0} {Math.Max(0, sent - received),10:N0} {cpu.TotalSeconds,7:0.00} {ns,8:0} {cpu / elapsed,16:P0} {host.Detection?.AttacksStarted ?? 0,8}")).ConfigureAwait(false);
+            }
+        }
+
+        var off = perFlow[false].Average();
+        var on = perFlow[true].Average();
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"collector: {off:0} ns/flow without detection, {on:0} with: detection {on - off:0} ns/flow = {(on - off) / on:P1} of the collector's CPU (target under 10 %); load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
+
+        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<(long Sent, long Received, TimeSpan Cpu, TimeSpan Elapsed)> MeasureAsync(DetectingCollector host, int rate, int seconds)
+    {
+        var before = host.Sensor.FlowsAccepted;
+        using var sender = IngestBenchmark.StartSender(host.Port, 9, rate, seconds, 0);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
+        while (await sender.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line && line != "sending")
+        {
+        }
+
+        // From the first datagram to the last flow booked (or the drain giving up), as the ingest benchmark counts.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var output = await sender.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        var sent = SentPattern().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        for (var i = 0; i < 500 && host.Sensor.FlowsAccepted - before < sent; i++)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        return (sent, host.Sensor.FlowsAccepted - before, Process.GetCurrentProcess().TotalProcessorTime - cpu, clock.Elapsed);
+    }
+
+    /// <summary>Detection alone: the flowblast workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label)
+    {
+        const int perSecond = 250_000;
+        const long total = 10_000_000;
+        var workload = new FlowblastWorkload(16_384);
+        long nextId = 1;
+        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(options, null), TimeProvider.System, () => nextId++);
+        var shard = detector.CreateShards(1, second)[0];
+        var attacks = 0;
+        void Feed(long records)
+        {
+            for (long n = 0; n < records; n++)
+            {
+                if (n % perSecond == perSecond - 1)
+                {
+                    second++;
+                    shard.Roll(second);
+                    attacks += detector.Tick(second).Count(c => c.Started);
+                }
+
+                shard.Add(workload.Records[n % workload.Records.Length], 1, second);
+            }
+        }
+
+        Feed(workload.Records.Length);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        Feed(total);
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"detection alone, in memory, {label} (flowblast workload, 10,000 Zipf destinations, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+    }
+
+    [GeneratedRegex(@"sent (\d+) flows")]
+    private static partial Regex SentPattern();
+}
