@@ -1,3 +1,4 @@
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Configuration;
 using FlowWeb.Core.Decoding;
@@ -44,7 +45,8 @@ public static class CollectionServiceCollectionExtensions
             sp.GetRequiredService<CollectorStatus>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FlowCollector>>(),
-            sp.GetServices<IFlowObserverFactory>()));
+            sp.GetServices<IFlowObserverFactory>(),
+            sp.GetService<IpEnrichment>()));
         services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddFlowLimits(configuration);
