@@ -1,13 +1,13 @@
-using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Configuration;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Enrichment;
+using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Collection;
 

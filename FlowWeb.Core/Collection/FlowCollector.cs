@@ -1,7 +1,7 @@
-using FlowWeb.Core.Enrichment;
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging;
