@@ -39,6 +39,16 @@ public sealed partial class IpEnrichment
     /// <summary>No databases: every lookup answers "unknown" (benchmarks, tests and tools without configuration).</summary>
     public static IpEnrichment None { get; } = new(Options.Create(new EnrichmentOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<IpEnrichment>.Instance);
 
+    /// <summary>Tables made in memory rather than read from files (the <c>bench enrich</c> benchmark's synthetic databases).</summary>
+    internal static IpEnrichment FromTables(FlattenedDatabase asn, FlattenedDatabase country)
+    {
+        var e = new IpEnrichment(Options.Create(new EnrichmentOptions { AsnDatabase = "(memory)", CountryDatabase = "(memory)" }), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<IpEnrichment>.Instance);
+        e._asn = e._asn with { Data = asn, LoadedAt = TimeProvider.System.GetUtcNow() };
+        e._country = e._country with { Data = country, LoadedAt = TimeProvider.System.GetUtcNow() };
+        return e;
+    }
+
     public EnrichmentSource Asn => _asn;
 
     public EnrichmentSource Country => _country;

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
-/// <c>bench decode|ingest|rules|dns|store|hostile|toplists</c> (and the hidden <c>bench send</c>, the ingest benchmark's load
+/// <c>bench decode|ingest|rules|dns|store|hostile|toplists|enrich</c> (and the hidden <c>bench send</c>, the ingest benchmark's load
 /// generator): commands that print numbers. The README's Benchmarks section says what each measures.
 /// </summary>
 internal static class BenchCommand
@@ -27,6 +27,7 @@ internal static class BenchCommand
             StoreBenchmark.Create(console),
             HostileBenchmark.Create(console),
             ToplistBenchmark.Create(console),
+            EnrichmentBenchmark.Create(console),
         };
     }
 }
