@@ -1,4 +1,5 @@
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Live;
@@ -29,13 +30,35 @@ public sealed record ExporterFrame(
     long SamplingByteSwapped,
     long ImplausibleRecords,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen)
+    DateTimeOffset LastSeen,
+    IReadOnlyList<SFlowInterfaceReading>? SFlowInterfaces = null)
 {
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
     internal static ExporterFrame Of(ExporterStatistics s) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
         s.RecordsDecodedFromPending, s.DecodeErrors, s.ErrorsByReason(), 0, s.LostFlowsEstimate, s.Reordered, s.SequenceResets,
-        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen);
+        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen, SFlowInterfacesOf(s.SFlow));
+
+    /// <summary>
+    /// The readings each agent's receive loop published (immutable arrays, taken by reference: nothing of the
+    /// decoder's interface tables is read here); null for an exporter that is not an sFlow agent or sent no counters.
+    /// </summary>
+    private static IReadOnlyList<SFlowInterfaceReading>? SFlowInterfacesOf(SFlowExporter? sflow)
+    {
+        if (sflow is null)
+        {
+            return null;
+        }
+
+        var agents = sflow.Agents;
+        if (agents.Count == 1)
+        {
+            return agents[0].Published is { Count: > 0 } only ? only : null;
+        }
+
+        List<SFlowInterfaceReading> all = [.. agents.SelectMany(a => a.Published)];
+        return all.Count == 0 ? null : all;
+    }
 
     /// <summary>
     /// One exporter as seen by two decoders (a router that sends from several source ports may reach several receive
@@ -55,6 +78,7 @@ public sealed record ExporterFrame(
             RecordsDecodedFromPending + other.RecordsDecodedFromPending, DecodeErrors + other.DecodeErrors, errors, ErrorsLastMinute + other.ErrorsLastMinute,
             LostFlowsEstimate + other.LostFlowsEstimate, Reordered + other.Reordered, SequenceResets + other.SequenceResets, newer.LastSamplingRate,
             SamplingByteSwapped + other.SamplingByteSwapped, ImplausibleRecords + other.ImplausibleRecords,
-            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen);
+            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen,
+            SFlowInterfaces is null ? other.SFlowInterfaces : other.SFlowInterfaces is null ? SFlowInterfaces : [.. SFlowInterfaces, .. other.SFlowInterfaces]);
     }
 }

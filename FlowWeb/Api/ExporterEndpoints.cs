@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using FlowWeb.Core.Collection;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Live;
@@ -17,10 +19,12 @@ internal sealed record ExporterResponse(
     IReadOnlyDictionary<DecodeStatus, long> ErrorsByReason,
     int TemplatesKnown,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen)
+    DateTimeOffset LastSeen,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SFlowInterfaceResponse>? SFlowInterfaces = null)
 {
     public static ExporterResponse From(ExporterFrame e) => new(
-        e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen);
+        e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen,
+        e.SFlowInterfaces is { } interfaces ? [.. interfaces.Select(SFlowInterfaceResponse.From)] : null);
 
     private static string ProtocolOf(int version) => version switch
     {
@@ -31,6 +35,22 @@ internal sealed record ExporterResponse(
         Core.Decoding.SFlow.SFlowDatagram.Version => "sFlow v5",
         _ => "unknown",
     };
+}
+
+/// <summary>
+/// An sFlow agent's interface from its counters samples: the latest counters and, from the second sample on, the
+/// rates between the last two (bit/s, utilisation in percent of ifSpeed, errors and discards in the interval).
+/// </summary>
+internal sealed record SFlowInterfaceResponse(
+    string Agent, uint SubAgent, uint IfIndex, ulong IfSpeed, bool AdminUp, bool OperUp, ulong InOctets, ulong OutOctets,
+    uint InErrors, uint OutErrors, uint InDiscards, uint OutDiscards, DateTimeOffset ReceivedAt, double? IntervalSeconds,
+    double? InBitsPerSecond, double? OutBitsPerSecond, double? InUtilisation, double? OutUtilisation,
+    long? InErrorsDelta, long? OutErrorsDelta, long? InDiscardsDelta, long? OutDiscardsDelta)
+{
+    public static SFlowInterfaceResponse From(SFlowInterfaceReading r) => new(
+        r.Agent.ToString(), r.SubAgent, r.IfIndex, r.IfSpeed, r.AdminUp, r.OperUp, r.InOctets, r.OutOctets, r.InErrors, r.OutErrors, r.InDiscards,
+        r.OutDiscards, r.ReceivedAt, r.IntervalSeconds, r.InBitsPerSecond, r.OutBitsPerSecond, r.InUtilisation, r.OutUtilisation,
+        r.InErrorsDelta, r.OutErrorsDelta, r.InDiscardsDelta, r.OutDiscardsDelta);
 }
 
 /// <summary>Exporters discovered on any port (from the live frame, <see cref="SensorLiveState"/>), whether or not a sensor takes their flows.</summary>

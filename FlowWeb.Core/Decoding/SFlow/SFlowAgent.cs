@@ -24,7 +24,12 @@ public sealed class SFlowAgent
     private readonly SFlowSequence _datagrams = new();
     private readonly Dictionary<ulong, Source> _sources = [];
     private readonly Dictionary<uint, SFlowInterfaceCounters> _interfaces = [];
+
+    // The sample before the latest, per interface, for rates (written and read by the receive loop only).
+    private readonly Dictionary<uint, SFlowInterfaceCounters> _previous = [];
     private readonly Lock _interfacesSync = new();
+    private SFlowInterfaceReading[] _published = [];
+    private bool _countersChanged;
     private uint _lastUptime;
 
     internal SFlowAgent(FlowAddress address, uint subAgent, DateTimeOffset firstSeen)
@@ -92,6 +97,39 @@ public sealed class SFlowAgent
             list.Sort((a, b) => a.IfIndex.CompareTo(b.IfIndex));
             return list;
         }
+    }
+
+    /// <summary>
+    /// The interfaces as of the last datagram that carried counters, by ifIndex, with rates: an immutable array the
+    /// receive loop replaces (<see cref="PublishCounters"/>), so any thread reads it without a lock.
+    /// </summary>
+    public IReadOnlyList<SFlowInterfaceReading> Published => Volatile.Read(ref _published);
+
+    /// <summary>
+    /// Publishes the interfaces' readings when the datagram just decoded carried counters: once per such datagram
+    /// (a switch sends one per interface every 20-30 s), not per sample, and never per flow sample.
+    /// </summary>
+    internal void PublishCounters()
+    {
+        if (!_countersChanged)
+        {
+            return;
+        }
+
+        _countersChanged = false;
+        SFlowInterfaceReading[] readings;
+        lock (_interfacesSync)
+        {
+            readings = new SFlowInterfaceReading[_interfaces.Count];
+            var i = 0;
+            foreach (var (index, latest) in _interfaces)
+            {
+                readings[i++] = SFlowInterfaceReading.Of(latest, _previous.TryGetValue(index, out var p) ? p : null);
+            }
+        }
+
+        Array.Sort(readings, (a, b) => a.IfIndex.CompareTo(b.IfIndex));
+        Volatile.Write(ref _published, readings);
     }
 
     /// <summary>Counts a datagram and follows its sequence; a reboot (uptime back by more than a minute, sequence off) resets every data source too.</summary>
@@ -171,11 +209,15 @@ public sealed class SFlowAgent
             ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_interfaces, c.IfIndex);
             if (!Unsafe.IsNullRef(ref slot))
             {
+                // A late sample or a restart (uptime back) shows no rate until the next sample: see SFlowInterfaceReading.Of.
+                _previous[c.IfIndex] = slot;
                 slot = c;
+                _countersChanged = true;
             }
             else if (_interfaces.Count < MaxInterfaces)
             {
                 _interfaces[c.IfIndex] = c;
+                _countersChanged = true;
             }
             else
             {
