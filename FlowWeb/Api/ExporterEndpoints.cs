@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using FlowWeb.Core.Collection;
-using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
