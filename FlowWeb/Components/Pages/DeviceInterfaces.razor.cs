@@ -16,7 +16,7 @@ public sealed partial class DeviceInterfaces
     private bool _loaded;
     private bool _saving;
 
-    // The device's sensors' sender addresses, whose sFlow interface counters the page shows.
+    // The device's address and its sensors' sender addresses, whose sFlow interface counters the page shows.
     private IReadOnlyList<FlowAddress> _exporters = [];
     private InterfaceNames _names = InterfaceNames.Empty;
 
@@ -60,7 +60,8 @@ public sealed partial class DeviceInterfaces
         if (_device is not null)
         {
             var sensors = (await Sensors.ListSensorsAsync()).Where(s => s.DeviceId == Id).ToList();
-            _exporters = [.. sensors.Select(s => FlowAddress.TryParse(s.SenderIp?.Trim(), out var a) ? a : (FlowAddress?)null).OfType<FlowAddress>().Distinct()];
+            _exporters = [.. sensors.Select(s => s.SenderIp).Append(_device.Address)
+                .Select(text => FlowAddress.TryParse(text?.Trim(), out var a) ? a : (FlowAddress?)null).OfType<FlowAddress>().Distinct()];
             _names = sensors.Count > 0 ? await Interfaces.ForSensorAsync(sensors[0]) : InterfaceNames.Empty;
             var stored = await Interfaces.OfDeviceAsync(Id);
             _rows = [.. stored.Values.OrderBy(x => x.IfIndex).Select(x => new Row
