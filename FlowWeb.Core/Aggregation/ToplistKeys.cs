@@ -12,7 +12,7 @@ namespace FlowWeb.Core.Aggregation;
 /// flow for each of its two hosts; Top Protocols groups by protocol and service port (the lower of the two
 /// ports, which is the well-known one for almost all traffic).
 /// </summary>
-public sealed class ToplistKeys
+public sealed partial class ToplistKeys
 {
     private readonly ToplistType _type;
     private readonly ToplistField[] _fields;
@@ -163,12 +163,6 @@ public sealed class ToplistKeys
 
     private static string Port(ushort port) => port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>What an AS or country key of 0 shows: neither the exporter nor the database knew it (private and unrouted space, or the database is off).</summary>
-    public const string Unknown = "Unknown";
-
-    /// <summary>An AS number as network engineers write it ("AS15169"); <see cref="Unknown"/> for 0.</summary>
-    public static string AsText(uint asn) => asn == 0 ? Unknown : "AS" + asn.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Checks that custom fields fit a key: at most two addresses, two ports and two numbers.</summary>
     public static string? Validate(IReadOnlyList<ToplistField> fields)
     {
@@ -239,28 +233,6 @@ public sealed class ToplistKeys
     /// <summary>The service side of a TCP/UDP flow: the lower port (0 for protocols without ports).</summary>
     public static ushort ServicePort(in FlowRecord r) =>
         r.Protocol is 6 or 17 or 132 ? (r.SrcPort == 0 ? r.DstPort : r.DstPort == 0 ? r.SrcPort : Math.Min(r.SrcPort, r.DstPort)) : (ushort)0;
-
-    private int CountryKeys(in FlowRecord r, Span<ToplistKey> keys)
-    {
-        uint source = _enrichment.CountryOf(r.SrcAddr), destination = _enrichment.CountryOf(r.DstAddr);
-        var n = 0;
-        if (source != 0)
-        {
-            keys[n++] = new ToplistKey(default, number1: source);
-        }
-
-        if (destination != 0 && destination != source)
-        {
-            keys[n++] = new ToplistKey(default, number1: destination);
-        }
-
-        if (n == 0)
-        {
-            keys[n++] = new ToplistKey(default);
-        }
-
-        return n;
-    }
 
     private ToplistKey Custom(in FlowRecord r)
     {
