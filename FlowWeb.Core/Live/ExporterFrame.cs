@@ -40,8 +40,8 @@ public sealed record ExporterFrame(
         s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen, SFlowInterfacesOf(s.SFlow));
 
     /// <summary>
-    /// The readings each agent's receive loop published (immutable arrays, taken by reference: nothing of the
-    /// decoder's interface tables is read here); null for an exporter that is not an sFlow agent or sent no counters.
+    /// Each agent's interface readings (immutable arrays, rebuilt only when a counters sample arrived since the last
+    /// tick); null for an exporter that is not an sFlow agent or sent no counters.
     /// </summary>
     private static IReadOnlyList<SFlowInterfaceReading>? SFlowInterfacesOf(SFlowExporter? sflow)
     {
@@ -53,10 +53,10 @@ public sealed record ExporterFrame(
         var agents = sflow.Agents;
         if (agents.Count == 1)
         {
-            return agents[0].Published is { Count: > 0 } only ? only : null;
+            return agents[0].Readings() is { Count: > 0 } only ? only : null;
         }
 
-        List<SFlowInterfaceReading> all = [.. agents.SelectMany(a => a.Published)];
+        List<SFlowInterfaceReading> all = [.. agents.SelectMany(a => a.Readings())];
         return all.Count == 0 ? null : all;
     }
 

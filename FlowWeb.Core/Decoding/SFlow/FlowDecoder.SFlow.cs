@@ -89,7 +89,6 @@ public sealed partial class FlowDecoder
         }
 
         agent.UnknownRecords += unknownRecords;
-        agent.PublishCounters();
         if (status == DecodeStatus.Ok && r.Remaining > 0)
         {
             status = DecodeStatus.TrailingBytes;

@@ -28,8 +28,9 @@ public sealed class SFlowAgent
     // The sample before the latest, per interface, for rates (written and read by the receive loop only).
     private readonly Dictionary<uint, SFlowInterfaceCounters> _previous = [];
     private readonly Lock _interfacesSync = new();
-    private SFlowInterfaceReading[] _published = [];
-    private bool _countersChanged;
+    private SFlowInterfaceReading[] _readings = [];
+    private long _countersVersion;
+    private long _readingsVersion;
     private uint _lastUptime;
 
     internal SFlowAgent(FlowAddress address, uint subAgent, DateTimeOffset firstSeen)
@@ -100,36 +101,32 @@ public sealed class SFlowAgent
     }
 
     /// <summary>
-    /// The interfaces as of the last datagram that carried counters, by ifIndex, with rates: an immutable array the
-    /// receive loop replaces (<see cref="PublishCounters"/>), so any thread reads it without a lock.
+    /// The interfaces' readings by ifIndex, with rates, as an immutable array for the live frame. Built by the
+    /// collector's once-a-second tick, and only when a counters sample arrived since the last build (otherwise the
+    /// same array again): the receive loop allocates nothing for it, whatever rate of counters samples an agent
+    /// sends, and pages read the frame, never this table.
     /// </summary>
-    public IReadOnlyList<SFlowInterfaceReading> Published => Volatile.Read(ref _published);
-
-    /// <summary>
-    /// Publishes the interfaces' readings when the datagram just decoded carried counters: once per such datagram
-    /// (a switch sends one per interface every 20-30 s), not per sample, and never per flow sample.
-    /// </summary>
-    internal void PublishCounters()
+    internal IReadOnlyList<SFlowInterfaceReading> Readings()
     {
-        if (!_countersChanged)
-        {
-            return;
-        }
-
-        _countersChanged = false;
-        SFlowInterfaceReading[] readings;
         lock (_interfacesSync)
         {
-            readings = new SFlowInterfaceReading[_interfaces.Count];
+            if (_readingsVersion == _countersVersion)
+            {
+                return _readings;
+            }
+
+            var readings = new SFlowInterfaceReading[_interfaces.Count];
             var i = 0;
             foreach (var (index, latest) in _interfaces)
             {
                 readings[i++] = SFlowInterfaceReading.Of(latest, _previous.TryGetValue(index, out var p) ? p : null);
             }
-        }
 
-        Array.Sort(readings, (a, b) => a.IfIndex.CompareTo(b.IfIndex));
-        Volatile.Write(ref _published, readings);
+            Array.Sort(readings, (a, b) => a.IfIndex.CompareTo(b.IfIndex));
+            _readings = readings;
+            _readingsVersion = _countersVersion;
+            return readings;
+        }
     }
 
     /// <summary>Counts a datagram and follows its sequence; a reboot (uptime back by more than a minute, sequence off) resets every data source too.</summary>
@@ -212,12 +209,12 @@ public sealed class SFlowAgent
                 // A late sample or a restart (uptime back) shows no rate until the next sample: see SFlowInterfaceReading.Of.
                 _previous[c.IfIndex] = slot;
                 slot = c;
-                _countersChanged = true;
+                _countersVersion++;
             }
             else if (_interfaces.Count < MaxInterfaces)
             {
                 _interfaces[c.IfIndex] = c;
-                _countersChanged = true;
+                _countersVersion++;
             }
             else
             {

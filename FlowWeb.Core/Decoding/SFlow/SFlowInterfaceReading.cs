@@ -4,8 +4,8 @@ namespace FlowWeb.Core.Decoding.SFlow;
 
 /// <summary>
 /// One interface of an sFlow agent as pages show it: the latest counters sample and, once two samples arrived, the
-/// rates between them. Immutable: the receive thread publishes a new array of these after a datagram that carried
-/// counters, and pages, the API and the live frames read that array without a lock.
+/// rates between them. Immutable: the collector's tick builds an array of these when counters arrived since its last
+/// visit and puts it in the live frame, which pages and the API read without a lock.
 /// </summary>
 public sealed record SFlowInterfaceReading(
     FlowAddress Agent,

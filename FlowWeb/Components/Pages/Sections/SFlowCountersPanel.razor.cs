@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Components;
 namespace FlowWeb.Components.Pages.Sections;
 
 /// <summary>
-/// The interfaces of the sFlow agents that send for a device (its sensors' sender addresses), from the live
-/// frame's exporters: the receive loop publishes each agent's readings after a datagram with counters and the
-/// collector's tick puts them in the frame, so this page costs the collector nothing however many are open.
+/// The interfaces of the sFlow agents that send for a device (its address and its sensors' sender addresses), from
+/// the live frame's exporters: the collector's tick puts each agent's readings in the frame once a second, so this
+/// page costs the collector nothing however many are open.
 /// </summary>
 public sealed partial class SFlowCountersPanel : LiveComponentBase
 {
