@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
@@ -24,7 +25,7 @@ public sealed partial class SensorAggregator
     private FlowAddress? _sender;
 
     public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond, int shards = 1,
-        IReadOnlyList<IFlowObserverFactory>? observers = null)
+        IReadOnlyList<IFlowObserverFactory>? observers = null, IpEnrichment? enrichment = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,6 +33,7 @@ public sealed partial class SensorAggregator
         Definition = definition;
         _options = options;
         _observerFactories = observers ?? [];
+        Enrichment = enrichment ?? IpEnrichment.None;
         _include = CompileFilter(definition.IncludeFilter, nameof(definition.IncludeFilter));
         _exclude = CompileFilter(definition.ExcludeFilter, nameof(definition.ExcludeFilter));
         Channels = BuildChannels(definition);
@@ -48,6 +50,9 @@ public sealed partial class SensorAggregator
     }
 
     public SensorDefinition Definition { get; private set; }
+
+    /// <summary>AS and country lookups for this sensor's AS/country toplists and filters.</summary>
+    public IpEnrichment Enrichment { get; }
 
     public Guid Id => Definition.Id;
 
@@ -144,7 +149,7 @@ public sealed partial class SensorAggregator
 
     /// <summary>Whether a record passes the sensor's include and exclude filters.</summary>
     internal bool Accepts(in FlowRecord r, FlowAddress exporter) =>
-        (_include is null || _include.Matches(r, exporter)) && (_exclude is null || !_exclude.Matches(r, exporter));
+        (_include is null || _include.Matches(r, exporter, Enrichment)) && (_exclude is null || !_exclude.Matches(r, exporter, Enrichment));
 
     /// <summary>The sampling rate a record's counters are scaled by: the sensor's fixed rate, else the record's own.</summary>
     internal uint SamplingRateOf(in FlowRecord r) => _fixedRate != 0 ? _fixedRate : Math.Max(1u, r.SamplingRate);

@@ -38,7 +38,7 @@ internal sealed class SensorShard
         _arrivals = new ArrivalWindow(sensor.Channels.Channels.Count, nowSecond);
         _minutes = new MinuteRollup(sensor.Channels.Channels.Count);
         _minuteGraceSeconds = options.MinuteGraceSeconds;
-        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond);
+        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond, sensor.Enrichment);
         _observers = observers;
     }
 
@@ -82,7 +82,7 @@ internal sealed class SensorShard
             var bytes = (double)r.Bytes * rate;
             var packets = (double)r.Packets * rate;
             var (start, end) = _sensor.Interval(r, nowSecond);
-            var channel = _sensor.Channels.Classify(r, exporter);
+            var channel = _sensor.Channels.Classify(r, exporter, _sensor.Enrichment);
             _series.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
             _series.Add(channel, start, end, bytes, packets);
             _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);

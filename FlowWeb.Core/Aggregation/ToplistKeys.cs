@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -11,15 +12,18 @@ namespace FlowWeb.Core.Aggregation;
 /// flow for each of its two hosts; Top Protocols groups by protocol and service port (the lower of the two
 /// ports, which is the well-known one for almost all traffic).
 /// </summary>
-public sealed class ToplistKeys
+public sealed partial class ToplistKeys
 {
     private readonly ToplistType _type;
     private readonly ToplistField[] _fields;
+    private readonly IpEnrichment _enrichment;
 
-    public ToplistKeys(ToplistType type, IReadOnlyList<ToplistField> fields)
+    /// <param name="enrichment">AS and country lookups (AS and country toplists, custom AS fields); none: only the exporter's AS numbers.</param>
+    public ToplistKeys(ToplistType type, IReadOnlyList<ToplistField> fields, IpEnrichment? enrichment = null)
     {
         _type = type;
         _fields = [.. fields];
+        _enrichment = enrichment ?? IpEnrichment.None;
     }
 
     /// <summary>Headings of the columns <see cref="Format"/> writes, in order (one place for every page and the API).</summary>
@@ -31,6 +35,9 @@ public sealed class ToplistKeys
         ToplistType.TopSourceIp => ["Source IP"],
         ToplistType.TopDestinationIp => ["Destination IP"],
         ToplistType.TopIp => ["IP"],
+        ToplistType.TopSourceAs => ["Source AS"],
+        ToplistType.TopDestinationAs => ["Destination AS"],
+        ToplistType.TopCountries => ["Country"],
         _ => [.. _fields.Select(FieldName)],
     };
 
@@ -42,7 +49,7 @@ public sealed class ToplistKeys
     {
         ToplistType.TopTalkers => (0, 1),
         ToplistType.TopConnections => (0, 2),
-        ToplistType.TopProtocols => (-1, -1),
+        ToplistType.TopProtocols or ToplistType.TopSourceAs or ToplistType.TopDestinationAs or ToplistType.TopCountries => (-1, -1),
         ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp => (0, -1),
         _ => CustomAddressColumns(),
     };
@@ -60,6 +67,10 @@ public sealed class ToplistKeys
                 return [ProtocolName(key.Protocol), ServiceName(key.Protocol, key.Port1)];
             case ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp:
                 return [key.A.ToString()];
+            case ToplistType.TopSourceAs or ToplistType.TopDestinationAs:
+                return [AsText(key.Number1)];
+            case ToplistType.TopCountries:
+                return [CountryCode.Unpack(key.Number1) ?? Unknown];
         }
 
         var cells = new string[_fields.Length];
@@ -176,7 +187,7 @@ public sealed class ToplistKeys
             : null;
     }
 
-    /// <summary>Writes the flow's keys into <paramref name="keys"/> and returns how many (1, or 2 for Top IP).</summary>
+    /// <summary>Writes the flow's keys into <paramref name="keys"/> and returns how many (1, or 2 for Top IP and Top Countries).</summary>
     public int KeysOf(in FlowRecord r, Span<ToplistKey> keys)
     {
         switch (_type)
@@ -205,6 +216,14 @@ public sealed class ToplistKeys
 
                 keys[1] = new ToplistKey(r.DstAddr);
                 return 2;
+            case ToplistType.TopSourceAs:
+                keys[0] = new ToplistKey(default, number1: _enrichment.AsOf(r.SrcAs, r.SrcAddr));
+                return 1;
+            case ToplistType.TopDestinationAs:
+                keys[0] = new ToplistKey(default, number1: _enrichment.AsOf(r.DstAs, r.DstAddr));
+                return 1;
+            case ToplistType.TopCountries:
+                return CountryKeys(r, keys);
             default:
                 keys[0] = Custom(r);
                 return 1;
@@ -234,8 +253,8 @@ public sealed class ToplistKeys
                 case ToplistField.Protocol: protocol = r.Protocol; break;
                 case ToplistField.InboundInterface: Put(ref n1, ref n2, ref numbers, r.InIf); break;
                 case ToplistField.OutboundInterface: Put(ref n1, ref n2, ref numbers, r.OutIf); break;
-                case ToplistField.SourceAs: Put(ref n1, ref n2, ref numbers, r.SrcAs); break;
-                case ToplistField.DestinationAs: Put(ref n1, ref n2, ref numbers, r.DstAs); break;
+                case ToplistField.SourceAs: Put(ref n1, ref n2, ref numbers, _enrichment.AsOf(r.SrcAs, r.SrcAddr)); break;
+                case ToplistField.DestinationAs: Put(ref n1, ref n2, ref numbers, _enrichment.AsOf(r.DstAs, r.DstAddr)); break;
                 case ToplistField.Dscp: Put(ref n1, ref n2, ref numbers, (uint)(r.Tos >> 2)); break;
                 case ToplistField.Vlan: Put(ref n1, ref n2, ref numbers, r.Vlan); break;
             }

@@ -1,4 +1,5 @@
 using FlowWeb.Core.Aggregation.Tables;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -26,8 +27,10 @@ public sealed class ToplistSet
     private readonly record struct Waiting(FlowRecord Record, long Bytes, long Packets);
 
     /// <param name="capacity">Distinct keys each table counts exactly before it turns into a frequent-items sketch.</param>
-    public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond)
+    /// <param name="enrichment">AS and country lookups for the AS and country toplists (none: every key is Unknown).</param>
+    public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond, IpEnrichment? enrichment = null)
     {
+        enrichment ??= IpEnrichment.None;
         ArgumentNullException.ThrowIfNull(definitions);
         Definitions = [.. definitions];
         var sizes = new TableSizes(capacity);
@@ -42,7 +45,7 @@ public sealed class ToplistSet
 
         foreach (var definition in definitions.Where(d => !AddressTables.Serves(d.Type)))
         {
-            groups.Add(new ToplistPeriods([definition], Tables(definition, sizes), nowSecond));
+            groups.Add(new ToplistPeriods([definition], Tables(definition, sizes, enrichment), nowSecond));
         }
 
         _groups = [.. groups];
@@ -157,11 +160,14 @@ public sealed class ToplistSet
         return states ?? [];
     }
 
-    private static ToplistTables Tables(ToplistDefinition definition, TableSizes sizes) => definition.Type switch
+    private static ToplistTables Tables(ToplistDefinition definition, TableSizes sizes, IpEnrichment enrichment) => definition.Type switch
     {
+        ToplistType.TopSourceAs => new KeyedTables<Key32, AsCodec>(new AsCodec(enrichment, source: true), sizes),
+        ToplistType.TopDestinationAs => new KeyedTables<Key32, AsCodec>(new AsCodec(enrichment, source: false), sizes),
+        ToplistType.TopCountries => new CountryTables(enrichment),
         ToplistType.TopTalkers => new KeyedTables<Key64, TalkersCodec>(default, sizes),
         ToplistType.TopConnections => new KeyedTables<Key128, ConnectionsCodec>(default, sizes),
         ToplistType.TopProtocols => new KeyedTables<Key32, ProtocolsCodec>(default, sizes),
-        _ => new KeyedTables<WideKey, CustomCodec>(new CustomCodec(new ToplistKeys(definition.Type, definition.Fields)), sizes),
+        _ => new KeyedTables<WideKey, CustomCodec>(new CustomCodec(new ToplistKeys(definition.Type, definition.Fields, enrichment)), sizes),
     };
 }

@@ -1,3 +1,4 @@
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Rules;
 
@@ -146,13 +147,13 @@ public sealed class ChannelSet
     /// <summary>
     /// The index in <see cref="Channels"/> of the channel the record is accounted to (besides Total):
     /// for a custom set the first rule that matches (all rules run as one compiled program), for standard groups a table lookup by protocol and port;
-    /// <see cref="OtherIndex"/> when nothing matches. Allocates nothing.
+    /// <see cref="OtherIndex"/> when nothing matches. Allocates nothing. AS and country conditions look up in <paramref name="enrichment"/>.
     /// </summary>
-    public int Classify(in FlowRecord record, FlowAddress exporter)
+    public int Classify(in FlowRecord record, FlowAddress exporter, IpEnrichment? enrichment = null)
     {
         if (_rules is { } rules)
         {
-            return rules.Run(in record, in exporter);
+            return rules.Run(in record, in exporter, enrichment ?? IpEnrichment.None);
         }
 
         int entry;

@@ -1,12 +1,13 @@
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Configuration;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Enrichment;
+using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Collection;
 
@@ -44,7 +45,8 @@ public static class CollectionServiceCollectionExtensions
             sp.GetRequiredService<CollectorStatus>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FlowCollector>>(),
-            sp.GetServices<IFlowObserverFactory>()));
+            sp.GetServices<IFlowObserverFactory>(),
+            sp.GetService<IpEnrichment>()));
         services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddFlowLimits(configuration);

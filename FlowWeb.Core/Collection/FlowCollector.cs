@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Logging;
@@ -27,10 +28,11 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     private readonly Dictionary<int, long> _closedPortDrops = [];
     private Dictionary<Guid, SensorAggregator> _sensors = [];
     private readonly IReadOnlyList<IFlowObserverFactory> _observers;
+    private readonly IpEnrichment _enrichment;
     private IReadOnlyList<SensorDefinition> _definitions = [];
 
     public FlowCollector(FlowDecoder decoder, CollectorOptions options, AggregationOptions runtimeOptions, CollectorStatus status, TimeProvider time,
-        ILogger<FlowCollector> logger, IEnumerable<IFlowObserverFactory>? observers = null)
+        ILogger<FlowCollector> logger, IEnumerable<IFlowObserverFactory>? observers = null, IpEnrichment? enrichment = null)
     {
         Decoder = decoder;
         _options = options;
@@ -39,6 +41,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
         _time = time;
         _logger = logger;
         _observers = [.. observers ?? []];
+        _enrichment = enrichment ?? IpEnrichment.None;
     }
 
     public FlowDecoder Decoder { get; }
@@ -146,7 +149,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
                     continue;
                 }
 
-                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers);
+                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers, _enrichment);
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;

@@ -1,4 +1,5 @@
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Live;
@@ -29,7 +30,8 @@ public sealed record ExporterFrame(
     long SamplingByteSwapped,
     long ImplausibleRecords,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen)
+    DateTimeOffset LastSeen,
+    IReadOnlyList<SFlowInterfaceReading>? SFlowInterfaces = null)
 {
     /// <summary>The address's streams (local port, version, observation domain), in the order first heard.</summary>
     public IReadOnlyList<ExporterStream> Streams { get; init; } = [];
@@ -41,11 +43,32 @@ public sealed record ExporterFrame(
     internal static ExporterFrame Of(ExporterStatistics s) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
         s.RecordsDecodedFromPending, s.DecodeErrors, s.ErrorsByReason(), 0, s.LostFlowsEstimate, s.Reordered, s.SequenceResets,
-        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen)
+        s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen, SFlowInterfacesOf(s.SFlow))
     {
         Streams = s.Streams.Copy(),
         Interfaces = s.Interfaces,
     };
+
+    /// <summary>
+    /// Each agent's interface readings (immutable arrays, rebuilt only when a counters sample arrived since the last
+    /// tick); null for an exporter that is not an sFlow agent or sent no counters.
+    /// </summary>
+    private static IReadOnlyList<SFlowInterfaceReading>? SFlowInterfacesOf(SFlowExporter? sflow)
+    {
+        if (sflow is null)
+        {
+            return null;
+        }
+
+        var agents = sflow.Agents;
+        if (agents.Count == 1)
+        {
+            return agents[0].Readings() is { Count: > 0 } only ? only : null;
+        }
+
+        List<SFlowInterfaceReading> all = [.. agents.SelectMany(a => a.Readings())];
+        return all.Count == 0 ? null : all;
+    }
 
     /// <summary>
     /// One exporter as seen by two decoders (a router that sends from several source ports may reach several receive
@@ -65,7 +88,8 @@ public sealed record ExporterFrame(
             RecordsDecodedFromPending + other.RecordsDecodedFromPending, DecodeErrors + other.DecodeErrors, errors, ErrorsLastMinute + other.ErrorsLastMinute,
             LostFlowsEstimate + other.LostFlowsEstimate, Reordered + other.Reordered, SequenceResets + other.SequenceResets, newer.LastSamplingRate,
             SamplingByteSwapped + other.SamplingByteSwapped, ImplausibleRecords + other.ImplausibleRecords,
-            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen)
+            FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen,
+            SFlowInterfaces is null ? other.SFlowInterfaces : other.SFlowInterfaces is null ? SFlowInterfaces : [.. SFlowInterfaces, .. other.SFlowInterfaces])
         {
             Streams = MergeStreams(Streams, other.Streams),
             Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,

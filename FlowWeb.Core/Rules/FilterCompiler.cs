@@ -21,6 +21,9 @@ internal readonly record struct FilterInstruction(FilterField Field, int Start, 
 internal sealed class FilterCompiler
 {
 
+    /// <summary>Comparisons charged for one AS or country lookup (see <see cref="Enrichment.IpRangeTable"/>).</summary>
+    public const int LookupCost = 20;
+
     private readonly List<FilterInstruction> _code = [];
     private readonly List<NumberRange> _numbers = [];
     private readonly List<AddressGroup> _groups = [];
@@ -96,7 +99,14 @@ internal sealed class FilterCompiler
     private FilterInstruction EmitValues(ConditionNode condition, int onTrue, int onFalse)
     {
         var field = condition.Field.Field;
-        var sides = field is FilterField.Ip or FilterField.Port or FilterField.Interface or FilterField.Asi or FilterField.Mac ? 2 : 1;
+        var sides = field is FilterField.Ip or FilterField.Port or FilterField.Interface or FilterField.Asi or FilterField.Mac
+            or FilterField.As or FilterField.Country ? 2 : 1;
+        if (condition.Field.IsEnriched)
+        {
+            // A database lookup per side: a binary search of up to about a million ranges.
+            _cost += sides * LookupCost;
+        }
+
         if (condition.Field.Kind != FilterValueKind.Address)
         {
             var ranges = FilterValueSets.Normalize(condition.Values.Numbers);

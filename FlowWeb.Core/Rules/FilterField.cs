@@ -27,6 +27,14 @@ internal enum FilterField : byte
     DestinationMask,
     Vlan,
     SourceVlan,
+
+    // Enriched: the record's AS when the exporter sent one, else the AS database's; countries from the country database.
+    As,
+    SourceAs,
+    DestinationAs,
+    Country,
+    SourceCountry,
+    DestinationCountry,
 }
 
 /// <summary>How the text between the brackets is read.</summary>
@@ -37,6 +45,9 @@ internal enum FilterValueKind : byte
     Protocol,
     Dscp,
     Mac,
+
+    /// <summary>Two-letter ISO country codes (US, DE), packed by <see cref="Enrichment.CountryCode"/>.</summary>
+    Country,
 }
 
 /// <summary>One field name of the filter syntax (prtg-sensors.md §1.3) with the range its numbers may take.</summary>
@@ -75,7 +86,20 @@ internal sealed record FilterFieldInfo(string Name, FilterField Field, FilterVal
         new("SourceVLAN", FilterField.SourceVlan, FilterValueKind.Number, 4095),
         new("DestinationVLAN", FilterField.Vlan, FilterValueKind.Number, 4095,
             "DestinationVLAN is not supported yet: flow records keep only the source VLAN (vlanId, 58); use VLAN or SourceVLAN"),
+
+        // AS numbers as the exporter sent them or, where it sent none, from Enrichment:AsnDatabase; countries from
+        // Enrichment:CountryDatabase. SourceASI and friends stay the exporter's value only, as PRTG has them.
+        new("AS", FilterField.As, FilterValueKind.Number, uint.MaxValue),
+        new("SourceAS", FilterField.SourceAs, FilterValueKind.Number, uint.MaxValue),
+        new("DestinationAS", FilterField.DestinationAs, FilterValueKind.Number, uint.MaxValue),
+        new("Country", FilterField.Country, FilterValueKind.Country),
+        new("SourceCountry", FilterField.SourceCountry, FilterValueKind.Country),
+        new("DestinationCountry", FilterField.DestinationCountry, FilterValueKind.Country),
     ];
+
+    /// <summary>Whether testing the field takes a database lookup per side (counted in the rule's cost).</summary>
+    public bool IsEnriched => Field is FilterField.As or FilterField.SourceAs or FilterField.DestinationAs
+        or FilterField.Country or FilterField.SourceCountry or FilterField.DestinationCountry;
 
     private static readonly Dictionary<string, FilterFieldInfo> ByName =
         All.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Rules;
@@ -24,21 +25,21 @@ internal sealed class FilterProgram(FilterInstruction[] code, int entry, NumberR
     public int Cost { get; } = cost;
 
     /// <summary>The outcome the record leads to (1/0 for a single rule, the channel index for a channel definition).</summary>
-    public int Run(in FlowRecord record, in FlowAddress exporter)
+    public int Run(in FlowRecord record, in FlowAddress exporter, IpEnrichment enrichment)
     {
         var code = _code;
         var next = _entry;
         while ((uint)next < (uint)code.Length)
         {
             ref readonly var instruction = ref code[next];
-            next = Test(in instruction, in record, in exporter) ? instruction.OnTrue : instruction.OnFalse;
+            next = Test(in instruction, in record, in exporter, enrichment) ? instruction.OnTrue : instruction.OnFalse;
         }
 
         return ~next;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Test(in FilterInstruction instruction, in FlowRecord r, in FlowAddress exporter) => instruction.Field switch
+    private bool Test(in FilterInstruction instruction, in FlowRecord r, in FlowAddress exporter, IpEnrichment e) => instruction.Field switch
     {
         FilterField.Ip => AnyAddress(in instruction, r.SrcAddr) || AnyAddress(in instruction, r.DstAddr),
         FilterField.SourceIp => AnyAddress(in instruction, r.SrcAddr),
@@ -63,6 +64,12 @@ internal sealed class FilterProgram(FilterInstruction[] code, int entry, NumberR
         FilterField.SourceMask => AnyNumber(in instruction, r.SrcMask),
         FilterField.DestinationMask => AnyNumber(in instruction, r.DstMask),
         FilterField.Vlan or FilterField.SourceVlan => AnyNumber(in instruction, r.Vlan),
+        FilterField.As => AnyNumber(in instruction, e.AsOf(r.SrcAs, r.SrcAddr)) || AnyNumber(in instruction, e.AsOf(r.DstAs, r.DstAddr)),
+        FilterField.SourceAs => AnyNumber(in instruction, e.AsOf(r.SrcAs, r.SrcAddr)),
+        FilterField.DestinationAs => AnyNumber(in instruction, e.AsOf(r.DstAs, r.DstAddr)),
+        FilterField.Country => AnyNumber(in instruction, e.CountryOf(r.SrcAddr)) || AnyNumber(in instruction, e.CountryOf(r.DstAddr)),
+        FilterField.SourceCountry => AnyNumber(in instruction, e.CountryOf(r.SrcAddr)),
+        FilterField.DestinationCountry => AnyNumber(in instruction, e.CountryOf(r.DstAddr)),
         _ => false,
     };
 

@@ -1,4 +1,5 @@
 using System.Text;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Rules;
@@ -86,8 +87,12 @@ public sealed class FilterRule
         return errors.Count != before ? null : root is null ? MatchAll : new FilterRule(root);
     }
 
-    /// <summary>Whether the record (sent by <paramref name="exporter"/>, for SenderIP) satisfies the rule.</summary>
-    public bool Matches(in FlowRecord record, FlowAddress exporter) => _program.Run(in record, in exporter) != 0;
+    /// <summary>
+    /// Whether the record (sent by <paramref name="exporter"/>, for SenderIP) satisfies the rule. AS and country fields
+    /// look up in <paramref name="enrichment"/>; without it only the exporter's AS numbers are known and no country.
+    /// </summary>
+    public bool Matches(in FlowRecord record, FlowAddress exporter, IpEnrichment? enrichment = null) =>
+        _program.Run(in record, in exporter, enrichment ?? IpEnrichment.None) != 0;
 
     /// <summary>The rule in normalised form: canonical field names, lower-case keywords, minimal parentheses.</summary>
     public override string ToString() => _text;

@@ -109,6 +109,18 @@ internal static class FilterValueParser
                 text = item.ToUpperInvariant();
                 return true;
 
+            case FilterValueKind.Country:
+                var country = Enrichment.CountryCode.Pack(item);
+                if (country == 0)
+                {
+                    errors.Add(new RuleError(position, $"'{item}' is not a country code for {fieldName} (expected two letters such as US, DE, RU)"));
+                    return false;
+                }
+
+                result.Numbers.Add(new NumberRange(country, country));
+                text = item.ToUpperInvariant();
+                return true;
+
             default:
                 return TryParseNumberRange(field, fieldName, item, position, errors, result, out text);
         }

@@ -35,6 +35,18 @@ public enum ToplistType
     TopDestinationIp,
     TopIp,
     Custom,
+
+    /// <summary>By the source's AS: the exporter's when it sends one (BGP routers), else Enrichment:AsnDatabase's.</summary>
+    TopSourceAs,
+
+    /// <summary>By the destination's AS, as <see cref="TopSourceAs"/>.</summary>
+    TopDestinationAs,
+
+    /// <summary>
+    /// By country (Enrichment:CountryDatabase): a flow counts for the country of each of its two hosts that has one
+    /// (once when both are in the same country); a flow with no country on either side counts as Unknown.
+    /// </summary>
+    TopCountries,
 }
 
 /// <summary>Fields a custom toplist can group by.</summary>

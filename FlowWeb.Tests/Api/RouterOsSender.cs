@@ -5,11 +5,13 @@ using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Tests.Api;
 
-/// <summary>A simulated RouterOS 7 NetFlow v9 exporter sending real datagrams to a port on 127.0.0.1.</summary>
-internal sealed class RouterOsSender(int port, DateTimeOffset now) : IDisposable
+/// <summary>A simulated RouterOS 7 NetFlow v9 exporter (or NetFlow v5, which carries AS numbers) sending real datagrams to a port on 127.0.0.1.</summary>
+internal sealed class RouterOsSender(int port, DateTimeOffset now, bool netFlowV5 = false) : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly FlowExporterSimulator _exporter = RouterOsExporters.Ros7NetFlowV9(now.AddDays(-1).ToUnixTimeMilliseconds());
+    private readonly FlowExporterSimulator _exporter = netFlowV5
+        ? RouterOsExporters.NetFlowV5(now.AddDays(-1).ToUnixTimeMilliseconds())
+        : RouterOsExporters.Ros7NetFlowV9(now.AddDays(-1).ToUnixTimeMilliseconds());
 
     public long NowMs { get; } = now.ToUnixTimeMilliseconds();
 

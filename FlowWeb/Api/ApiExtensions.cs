@@ -64,7 +64,8 @@ internal static class ApiExtensions
             .MapAlertEndpoints()
             .MapNotificationEndpoints()
             .MapAttackEndpoints()
-            .MapMitigationEndpoints();
+            .MapMitigationEndpoints()
+            .MapEnrichmentEndpoints();
         return app;
     }
 }

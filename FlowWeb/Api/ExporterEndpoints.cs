@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,11 +20,13 @@ internal sealed record ExporterResponse(
     int TemplatesKnown,
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
-    IReadOnlyList<ExporterStreamResponse> Streams)
+    IReadOnlyList<ExporterStreamResponse> Streams,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SFlowInterfaceResponse>? SFlowInterfaces = null)
 {
     public static ExporterResponse From(ExporterFrame e) => new(
         e.Address.ToString(), e.Version, ProtocolOf(e.Version), e.Datagrams, e.Flows, e.DecodeErrors, e.ErrorsByReason, e.TemplatesKnown, e.FirstSeen, e.LastSeen,
-        [.. e.Streams.Select(s => new ExporterStreamResponse(s.LocalPort, s.Version, ProtocolOf(s.Version), s.Domain, s.Datagrams, s.Flows, s.DecodeErrors, s.FirstSeen, s.LastSeen))]);
+        [.. e.Streams.Select(s => new ExporterStreamResponse(s.LocalPort, s.Version, ProtocolOf(s.Version), s.Domain, s.Datagrams, s.Flows, s.DecodeErrors, s.FirstSeen, s.LastSeen))],
+        e.SFlowInterfaces is { } interfaces ? [.. interfaces.Select(SFlowInterfaceResponse.From)] : null);
 
     internal static string ProtocolOf(int version) => version switch
     {
@@ -41,6 +45,22 @@ internal sealed record ExporterResponse(
 /// </summary>
 internal sealed record ExporterStreamResponse(
     int Port, int Version, string Protocol, uint Domain, long Datagrams, long Flows, long DecodeErrors, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+
+/// <summary>
+/// An sFlow agent's interface from its counters samples: the latest counters and, from the second sample on, the
+/// rates between the last two (bit/s, utilisation in percent of ifSpeed, errors and discards in the interval).
+/// </summary>
+internal sealed record SFlowInterfaceResponse(
+    string Agent, uint SubAgent, uint IfIndex, ulong IfSpeed, bool AdminUp, bool OperUp, ulong InOctets, ulong OutOctets,
+    uint InErrors, uint OutErrors, uint InDiscards, uint OutDiscards, DateTimeOffset ReceivedAt, double? IntervalSeconds,
+    double? InBitsPerSecond, double? OutBitsPerSecond, double? InUtilisation, double? OutUtilisation,
+    long? InErrorsDelta, long? OutErrorsDelta, long? InDiscardsDelta, long? OutDiscardsDelta)
+{
+    public static SFlowInterfaceResponse From(SFlowInterfaceReading r) => new(
+        r.Agent.ToString(), r.SubAgent, r.IfIndex, r.IfSpeed, r.AdminUp, r.OperUp, r.InOctets, r.OutOctets, r.InErrors, r.OutErrors, r.InDiscards,
+        r.OutDiscards, r.ReceivedAt, r.IntervalSeconds, r.InBitsPerSecond, r.OutBitsPerSecond, r.InUtilisation, r.OutUtilisation,
+        r.InErrorsDelta, r.OutErrorsDelta, r.InDiscardsDelta, r.OutDiscardsDelta);
+}
 
 /// <summary>Exporters discovered on any port (from the live frame, <see cref="SensorLiveState"/>), whether or not a sensor takes their flows.</summary>
 internal static class ExporterEndpoints

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Core.Storage.History;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -123,7 +124,7 @@ internal static class HistoryEndpoints
 
     public static async Task<Results<Ok<StoredToplistResponse>, ValidationProblem, ProblemHttpResult>> GetToplistPeriod(
         Guid id, int toplistId, long periodId, [Description("Rows to return, 1 to 10,000 (default: all stored)")] int? count,
-        SensorService sensors, HistoryQueryService history, CancellationToken cancellationToken)
+        SensorService sensors, HistoryQueryService history, IpEnrichment enrichment, CancellationToken cancellationToken)
     {
         if (count is < 1 or > 10_000)
         {
@@ -142,13 +143,13 @@ internal static class HistoryEndpoints
             return ApiProblems.NotFound($"Toplist {toplist!.Name} of sensor {sensor!.Name} has no stored period with id {periodId}.");
         }
 
-        return TypedResults.Ok(StoredToplistResponse.From(id, toplist!, period, count ?? int.MaxValue));
+        return TypedResults.Ok(StoredToplistResponse.From(id, toplist!, period, count ?? int.MaxValue, enrichment));
     }
 
     public static async Task<Results<Ok<StoredToplistResponse>, ValidationProblem, ProblemHttpResult>> GetMergedToplist(
         Guid id, int toplistId, [Description(FromText)] string? from, [Description(ToText)] string? to,
         [Description("Rows to return, 1 to 10,000 (default: the toplist's top count)")] int? count,
-        SensorService sensors, HistoryQueryService history, TimeProvider time, CancellationToken cancellationToken)
+        SensorService sensors, HistoryQueryService history, TimeProvider time, IpEnrichment enrichment, CancellationToken cancellationToken)
     {
         var (range, errors) = (HistoryRangeQuery.Parse(from, to, null, time.GetUtcNow(), history, out var e), e);
         if (count is < 1 or > 10_000)
@@ -169,7 +170,7 @@ internal static class HistoryEndpoints
 
         var rows = count ?? toplist!.Count;
         var merged = await history.MergeToplistPeriodsAsync(id, toplistId, range!.From, range.To, rows, cancellationToken);
-        return TypedResults.Ok(StoredToplistResponse.From(id, toplist!, merged, rows));
+        return TypedResults.Ok(StoredToplistResponse.From(id, toplist!, merged, rows, enrichment));
     }
 
     public static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> GetToplistPeriodsCsv(

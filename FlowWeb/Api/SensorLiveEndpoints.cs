@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -89,6 +90,7 @@ internal static class SensorLiveEndpoints
         SensorService sensors,
         SensorLiveState live,
         ReverseDnsResolver resolver,
+        IpEnrichment enrichment,
         CancellationToken cancellationToken)
     {
         if (count is < 1 or > 10_000)
@@ -114,11 +116,11 @@ internal static class SensorLiveEndpoints
 
         if (periodStart is null || periodStart == running.Start)
         {
-            return TypedResults.Ok(ToplistRows.Response(id, toplist, running, running: true, rows, resolver));
+            return TypedResults.Ok(ToplistRows.Response(id, toplist, running, running: true, rows, resolver, enrichment));
         }
 
         return completed.FirstOrDefault(c => c.Start == periodStart) is { } period
-            ? TypedResults.Ok(ToplistRows.Response(id, toplist, period, running: false, rows, resolver))
+            ? TypedResults.Ok(ToplistRows.Response(id, toplist, period, running: false, rows, resolver, enrichment))
             : ApiProblems.NotFound($"Toplist {toplist.Name} has no period starting at {periodStart:O} in memory; the running one started at {running.Start:O}.");
     }
 

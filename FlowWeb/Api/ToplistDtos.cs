@@ -111,6 +111,38 @@ internal sealed record ToplistRowResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DestinationAs { get; init; }
 
+    /// <summary>The organisation of <see cref="SourceAs"/> (Top Source AS), from the AS database.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceAsName { get; init; }
+
+    /// <summary>The organisation of <see cref="DestinationAs"/> (Top Destination AS), from the AS database.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DestinationAsName { get; init; }
+
+    /// <summary>Top Countries: the ISO 3166 two-letter code, or "Unknown" for flows with no country on either side.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Country { get; init; }
+
+    /// <summary>The country's English name, from the country database.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CountryName { get; init; }
+
+    /// <summary>AS and country of <see cref="Address"/> (absent when neither is known or the databases are off).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AddressOwnerResponse? Owner { get; init; }
+
+    /// <summary>AS and country of <see cref="PeerAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AddressOwnerResponse? PeerOwner { get; init; }
+
+    /// <summary>AS and country of <see cref="SourceAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AddressOwnerResponse? SourceOwner { get; init; }
+
+    /// <summary>AS and country of <see cref="DestinationAddress"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AddressOwnerResponse? DestinationOwner { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Dscp { get; init; }
 
@@ -131,4 +163,18 @@ internal sealed record ToplistRowResponse
 
     /// <summary>How many of <see cref="Bytes"/> may be overcounted (0 when exact).</summary>
     public long ErrorBytes { get; init; }
+}
+
+/// <summary>
+/// Who an address belongs to, from the AS and country databases (<c>Enrichment:AsnDatabase</c>,
+/// <c>Enrichment:CountryDatabase</c>), looked up when the row is read.
+/// </summary>
+internal sealed record AddressOwnerResponse(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? As,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AsName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Country,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CountryName)
+{
+    public static AddressOwnerResponse? From(Core.Enrichment.AddressOwner? owner) =>
+        owner is null ? null : new(owner.As == 0 ? null : owner.As, owner.AsName, owner.Country, owner.CountryName);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -15,7 +16,8 @@ namespace FlowWeb.Api;
 /// </summary>
 internal static class ToplistRows
 {
-    public static ToplistResponse Response(Guid sensorId, ToplistDefinition toplist, ToplistPeriodResult period, bool running, int count, ReverseDnsResolver? resolver = null)
+    public static ToplistResponse Response(Guid sensorId, ToplistDefinition toplist, ToplistPeriodResult period, bool running, int count, ReverseDnsResolver? resolver = null,
+        IpEnrichment? enrichment = null)
     {
         ArgumentNullException.ThrowIfNull(toplist);
         ArgumentNullException.ThrowIfNull(period);
@@ -24,10 +26,11 @@ internal static class ToplistRows
             sensorId, toplist.Id, toplist.Name, toplist.Type, period.Start, period.End, running, period.TotalBytes, period.TotalPackets, period.TotalFlows,
             period.DistinctKeys, period.Approximate, period.ErrorBound,
             [.. period.Rows.Take(count).Select((row, i) => Row(toplist, row, i + 1, period.TotalBytes,
-                resolve ? resolver!.Names(row.Key, request: i < toplist.Count) : default))]);
+                resolve ? resolver!.Names(row.Key, request: i < toplist.Count) : default, enrichment))]);
     }
 
-    public static ToplistRowResponse Row(ToplistDefinition toplist, ToplistRow row, int rank, long totalBytes, HostNamePair names = default)
+    /// <param name="enrichment">When given, each address gets its AS and country beside it (looked up now, for the rows returned only).</param>
+    public static ToplistRowResponse Row(ToplistDefinition toplist, ToplistRow row, int rank, long totalBytes, HostNamePair names = default, IpEnrichment? enrichment = null)
     {
         ArgumentNullException.ThrowIfNull(toplist);
         var key = row.Key;
@@ -42,10 +45,13 @@ internal static class ToplistRows
             ErrorBytes = row.ErrorBytes,
         };
 
+        var e = enrichment ?? IpEnrichment.None;
         return toplist.Type switch
         {
             ToplistType.TopConnections => counts with
             {
+                SourceOwner = Owner(e, key.A),
+                DestinationOwner = Owner(e, key.B),
                 SourceAddress = Text(key.A),
                 SourceHostName = names.A,
                 DestinationAddress = Text(key.B),
@@ -60,6 +66,8 @@ internal static class ToplistRows
             {
                 Address = Text(key.A),
                 HostName = names.A,
+                Owner = Owner(e, key.A),
+                PeerOwner = Owner(e, key.B),
                 PeerAddress = Text(key.B),
                 PeerHostName = names.B,
                 Label = $"{Text(key.A)} <-> {Text(key.B)}",
@@ -71,14 +79,22 @@ internal static class ToplistRows
                 Port = key.Port1 == 0 ? null : key.Port1,
                 Label = key.Port1 == 0 ? IpProtocols.Name(key.Protocol) : $"{IpProtocols.Name(key.Protocol)}/{key.Port1}",
             },
-            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, Label = Text(key.A) },
-            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, Label = Text(key.A) },
-            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Label = Text(key.A) },
-            _ => Custom(toplist.Fields, key, counts, names),
+            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, SourceOwner = Owner(e, key.A), Label = Text(key.A) },
+            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, DestinationOwner = Owner(e, key.A), Label = Text(key.A) },
+            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Owner = Owner(e, key.A), Label = Text(key.A) },
+            ToplistType.TopSourceAs => counts with { SourceAs = key.Number1, SourceAsName = e.AsName(key.Number1), Label = AsLabel(e, key.Number1) },
+            ToplistType.TopDestinationAs => counts with { DestinationAs = key.Number1, DestinationAsName = e.AsName(key.Number1), Label = AsLabel(e, key.Number1) },
+            ToplistType.TopCountries => counts with
+            {
+                Country = CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
+                CountryName = e.CountryName(key.Number1),
+                Label = CountryCode.Unpack(key.Number1) is { } code && e.CountryName(key.Number1) is { } name ? $"{code} {name}" : CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
+            },
+            _ => Custom(toplist.Fields, key, counts, names, e),
         };
     }
 
-    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row, HostNamePair names)
+    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row, HostNamePair names, IpEnrichment e)
     {
         int addresses = 0, ports = 0, numbers = 0;
         var label = new List<string>(fields.Count);
@@ -93,8 +109,8 @@ internal static class ToplistRows
                     var name = first ? names.A : names.B;
                     row = field switch
                     {
-                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name },
-                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name },
+                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name, SourceOwner = Owner(e, first ? key.A : key.B) },
+                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name, DestinationOwner = Owner(e, first ? key.A : key.B) },
                         _ => row with { NextHop = text, NextHopHostName = name },
                     };
                     break;
@@ -129,6 +145,10 @@ internal static class ToplistRows
     }
 
     private static string Text(FlowAddress address) => address.ToString();
+
+    private static AddressOwnerResponse? Owner(IpEnrichment e, FlowAddress address) => AddressOwnerResponse.From(e.OwnerOf(address));
+
+    private static string AsLabel(IpEnrichment e, uint asn) => e.AsName(asn) is { } name ? $"{ToplistKeys.AsText(asn)} {name}" : ToplistKeys.AsText(asn);
 
     private static string Endpoint(FlowAddress address, ushort port) =>
         address.IsIPv4 ? $"{address}:{port}" : $"[{address}]:{port}";

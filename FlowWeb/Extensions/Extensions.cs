@@ -7,6 +7,7 @@ using FlowWeb.Core.Collection;
 using FlowWeb.Core.Demo;
 using FlowWeb.Core.Detection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Mitigation;
@@ -39,6 +40,7 @@ internal static class Extensions
         builder.Services.AddAttackDetection(builder.Configuration);
         builder.Services.AddMitigation();
         builder.Services.AddReverseDns(builder.Configuration);
+        builder.Services.AddEnrichment(builder.Configuration);
         builder.Services.AddFlowAlerts(builder.Configuration);
         builder.Services.AddFlowDemo(builder.Configuration);
         builder.Services.AddSingleton<ExporterQueryService>();

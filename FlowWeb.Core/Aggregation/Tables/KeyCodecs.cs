@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
@@ -14,6 +15,9 @@ internal interface IKeyCodec<TKey>
 {
     bool TryCompact(in FlowRecord r, out TKey key);
 
+    /// <summary>Whether the table is large enough for <see cref="KeyedTables{TKey, TCodec}.Prefetch"/> to pay for the key's second computation.</summary>
+    bool Prefetches { get; }
+
     ToplistKey Wide(in FlowRecord r);
 
     ToplistKey Expand(in TKey key);
@@ -22,6 +26,8 @@ internal interface IKeyCodec<TKey>
 /// <summary>Top Talkers: the two hosts, smaller address first. IPv4 pairs in 64 bits.</summary>
 internal readonly struct TalkersCodec : IKeyCodec<Key64>
 {
+    public bool Prefetches => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCompact(in FlowRecord r, out Key64 key)
     {
@@ -46,6 +52,8 @@ internal readonly struct TalkersCodec : IKeyCodec<Key64>
 /// <summary>Top Connections: source, source port, destination, destination port, protocol. IPv4 in 128 bits.</summary>
 internal readonly struct ConnectionsCodec : IKeyCodec<Key128>
 {
+    public bool Prefetches => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCompact(in FlowRecord r, out Key128 key)
     {
@@ -70,6 +78,8 @@ internal readonly struct ConnectionsCodec : IKeyCodec<Key128>
 /// <summary>Top Protocols: protocol and service port, always 32 bits.</summary>
 internal readonly struct ProtocolsCodec : IKeyCodec<Key32>
 {
+    public bool Prefetches => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCompact(in FlowRecord r, out Key32 key)
     {
@@ -85,6 +95,8 @@ internal readonly struct ProtocolsCodec : IKeyCodec<Key32>
 /// <summary>Custom toplists: the general key over the chosen fields.</summary>
 internal readonly struct CustomCodec(ToplistKeys keys) : IKeyCodec<WideKey>
 {
+    public bool Prefetches => true;
+
     public bool TryCompact(in FlowRecord r, out WideKey key)
     {
         key = new WideKey(Wide(r));
@@ -99,4 +111,25 @@ internal readonly struct CustomCodec(ToplistKeys keys) : IKeyCodec<WideKey>
     }
 
     public ToplistKey Expand(in WideKey key) => key.Key;
+}
+
+/// <summary>
+/// Top Source AS / Top Destination AS: the AS number in 32 bits, from the record or the AS database. The key costs a
+/// database lookup, so the table is not prefetched (which would compute it twice): it holds at most the ~100,000 ASes
+/// of the Internet and mostly a few thousand, which stay in the CPU's caches anyway.
+/// </summary>
+internal readonly struct AsCodec(IpEnrichment enrichment, bool source) : IKeyCodec<Key32>
+{
+    public bool Prefetches => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryCompact(in FlowRecord r, out Key32 key)
+    {
+        key = new Key32(source ? enrichment.AsOf(r.SrcAs, r.SrcAddr) : enrichment.AsOf(r.DstAs, r.DstAddr));
+        return true;
+    }
+
+    public ToplistKey Wide(in FlowRecord r) => Expand(TryCompact(r, out var key) ? key : default);
+
+    public ToplistKey Expand(in Key32 key) => new(default, number1: key.Value);
 }

@@ -44,7 +44,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
 
     public override void Prefetch(in FlowRecord r)
     {
-        if (_codec.TryCompact(r, out var key))
+        if (_codec.Prefetches && _codec.TryCompact(r, out var key))
         {
             _compact.Prefetch(key);
         }
@@ -129,6 +129,8 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
     /// <summary>Reads the general table's keys back (they are already <see cref="ToplistKey"/>s).</summary>
     private readonly struct WideCodec : IKeyCodec<WideKey>
     {
+        public bool Prefetches => false;
+
         public bool TryCompact(in FlowRecord r, out WideKey key) => throw new NotSupportedException();
 
         public ToplistKey Wide(in FlowRecord r) => throw new NotSupportedException();

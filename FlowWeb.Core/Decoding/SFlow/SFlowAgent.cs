@@ -24,7 +24,13 @@ public sealed class SFlowAgent
     private readonly SFlowSequence _datagrams = new();
     private readonly Dictionary<ulong, Source> _sources = [];
     private readonly Dictionary<uint, SFlowInterfaceCounters> _interfaces = [];
+
+    // The sample before the latest, per interface, for rates (written and read by the receive loop only).
+    private readonly Dictionary<uint, SFlowInterfaceCounters> _previous = [];
     private readonly Lock _interfacesSync = new();
+    private SFlowInterfaceReading[] _readings = [];
+    private long _countersVersion;
+    private long _readingsVersion;
     private uint _lastUptime;
 
     internal SFlowAgent(FlowAddress address, uint subAgent, DateTimeOffset firstSeen)
@@ -91,6 +97,35 @@ public sealed class SFlowAgent
             var list = _interfaces.Values.ToList();
             list.Sort((a, b) => a.IfIndex.CompareTo(b.IfIndex));
             return list;
+        }
+    }
+
+    /// <summary>
+    /// The interfaces' readings by ifIndex, with rates, as an immutable array for the live frame. Built by the
+    /// collector's once-a-second tick, and only when a counters sample arrived since the last build (otherwise the
+    /// same array again): the receive loop allocates nothing for it, whatever rate of counters samples an agent
+    /// sends, and pages read the frame, never this table.
+    /// </summary>
+    internal IReadOnlyList<SFlowInterfaceReading> Readings()
+    {
+        lock (_interfacesSync)
+        {
+            if (_readingsVersion == _countersVersion)
+            {
+                return _readings;
+            }
+
+            var readings = new SFlowInterfaceReading[_interfaces.Count];
+            var i = 0;
+            foreach (var (index, latest) in _interfaces)
+            {
+                readings[i++] = SFlowInterfaceReading.Of(latest, _previous.TryGetValue(index, out var p) ? p : null);
+            }
+
+            Array.Sort(readings, (a, b) => a.IfIndex.CompareTo(b.IfIndex));
+            _readings = readings;
+            _readingsVersion = _countersVersion;
+            return readings;
         }
     }
 
@@ -171,11 +206,15 @@ public sealed class SFlowAgent
             ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_interfaces, c.IfIndex);
             if (!Unsafe.IsNullRef(ref slot))
             {
+                // A late sample or a restart (uptime back) shows no rate until the next sample: see SFlowInterfaceReading.Of.
+                _previous[c.IfIndex] = slot;
                 slot = c;
+                _countersVersion++;
             }
             else if (_interfaces.Count < MaxInterfaces)
             {
                 _interfaces[c.IfIndex] = c;
+                _countersVersion++;
             }
             else
             {

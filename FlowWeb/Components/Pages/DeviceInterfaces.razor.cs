@@ -1,4 +1,5 @@
 using FlowWeb.Accounts;
+using FlowWeb.Core.Flows;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
@@ -14,6 +15,10 @@ public sealed partial class DeviceInterfaces
     private IReadOnlyList<ValidationError> _errors = [];
     private bool _loaded;
     private bool _saving;
+
+    // The device's address and its sensors' sender addresses, whose sFlow interface counters the page shows.
+    private IReadOnlyList<FlowAddress> _exporters = [];
+    private InterfaceNames _names = InterfaceNames.Empty;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -54,6 +59,10 @@ public sealed partial class DeviceInterfaces
         _device = (await Sensors.ListDevicesAsync()).FirstOrDefault(d => d.Id == Id);
         if (_device is not null)
         {
+            var sensors = (await Sensors.ListSensorsAsync()).Where(s => s.DeviceId == Id).ToList();
+            _exporters = [.. sensors.Select(s => s.SenderIp).Append(_device.Address)
+                .Select(text => FlowAddress.TryParse(text?.Trim(), out var a) ? a : (FlowAddress?)null).OfType<FlowAddress>().Distinct()];
+            _names = sensors.Count > 0 ? await Interfaces.ForSensorAsync(sensors[0]) : InterfaceNames.Empty;
             var stored = await Interfaces.OfDeviceAsync(Id);
             _rows = [.. stored.Values.OrderBy(x => x.IfIndex).Select(x => new Row
             {

@@ -1,9 +1,11 @@
 using System.Globalization;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Components.Shared;
 
@@ -52,11 +54,21 @@ public sealed partial class ToplistTable
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    // Optional so that component tests without the enrichment registration still render.
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    private IpEnrichment Enrichment => _enrichment ??= Services.GetService<IpEnrichment>() ?? IpEnrichment.None;
+
+    private IpEnrichment? _enrichment;
+
     /// <summary>
     /// A row as shown: the key's cells, the host name for each cell (null where none; <see cref="Names"/> null when
-    /// the toplist resolves no names), its counters and its share of the period's bytes in percent.
+    /// the toplist resolves no names), who each address or AS belongs to (<see cref="Owners"/>: "AS15169 GOOGLE, US",
+    /// the AS's organisation, the country's name; null when the databases know nothing), its counters and its share
+    /// of the period's bytes in percent.
     /// </summary>
-    public sealed record ToplistLine(string[] Cells, string?[]? Names, long Bytes, long Packets, long Flows, double Share);
+    public sealed record ToplistLine(string[] Cells, string?[]? Names, string?[]? Owners, long Bytes, long Packets, long Flows, double Share);
 
     private string? _filter;
     private IReadOnlyList<string> _columns = [];
@@ -133,9 +145,52 @@ public sealed partial class ToplistTable
                 }
             }
 
-            return new ToplistLine(cells, names, r.Bytes, r.Packets, r.Flows, 100.0 * r.Bytes / total);
+            return new ToplistLine(cells, names, Owners(r.Key, cells.Length, a, b), r.Bytes, r.Packets, r.Flows, 100.0 * r.Bytes / total);
         })];
     }
+
+    /// <summary>
+    /// Looked up for the rows shown only, from the databases as they are now (also for stored periods: the AS of an
+    /// address changes slowly, and the key of an AS or country toplist is itself stored).
+    /// </summary>
+    private string?[]? Owners(in ToplistKey key, int columns, int a, int b)
+    {
+        var e = Enrichment;
+        string? only = Definition.Type switch
+        {
+            ToplistType.TopSourceAs or ToplistType.TopDestinationAs => e.AsName(key.Number1),
+            ToplistType.TopCountries => e.CountryName(key.Number1),
+            _ => null,
+        };
+        if (only is not null)
+        {
+            var single = new string?[columns];
+            single[0] = only;
+            return single;
+        }
+
+        if (a < 0 || (e.Asn.IsOff && e.Country.IsOff))
+        {
+            return null;
+        }
+
+        var owners = new string?[columns];
+        owners[a] = e.OwnerOf(key.A)?.ToString();
+        if (b >= 0)
+        {
+            owners[b] = e.OwnerOf(key.B)?.ToString();
+        }
+
+        return owners[a] is null && (b < 0 || owners[b] is null) ? null : owners;
+    }
+
+    /// <summary>The hint an AS or country toplist shows while its database is off or failed (names the configuration key).</summary>
+    private string? DatabaseHint => Definition.Type switch
+    {
+        ToplistType.TopSourceAs or ToplistType.TopDestinationAs when Enrichment.Asn is { } s && (s.IsOff || s.Error is not null) => s.Describe(),
+        ToplistType.TopCountries when Enrichment.Country is { } s && (s.IsOff || s.Error is not null) => s.Describe(),
+        _ => null,
+    };
 
     private bool Matches(ToplistLine line)
     {
@@ -146,7 +201,8 @@ public sealed partial class ToplistTable
 
         var text = _filter.Trim();
         return line.Cells.Any(c => c.Contains(text, StringComparison.OrdinalIgnoreCase))
-            || (line.Names?.Any(n => n is not null && n.Contains(text, StringComparison.OrdinalIgnoreCase)) ?? false);
+            || (line.Names?.Any(n => n is not null && n.Contains(text, StringComparison.OrdinalIgnoreCase)) ?? false)
+            || (line.Owners?.Any(n => n is not null && n.Contains(text, StringComparison.OrdinalIgnoreCase)) ?? false);
     }
 
     private static string ShareWidth(double share) => Math.Clamp(share, 0, 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";

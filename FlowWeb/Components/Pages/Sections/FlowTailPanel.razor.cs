@@ -3,12 +3,14 @@ using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Interfaces;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Rules;
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace FlowWeb.Components.Pages.Sections;
@@ -35,6 +37,14 @@ public sealed partial class FlowTailPanel
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
+
+    // Optional so that component tests without the enrichment registration still render.
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    private IpEnrichment Enrichment => _enrichment ??= Services.GetService<IpEnrichment>() ?? IpEnrichment.None;
+
+    private IpEnrichment? _enrichment;
 
     [CascadingParameter]
     public DisplayZone? CascadedZone { get; set; }
@@ -93,13 +103,16 @@ public sealed partial class FlowTailPanel
 
     private void Apply()
     {
-        _shown = _rule is null || _rule.IsMatchAll ? [.. _rows] : [.. _rows.Where(f => _rule.Matches(f.Record, f.Exporter))];
+        _shown = _rule is null || _rule.IsMatchAll ? [.. _rows] : [.. _rows.Where(f => _rule.Matches(f.Record, f.Exporter, Enrichment))];
 
         // Names are asked for during the render, for the rows it shows.
         _names!.Reset();
     }
 
     private string? NameOf(FlowAddress address) => _resolve ? _names!.Name(address) : null;
+
+    /// <summary>"AS15169 GOOGLE, US" for a shown row's address (the record's own AS first); null when nothing is known.</summary>
+    private string? OwnerOf(FlowAddress address, uint recordAs) => Enrichment.OwnerOf(address, recordAs)?.ToString();
 
     /// <summary>"ether1" for a named interface (its index in the tooltip), else the index.</summary>
     private (string Text, string? Title) Interface(uint ifIndex, FlowAddress exporter) =>

@@ -27,6 +27,9 @@ public sealed partial class ToplistsEditor
         ToplistType.TopSourceIp => "Top Source IP",
         ToplistType.TopDestinationIp => "Top Destination IP",
         ToplistType.TopIp => "Top IP",
+        ToplistType.TopSourceAs => "Top Source AS",
+        ToplistType.TopDestinationAs => "Top Destination AS",
+        ToplistType.TopCountries => "Top Countries",
         _ => "Custom",
     };
 
