@@ -35,6 +35,9 @@ public sealed class SFlowCountersApiTests : IDisposable
 
         Send("127.0.0.1", _factory.SFlowUdpPort, datagrams);
 
+        // The exporter is known from the first live frame after its first datagram; until then the API answers 404.
+        await Poll.UntilAsync(async () => (await client.GetAsync(ApiJson.Url("/api/exporters/127.0.0.1"))).StatusCode, s => s == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), s => $"GET /api/exporters/127.0.0.1: {s}");
         var exporter = await Poll.UntilAsync(() => client.GetAsync<ExporterResponse>("/api/exporters/127.0.0.1"),
             e => e.Datagrams == datagrams.Count && e.SFlowInterfaces is { Count: > 0 }, TimeSpan.FromSeconds(15),
             e => $"{e.Datagrams} of {datagrams.Count} datagrams, {e.SFlowInterfaces?.Count ?? 0} interfaces");
