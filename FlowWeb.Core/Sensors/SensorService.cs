@@ -91,6 +91,13 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
 
             await store.SaveSensorAsync(sensor, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (before is not null && !before.Limits.SequenceEqual(sensor.Limits) && before with { Limits = sensor.Limits } == sensor)
+            {
+                // Only the channel limits changed: the entry shows the limits themselves, not the whole sensor.
+                await RecordAsync("sensor.limits", Subject(sensor.Name, sensor.Id), before.Limits, sensor.Limits, cancellationToken).ConfigureAwait(false);
+                return SaveResult.Ok;
+            }
+
             await RecordAsync(before is null ? "sensor.create" : before.Paused != sensor.Paused && before with { Paused = sensor.Paused } == sensor ? (sensor.Paused ? "sensor.pause" : "sensor.resume") : "sensor.update",
                 Subject(sensor.Name, sensor.Id), before, sensor, cancellationToken).ConfigureAwait(false);
             return SaveResult.Ok;
