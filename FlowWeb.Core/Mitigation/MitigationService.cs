@@ -156,7 +156,9 @@ public sealed partial class MitigationService(
         switch (work.Kind)
         {
             case Kind.AutomaticBan or Kind.ManualBan:
-                return await BanAsync(client, config, deviceName, attack, manual, cancellationToken).ConfigureAwait(false);
+                var banned = await BanAsync(client, config, deviceName, attack, manual, cancellationToken).ConfigureAwait(false);
+                await AuditAutomaticAsync(attack, banned, cancellationToken).ConfigureAwait(false);
+                return banned;
             default:
                 var bans = work.Kind == Kind.AutomaticRemoval
                     ? (_automaticBans.TryRemove(attack.Id, out var automatic) ? automatic : [])
@@ -166,6 +168,7 @@ public sealed partial class MitigationService(
                 {
                     var answer = await client.RemoveAsync(ban.Path!, ban.RouterId!, cancellationToken).ConfigureAwait(false);
                     last = Log(attack, new AttackAction(time.GetUtcNow(), device, deviceName, "remove", ban.Target, ban.Path, ban.RouterId, answer.Succeeded, answer.Message, manual));
+                    await AuditAutomaticAsync(attack, last, cancellationToken).ConfigureAwait(false);
                 }
 
                 return last;
@@ -214,6 +217,14 @@ public sealed partial class MitigationService(
     /// <summary>The attack as it is now (its actions included): live if ongoing, else as stored.</summary>
     private async Task<AttackReport> CurrentAsync(AttackReport attack, CancellationToken cancellationToken) =>
         detection.Ongoing.FirstOrDefault(a => a.Id == attack.Id) ?? await recorder.GetAsync(attack.Id, cancellationToken).ConfigureAwait(false) ?? attack;
+
+    /// <summary>
+    /// Actions FlowWeb takes on its own are audited here as "system"; manual ones are audited by the API that asked
+    /// for them, where the acting user is known (this queue runs outside their request).
+    /// </summary>
+    private Task AuditAutomaticAsync(AttackReport attack, AttackAction action, CancellationToken cancellationToken) =>
+        action.Manual || services.GetService<IChangeAudit>() is not { } audit ? Task.CompletedTask
+            : audit.RecordAsync($"attack.auto-{action.Action}", $"attack {attack.Id} on {action.Device}", null, action, cancellationToken);
 
     private AttackAction Log(AttackReport attack, AttackAction action)
     {

@@ -110,6 +110,13 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
 
             await store.SaveSensorAsync(sensor, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (before is not null && !before.Limits.SequenceEqual(sensor.Limits) && OnlyLimitsDiffer(before, sensor))
+            {
+                // Only the channel limits changed: the entry shows the limits themselves, not the whole sensor.
+                await RecordAsync("sensor.limits", Subject(sensor.Name, sensor.Id), before.Limits, sensor.Limits, cancellationToken).ConfigureAwait(false);
+                return SaveResult.Ok;
+            }
+
             await RecordAsync(before is null ? "sensor.create" : before.Paused != sensor.Paused && before with { Paused = sensor.Paused } == sensor ? (sensor.Paused ? "sensor.pause" : "sensor.resume") : "sensor.update",
                 Subject(sensor.Name, sensor.Id), before, sensor, cancellationToken).ConfigureAwait(false);
             return SaveResult.Ok;
@@ -217,6 +224,10 @@ public sealed class SensorService(ISensorStore store, ISensorRunner runner, Sens
     public void Dispose() => _gate.Dispose();
 
     private static string Subject(string name, Guid id) => $"{name} ({id})";
+
+    /// <summary>Compared as JSON: the definitions' lists (toplists, tags) are distinct instances after a load, so record equality would see a change.</summary>
+    private static bool OnlyLimitsDiffer(SensorDefinition before, SensorDefinition after) =>
+        System.Text.Json.JsonSerializer.Serialize(before with { Limits = [] }) == System.Text.Json.JsonSerializer.Serialize(after with { Limits = [] });
 
     private Task RecordAsync(string action, string subject, object? before, object? after, CancellationToken cancellationToken) =>
         audit is null ? Task.CompletedTask : audit.RecordAsync(action, subject, before, after, cancellationToken);

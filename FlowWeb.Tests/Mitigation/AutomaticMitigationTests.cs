@@ -80,6 +80,17 @@ public sealed class AutomaticMitigationTests
         Assert.True((await unban.ReadAsync<AttackAction>(HttpStatusCode.OK)).Succeeded);
         Assert.Empty(router.Entries("ip/firewall/address-list"));
 
+        // The audit log: FlowWeb's own actions as "system", those asked through the API as the key's user.
+        var audit = await factory.Services.GetRequiredService<FlowWeb.Accounts.AuditLog>().LatestAsync(50);
+        var subject = $"attack {banned.Id} on edge router";
+        Assert.Equal("system", Assert.Single(audit, e => e.Action == "attack.auto-ban" && e.Subject == subject).Actor);
+        Assert.Equal("system", Assert.Single(audit, e => e.Action == "attack.auto-remove" && e.Subject == subject).Actor);
+        Assert.Contains(audit, e => e.Action == "attack.auto-skip" && e.Actor == "system");
+        var manualEntry = Assert.Single(audit, e => e.Action == "attack.ban" && e.Subject == subject);
+        Assert.Equal("key:tests (API key tests)", manualEntry.Actor);
+        Assert.Contains(flood.Victim, manualEntry.After, StringComparison.Ordinal);
+        Assert.Equal("key:tests (API key tests)", Assert.Single(audit, e => e.Action == "attack.unban" && e.Subject == subject).Actor);
+
         // The password is in the database only encrypted, and never comes back through the API.
         await using var db = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "flowweb.db")};Mode=ReadOnly");
         await db.OpenAsync();

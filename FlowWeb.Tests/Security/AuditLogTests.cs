@@ -40,6 +40,46 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task LimitChange_RecordedWithOldAndNewLimits()
+    {
+        using var client = _factory.CreateClient();
+        var port = LoopbackPorts.FreeUdp();
+        using var created = await client.PostJsonAsync("/api/sensors", new SensorRequest { Name = "limited", Port = port });
+        var sensor = await created.ReadAsync<SensorResponse>(HttpStatusCode.Created);
+        var sensors = _factory.Services.GetRequiredService<FlowWeb.Core.Sensors.SensorService>();
+        var before = (await sensors.GetSensorAsync(sensor.Id))!;
+        var limit = new FlowWeb.Core.Alerts.Limits.ChannelLimit { ChannelId = FlowWeb.Core.Aggregation.SensorAggregator.BuildChannels(before).Channels[0].Id, UpperError = 900_000_000 };
+        Assert.True((await sensors.SaveSensorAsync(before with { Limits = [limit] })).Saved);
+        Assert.True((await sensors.SaveSensorAsync(before with { Limits = [limit with { UpperError = 500_000_000 }] })).Saved);
+
+        var entries = await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(10);
+
+        Assert.Equal(["sensor.limits", "sensor.limits", "sensor.create"], entries.Select(e => e.Action));
+        Assert.Equal("[]", entries[1].Before);
+        Assert.Contains("\"upperError\":900000000", entries[0].Before, StringComparison.Ordinal);
+        Assert.Contains("\"upperError\":500000000", entries[0].After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AlarmAcknowledgedThroughApi_RecordedWithActorAndComment()
+    {
+        using var client = _factory.CreateClient();
+        const string Key = "attack:audit-test";
+        _factory.Services.GetRequiredService<FlowWeb.Core.Alerts.IAlertSink>().Raise(
+            FlowWeb.Core.Alerts.AlertSignal.Started(Key, FlowWeb.Core.Alerts.AlertKind.Attack, FlowWeb.Core.Alerts.AlertSeverity.Error, "detect", "192.0.2.7", "SYN flood"));
+        var center = _factory.Services.GetRequiredService<FlowWeb.Core.Alerts.AlertCenter>();
+        await Poll.UntilAsync(() => Task.FromResult(center.ActiveAlarm(Key)), a => a is not null, TimeSpan.FromSeconds(10), _ => "alarm not raised");
+
+        using var acknowledged = await client.PostJsonAsync("/api/alarms/acknowledge", new AcknowledgeRequest(Key, "upstream informed", "noc"));
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+
+        var entry = Assert.Single(await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(10), e => e.Action == "alarm.acknowledge");
+        Assert.Equal("key:tests (API key tests)", entry.Actor);
+        Assert.Contains(Key, entry.Subject, StringComparison.Ordinal);
+        Assert.Contains("upstream informed", entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditPage_Administrator_ListsEntries()
     {
         using var api = _factory.CreateClient();

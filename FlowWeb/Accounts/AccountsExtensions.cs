@@ -31,6 +31,7 @@ internal static class AccountsExtensions
         services.AddSingleton<SetupState>();
         services.AddSingleton<ApiKeyService>();
         services.AddScoped<UserRights>();
+        services.AddScoped<ExternalAccounts>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<FlowWeb.Core.Sensors.IChangeAudit>(sp => sp.GetRequiredService<AuditLog>());
@@ -51,6 +52,7 @@ internal static class AccountsExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, ProxyHeaderAuthenticationHandler>(ProxyHeaderAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        new AuthenticationBuilder(services).AddFlowWebOidc(builder.Configuration);
         services.AddIdentityCore<IdentityUser>(o =>
             {
                 // Length over composition rules (NIST SP 800-63B): a long passphrase beats "Passw0rd!".
@@ -138,11 +140,13 @@ internal static class AccountsExtensions
         });
         app.Use(FirstRunAsync);
         app.UseAuthorization();
-        app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn, [FromForm] string? returnUrl) =>
+        app.MapPost("/account/logout", async Task<IResult> (HttpContext http, SignInManager<IdentityUser> signIn, [FromForm] string? returnUrl) =>
         {
+            var atProvider = await OidcSignIn.SignsOutAtProviderAsync(http);
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(LoginPath);
+            return atProvider ? TypedResults.SignOut(new AuthenticationProperties { RedirectUri = LoginPath }, [OidcSignIn.SchemeName]) : TypedResults.LocalRedirect(LoginPath);
         }).ExcludeFromDescription();
+        app.MapOidcStart();
     }
 
     /// <summary>Until the first administrator exists, every page leads to the setup page.</summary>

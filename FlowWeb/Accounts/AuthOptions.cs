@@ -22,6 +22,9 @@ internal sealed class AuthOptions
     /// <summary>Single sign-on by a trusted reverse proxy's user header (off while TrustedProxies is empty).</summary>
     public ProxyHeaderOptions ProxyHeader { get; set; } = new();
 
+    /// <summary>Single sign-on with an OpenID Connect provider (off while Authority is empty).</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
     /// <summary>Minutes of inactivity after which a browser session must sign in again.</summary>
     public int SessionMinutes { get; set; } = 480;
 
@@ -107,6 +110,8 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         {
             errors.Add("Auth:ProxyHeader:HeaderName must not be empty.");
         }
+
+        options.Oidc.Validate(errors);
 
         for (var i = 0; i < options.ApiKeys.Count; i++)
         {

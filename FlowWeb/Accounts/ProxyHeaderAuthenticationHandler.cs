@@ -14,7 +14,7 @@ namespace FlowWeb.Accounts;
 /// </summary>
 internal sealed class ProxyHeaderAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<AuthOptions> auth,
-    UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
+    ExternalAccounts accounts, SignInManager<IdentityUser> signIn)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ProxyHeader";
@@ -34,30 +34,10 @@ internal sealed class ProxyHeaderAuthenticationHandler(
         }
 
         var name = Request.Headers[proxy.HeaderName].ToString().Trim();
-        var user = await users.FindByNameAsync(name);
-        if (user is null && AccountRoles.Parse(proxy.NewUserRole) is { } role)
-        {
-            user = new IdentityUser(name);
-            var created = await users.CreateAsync(user);
-            if (created.Succeeded)
-            {
-                created = await users.AddToRoleAsync(user, role);
-            }
-
-            if (!created.Succeeded)
-            {
-                return AuthenticateResult.Fail($"could not create user {name}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-            }
-        }
-
+        var (user, refusal) = await accounts.ForProxyAsync(name, AccountRoles.Parse(proxy.NewUserRole));
         if (user is null)
         {
-            return AuthenticateResult.Fail($"the proxy's user {name} has no FlowWeb account");
-        }
-
-        if (await users.IsLockedOutAsync(user))
-        {
-            return AuthenticateResult.Fail($"user {name} is locked out");
+            return AuthenticateResult.Fail(refusal!);
         }
 
         // Identity's own principal: roles and the security stamp, which circuits revalidate like a cookie's.

@@ -20,7 +20,7 @@ internal static class AlertEndpoints
 
     public static Ok<Alarm[]> ListAlarms(AlertCenter alerts) => TypedResults.Ok(alerts.ActiveAlarms().ToArray());
 
-    public static Results<Ok<Alarm>, ValidationProblem, ProblemHttpResult> AcknowledgeAlarm(AcknowledgeRequest request, AlertCenter alerts)
+    public static async Task<Results<Ok<Alarm>, ValidationProblem, ProblemHttpResult>> AcknowledgeAlarm(AcknowledgeRequest request, AlertCenter alerts, FlowWeb.Core.Sensors.IChangeAudit audit)
     {
         if (string.IsNullOrWhiteSpace(request?.Key))
         {
@@ -32,9 +32,14 @@ internal static class AlertEndpoints
             return ApiProblems.Validation("Comment", "at most 1000 characters");
         }
 
-        return alerts.Acknowledge(request.Key, request.By ?? "api", request.Comment ?? "") is null || alerts.ActiveAlarm(request.Key) is not { } alarm
-            ? ApiProblems.NotFound($"There is no active alarm with key '{request.Key}'.")
-            : TypedResults.Ok(alarm);
+        var before = alerts.ActiveAlarm(request.Key)?.Acknowledged;
+        if (alerts.Acknowledge(request.Key, request.By ?? "api", request.Comment ?? "") is null || alerts.ActiveAlarm(request.Key) is not { } alarm)
+        {
+            return ApiProblems.NotFound($"There is no active alarm with key '{request.Key}'.");
+        }
+
+        await audit.RecordAsync("alarm.acknowledge", $"{alarm.Subject}: {alarm.Message} ({alarm.Key})", before, alarm.Acknowledged);
+        return TypedResults.Ok(alarm);
     }
 
     public static async Task<Results<Ok<AlertEvent[]>, ValidationProblem>> ListEvents(

@@ -84,7 +84,7 @@ internal static class MitigationEndpoints
     }
 
     public static async Task<Results<Ok<AttackAction>, ValidationProblem, ProblemHttpResult>> BanAttack(
-        long id, Guid deviceId, AttackQueryService attacks, MitigationService mitigation, CancellationToken cancellationToken)
+        long id, Guid deviceId, AttackQueryService attacks, MitigationService mitigation, FlowWeb.Core.Sensors.IChangeAudit audit, CancellationToken cancellationToken)
     {
         if (await attacks.GetAsync(id, cancellationToken) is not { } attack)
         {
@@ -92,20 +92,31 @@ internal static class MitigationEndpoints
         }
 
         var action = await mitigation.BanAsync(attack, deviceId);
+        if (action is not null)
+        {
+            await audit.RecordAsync($"attack.{action.Action}", $"attack {id} on {action.Device}", null, action, cancellationToken);
+        }
+
         return action is null
             ? ApiProblems.Validation("deviceId", "the device has no RouterOS REST address (PUT /api/devices/{id}/mitigation)")
             : TypedResults.Ok(action);
     }
 
     public static async Task<Results<Ok<AttackAction>, ProblemHttpResult>> RemoveAttackBans(
-        long id, Guid deviceId, AttackQueryService attacks, MitigationService mitigation, CancellationToken cancellationToken)
+        long id, Guid deviceId, AttackQueryService attacks, MitigationService mitigation, FlowWeb.Core.Sensors.IChangeAudit audit, CancellationToken cancellationToken)
     {
         if (await attacks.GetAsync(id, cancellationToken) is not { } attack)
         {
             return ApiProblems.NotFound($"There is no attack with id {id}.");
         }
 
-        return await mitigation.RemoveBansAsync(attack, deviceId) is { } action
+        var removed = await mitigation.RemoveBansAsync(attack, deviceId);
+        if (removed is not null)
+        {
+            await audit.RecordAsync("attack.unban", $"attack {id} on {removed.Device}", null, removed, cancellationToken);
+        }
+
+        return removed is { } action
             ? TypedResults.Ok(action)
             : ApiProblems.NotFound($"Attack {id} has no ban on device {deviceId}.");
     }

@@ -34,6 +34,9 @@ public sealed partial class Alerts
     private string _comment = "";
 
     [Inject]
+    private FlowWeb.Core.Sensors.IChangeAudit Audit { get; set; } = default!;
+
+    [Inject]
     private AlertStore Store { get; set; } = default!;
 
     [Inject]
@@ -88,9 +91,14 @@ public sealed partial class Alerts
             return;
         }
 
+        var before = Alerts.ActiveAlarm(key)?.Acknowledged;
         if (Alerts.Acknowledge(key, await Rights.UserNameAsync() is { Length: > 0 } user ? user : "web", _comment) is null)
         {
             Snackbar.Add("The alarm cleared meanwhile", Severity.Info);
+        }
+        else if (Alerts.ActiveAlarm(key) is { } alarm)
+        {
+            await Audit.RecordAsync("alarm.acknowledge", $"{alarm.Subject}: {alarm.Message} ({alarm.Key})", before, alarm.Acknowledged);
         }
 
         _acknowledging = null;
