@@ -48,6 +48,9 @@ public sealed partial class AttackMitigation
     private UserRights Rights { get; set; } = default!;
 
     [Inject]
+    private FlowWeb.Core.Sensors.IChangeAudit Audit { get; set; } = default!;
+
+    [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
     private int Standing => _device == Guid.Empty ? 0 : MitigationService.StandingBans(Attack, _device).Count;
@@ -75,11 +78,12 @@ public sealed partial class AttackMitigation
 
     private string DeviceName(Guid id) => _devices.FirstOrDefault(d => d.Id == id)?.Name ?? "";
 
-    private Task BanAsync() => ActAsync(() => Mitigation.BanAsync(Attack, _device), "Ban");
+    private Task BanAsync() => ActAsync(() => Mitigation.BanAsync(Attack, _device), "Ban", null);
 
-    private Task UnbanAsync() => ActAsync(() => Mitigation.RemoveBansAsync(Attack, _device), "Removal");
+    private Task UnbanAsync() => ActAsync(() => Mitigation.RemoveBansAsync(Attack, _device), "Removal", "attack.unban");
 
-    private async Task ActAsync(Func<Task<AttackAction?>> act, string what)
+    /// <summary>Runs a manual ban or removal and records it in the audit log as the API does (<c>attack.ban</c>, <c>attack.unban</c>).</summary>
+    private async Task ActAsync(Func<Task<AttackAction?>> act, string what, string? auditAction)
     {
         if (!await Rights.CanEditAsync() || _device == Guid.Empty)
         {
@@ -90,6 +94,11 @@ public sealed partial class AttackMitigation
         try
         {
             var action = await act();
+            if (action is not null)
+            {
+                await Audit.RecordAsync(auditAction ?? $"attack.{action.Action}", $"attack {Attack.Id} on {action.Device}", null, action);
+            }
+
             Snackbar.Add(action is null ? $"{what}: nothing to do on {DeviceName(_device)}" : $"{what} on {action.Device}: {action.Outcome}",
                 action is { Succeeded: false } ? Severity.Error : Severity.Info);
         }
