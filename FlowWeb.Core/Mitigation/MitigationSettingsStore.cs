@@ -1,5 +1,6 @@
 using FlowWeb.Core.Storage;
 using FlowWeb.Core.Storage.Entities;
+using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,6 +67,19 @@ public sealed class MitigationSettingsStore
     }
 
     /// <summary>Saves validated settings; a null password keeps the stored one, an empty one removes it.</summary>
+    /// <summary>
+    /// Records a change of a device's mitigation settings in the audit log (<c>device.mitigation</c>), as read back
+    /// before and after the save: the password never appears, only whether one is stored.
+    /// </summary>
+    public static async Task AuditAsync(IChangeAudit audit, DeviceDefinition device, DeviceMitigationSettings before, DeviceMitigationSettings after,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(device);
+        await audit.RecordAsync("device.mitigation", $"{device.Name} ({device.Id})", before with { Password = null }, after with { Password = null },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task SaveAsync(DeviceMitigationSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);

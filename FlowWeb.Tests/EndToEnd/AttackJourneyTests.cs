@@ -23,6 +23,9 @@ namespace FlowWeb.Tests.EndToEnd;
 public sealed class AttackJourneyTests(BrowserAppFixture app)
 {
     private const float LiveMs = 30_000;
+
+    // Its own name: the fixture's app is shared, and ViewerJourneyTests' viewer "vicky" has another password.
+    private const string Viewer = "vicky-attacks";
     private static readonly TimeSpan Live = TimeSpan.FromMilliseconds(LiveMs);
 
     [Fact]
@@ -172,13 +175,13 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
     {
         const string password = "attack-viewer-password";
         var accounts = app.Service<AccountService>();
-        if ((await accounts.ListAsync()).All(u => u.UserName != "vicky"))
+        if ((await accounts.ListAsync()).All(u => u.UserName != Viewer))
         {
-            Assert.Empty(await accounts.CreateAsync("vicky", password, AccountRoles.Viewer));
+            Assert.Empty(await accounts.CreateAsync(Viewer, password, AccountRoles.Viewer));
         }
 
         await using var viewer = await BrowserSession.OpenAsync(app, "attack-viewer", signIn: false);
-        await viewer.SignInAsync("vicky", password);
+        await viewer.SignInAsync(Viewer, password);
         await viewer.GoToAsync($"attacks/{attackId}");
         await Expect(viewer.Page.Locator(".routeros-option[data-version='7']").First).ToBeVisibleAsync();
         await Expect(viewer.Page.Locator("tr.attack-action[data-action='ban']")).ToBeVisibleAsync();

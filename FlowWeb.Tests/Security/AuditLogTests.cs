@@ -61,6 +61,25 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task MitigationSettingsChanged_RecordedWithoutThePassword()
+    {
+        using var client = _factory.CreateClient();
+        using var created = await client.PostJsonAsync("/api/devices", new DeviceRequest { Name = "border", Address = "192.0.2.30" });
+        var device = await created.ReadAsync<DeviceResponse>(HttpStatusCode.Created);
+
+        using var saved = await client.PutJsonAsync($"/api/devices/{device.Id}/mitigation",
+            new MitigationSettingsRequest(true, "https://192.0.2.30", "flowweb", "s3cret-router-pass", BanMinutes: 30));
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var entry = Assert.Single(await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(10), e => e.Action == "device.mitigation");
+        Assert.Contains("border", entry.Subject, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"https://192.0.2.30\"", entry.After, StringComparison.Ordinal);
+        Assert.Contains("\"hasPassword\":true", entry.After, StringComparison.Ordinal);
+        Assert.Contains("\"hasPassword\":false", entry.Before, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-router-pass", entry.Before + entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AlarmAcknowledgedThroughApi_RecordedWithActorAndComment()
     {
         using var client = _factory.CreateClient();

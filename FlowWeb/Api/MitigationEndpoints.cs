@@ -53,9 +53,10 @@ internal static class MitigationEndpoints
     }
 
     public static async Task<Results<Ok<MitigationSettingsResponse>, ValidationProblem, ProblemHttpResult>> PutMitigationSettings(
-        Guid id, MitigationSettingsRequest request, SensorService sensors, MitigationSettingsStore settings, CancellationToken cancellationToken)
+        Guid id, MitigationSettingsRequest request, SensorService sensors, MitigationSettingsStore settings, FlowWeb.Core.Sensors.IChangeAudit audit,
+        CancellationToken cancellationToken)
     {
-        if ((await sensors.ListDevicesAsync(cancellationToken)).All(d => d.Id != id))
+        if ((await sensors.ListDevicesAsync(cancellationToken)).FirstOrDefault(d => d.Id == id) is not { } device)
         {
             return ApiProblems.NoDevice(id);
         }
@@ -79,8 +80,11 @@ internal static class MitigationEndpoints
             return ApiProblems.Validation(errors);
         }
 
+        var before = await settings.GetAsync(id, cancellationToken);
         await settings.SaveAsync(candidate, cancellationToken);
-        return TypedResults.Ok(MitigationSettingsResponse.From(await settings.GetAsync(id, cancellationToken)));
+        var after = await settings.GetAsync(id, cancellationToken);
+        await MitigationSettingsStore.AuditAsync(audit, device, before, after, cancellationToken);
+        return TypedResults.Ok(MitigationSettingsResponse.From(after));
     }
 
     public static async Task<Results<Ok<AttackAction>, ValidationProblem, ProblemHttpResult>> BanAttack(

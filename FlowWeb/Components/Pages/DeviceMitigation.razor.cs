@@ -35,6 +35,9 @@ public sealed partial class DeviceMitigation
     public Guid Id { get; set; }
 
     [Inject]
+    private FlowWeb.Core.Sensors.IChangeAudit Audit { get; set; } = default!;
+
+    [Inject]
     private SensorService Sensors { get; set; } = default!;
 
     [Inject]
@@ -105,8 +108,11 @@ public sealed partial class DeviceMitigation
         _saving = true;
         try
         {
+            var before = await Settings.GetAsync(Id);
             await Settings.SaveAsync(settings);
-            Show(await Settings.GetAsync(Id));
+            var after = await Settings.GetAsync(Id);
+            await MitigationSettingsStore.AuditAsync(Audit, _device, before, after);
+            Show(after);
             Snackbar.Add($"Mitigation settings of {_device.Name} saved", Severity.Success);
         }
         finally
