@@ -72,9 +72,27 @@ public sealed class ExporterStatistics
 
     public long DecodeErrors { get; private set; }
 
-    /// <summary>Interface names and descriptions the exporter announced in options data, by ifIndex (immutable; replaced on change).</summary>
-    public System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface> Interfaces { get; internal set; } =
-        System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
+    // Interface names the exporter announced in options data, by ifIndex: written by the receive loop, copied for
+    // readers by InterfacesSnapshot (both under the decoder's lock).
+    private readonly Dictionary<uint, LearnedInterface> _interfaces = [];
+    private System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface> _interfacesSnapshot = System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
+    private bool _interfacesChanged;
+
+    /// <summary>Reads an options set that names interfaces (<see cref="InterfaceOptions"/>).</summary>
+    internal void LearnInterfaces(Templates.FlowTemplate template, ReadOnlySpan<byte> content) =>
+        _interfacesChanged |= InterfaceOptions.Learn(template, content, _interfaces);
+
+    /// <summary>An immutable copy of the learned interface names, made again only after they changed.</summary>
+    internal System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface> InterfacesSnapshot()
+    {
+        if (_interfacesChanged)
+        {
+            _interfacesSnapshot = System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(_interfaces);
+            _interfacesChanged = false;
+        }
+
+        return _interfacesSnapshot;
+    }
 
     /// <summary>This address's streams: version and observation domain per local port (see <see cref="ExporterStream"/>).</summary>
     internal ExporterStreams Streams { get; } = new();

@@ -65,7 +65,7 @@ public sealed partial class FlowDecoder
 
         if (InterfaceOptions.Describes(template))
         {
-            state.Stats.Interfaces = InterfaceOptions.Learn(template, content, state.Stats.Interfaces);
+            state.Stats.LearnInterfaces(template, content);
         }
 
         var program = template.Program;

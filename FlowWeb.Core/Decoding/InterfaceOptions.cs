@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Frozen;
 using System.Text;
 using FlowWeb.Core.Decoding.Templates;
 
@@ -47,12 +46,14 @@ internal static class InterfaceOptions
     }
 
     /// <summary>
-    /// Reads the interface records of one options set into <paramref name="known"/> (copied on write: readers on
-    /// other threads hold the old table); stops at the first record that does not fit. Returns the table to keep.
+    /// Reads the interface records of one options set into <paramref name="known"/>, which only the receive loop
+    /// writes (under the decoder's lock); stops at the first record that does not fit. Returns whether anything
+    /// changed. The copy pages read is made by <see cref="ExporterStatistics.InterfacesSnapshot"/> at most once per
+    /// tick, so a sender repeating a changing table in every datagram costs its own records, not a table copy each.
     /// </summary>
-    public static FrozenDictionary<uint, LearnedInterface> Learn(FlowTemplate template, ReadOnlySpan<byte> content, FrozenDictionary<uint, LearnedInterface> known)
+    public static bool Learn(FlowTemplate template, ReadOnlySpan<byte> content, Dictionary<uint, LearnedInterface> known)
     {
-        Dictionary<uint, LearnedInterface>? changed = null;
+        var changed = false;
         var pos = 0;
         while (pos < content.Length && Record(template, content[pos..], out var length, out var ifIndex, out var learned))
         {
@@ -62,14 +63,14 @@ internal static class InterfaceOptions
                 continue;
             }
 
-            changed ??= new Dictionary<uint, LearnedInterface>(known);
-            if (changed.ContainsKey(index) || changed.Count < MaxPerExporter)
+            if (known.ContainsKey(index) || known.Count < MaxPerExporter)
             {
-                changed[index] = learned;
+                known[index] = learned;
+                changed = true;
             }
         }
 
-        return changed is null ? known : changed.ToFrozenDictionary();
+        return changed;
     }
 
     private static bool IsIndex(FlowTemplate template, int i)

@@ -46,7 +46,7 @@ public sealed record ExporterFrame(
         s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen, SFlowInterfacesOf(s.SFlow))
     {
         Streams = s.Streams.Copy(),
-        Interfaces = s.Interfaces,
+        Interfaces = s.InterfacesSnapshot(),
     };
 
     /// <summary>

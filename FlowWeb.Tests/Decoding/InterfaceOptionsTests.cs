@@ -61,7 +61,7 @@ public sealed class InterfaceOptionsTests
     [Fact]
     public void InterfaceTable_LargerThanTheCap_KeepsAtMostTheCap()
     {
-        var known = System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
+        var known = new Dictionary<uint, LearnedInterface>();
         var values = new ElementValues();
         var buffer = new byte[64];
         for (uint i = 0; i < InterfaceOptions.MaxPerExporter + 500; i += 100)
@@ -76,7 +76,7 @@ public sealed class InterfaceOptionsTests
                 set.AddRange(buffer[..length]);
             }
 
-            known = InterfaceOptions.Learn(IpfixInterfaceTable, set.ToArray(), known);
+            InterfaceOptions.Learn(IpfixInterfaceTable, set.ToArray(), known);
         }
 
         Assert.Equal(InterfaceOptions.MaxPerExporter, known.Count);
