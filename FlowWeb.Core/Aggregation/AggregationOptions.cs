@@ -8,8 +8,19 @@ public sealed class AggregationOptions
     /// <summary>Seconds of per-second channel data kept in memory for live graphs.</summary>
     public int LiveWindowSeconds { get; set; } = 3600;
 
-    /// <summary>Distinct keys a toplist period counts exactly; beyond it the list is approximate (Space-Saving) in the same memory.</summary>
-    public int ToplistCapacity { get; set; } = 200_000;
+    /// <summary>
+    /// Distinct keys a toplist period counts exactly; beyond it the list is approximate (a frequent-items sketch with a
+    /// stated error bound) in the same memory. Tables have a power of two of slots and hold up to three quarters of
+    /// them, so the default is the most a 2^18-slot table holds; 200,000 would take a table twice the size.
+    /// </summary>
+    public int ToplistCapacity { get; set; } = 196_608;
+
+    /// <summary>
+    /// Memory all sensors' toplist tables share (bytes). Tables grow as keys arrive and ask this budget at every
+    /// doubling; a table refused stays at its size with a larger error bound. 256 MiB holds six sensors' default
+    /// toplists at full capacity; more sensors share it (see the README, Memory).
+    /// </summary>
+    public long MemoryBudgetBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
     /// Seconds after a minute's end before it goes to history. Short by default, so a hard kill loses little more
@@ -28,6 +39,11 @@ public sealed class AggregationOptions
         if (ToplistCapacity is < 100 or > 50_000_000)
         {
             yield return $"{SectionName}:{nameof(ToplistCapacity)} must be 100 to 50,000,000 (was {ToplistCapacity}).";
+        }
+
+        if (MemoryBudgetBytes is < 16L * 1024 * 1024 or > 1L << 40)
+        {
+            yield return $"{SectionName}:{nameof(MemoryBudgetBytes)} must be 16 MiB (16777216) to 1 TiB (was {MemoryBudgetBytes}).";
         }
 
         if (MinuteGraceSeconds is < 0 or > 600)

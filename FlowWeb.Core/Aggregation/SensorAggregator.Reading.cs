@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation.Tables;
 using System.Buffers;
 using FlowWeb.Core.Sensors;
 
@@ -255,6 +256,15 @@ public sealed partial class SensorAggregator
         }
 
         _closing.RemoveAll(ready.Contains);
+
+        // Merged into history's rows: the closed tables' memory goes back to the budget now, not when the GC gets to them.
+        foreach (var tables in ready.Select(s => s.Tables).OfType<ToplistTables>().Distinct())
+        {
+            if (!_closing.Any(s => s.Tables == tables))
+            {
+                tables.Release();
+            }
+        }
         foreach (var (definition, result) in ToplistPeriodMerger.MergeDrained(visits.SelectMany(v => v.Visit.Drained ?? [])))
         {
             ToplistPeriodClosed?.Invoke(this, definition, result);

@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation.Tables;
 using System.Diagnostics;
 using FlowWeb.Core.Channels;
 using FlowWeb.Core.Enrichment;
@@ -25,7 +26,7 @@ public sealed partial class SensorAggregator
     private FlowAddress? _sender;
 
     public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond, int shards = 1,
-        IReadOnlyList<IFlowObserverFactory>? observers = null, IpEnrichment? enrichment = null)
+        IReadOnlyList<IFlowObserverFactory>? observers = null, IpEnrichment? enrichment = null, TableBudget? memory = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,6 +35,7 @@ public sealed partial class SensorAggregator
         _options = options;
         _observerFactories = observers ?? [];
         Enrichment = enrichment ?? IpEnrichment.None;
+        Memory = memory ?? TableBudget.Unlimited;
         _include = CompileFilter(definition.IncludeFilter, nameof(definition.IncludeFilter));
         _exclude = CompileFilter(definition.ExcludeFilter, nameof(definition.ExcludeFilter));
         Channels = BuildChannels(definition);
@@ -53,6 +55,9 @@ public sealed partial class SensorAggregator
 
     /// <summary>AS and country lookups for this sensor's AS/country toplists and filters.</summary>
     public IpEnrichment Enrichment { get; }
+
+    /// <summary>The toplist memory this sensor shares with the others (<c>Aggregation:MemoryBudgetBytes</c>).</summary>
+    public TableBudget Memory { get; }
 
     public Guid Id => Definition.Id;
 

@@ -38,7 +38,7 @@ internal sealed class SensorShard
         _arrivals = new ArrivalWindow(sensor.Channels.Channels.Count, nowSecond);
         _minutes = new MinuteRollup(sensor.Channels.Channels.Count);
         _minuteGraceSeconds = options.MinuteGraceSeconds;
-        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond, sensor.Enrichment);
+        _toplists = new ToplistSet(definition.Toplists, options.ToplistCapacity, nowSecond, sensor.Enrichment, sensor.Memory);
         _observers = observers;
     }
 

@@ -41,6 +41,9 @@ public sealed class ToplistPeriodState
         Floor = _rows.Count < DistinctKeys && _rows.Count > 0 ? Math.Max(table.ErrorBound, _rows[^1].Bytes) : table.ErrorBound;
     }
 
+    /// <summary>The closed period's tables (shared by the lists of one address table), for <see cref="ToplistTables.Release"/> once merged.</summary>
+    internal ToplistTables? Tables { get; init; }
+
     public ToplistDefinition Definition { get; }
 
     public DateTimeOffset Start { get; }

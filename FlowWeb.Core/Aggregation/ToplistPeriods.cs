@@ -98,6 +98,7 @@ internal sealed class ToplistPeriods
             {
                 CoveredFrom = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(_coveredFrom, RunningStart, RunningEnd - 1)),
                 CoveredTo = DateTimeOffset.FromUnixTimeSeconds(coveredTo),
+                Tables = old,
             });
         }
 

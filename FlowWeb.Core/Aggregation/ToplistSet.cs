@@ -28,12 +28,13 @@ public sealed class ToplistSet
 
     /// <param name="capacity">Distinct keys each table counts exactly before it turns into a frequent-items sketch.</param>
     /// <param name="enrichment">AS and country lookups for the AS and country toplists (none: every key is Unknown).</param>
-    public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond, IpEnrichment? enrichment = null)
+    /// <param name="budget">The memory shared with every other sensor's tables (none: only <paramref name="capacity"/> bounds them).</param>
+    public ToplistSet(IReadOnlyList<ToplistDefinition> definitions, int capacity, long nowSecond, IpEnrichment? enrichment = null, TableBudget? budget = null)
     {
         enrichment ??= IpEnrichment.None;
         ArgumentNullException.ThrowIfNull(definitions);
         Definitions = [.. definitions];
-        var sizes = new TableSizes(capacity);
+        var sizes = new TableSizes(capacity, budget);
         var groups = new List<ToplistPeriods>();
 
         // Source, destination and any-address lists of the same period length share one address table.

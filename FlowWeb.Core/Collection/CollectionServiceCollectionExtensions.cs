@@ -1,4 +1,5 @@
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Live;
 using FlowWeb.Core.Configuration;
 using FlowWeb.Core.Decoding;
 using FlowWeb.Core.Enrichment;
@@ -48,6 +49,7 @@ public static class CollectionServiceCollectionExtensions
             sp.GetServices<IFlowObserverFactory>(),
             sp.GetService<IpEnrichment>()));
         services.AddSingleton<ISensorRunner>(sp => sp.GetRequiredService<FlowCollector>());
+        services.AddSingleton<IMetricsSource>(sp => new ToplistMemoryMetrics(sp.GetRequiredService<FlowCollector>().ToplistMemory));
         services.AddSingleton<IPortAvailability>(sp => new PortAvailability(sp.GetRequiredService<FlowCollector>(), sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddFlowLimits(configuration);
         services.AddSingleton<SensorValidator>();

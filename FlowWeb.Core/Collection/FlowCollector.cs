@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation.Tables;
 using System.Net.Sockets;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Decoding;
@@ -42,9 +43,13 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
         _logger = logger;
         _observers = [.. observers ?? []];
         _enrichment = enrichment ?? IpEnrichment.None;
+        ToplistMemory = new TableBudget(runtimeOptions.MemoryBudgetBytes);
     }
 
     public FlowDecoder Decoder { get; }
+
+    /// <summary>The memory every sensor's toplist tables share (<c>Aggregation:MemoryBudgetBytes</c>).</summary>
+    public TableBudget ToplistMemory { get; }
 
     public int DefaultPort => _options.DefaultPort;
 
@@ -149,7 +154,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
                     continue;
                 }
 
-                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers, _enrichment);
+                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers, _enrichment, ToplistMemory);
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;

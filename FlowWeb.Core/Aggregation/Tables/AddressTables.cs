@@ -31,7 +31,7 @@ internal sealed class AddressTables : ToplistTables
         _sources = types.Contains(ToplistType.TopSourceIp) || types.Contains(ToplistType.TopIp);
         _destinations = types.Contains(ToplistType.TopDestinationIp) || types.Contains(ToplistType.TopIp);
         Types = types;
-        _v4 = new(sizes.SlotsFor(HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes));
+        _v4 = new(sizes.SlotsFor(HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes), sizes.Budget);
     }
 
     public IReadOnlyCollection<ToplistType> Types { get; }
@@ -103,7 +103,7 @@ internal sealed class AddressTables : ToplistTables
     }
 
     private HeavyHitterTable<Key128, AddressSlot<Key128>> V6() =>
-        _v6 ??= new(_sizes.SlotsFor(HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes));
+        _v6 ??= new(_sizes.SlotsFor(HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes), _sizes.Budget);
 
     public override ToplistCounters Counters(ToplistDefinition definition) => new View(this, definition.Type switch
     {
@@ -114,6 +114,14 @@ internal sealed class AddressTables : ToplistTables
     });
 
     public override ToplistTables Fresh() => new AddressTables(Types, _sizes);
+
+    public override void Release()
+    {
+        _v4.Release();
+        _v6?.Release();
+    }
+
+    public override bool BudgetLimited => _v4.BudgetLimited || _v6?.BudgetLimited == true;
 
     public override long MemoryBytes =>
         ((long)_v4.SlotCount * HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes) +

@@ -53,6 +53,13 @@ internal sealed class CountryTables(IpEnrichment enrichment) : ToplistTables
 
     public override ToplistTables Fresh() => new CountryTables(enrichment);
 
+    // A few hundred countries in arrays: nothing to give back early, and never limited.
+    public override void Release()
+    {
+    }
+
+    public override bool BudgetLimited => false;
+
     public override long MemoryBytes => 3L * 8 * _bytes.Length;
 
     private void Book(int slot, long bytes, long packets)

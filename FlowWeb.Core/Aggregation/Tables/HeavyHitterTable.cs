@@ -51,17 +51,19 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     private const int Samples = 1024;
 
     private readonly int _maxSlots;
+    private readonly TableBudget _budget;
     // The offset after each purge, for the stamps of the keys inserted then (the first KeptPurges purges).
     private readonly List<long> _offsets = [0];
     private long _offset;
-    private TSlot[] _slots = [];
+    private SlotMemory<TSlot> _slots = null!;
     private int _shift;
     private int _mask;
     private int _fullAt;
     private ushort _stamp = 1;
 
     /// <param name="maxSlots">The most slots the table may take (a power of two); it holds up to three quarters as many keys.</param>
-    public HeavyHitterTable(int maxSlots)
+    /// <param name="budget">The memory shared with the other tables, asked at every doubling (none: no limit but <paramref name="maxSlots"/>).</param>
+    public HeavyHitterTable(int maxSlots, TableBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, MinSlots);
         if (!int.IsPow2(maxSlots))
@@ -70,6 +72,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
         }
 
         _maxSlots = maxSlots;
+        _budget = budget ?? TableBudget.Unlimited;
         Allocate(MinSlots);
     }
 
@@ -90,7 +93,10 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
 
     public bool IsApproximate => Purges > 0;
 
-    public ReadOnlySpan<TSlot> Slots => _slots;
+    /// <summary>Whether the budget refused the table a doubling below its <c>maxSlots</c> (it purged at a smaller size).</summary>
+    public bool BudgetLimited { get; private set; }
+
+    public ReadOnlySpan<TSlot> Slots => _slots.Span;
 
     /// <summary>The most bytes a key in the table had before it was inserted (0 for keys inserted before the first purge).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,7 +111,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(TKey.Hash(key) >> _shift))));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref _slots.First, (nint)(TKey.Hash(key) >> _shift))));
         }
     }
 
@@ -113,9 +119,8 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TSlot Find(in TKey key)
     {
-        var slots = _slots;
         var i = (int)(TKey.Hash(key) >> _shift);
-        ref var first = ref MemoryMarshal.GetArrayDataReference(slots);
+        ref var first = ref _slots.First;
         while (true)
         {
             ref var slot = ref Unsafe.Add(ref first, i);
@@ -142,11 +147,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             return ref empty;
         }
 
-        if (_slots.Length < _maxSlots)
-        {
-            Resize(_slots.Length * 2);
-        }
-        else
+        if (_slots.Length >= _maxSlots || !TryResize(_slots.Length * 2))
         {
             Purge();
         }
@@ -158,11 +159,12 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     public int LongestProbe()
     {
         var longest = 0;
-        for (var i = 0; i < _slots.Length; i++)
+        var slots = _slots.Span;
+        for (var i = 0; i < slots.Length; i++)
         {
-            if (_slots[i].Stamp != 0)
+            if (slots[i].Stamp != 0)
             {
-                longest = Math.Max(longest, (i - (int)(TKey.Hash(_slots[i].Key) >> _shift)) & _mask);
+                longest = Math.Max(longest, (i - (int)(TKey.Hash(slots[i].Key) >> _shift)) & _mask);
             }
         }
 
@@ -174,15 +176,17 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         if (_slots.Length > keepSlots)
         {
+            _slots.Release();
             Allocate(MinSlots);
         }
         else
         {
-            Array.Clear(_slots);
+            _slots.Clear();
         }
 
         Count = 0;
         Purges = 0;
+        BudgetLimited = false;
         _offset = 0;
         _offsets.Clear();
         _offsets.Add(0);
@@ -219,10 +223,11 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         Span<long> sample = stackalloc long[Samples];
         var n = 0;
-        var step = Math.Max(1, _slots.Length / Samples / 2);
-        for (var i = 0; i < _slots.Length && n < Samples; i += step)
+        var slots = _slots.Span;
+        var step = Math.Max(1, slots.Length / Samples / 2);
+        for (var i = 0; i < slots.Length && n < Samples; i += step)
         {
-            ref readonly var slot = ref _slots[i];
+            ref readonly var slot = ref slots[i];
             if (slot.Stamp != 0)
             {
                 sample[n++] = slot.Weight + ErrorOf(slot.Stamp) - offset;
@@ -248,7 +253,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     /// <param name="unknownAt">The offset to assume at insertion for keys stamped <see cref="Unknown"/> (the offset before this purge, at least theirs).</param>
     private void RemoveWhere(long offset, long unknownAt)
     {
-        var slots = _slots;
+        var slots = _slots.Span;
         var start = 0;
         while (slots[start].Stamp != 0)
         {
@@ -282,28 +287,46 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
         }
     }
 
-    private void Resize(int slotCount)
+    /// <summary>Moves the keys to a table of <paramref name="slotCount"/> slots, if the budget gives the memory.</summary>
+    private bool TryResize(int slotCount)
     {
         var old = _slots;
-        Allocate(slotCount);
-        foreach (ref readonly var slot in old.AsSpan())
+        if (SlotMemory<TSlot>.TryAllocate(slotCount, _budget) is not { } memory)
+        {
+            BudgetLimited = true;
+            return false;
+        }
+
+        Use(memory);
+        var slots = _slots.Span;
+        foreach (ref readonly var slot in old.Span)
         {
             if (slot.Stamp != 0)
             {
                 var j = (int)(TKey.Hash(slot.Key) >> _shift);
-                while (_slots[j].Stamp != 0)
+                while (slots[j].Stamp != 0)
                 {
                     j = (j + 1) & _mask;
                 }
 
-                _slots[j] = slot;
+                slots[j] = slot;
             }
         }
+
+        old.Release();
+        return true;
     }
 
-    private void Allocate(int slotCount)
+    /// <summary>Gives the table's memory back, leaving it empty at its smallest (a closed period's table once history has it).</summary>
+    public void Release() => Clear(keepSlots: 0);
+
+    private void Allocate(int slotCount) =>
+        Use(SlotMemory<TSlot>.TryAllocate(slotCount, _budget) ?? throw new InvalidOperationException("A table's floor is never refused."));
+
+    private void Use(SlotMemory<TSlot> memory)
     {
-        _slots = new TSlot[slotCount];
+        var slotCount = memory.Length;
+        _slots = memory;
         _mask = slotCount - 1;
         _shift = 64 - int.Log2(slotCount);
         _fullAt = slotCount / 4 * 3;

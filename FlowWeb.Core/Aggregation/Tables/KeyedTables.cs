@@ -24,7 +24,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
     {
         _codec = codec;
         _sizes = sizes;
-        _compact = new(sizes.SlotsFor(HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes));
+        _compact = new(sizes.SlotsFor(HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes), sizes.Budget);
     }
 
     public override void Add(in FlowRecord r, long bytes, long packets)
@@ -38,7 +38,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         }
         else
         {
-            (_wide ??= new(_sizes.SlotsFor(HeavyHitterTable<WideKey, CounterSlot<WideKey>>.SlotBytes))).Find(new WideKey(_codec.Wide(r))).Add(bytes, packets);
+            (_wide ??= new(_sizes.SlotsFor(HeavyHitterTable<WideKey, CounterSlot<WideKey>>.SlotBytes), _sizes.Budget)).Find(new WideKey(_codec.Wide(r))).Add(bytes, packets);
         }
     }
 
@@ -53,6 +53,14 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
     public override ToplistCounters Counters(ToplistDefinition definition) => new View(this);
 
     public override ToplistTables Fresh() => new KeyedTables<TKey, TCodec>(_codec, _sizes);
+
+    public override void Release()
+    {
+        _compact.Release();
+        _wide?.Release();
+    }
+
+    public override bool BudgetLimited => _compact.BudgetLimited || _wide?.BudgetLimited == true;
 
     public override long MemoryBytes =>
         ((long)_compact.SlotCount * HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes) +

@@ -5,11 +5,15 @@ internal sealed class TableSizes
 {
     private const int MinSlots = 64;
 
-    public TableSizes(int maxKeys)
+    public TableSizes(int maxKeys, TableBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         MaxKeys = maxKeys;
+        Budget = budget ?? TableBudget.Unlimited;
     }
+
+    /// <summary>The memory the tables share with every other sensor's.</summary>
+    public TableBudget Budget { get; }
 
     /// <summary>Distinct keys counted exactly before a table purges.</summary>
     public int MaxKeys { get; }

@@ -22,6 +22,15 @@ internal abstract class ToplistTables
 
     /// <summary>Bytes the tables' slots take now.</summary>
     public abstract long MemoryBytes { get; }
+
+    /// <summary>Whether the shared memory budget kept a table below its capacity (so its error bound is larger).</summary>
+    public abstract bool BudgetLimited { get; }
+
+    /// <summary>
+    /// Gives the tables' memory back to the budget, leaving them empty: called for a closed period once history has
+    /// merged it. Nothing may read the tables after (they read as empty, never as freed memory).
+    /// </summary>
+    public abstract void Release();
 }
 
 /// <summary>One toplist's counters for a period (a view over its tables): ranked rows and the period's bound.</summary>
