@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
-/// <c>bench decode|ingest|rules|dns|store|hostile|toplists|detection|enrich</c> (and the hidden <c>bench send</c>, the ingest benchmark's load
+/// <c>bench decode|ingest|rules|dns|store|hostile|toplists|detection|enrich|memory</c> (and the hidden <c>bench send</c>, the ingest benchmark's load
 /// generator): commands that print numbers. The README's Benchmarks section says what each measures.
 /// </summary>
 internal static class BenchCommand
@@ -29,6 +29,7 @@ internal static class BenchCommand
             ToplistBenchmark.Create(console),
             DetectionBenchmark.Create(console),
             EnrichmentBenchmark.Create(console),
+            MemoryBenchmark.Create(console),
         };
     }
 }
