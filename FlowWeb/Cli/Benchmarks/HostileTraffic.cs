@@ -133,21 +133,21 @@ internal static class HostileTraffic
         return new HostileAttack("oversized templates", list);
     }
 
-    /// <summary>Sends an attack to 127.0.0.1:<paramref name="port"/>, one socket per forged source, paced to <paramref name="bytesPerSecond"/> (0 = as fast as possible).</summary>
-    public static void Send(HostileAttack attack, int port, long bytesPerSecond, CancellationToken cancel = default)
+    /// <summary>Sends an attack to 127.0.0.1:<paramref name="port"/>, one socket per forged source, paced to <paramref name="bytesPerSecond"/> (0 = as fast as possible); returns the datagrams sent.</summary>
+    public static long Send(HostileAttack attack, int port, long bytesPerSecond, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(attack);
         var target = new IPEndPoint(IPAddress.Loopback, port);
         var sockets = new Dictionary<IPAddress, Socket>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        long sent = 0;
+        long sent = 0, count = 0;
         try
         {
             foreach (var (source, datagram) in attack.Datagrams)
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    return;
+                    return count;
                 }
 
                 if (!sockets.TryGetValue(source, out var socket))
@@ -166,6 +166,7 @@ internal static class HostileTraffic
 
                 socket.SendTo(datagram, target);
                 sent += datagram.Length;
+                count++;
                 while (bytesPerSecond > 0 && sent > bytesPerSecond * clock.Elapsed.TotalSeconds)
                 {
                     Thread.Sleep(1);
@@ -179,6 +180,8 @@ internal static class HostileTraffic
                 socket.Dispose();
             }
         }
+
+        return count;
     }
 
     /// <summary>A template of <paramref name="fields"/> distinct enterprise-free elements of 4 bytes (element ids vary by seed).</summary>

@@ -52,49 +52,19 @@ internal static class MemoryBenchmark
 
     private static async Task<string> MeasureAsync(int n, List<List<(byte[] Bytes, int Records)>> exporters, int rate, int seconds, CancellationToken token)
     {
-        var port = DetectingCollector.FreePort();
-        var http = FreeTcpPort();
-        var folder = Directory.CreateTempSubdirectory("flowweb-memory-");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[typeof(MemoryBenchmark).Assembly.Location, "--urls", $"http://127.0.0.1:{http}",
-            $"--Collector:DefaultPort={port}", "--Collector:SFlowPort=0", "--ReverseDns:Enabled=false"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            start.ArgumentList.Add($"--Sensors:{i}:Name=exporter {i + 1}");
-            start.ArgumentList.Add($"--Sensors:{i}:Port={port}");
-            start.ArgumentList.Add($"--Sensors:{i}:SenderIp={Exporter(i)}");
-        }
-
-        using var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(10) };
-        try
-        {
-            await WaitReadyAsync(client, server, token).ConfigureAwait(false);
-            var sent = Send(exporters, port, rate, seconds);
-            await Task.Delay(TimeSpan.FromSeconds(3), token).ConfigureAwait(false);
-            var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), token).ConfigureAwait(false);
-            var accepted = Sum(metrics, "flowweb_sensor_flows_total{");
-            var used = Sum(metrics, "flowweb_toplist_memory_bytes{measure=\"used\"}");
-            var limit = Sum(metrics, "flowweb_toplist_memory_bytes{measure=\"limit\"}");
-            var refusals = Sum(metrics, "flowweb_toplist_memory_refusals_total");
-            var peak = PeakResidentBytes(server.Id);
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{n,7}  {sent,10:N0}  {accepted,8:N0}  {peak / 1048576.0,5:0} MB  {used / 1048576.0,6:0} MB / {limit / 1048576.0:0} MB  {refusals,8:N0}");
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            folder.Delete(recursive: true);
-        }
+        var sensors = Enumerable.Range(0, n).SelectMany(i => (string[])[
+            $"--Sensors:{i}:Name=exporter {i + 1}", $"--Sensors:{i}:Port={{port}}", $"--Sensors:{i}:SenderIp={Exporter(i)}"]);
+        await using var server = await ServerChild.StartAsync(sensors, token).ConfigureAwait(false);
+        var sent = Send(exporters, server.Port, rate, seconds);
+        await Task.Delay(TimeSpan.FromSeconds(3), token).ConfigureAwait(false);
+        var metrics = await server.MetricsAsync(token).ConfigureAwait(false);
+        var accepted = ServerChild.Sum(metrics, "flowweb_sensor_flows_total{");
+        var used = ServerChild.Sum(metrics, "flowweb_toplist_memory_bytes{measure=\"used\"}");
+        var limit = ServerChild.Sum(metrics, "flowweb_toplist_memory_bytes{measure=\"limit\"}");
+        var refusals = ServerChild.Sum(metrics, "flowweb_toplist_memory_refusals_total");
+        var peak = server.PeakResidentBytes();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{n,7}  {sent,10:N0}  {accepted,8:N0}  {peak / 1048576.0,5:0} MB  {used / 1048576.0,6:0} MB / {limit / 1048576.0:0} MB  {refusals,8:N0}");
     }
 
     /// <summary>Exporter <paramref name="index"/>'s datagrams: its own draw of the benchmark workload, as RouterOS 7 sends v9.</summary>
@@ -161,51 +131,5 @@ internal static class MemoryBenchmark
         {
             sockets.ForEach(s => s.Dispose());
         }
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client, Process server, CancellationToken token)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"the server exited with code {server.ExitCode} before it was ready");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative), token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200, token).ConfigureAwait(false);
-        }
-
-        throw new TimeoutException("the server did not answer /metrics within 60 s");
-    }
-
-    /// <summary>The sum of every sample of the metric lines starting with <paramref name="prefix"/>.</summary>
-    private static double Sum(string metrics, string prefix) => metrics.Split('\n')
-        .Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
-        .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-
-    /// <summary>VmHWM of a process: the most resident memory it has had.</summary>
-    private static long PeakResidentBytes(int pid) => File.ReadLines($"/proc/{pid}/status")
-        .Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
-        .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
-        .FirstOrDefault();
-
-    private static int FreeTcpPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
