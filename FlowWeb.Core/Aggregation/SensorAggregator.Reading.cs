@@ -24,6 +24,7 @@ public sealed partial class SensorAggregator
     {
         lock (_tickSync)
         {
+            _tailWanted = interest.Tail;
             var visits = Visit(now.ToUnixTimeSeconds(), (shard, series, second) => shard.Visit(second, interest, series));
             return Merge(now, interest, visits);
         }

@@ -25,6 +25,9 @@ public sealed partial class SensorAggregator
     private readonly SensorShard?[] _shards;
     private FlowAddress? _sender;
 
+    // Whether the flow tail is being read (set by StartTail and each tick), for shards made between ticks.
+    private volatile bool _tailWanted;
+
     public SensorAggregator(SensorDefinition definition, AggregationOptions options, long nowSecond, int shards = 1,
         IReadOnlyList<IFlowObserverFactory>? observers = null, IpEnrichment? enrichment = null, TableBudget? memory = null)
     {
@@ -131,6 +134,7 @@ public sealed partial class SensorAggregator
     /// </summary>
     public void StartTail()
     {
+        _tailWanted = true;
         for (var i = 0; i < _shards.Length; i++)
         {
             if (Volatile.Read(ref _shards[i]) is { } s)
@@ -146,10 +150,21 @@ public sealed partial class SensorAggregator
     /// <summary>The lock of a shard (tests hold it to play a busy receive thread).</summary>
     internal Lock ShardLock(int shard) => _shards[shard]!.Sync;
 
+    /// <summary>The locks of every shard made so far (tests hold them all to play a busy tick, whichever thread receives).</summary>
+    internal IReadOnlyList<Lock> ShardLocks() => [.. _shards.Select(s => Volatile.Read(ref s)).OfType<SensorShard>().Select(s => s.Sync)];
+
     private SensorShard NewShard(int index, long nowSecond)
     {
         var observers = _observerFactories.Select(f => f.Create(Definition, index)).OfType<IFlowObserver>().ToArray();
-        return new SensorShard(this, _options, observers, nowSecond);
+        var shard = new SensorShard(this, _options, observers, nowSecond);
+
+        // A receive thread's first datagram makes its shard: it records the tail at once if a page is reading it.
+        if (_tailWanted)
+        {
+            shard.StartTail();
+        }
+
+        return shard;
     }
 
     /// <summary>Whether a record passes the sensor's include and exclude filters.</summary>

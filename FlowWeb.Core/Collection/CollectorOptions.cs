@@ -38,6 +38,14 @@ public sealed class CollectorOptions
     public bool BatchReceive { get; set; } = true;
 
     /// <summary>
+    /// Receive threads per UDP port (on Linux; one elsewhere). Each has its own socket on the port (<c>SO_REUSEPORT</c>:
+    /// the kernel keeps one exporter's datagrams on one socket, so its templates and sequence numbers stay on one thread)
+    /// and counts into its own share of every sensor of the port, merged once a second for pages and history. Default:
+    /// one per core, at most 4.
+    /// </summary>
+    public int ReceiveThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>
     /// Exporters accepted, as addresses or prefixes (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>, <c>192.0.2.1</c>); empty
     /// accepts every sender. Datagrams from others are refused before they touch any table and counted
     /// (<c>flowweb_dropped_total{stage="not_allowed"}</c>); a sensor expecting a refused exporter says so.
@@ -62,6 +70,11 @@ public sealed class CollectorOptions
         foreach (var error in allowErrors)
         {
             yield return error;
+        }
+
+        if (ReceiveThreads is < 1 or > 64)
+        {
+            yield return $"{SectionName}:{nameof(ReceiveThreads)} must be 1 to 64 (was {ReceiveThreads}).";
         }
 
         if (DefaultPort is < 1 or > 65535)

@@ -10,20 +10,24 @@ internal static class CollectorSocket
     /// Binds the configured address and port. For <c>::</c> the socket is dual-mode (IPv4 exporters arrive
     /// IPv4-mapped); where the host has no IPv6 at all it falls back to <c>0.0.0.0</c> and says so.
     /// </summary>
-    public static Socket Open(CollectorOptions options, int port, out bool fellBackToIPv4)
+    /// <param name="sharedPort">
+    /// Open with <c>SO_REUSEPORT</c> (Linux), for one of several receive threads of the port. The first socket of a port is
+    /// opened without it first and closed again, so a port another process holds is still refused, as without sharing.
+    /// </param>
+    public static Socket Open(CollectorOptions options, int port, out bool fellBackToIPv4, bool sharedPort = false)
     {
         fellBackToIPv4 = false;
         var address = IPAddress.Parse(options.BindAddress);
         if (!address.Equals(IPAddress.IPv6Any))
         {
-            return Bind(address, port, options, dualMode: false);
+            return Bind(address, port, options, dualMode: false, sharedPort);
         }
 
         if (Socket.OSSupportsIPv6)
         {
             try
             {
-                return Bind(IPAddress.IPv6Any, port, options, dualMode: true);
+                return Bind(IPAddress.IPv6Any, port, options, dualMode: true, sharedPort);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable or SocketError.ProtocolNotSupported)
             {
@@ -32,10 +36,10 @@ internal static class CollectorSocket
         }
 
         fellBackToIPv4 = true;
-        return Bind(IPAddress.Any, port, options, dualMode: false);
+        return Bind(IPAddress.Any, port, options, dualMode: false, sharedPort);
     }
 
-    private static Socket Bind(IPAddress address, int port, CollectorOptions options, bool dualMode)
+    private static Socket Bind(IPAddress address, int port, CollectorOptions options, bool dualMode, bool sharedPort)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -43,6 +47,12 @@ internal static class CollectorSocket
             if (dualMode)
             {
                 socket.DualMode = true;
+            }
+
+            if (sharedPort)
+            {
+                const int SolSocket = 1, SoReusePort = 15;
+                socket.SetRawSocketOption(SolSocket, SoReusePort, [1, 0, 0, 0]);
             }
 
             SetReceiveBuffer(socket, options.ReceiveBufferBytes);

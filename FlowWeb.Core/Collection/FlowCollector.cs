@@ -48,6 +48,9 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
 
     public FlowDecoder Decoder { get; }
 
+    /// <summary>Receive threads per port (<c>Collector:ReceiveThreads</c>; one where the platform cannot share a port).</summary>
+    public int ReceiveThreads => OperatingSystem.IsLinux() ? _options.ReceiveThreads : 1;
+
     /// <summary>The memory every sensor's toplist tables share (<c>Aggregation:MemoryBudgetBytes</c>).</summary>
     public TableBudget ToplistMemory { get; }
 
@@ -154,7 +157,8 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
                     continue;
                 }
 
-                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), shards: 1, _observers, _enrichment, ToplistMemory);
+                // One shard per receive thread of the port (made when the thread first delivers to it).
+                var runtime = new SensorAggregator(d, _runtimeOptions, now.ToUnixTimeSeconds(), ReceiveThreads, _observers, _enrichment, ToplistMemory);
                 runtime.ToplistPeriodClosed += (s, t, r) => ToplistPeriodClosed?.Invoke(s, t, r);
                 runtime.MinutesClosed += (s, m) => MinutesClosed?.Invoke(s, m);
                 next[d.Id] = runtime;

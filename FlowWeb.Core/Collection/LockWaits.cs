@@ -31,11 +31,19 @@ public sealed class LockWaits
         var micros = Math.Min(MicrosecondMask, stopwatchTicks * 1_000_000 / Stopwatch.Frequency);
         var bucket = _nowSeconds() / BucketSeconds;
         ref var slot = ref _buckets[bucket % Buckets];
+        var number = bucket & ((1L << (64 - MicrosecondBits)) - 1);
+
+        // Several receive threads of a port book here: compare-and-swap, so a longer wait is never overwritten.
         var current = Volatile.Read(ref slot);
-        var sameBucket = (current >>> MicrosecondBits) == (bucket & ((1L << (64 - MicrosecondBits)) - 1));
-        if (!sameBucket || micros > (current & MicrosecondMask))
+        while ((current >>> MicrosecondBits) != number || micros > (current & MicrosecondMask))
         {
-            Volatile.Write(ref slot, ((bucket & ((1L << (64 - MicrosecondBits)) - 1)) << MicrosecondBits) | micros);
+            var seen = Interlocked.CompareExchange(ref slot, (number << MicrosecondBits) | micros, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 

@@ -9,24 +9,25 @@ namespace FlowWeb.Core.Collection;
 /// <summary>The receive loop: take datagrams off the socket, decode each into the reused batch, deliver it.</summary>
 public sealed partial class PortListener
 {
-    private void ReceiveLoop()
+    /// <summary>One receive thread: its own socket on the port, its own batch, and its own <paramref name="shard"/> of every sensor.</summary>
+    private void ReceiveLoop(Socket socket, int shard)
     {
         // Records keep no copy of their bytes here: nothing on this path reads raw elements (the decode tool does).
         using var batch = new FlowBatch { KeepRawBytes = false };
         var multi = _batchReceive ? new LinuxMultiReceive() : null;
         var buffer = multi is null ? GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true) : null;
-        var from = new SocketAddress(_socket.AddressFamily);
-        EndPoint anyEndPoint = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        var from = new SocketAddress(socket.AddressFamily);
+        EndPoint anyEndPoint = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         while (!_stopping)
         {
             try
             {
                 if (multi is not null && !Routes.NeedsLocalAddress)
                 {
-                    var count = multi.Receive(_socket);
+                    var count = multi.Receive(socket);
                     for (var i = 0; i < count; i++)
                     {
-                        Handle(SocketAddressReader.ExporterOf(multi.Sender(i)), FlowAddress.None, multi.Datagram(i), batch);
+                        Handle(SocketAddressReader.ExporterOf(multi.Sender(i)), FlowAddress.None, multi.Datagram(i), batch, shard);
                     }
 
                     continue;
@@ -38,14 +39,14 @@ public sealed partial class PortListener
                     // Only sensors limited to some of this host's addresses need the destination; it costs an allocation.
                     var flags = SocketFlags.None;
                     var remote = anyEndPoint;
-                    var length = _socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
+                    var length = socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
                     var local = info.Address is null ? FlowAddress.None : FlowAddress.FromIPAddress(info.Address);
-                    Handle(FlowAddress.FromIPAddress(((IPEndPoint)remote).Address), local, buffer.AsSpan(0, length), batch);
+                    Handle(FlowAddress.FromIPAddress(((IPEndPoint)remote).Address), local, buffer.AsSpan(0, length), batch, shard);
                 }
                 else
                 {
-                    var length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
-                    Handle(SocketAddressReader.ExporterOf(from), FlowAddress.None, buffer.AsSpan(0, length), batch);
+                    var length = socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                    Handle(SocketAddressReader.ExporterOf(from), FlowAddress.None, buffer.AsSpan(0, length), batch, shard);
                 }
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
@@ -70,7 +71,7 @@ public sealed partial class PortListener
     }
 
     /// <summary>Decodes one datagram and hands its records to the sensors it is routed to; a failure costs this datagram only.</summary>
-    private void Handle(FlowAddress exporter, FlowAddress local, ReadOnlySpan<byte> datagram, FlowBatch batch)
+    private void Handle(FlowAddress exporter, FlowAddress local, ReadOnlySpan<byte> datagram, FlowBatch batch, int shard)
     {
         try
         {
@@ -103,7 +104,7 @@ public sealed partial class PortListener
             }
 
             // Read the table after the receive: it may have changed while the loop waited for this datagram.
-            if (Routes.Route(exporter, local, (batch, now, LockWaits), static (sensor, state) => state.LockWaits.Record(sensor.Ingest(state.batch, state.now))) == 0)
+            if (Routes.Route(exporter, local, (batch, now, LockWaits, shard), static (sensor, state) => state.LockWaits.Record(sensor.Ingest(state.batch, state.now, state.shard))) == 0)
             {
                 Interlocked.Increment(ref _unrouted);
             }

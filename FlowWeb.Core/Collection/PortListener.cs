@@ -22,14 +22,14 @@ public sealed partial class PortListener : IDisposable
     // Problem keys beside the decode statuses (a byte enum) in the log throttle.
     private const int LoopFaultProblem = 256;
 
-    private readonly Socket _socket;
+    private readonly Socket[] _sockets;
     private readonly FlowDecoder _decoder;
     private readonly Lock _decoderLock;
     private readonly CollectorStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ProblemLogThrottle _throttle;
-    private readonly Thread _thread;
+    private readonly Thread[] _threads;
     private SensorRoutes _routes = SensorRoutes.Empty;
     private readonly bool _batchReceive;
     private volatile bool _stopping;
@@ -39,14 +39,13 @@ public sealed partial class PortListener : IDisposable
     public PortListener(int port, CollectorOptions options, FlowDecoder decoder, Lock decoderLock, CollectorStatus status, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _socket = CollectorSocket.Open(options, port, out var fellBack);
-        _socket.ReceiveTimeout = 500;
+        _sockets = OpenSockets(options, port, OperatingSystem.IsLinux() ? options.ReceiveThreads : 1, out var fellBack);
         Port = port;
         FellBackToIPv4 = fellBack;
-        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        LocalEndPoint = (IPEndPoint)_sockets[0].LocalEndPoint!;
 
         // Linux grants at most what it is allowed and then reports twice that (room for its own bookkeeping).
-        ReceiveBufferBytes = OperatingSystem.IsLinux() ? _socket.ReceiveBufferSize / 2 : _socket.ReceiveBufferSize;
+        ReceiveBufferBytes = OperatingSystem.IsLinux() ? _sockets[0].ReceiveBufferSize / 2 : _sockets[0].ReceiveBufferSize;
         _decoder = decoder;
         _decoderLock = decoderLock;
         _status = status;
@@ -54,7 +53,52 @@ public sealed partial class PortListener : IDisposable
         _logger = logger;
         _throttle = new ProblemLogThrottle(time);
         _batchReceive = options.BatchReceive && LinuxMultiReceive.IsSupported;
-        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"flowweb-udp-{port}" };
+        _threads = [.. _sockets.Select((socket, shard) => new Thread(() => ReceiveLoop(socket, shard))
+        {
+            IsBackground = true,
+            Name = _sockets.Length == 1 ? $"flowweb-udp-{port}" : $"flowweb-udp-{port}-{shard}",
+        })];
+    }
+
+    /// <summary>Receive threads (and sockets) of this port; each counts into its own shard of the port's sensors.</summary>
+    public int Threads => _sockets.Length;
+
+    /// <summary>
+    /// One socket, or <paramref name="count"/> sockets sharing the port (<c>SO_REUSEPORT</c>). Before a group binds a
+    /// fixed port, a plain socket checks it is free, so a port another process holds is refused as without sharing.
+    /// </summary>
+    private static Socket[] OpenSockets(CollectorOptions options, int port, int count, out bool fellBack)
+    {
+        if (count == 1)
+        {
+            var single = CollectorSocket.Open(options, port, out fellBack);
+            single.ReceiveTimeout = 500;
+            return [single];
+        }
+
+        if (port != 0)
+        {
+            CollectorSocket.Open(options, port, out _).Dispose();
+        }
+
+        var sockets = new List<Socket>(count);
+        try
+        {
+            sockets.Add(CollectorSocket.Open(options, port, out fellBack, sharedPort: true));
+            var bound = ((IPEndPoint)sockets[0].LocalEndPoint!).Port;
+            while (sockets.Count < count)
+            {
+                sockets.Add(CollectorSocket.Open(options, bound, out _, sharedPort: true));
+            }
+        }
+        catch
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw;
+        }
+
+        sockets.ForEach(s => s.ReceiveTimeout = 500);
+        return [.. sockets];
     }
 
     public int Port { get; }
@@ -89,18 +133,27 @@ public sealed partial class PortListener : IDisposable
         }
     }
 
-    public void Start() => _thread.Start();
+    public void Start()
+    {
+        foreach (var thread in _threads)
+        {
+            thread.Start();
+        }
+    }
 
     private void EnablePacketInformation()
     {
         try
         {
-            if (_socket.AddressFamily == AddressFamily.InterNetworkV6)
+            foreach (var socket in _sockets)
             {
-                _socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
-            }
+                if (socket.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
+                }
 
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+            }
         }
         catch (SocketException e)
         {
@@ -128,10 +181,14 @@ public sealed partial class PortListener : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _socket.Dispose();
-        if (_thread.IsAlive && _thread != Thread.CurrentThread)
+        foreach (var socket in _sockets)
         {
-            _thread.Join(TimeSpan.FromSeconds(2));
+            socket.Dispose();
+        }
+
+        foreach (var thread in _threads.Where(t => t.IsAlive && t != Thread.CurrentThread))
+        {
+            thread.Join(TimeSpan.FromSeconds(2));
         }
     }
 

@@ -138,7 +138,13 @@ public sealed class LiveFrameTests
         var held = new ManualResetEventSlim();
         var receiveThread = new Thread(() =>
         {
-            lock (harness.Collector.Sensor(sensor.Id)!.ShardLock(0))
+            var shards = harness.Collector.Sensor(sensor.Id)!.ShardLocks();
+            foreach (var shard in shards)
+            {
+                shard.Enter();
+            }
+
+            try
             {
                 harness.Collector.ReadDecoder(_ =>
                 {
@@ -146,6 +152,13 @@ public sealed class LiveFrameTests
                     release.Wait(TimeSpan.FromSeconds(30));
                     return 0;
                 });
+            }
+            finally
+            {
+                foreach (var shard in shards)
+                {
+                    shard.Exit();
+                }
             }
         });
         receiveThread.Start();
@@ -194,16 +207,29 @@ public sealed class LiveFrameTests
         for (var attempt = 0; attempt < 3 && waited < TimeSpan.FromMilliseconds(200); attempt++)
         {
             var sensorNow = harness.Collector.Sensor(sensor.Id)!;
-            var shard = sensorNow.ShardLock(0);
+            // Every shard's lock: the port has a receive thread per core, and the kernel picks the one the exporter's datagrams reach.
+            var shards = sensorNow.ShardLocks();
             var received = listener.Datagrams + 1;
             var accepted = sensorNow.FlowsAccepted + 30;
             var slowTick = new Thread(() =>
             {
-                lock (shard)
+                foreach (var shard in shards)
+                {
+                    shard.Enter();
+                }
+
+                try
                 {
                     Send("127.0.0.2", port, V5(Flows(30)));
                     SpinWait.SpinUntil(() => listener.Datagrams >= received, TimeSpan.FromSeconds(30));
                     Thread.Sleep(300);
+                }
+                finally
+                {
+                    foreach (var shard in shards)
+                    {
+                        shard.Exit();
+                    }
                 }
             });
             slowTick.Start();

@@ -20,12 +20,14 @@ internal sealed class LiveHarness : IAsyncDisposable
 
     private LiveHarness(ServiceProvider services) => _services = services;
 
-    public static async Task<LiveHarness> StartAsync(FakeTimeProvider? clock = null)
+    /// <param name="receiveThreads">Receive threads per port (null: the default, one per core).</param>
+    public static async Task<LiveHarness> StartAsync(FakeTimeProvider? clock = null, int? receiveThreads = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Collector:DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector:BindAddress"] = "127.0.0.1",
+            ["Collector:ReceiveThreads"] = receiveThreads?.ToString(CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection().AddLogging();
         if (clock is not null)
