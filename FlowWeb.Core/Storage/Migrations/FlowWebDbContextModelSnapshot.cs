@@ -1032,6 +1032,14 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.Property<long>("Number2")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OwnerA")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerB")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Packets")
                         .HasColumnType("INTEGER");
 

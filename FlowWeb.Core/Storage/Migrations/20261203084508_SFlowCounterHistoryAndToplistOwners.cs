@@ -5,11 +5,25 @@
 namespace FlowWeb.Core.Storage.Migrations
 {
     /// <inheritdoc />
-    public partial class SFlowCounterHistory : Migration
+    public partial class SFlowCounterHistoryAndToplistOwners : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "OwnerA",
+                table: "ToplistEntries",
+                type: "TEXT",
+                maxLength: 300,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "OwnerB",
+                table: "ToplistEntries",
+                type: "TEXT",
+                maxLength: 300,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "SFlowCounterMinutes",
                 columns: table => new
@@ -45,6 +59,14 @@ namespace FlowWeb.Core.Storage.Migrations
         {
             migrationBuilder.DropTable(
                 name: "SFlowCounterMinutes");
+
+            migrationBuilder.DropColumn(
+                name: "OwnerA",
+                table: "ToplistEntries");
+
+            migrationBuilder.DropColumn(
+                name: "OwnerB",
+                table: "ToplistEntries");
         }
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlowWeb.Core.Storage.Migrations
 {
     [DbContext(typeof(FlowWebDbContext))]
-    [Migration("20261203082419_SFlowCounterHistory")]
-    partial class SFlowCounterHistory
+    [Migration("20261203084508_SFlowCounterHistoryAndToplistOwners")]
+    partial class SFlowCounterHistoryAndToplistOwners
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1034,6 +1034,14 @@ namespace FlowWeb.Core.Storage.Migrations
 
                     b.Property<long>("Number2")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerA")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerB")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Packets")
                         .HasColumnType("INTEGER");
