@@ -182,8 +182,10 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         }
         else
         {
-            // First visit: the totals since the agent was first heard have never been stored.
-            increase = reading.Totals;
+            // First visit: the totals since the agent was first heard have never been stored. They go to this minute
+            // only when they span no more than one usable interval's worth of time; an agent admitted late (a place
+            // freed under the cap) would otherwise put hours of octets into one minute, so it starts from here.
+            increase = reading.Totals.CoveredMs <= SFlowCounterTotals.MaxIntervalMs ? reading.Totals : default;
         }
 
         agent.Last[reading.IfIndex] = reading.Totals;
