@@ -6,7 +6,18 @@ namespace FlowWeb.Core.Dns;
 /// <summary>The names of a toplist key's two address parts (<see cref="ToplistKey.A"/> and <see cref="ToplistKey.B"/>); null where none is known.</summary>
 public readonly record struct HostNamePair(string? A, string? B)
 {
-    public bool IsEmpty => A is null && B is null;
+    public bool IsEmpty => A is null && B is null && !OwnersRecorded;
+
+    /// <summary>
+    /// Whether <see cref="OwnerA"/> and <see cref="OwnerB"/> are what the AS and country databases said when a stored
+    /// period closed (then they are shown as they are, also when null); false: look the owners up now.
+    /// </summary>
+    public bool OwnersRecorded { get; init; }
+
+    /// <summary>Of the A address (or, in an AS or country toplist, of the key's AS or country).</summary>
+    public Enrichment.AddressOwner? OwnerA { get; init; }
+
+    public Enrichment.AddressOwner? OwnerB { get; init; }
 }
 
 /// <summary>

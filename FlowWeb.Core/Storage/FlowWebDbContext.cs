@@ -24,10 +24,11 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
     public const string ToplistPeriodsTable = "ToplistPeriods";
     public const string ToplistEntriesTable = "ToplistEntries";
     public const string HistoryJournalTable = "HistoryJournal";
+    public const string SFlowCounterMinutesTable = "SFlowCounterMinutes";
 
     /// <summary>Tables created WITHOUT ROWID: many small rows with a composite key, read by key range.</summary>
     public static IReadOnlySet<string> WithoutRowIdTables { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { ChannelMinutesTable, ChannelHoursTable, ChannelDaysTable, ToplistEntriesTable };
+        new HashSet<string>(StringComparer.Ordinal) { ChannelMinutesTable, ChannelHoursTable, ChannelDaysTable, ToplistEntriesTable, SFlowCounterMinutesTable };
 
     public DbSet<Device> Devices => Set<Device>();
 
@@ -80,6 +81,8 @@ public sealed class FlowWebDbContext(DbContextOptions<FlowWebDbContext> options)
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
+    public DbSet<SFlowCounterMinuteRow> SFlowCounterMinutes => Set<SFlowCounterMinuteRow>();
 
     /// <summary>The provider setup shared by the application, the design-time factory, tests and the benchmark.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString, TimeSpan busyTimeout)

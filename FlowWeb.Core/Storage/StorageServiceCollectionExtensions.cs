@@ -55,6 +55,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RetentionService>();
         services.AddSingleton<HistoryQueryService>();
         services.AddSingleton<CollectorHistoryFeed>();
+        services.AddSingleton<SFlowCounterStore>();
+        services.AddSingleton<SFlowCounterRecorder>();
         services.AddSingleton<Live.IMetricsSource>(sp => sp.GetRequiredService<CollectorHistoryFeed>());
 
         InsertHostedServicesFirst(services,
@@ -65,6 +67,7 @@ public static class StorageServiceCollectionExtensions
             ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<HistoryWriter>()),
             ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<RetentionService>()),
             ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<CollectorHistoryFeed>()),
+            ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<SFlowCounterRecorder>()),
         ]);
         return services;
     }

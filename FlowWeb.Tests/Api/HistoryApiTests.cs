@@ -114,7 +114,7 @@ public sealed class HistoryApiTests : IDisposable
 
         var csv = (await _client.GetStringAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/history/toplists/2/periods.csv?{range}"))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(HistoryCsv.ToplistHeader, csv[0]);
-        Assert.Equal($"{_start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{_start.AddMinutes(15).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},1,192.168.88.10,203.0.113.7,50000,443,6,0,0,500000,500,5,0,,", csv[1]);
+        Assert.Equal($"{_start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{_start.AddMinutes(15).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},1,192.168.88.10,203.0.113.7,50000,443,6,0,0,500000,500,5,0,,,,,,,,", csv[1]);
         Assert.Equal(4, csv.Length);
         var mergedCsv = (await _client.GetStringAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/history/toplists/2/merged.csv?{range}"))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, mergedCsv.Length);

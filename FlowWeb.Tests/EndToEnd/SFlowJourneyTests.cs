@@ -74,6 +74,32 @@ public sealed partial class SFlowJourneyTests(BrowserAppFixture app)
         await Expect(port.Locator(".sflow-out-util")).ToHaveTextAsync(FlowFormat.Percent(100 * outBits / speed));
         await Expect(port.Locator(".sflow-interval")).ToContainTextAsync($"{seconds:0.#} s");
         await browser.ScreenshotAsync("sflow-interface-counters.png");
+
+        // Stored history: the recorder writes the minute within seconds; the panel reads it when the page loads.
+        var history = page.Locator("tr.sflow-history-row");
+        for (var attempt = 0; attempt < 20 && await history.CountAsync() == 0; attempt++)
+        {
+            await Task.Delay(1000);
+            await page.ReloadAsync();
+            await Expect(page.Locator(".sflow-counter-history")).ToBeVisibleAsync(Arrival);
+        }
+
+        await Expect(page.Locator(".sflow-history-interface")).ToContainTextAsync("10.0.10.20 ifIndex 1002");
+        var (first, span) = (counters[0], (Uptime(datagrams, last) - Uptime(datagrams, counters[0])) / 1000.0);
+        var storedIn = (last.GetProperty("ifInOctets").GetUInt64() - first.GetProperty("ifInOctets").GetUInt64()) * 8 / span;
+        if (await history.CountAsync() == 1)
+        {
+            // Every sample arrived in one minute: the row is the octets over all the intervals the agent measured.
+            await Expect(history.Locator(".sflow-history-in")).ToHaveTextAsync(FlowFormat.BitRate(storedIn));
+            await Expect(history.Locator(".sflow-history-in-util")).ToHaveTextAsync(FlowFormat.Percent(100 * storedIn / speed));
+            await Expect(history.Locator(".sflow-history-measured")).ToHaveTextAsync($"{span:0.#} s");
+        }
+        else
+        {
+            await Expect(history.First).ToBeVisibleAsync();
+        }
+
+        await browser.ScreenshotAsync("sflow-interface-history.png");
         Assert.Empty(browser.Errors);
     }
 

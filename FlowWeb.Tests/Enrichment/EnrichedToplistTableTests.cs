@@ -68,6 +68,29 @@ public sealed class EnrichedToplistTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public void StoredPeriod_RecordedOwnersShownInsteadOfTodaysDatabase_UnrecordedLookedUp()
+    {
+        // Stored with the period: 8.8.8.8 belonged to another AS then (today's database says GOOGLE, US).
+        var definition = new ToplistDefinition { Id = 2, Name = "Top Connections", Type = ToplistType.TopConnections, ReverseDns = false };
+        var then = new ToplistKey(FlowAddress.Parse("8.8.8.8"), FlowAddress.Parse("192.168.88.10"), 443, 50000, 6);
+        var unrecorded = new ToplistKey(FlowAddress.Parse("1.1.1.1"), FlowAddress.Parse("192.168.88.10"), 53, 50001, 17);
+        var names = new Dictionary<ToplistKey, Core.Dns.HostNamePair>
+        {
+            [then] = new(null, null) { OwnersRecorded = true, OwnerA = new AddressOwner(64496, "OLD TRANSIT", "NL", "Netherlands") },
+            [unrecorded] = new(null, null),
+        };
+        var table = _ui.Context.Render<ToplistTable>(p => p.Add(t => t.Definition, definition).Add(t => t.Result, Period(then, unrecorded)).Add(t => t.HostNames, names));
+
+        Assert.Equal(["AS64496 OLD TRANSIT, NL", "AS13335 CLOUDFLARENET, AU"], Texts(table, ".toplist-owner"));
+
+        var asList = new ToplistDefinition { Id = 7, Name = "Top Source AS", Type = ToplistType.TopSourceAs };
+        var asKey = new ToplistKey(default, number1: 15169);
+        var asTable = _ui.Context.Render<ToplistTable>(p => p.Add(t => t.Definition, asList).Add(t => t.Result, Period(asKey))
+            .Add(t => t.HostNames, new Dictionary<ToplistKey, Core.Dns.HostNamePair> { [asKey] = new(null, null) { OwnersRecorded = true, OwnerA = new AddressOwner(15169, "GOOGLE-OLD", null, null) } }));
+        Assert.Equal(["GOOGLE-OLD"], Texts(asTable, ".toplist-owner"));
+    }
+
+    [Fact]
     public async Task DatabaseOff_AsToplist_HintNamesTheKey()
     {
         await using var off = new UiContext();

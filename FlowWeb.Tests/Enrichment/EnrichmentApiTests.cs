@@ -1,5 +1,9 @@
 using System.Net;
 using FlowWeb.Api;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Enrichment;
+using FlowWeb.Core.Storage.History;
+using Microsoft.Extensions.DependencyInjection;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Api;
@@ -150,6 +154,60 @@ public sealed class EnrichmentApiTests : IDisposable
         Assert.Contains("still using the copy loaded", failed.Asn.Error, StringComparison.Ordinal);
         Assert.True(failed.Asn.Loaded);
         Assert.Contains(_factory.Logs.Events, e => e.Message.Contains("Enrichment:AsnDatabase could not be loaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StoredPeriods_KeepTheAsNameAndCountryOfTheirTime_AfterTheDatabasesChange()
+    {
+        using var client = _factory.CreateClient();
+        var first = await LoadedAsync(client);
+        var sensor = await CreateSensorAsync(client, LoopbackPorts.FreeUdp(), Lists);
+        var definition = (await _factory.Services.GetRequiredService<SensorService>().GetSensorAsync(sensor.Id))!;
+        var enrichment = _factory.Services.GetRequiredService<IpEnrichment>();
+        var writer = _factory.Services.GetRequiredService<HistoryWriter>();
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds() / 900 * 900);
+        var ssh = new ToplistKey(FlowAddress.Parse("192.168.88.11"), FlowAddress.Parse("203.0.113.7"), 50_002, 22, 6);
+        var keys = new Dictionary<int, ToplistKey> { [1] = ssh, [3] = new(default, number1: 64500), [4] = new(default, number1: CountryCode.Pack("DE")) };
+
+        // The collector's feed stores a closing period with its owners as the databases say now (CollectorHistoryFeed → WithOwners).
+        foreach (var (id, key) in keys)
+        {
+            var period = new ToplistPeriodResult(start, start.AddMinutes(15), [new ToplistRow(key, 30_000, 50, 1, 0)], 30_000, 50, 1, false, 0, 1);
+            var toplist = definition.Toplists.Single(t => t.Id == id);
+            Assert.True(writer.TryWriteToplist(sensor.Id, id, period, enrichment.WithOwners(toplist, period.Rows, names: null)));
+        }
+
+        // A period stored without owners (before this version, or with no database loaded) is looked up when read.
+        var later = start.AddMinutes(15);
+        Assert.True(writer.TryWriteToplist(sensor.Id, 1, new ToplistPeriodResult(later, later.AddMinutes(15), [new ToplistRow(ssh, 1_000, 1, 1, 0)], 1_000, 1, 1, false, 0, 1)));
+        await writer.FlushAsync();
+
+        // The address space changes hands: the same AS gets a new name, the range a new country.
+        TestDatabases.WriteAsn(AsnPath, documentationAs: 64500, documentationName: "Renamed Transit");
+        TestDatabases.WriteCountry(CountryPath, documentationCountry: "FR", documentationName: "France");
+        File.SetLastWriteTimeUtc(AsnPath, DateTime.UtcNow.AddMinutes(1));
+        File.SetLastWriteTimeUtc(CountryPath, DateTime.UtcNow.AddMinutes(1));
+        await Poll.UntilAsync(() => client.GetAsync<EnrichmentResponse>("/api/enrichment"),
+            e => e.Asn.LoadedAt > first.Asn.LoadedAt && e.Country.LoadedAt > first.Country.LoadedAt, Arrival, e => "the changed databases are not loaded yet");
+
+        var range = $"from={start.ToUnixTimeSeconds()}&to={start.AddMinutes(15).ToUnixTimeSeconds()}";
+        var connection = Assert.Single((await client.GetAsync<StoredToplistResponse>($"/api/sensors/{sensor.Id}/history/toplists/1/merged?{range}")).Rows);
+        Assert.Equal((64500L, "Example Transit", "DE", "Germany"),
+            (connection.DestinationOwner!.As, connection.DestinationOwner.AsName, connection.DestinationOwner.Country, connection.DestinationOwner.CountryName));
+        Assert.Null(connection.SourceOwner);
+        var asRow = Assert.Single((await client.GetAsync<StoredToplistResponse>($"/api/sensors/{sensor.Id}/history/toplists/3/merged?{range}")).Rows);
+        Assert.Equal(("AS64500 Example Transit", "Example Transit"), (asRow.Label, asRow.DestinationAsName));
+        var countryRow = Assert.Single((await client.GetAsync<StoredToplistResponse>($"/api/sensors/{sensor.Id}/history/toplists/4/merged?{range}")).Rows);
+        Assert.Equal(("DE Germany", "Germany"), (countryRow.Label, countryRow.CountryName));
+
+        var csv = await client.GetStringAsync(ApiJson.Url($"/api/sensors/{sensor.Id}/history/toplists/1/periods.csv?{range}"));
+        Assert.EndsWith(",as_a,as_name_a,country_a,as_b,as_name_b,country_b", csv.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.EndsWith(",,,,64500,Example Transit,DE", csv.Split("\r\n")[1], StringComparison.Ordinal);
+
+        // Today's databases answer for the period stored without owners.
+        var unrecorded = $"from={later.ToUnixTimeSeconds()}&to={later.AddMinutes(15).ToUnixTimeSeconds()}";
+        var now = Assert.Single((await client.GetAsync<StoredToplistResponse>($"/api/sensors/{sensor.Id}/history/toplists/1/merged?{unrecorded}")).Rows);
+        Assert.Equal(("Renamed Transit", "FR"), (now.DestinationOwner!.AsName, now.DestinationOwner.Country));
     }
 
     private static async Task<EnrichmentResponse> LoadedAsync(HttpClient client) =>

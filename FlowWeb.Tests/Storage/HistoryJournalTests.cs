@@ -37,6 +37,28 @@ public sealed class HistoryJournalTests : IDisposable
     }
 
     [Fact]
+    public void Format_ToplistWithRecordedOwners_RoundTripsThemAndTheirAbsence()
+    {
+        var period = new ToplistPeriodResult(Day, Day.AddMinutes(15),
+            [new ToplistRow(new ToplistKey(FlowAddress.Parse("192.168.1.2"), FlowAddress.Parse("8.8.8.8")), 10, 1, 1, 0), new ToplistRow(new ToplistKey(FlowAddress.Parse("10.0.0.1")), 1, 1, 1, 0)],
+            11, 2, 2, false, 0, 2);
+        var google = new FlowWeb.Core.Enrichment.AddressOwner(15169, "GOOGLE", "US", "United States");
+        HostNamePair[] names =
+        [
+            new("host.example", null) { OwnersRecorded = true, OwnerB = google },
+            new(null, null) { OwnersRecorded = true },
+        ];
+
+        var read = HistoryJournalFormat.Read(HistoryJournalFormat.Write(new HistoryItem(3, null, new HistoryToplist(Sensor, 1, period, names))), out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal(names, read!.Toplist!.HostNames);
+        Assert.Equal("15169\tUS\tUnited States\tGOOGLE", FlowWeb.Core.Enrichment.AddressOwner.Store(google));
+        Assert.Equal("", FlowWeb.Core.Enrichment.AddressOwner.Store(null));
+        Assert.Null(FlowWeb.Core.Enrichment.AddressOwner.Parse(""));
+    }
+
+    [Fact]
     public void Format_CutShortAtEveryLengthOrOneBitFlipped_Refused()
     {
         var bytes = HistoryJournalFormat.Write(new HistoryItem(1, null, new HistoryToplist(Sensor, 1, HistoryWriterTests.Period(Day, 20), null)));

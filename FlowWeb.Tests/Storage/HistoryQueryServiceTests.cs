@@ -214,7 +214,7 @@ public sealed class HistoryQueryServiceTests
         Assert.Equal(1, periods);
         Assert.Equal(
             $"{HistoryCsv.ToplistHeader}\r\n" +
-            "2025-03-10T11:50:00Z,2025-03-10T12:05:00Z,1,192.0.2.1,2001:db8::1,51000,443,6,0,0,4096,4,1,0,,v6.example\r\n",
+            "2025-03-10T11:50:00Z,2025-03-10T12:05:00Z,1,192.0.2.1,2001:db8::1,51000,443,6,0,0,4096,4,1,0,,v6.example,,,,,,\r\n",
             toplist.ToString());
     }
 }

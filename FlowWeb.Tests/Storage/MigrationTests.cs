@@ -18,7 +18,7 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table'").ToListAsync();
         var expected = db.Model.GetEntityTypes().Select(t => t.GetTableName()!).Distinct().ToList();
-        Assert.Equal(33, expected.Count); // 14 + alerts 6 + interface names + attacks, device mitigations + history journal + 7 of ASP.NET Core Identity, ApiKeys, AuditEntries
+        Assert.Equal(34, expected.Count); // 14 + alerts 6 + interface names + attacks, device mitigations + history journal + 7 of ASP.NET Core Identity, ApiKeys, AuditEntries + sFlow counter minutes
         Assert.All(expected, t => Assert.Contains(t, tables));
     }
 

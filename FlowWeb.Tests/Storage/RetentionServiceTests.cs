@@ -12,6 +12,34 @@ public sealed class RetentionServiceTests
     private static readonly Guid SensorB = Guid.Parse("bbbbbbbb-0000-0000-0000-000000000002");
 
     [Fact]
+    public async Task RunOnce_SFlowCounterMinutes_OlderThanMinuteRetentionRemovedInBatches()
+    {
+        using var database = await TestDatabase.CreateAsync(o =>
+        {
+            o.MinuteRetention = TimeSpan.FromHours(2);
+            o.RetentionBatchRows = 7;
+        });
+        var store = new SFlowCounterStore(database.Connections);
+        var now = TestDatabase.Now.ToUnixTimeSeconds() / 60 * 60;
+        var delta = SFlowCounterStore.MinuteDelta.Of(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+
+        // Three hours of minutes for two interfaces: the oldest hour (120 rows) is past the two hours kept.
+        await store.AddAsync([.. Enumerable.Range(0, 360).Select(r =>
+            (new SFlowCounterStore.MinuteKey("192.0.2.1", 0, 1 + ((uint)r % 2), now - (r / 2 * 60)), delta))]);
+        var retention = new RetentionService(database.Connections, database.Wrapped, new FakeTimeProvider(TestDatabase.Now), NullLogger<RetentionService>.Instance);
+
+        var result = await retention.RunOnceAsync();
+
+        var cutoff = TestDatabase.Now.ToUnixTimeSeconds() - 7_200;
+        var expired = Enumerable.Range(0, 180).Count(m => now - (m * 60) < cutoff) * 2;
+        Assert.Equal(expired, result.SFlowCounterRows);
+        Assert.True(expired >= 118, $"{expired} rows expired");
+        var left = await store.QueryAsync("192.0.2.1", null, DateTimeOffset.FromUnixTimeSeconds(now - 86_400), TestDatabase.Now.AddMinutes(1), 60);
+        Assert.Equal(360 - expired, left.Count);
+        Assert.All(left, b => Assert.True(b.Start.ToUnixTimeSeconds() >= cutoff));
+    }
+
+    [Fact]
     public async Task RunOnce_FakeClock_RemovesExactlyTheExpiredRowsInBatches()
     {
         using var database = await TestDatabase.CreateAsync(o =>

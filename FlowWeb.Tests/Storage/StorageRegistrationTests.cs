@@ -29,8 +29,9 @@ public sealed class StorageRegistrationTests
 
         Assert.IsType<EfSensorStore>(provider.GetRequiredService<ISensorStore>());
         Assert.Equal(
-            ["DataDirectoryInitializer", "DatabaseMigrator", "TemplatePersistenceService", nameof(HistoryWriter), nameof(RetentionService), nameof(CollectorHistoryFeed), nameof(CollectorService)],
-            hosted.Take(7));
+            ["DataDirectoryInitializer", "DatabaseMigrator", "TemplatePersistenceService", nameof(HistoryWriter), nameof(RetentionService), nameof(CollectorHistoryFeed), nameof(SFlowCounterRecorder),
+                nameof(CollectorService)],
+            hosted.Take(8));
         Assert.Same(provider.GetRequiredService<HistoryWriter>(), provider.GetServices<IHostedService>().OfType<HistoryWriter>().Single());
         Assert.NotNull(provider.GetRequiredService<HistoryQueryService>());
     }
@@ -47,7 +48,7 @@ public sealed class StorageRegistrationTests
         var hosted = provider.GetServices<IHostedService>().ToList();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
 
-        Assert.Equal(7, hosted.Count); // six of storage's, and the health checks' publisher (storage adds the history check)
+        Assert.Equal(8, hosted.Count); // seven of storage's, and the health checks' publisher (storage adds the history check)
         Assert.Contains("Storage:HistoryQueueCapacity", error.Message, StringComparison.Ordinal);
     }
 

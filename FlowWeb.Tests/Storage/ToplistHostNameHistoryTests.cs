@@ -67,9 +67,9 @@ public sealed class ToplistHostNameHistoryTests(DnsmasqFixture dns)
         using var csv = new StringWriter();
         await query.ExportToplistCsvAsync(csv, sensor.Id, 2, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         var lines = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.EndsWith(",error_bytes,host_name_a,host_name_b", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith(",192.0.2.10,10.1.2.3,40000,443,6,0,0,9000,9,1,0,host-a.test,private-host.test", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",192.0.2.10,192.0.2.20,40001,80,6,0,0,5000,5,1,0,host-a.test,", lines[2], StringComparison.Ordinal);
+        Assert.EndsWith(",error_bytes,host_name_a,host_name_b,as_a,as_name_a,country_a,as_b,as_name_b,country_b", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",192.0.2.10,10.1.2.3,40000,443,6,0,0,9000,9,1,0,host-a.test,private-host.test,,,,,,", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",192.0.2.10,192.0.2.20,40001,80,6,0,0,5000,5,1,0,host-a.test,,,,,,,", lines[2], StringComparison.Ordinal);
     }
 
     private static async Task<StoredToplist> StoredAsync(HistoryQueryService query, Guid sensor, int toplist)

@@ -61,6 +61,7 @@ internal static class ApiExtensions
             .MapDeviceEndpoints()
             .MapInterfaceEndpoints()
             .MapExporterEndpoints()
+            .MapSFlowCounterEndpoints()
             .MapAlertEndpoints()
             .MapNotificationEndpoints()
             .MapAttackEndpoints()

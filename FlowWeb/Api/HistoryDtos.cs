@@ -95,10 +95,10 @@ internal sealed record StoredToplistResponse(
     long ErrorBound,
     IReadOnlyList<ToplistRowResponse> Rows)
 {
-    /// <param name="enrichment">AS and country beside addresses, from the databases as they are now (they are not stored with the period).</param>
+    /// <param name="enrichment">AS and country beside addresses for rows stored without them (before owners were stored, or with no database loaded then), from the databases as they are now; rows that have them show what the databases said when the period closed.</param>
     public static StoredToplistResponse From(Guid sensorId, ToplistDefinition toplist, StoredToplist stored, int count, Core.Enrichment.IpEnrichment? enrichment = null) => new(
         sensorId, toplist.Id, toplist.Name, toplist.Type, stored.Start, stored.End, stored.Periods, stored.TotalBytes, stored.TotalPackets, stored.TotalFlows,
         stored.Approximate, stored.ErrorBound,
         [.. stored.Rows.Take(count).Select((r, i) => ToplistRows.Row(toplist, new Core.Aggregation.ToplistRow(r.Key, r.Bytes, r.Packets, r.Flows, r.ErrorBytes), i + 1, stored.TotalBytes,
-            new Core.Dns.HostNamePair(r.HostName, r.HostNameB), enrichment))]);
+            r.Names, enrichment))]);
 }

@@ -50,8 +50,8 @@ internal static class ToplistRows
         {
             ToplistType.TopConnections => counts with
             {
-                SourceOwner = Owner(e, key.A),
-                DestinationOwner = Owner(e, key.B),
+                SourceOwner = Owner(e, key.A, names, true),
+                DestinationOwner = Owner(e, key.B, names, false),
                 SourceAddress = Text(key.A),
                 SourceHostName = names.A,
                 DestinationAddress = Text(key.B),
@@ -66,8 +66,8 @@ internal static class ToplistRows
             {
                 Address = Text(key.A),
                 HostName = names.A,
-                Owner = Owner(e, key.A),
-                PeerOwner = Owner(e, key.B),
+                Owner = Owner(e, key.A, names, true),
+                PeerOwner = Owner(e, key.B, names, false),
                 PeerAddress = Text(key.B),
                 PeerHostName = names.B,
                 Label = $"{Text(key.A)} <-> {Text(key.B)}",
@@ -79,16 +79,16 @@ internal static class ToplistRows
                 Port = key.Port1 == 0 ? null : key.Port1,
                 Label = key.Port1 == 0 ? IpProtocols.Name(key.Protocol) : $"{IpProtocols.Name(key.Protocol)}/{key.Port1}",
             },
-            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, SourceOwner = Owner(e, key.A), Label = Text(key.A) },
-            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, DestinationOwner = Owner(e, key.A), Label = Text(key.A) },
-            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Owner = Owner(e, key.A), Label = Text(key.A) },
-            ToplistType.TopSourceAs => counts with { SourceAs = key.Number1, SourceAsName = e.AsName(key.Number1), Label = AsLabel(e, key.Number1) },
-            ToplistType.TopDestinationAs => counts with { DestinationAs = key.Number1, DestinationAsName = e.AsName(key.Number1), Label = AsLabel(e, key.Number1) },
+            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, SourceOwner = Owner(e, key.A, names, true), Label = Text(key.A) },
+            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, DestinationOwner = Owner(e, key.A, names, true), Label = Text(key.A) },
+            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Owner = Owner(e, key.A, names, true), Label = Text(key.A) },
+            ToplistType.TopSourceAs => counts with { SourceAs = key.Number1, SourceAsName = AsName(e, key.Number1, names), Label = AsLabel(AsName(e, key.Number1, names), key.Number1) },
+            ToplistType.TopDestinationAs => counts with { DestinationAs = key.Number1, DestinationAsName = AsName(e, key.Number1, names), Label = AsLabel(AsName(e, key.Number1, names), key.Number1) },
             ToplistType.TopCountries => counts with
             {
                 Country = CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
-                CountryName = e.CountryName(key.Number1),
-                Label = CountryCode.Unpack(key.Number1) is { } code && e.CountryName(key.Number1) is { } name ? $"{code} {name}" : CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
+                CountryName = CountryName(e, key.Number1, names),
+                Label = CountryCode.Unpack(key.Number1) is { } code && CountryName(e, key.Number1, names) is { } name ? $"{code} {name}" : CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
             },
             _ => Custom(toplist.Fields, key, counts, names, e),
         };
@@ -109,8 +109,8 @@ internal static class ToplistRows
                     var name = first ? names.A : names.B;
                     row = field switch
                     {
-                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name, SourceOwner = Owner(e, first ? key.A : key.B) },
-                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name, DestinationOwner = Owner(e, first ? key.A : key.B) },
+                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name, SourceOwner = Owner(e, first ? key.A : key.B, names, first) },
+                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name, DestinationOwner = Owner(e, first ? key.A : key.B, names, first) },
                         _ => row with { NextHop = text, NextHopHostName = name },
                     };
                     break;
@@ -146,9 +146,15 @@ internal static class ToplistRows
 
     private static string Text(FlowAddress address) => address.ToString();
 
-    private static AddressOwnerResponse? Owner(IpEnrichment e, FlowAddress address) => AddressOwnerResponse.From(e.OwnerOf(address));
+    /// <summary>The owner stored with the row when it was recorded (what the databases said when the period closed), else looked up now.</summary>
+    private static AddressOwnerResponse? Owner(IpEnrichment e, FlowAddress address, HostNamePair names, bool a) =>
+        AddressOwnerResponse.From(names.OwnersRecorded ? (a ? names.OwnerA : names.OwnerB) : e.OwnerOf(address));
 
-    private static string AsLabel(IpEnrichment e, uint asn) => e.AsName(asn) is { } name ? $"{ToplistKeys.AsText(asn)} {name}" : ToplistKeys.AsText(asn);
+    private static string? AsName(IpEnrichment e, uint asn, HostNamePair names) => names.OwnersRecorded ? names.OwnerA?.AsName : e.AsName(asn);
+
+    private static string? CountryName(IpEnrichment e, uint code, HostNamePair names) => names.OwnersRecorded ? names.OwnerA?.CountryName : e.CountryName(code);
+
+    private static string AsLabel(string? name, uint asn) => name is { } n ? $"{ToplistKeys.AsText(asn)} {n}" : ToplistKeys.AsText(asn);
 
     private static string Endpoint(FlowAddress address, ushort port) =>
         address.IsIPv4 ? $"{address}:{port}" : $"[{address}]:{port}";

@@ -27,6 +27,9 @@ public sealed class SFlowAgent
 
     // The sample before the latest, per interface, for rates (written and read by the receive loop only).
     private readonly Dictionary<uint, SFlowInterfaceCounters> _previous = [];
+
+    // Per interface: the sample history's totals were last moved to, and the running totals (see SFlowCounterTotals).
+    private readonly Dictionary<uint, Track> _tracks = [];
     private readonly Lock _interfacesSync = new();
     private SFlowInterfaceReading[] _readings = [];
     private long _countersVersion;
@@ -85,6 +88,9 @@ public sealed class SFlowAgent
 
     public long InterfacesRefused { get; private set; }
 
+    /// <summary>Counters samples that arrived behind the interface's latest (by the agent's uptime, less than a restart's drop): not used for history.</summary>
+    public long LateCounters { get; private set; }
+
     public uint LastUptimeMs => _lastUptime;
 
     public uint LastSamplingRate { get; private set; }
@@ -119,7 +125,10 @@ public sealed class SFlowAgent
             var i = 0;
             foreach (var (index, latest) in _interfaces)
             {
-                readings[i++] = SFlowInterfaceReading.Of(latest, _previous.TryGetValue(index, out var p) ? p : null);
+                readings[i++] = SFlowInterfaceReading.Of(latest, _previous.TryGetValue(index, out var p) ? p : null) with
+                {
+                    Totals = _tracks.TryGetValue(index, out var track) ? track.Totals : default,
+                };
             }
 
             Array.Sort(readings, (a, b) => a.IfIndex.CompareTo(b.IfIndex));
@@ -210,17 +219,44 @@ public sealed class SFlowAgent
                 _previous[c.IfIndex] = slot;
                 slot = c;
                 _countersVersion++;
+                Accumulate(c);
             }
             else if (_interfaces.Count < MaxInterfaces)
             {
                 _interfaces[c.IfIndex] = c;
                 _countersVersion++;
+                _tracks[c.IfIndex] = new Track { Base = c };
             }
             else
             {
                 InterfacesRefused++;
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the interval since the interface's base sample to its totals and makes this sample the base. A sample
+    /// behind the base by less than a restart's uptime drop is late (a datagram overtaken on the way): counting it
+    /// would count the same interval twice, so it is skipped and the base stays.
+    /// </summary>
+    private void Accumulate(in SFlowInterfaceCounters c)
+    {
+        ref var track = ref CollectionsMarshal.GetValueRefOrNullRef(_tracks, c.IfIndex);
+        var back = (long)track.Base.UptimeMs - c.UptimeMs;
+        if (back > 0 && back < RestartUptimeDropMs)
+        {
+            LateCounters++;
+            return;
+        }
+
+        track.Totals = track.Totals.Add(track.Base, c);
+        track.Base = c;
+    }
+
+    private struct Track
+    {
+        public SFlowInterfaceCounters Base;
+        public SFlowCounterTotals Totals;
     }
 
     private sealed class Source

@@ -32,6 +32,9 @@ public sealed record SFlowInterfaceReading(
     /// <summary>Inbound rate as a percentage of <see cref="IfSpeed"/>; null until two samples or when the speed is unknown.</summary>
     public double? InUtilisation => IfSpeed > 0 && InBitsPerSecond is { } bits ? 100.0 * bits / IfSpeed : null;
 
+    /// <summary>The interface's running totals over every usable interval since the agent was first heard: history stores their increase per minute.</summary>
+    public SFlowCounterTotals Totals { get; init; }
+
     public double? OutUtilisation => IfSpeed > 0 && OutBitsPerSecond is { } bits ? 100.0 * bits / IfSpeed : null;
 
     /// <summary>

@@ -77,6 +77,15 @@ public sealed class ToplistEntryRow
 
     /// <summary>The name of the B address (Top Talkers' second host, Top Connections' destination).</summary>
     public string? HostNameB { get; set; }
+
+    /// <summary>
+    /// The AS and country of the A address (or of an AS or country toplist's key) as the databases said when the
+    /// period closed, in <see cref="Enrichment.AddressOwner.Store"/>'s form: "" when they knew nothing, null when
+    /// not recorded (no database loaded, or written before owners were stored: then they are looked up when read).
+    /// </summary>
+    public string? OwnerA { get; set; }
+
+    public string? OwnerB { get; set; }
 }
 
 internal sealed class ToplistPeriodRowConfiguration : IEntityTypeConfiguration<ToplistPeriodRow>
@@ -102,5 +111,7 @@ internal sealed class ToplistEntryRowConfiguration : IEntityTypeConfiguration<To
         builder.HasKey(e => new { e.PeriodId, e.Rank });
         builder.Property(e => e.HostName).HasMaxLength(255);
         builder.Property(e => e.HostNameB).HasMaxLength(255);
+        builder.Property(e => e.OwnerA).HasMaxLength(Enrichment.AddressOwner.MaxStoredLength);
+        builder.Property(e => e.OwnerB).HasMaxLength(Enrichment.AddressOwner.MaxStoredLength);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Dns;
+using FlowWeb.Core.Enrichment;
 using FlowWeb.Core.Live;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public sealed partial class CollectorHistoryFeed(IServiceProvider services, Hist
 {
     private FlowCollector? _collector;
     private ReverseDnsResolver? _resolver;
+    private IpEnrichment? _enrichment;
     private ILogger _logger = NullLogger.Instance;
     private volatile bool _stopping;
     private HistoryWriterCounters _atStop;
@@ -38,6 +40,7 @@ public sealed partial class CollectorHistoryFeed(IServiceProvider services, Hist
     {
         _collector = services.GetService<FlowCollector>();
         _resolver = services.GetService<ReverseDnsResolver>();
+        _enrichment = services.GetService<IpEnrichment>();
         _logger = services.GetService<ILogger<CollectorHistoryFeed>>() ?? (ILogger)NullLogger.Instance;
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() =>
         {
@@ -96,7 +99,8 @@ public sealed partial class CollectorHistoryFeed(IServiceProvider services, Hist
 
     private void OnToplist(SensorAggregator sensor, ToplistDefinition toplist, ToplistPeriodResult period)
     {
-        writer.TryWriteToplist(sensor.Id, toplist.Id, period, _resolver.NamesOf(toplist, period.Rows, request: true));
+        // Names from the DNS cache and owners from the AS and country databases, as they are now: history shows what was true then.
+        writer.TryWriteToplist(sensor.Id, toplist.Id, period, _enrichment.WithOwners(toplist, period.Rows, _resolver.NamesOf(toplist, period.Rows, request: true)));
         if (_stopping)
         {
             Interlocked.Increment(ref _stopPeriods);

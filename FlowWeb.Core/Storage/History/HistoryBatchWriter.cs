@@ -78,9 +78,9 @@ internal sealed class HistoryBatchWriter : IDisposable
             VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10) RETURNING Id
             """, 11);
         _entryInsert ??= Prepare("""
-            INSERT INTO ToplistEntries (PeriodId, Rank, AHigh, ALow, BHigh, BLow, Port1, Port2, Protocol, Number1, Number2, Bytes, Packets, Flows, ErrorBytes, HostName, HostNameB)
-            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16)
-            """, 17);
+            INSERT INTO ToplistEntries (PeriodId, Rank, AHigh, ALow, BHigh, BLow, Port1, Port2, Protocol, Number1, Number2, Bytes, Packets, Flows, ErrorBytes, HostName, HostNameB, OwnerA, OwnerB)
+            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18)
+            """, 19);
 
         var p = _periodInsert.Parameters;
         p[0].Value = key;
@@ -120,6 +120,8 @@ internal sealed class HistoryBatchWriter : IDisposable
             var names = hostNames is not null && rank < hostNames.Count ? hostNames[rank] : default;
             e[15].Value = (object?)names.A ?? DBNull.Value;
             e[16].Value = (object?)names.B ?? DBNull.Value;
+            e[17].Value = names.OwnersRecorded ? Enrichment.AddressOwner.Store(names.OwnerA) : DBNull.Value;
+            e[18].Value = names.OwnersRecorded ? Enrichment.AddressOwner.Store(names.OwnerB) : DBNull.Value;
             _entryInsert.ExecuteNonQuery();
         }
 

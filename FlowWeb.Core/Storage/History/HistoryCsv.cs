@@ -14,7 +14,7 @@ public static class HistoryCsv
 {
     public const string ChannelHeader = "time_utc,unix_seconds,channel_id,channel_name,bytes,packets,flows,bits_per_second,peak_bits_per_second,seconds";
 
-    public const string ToplistHeader = "period_start_utc,period_end_utc,rank,address_a,address_b,port_1,port_2,protocol,number_1,number_2,bytes,packets,flows,error_bytes,host_name_a,host_name_b";
+    public const string ToplistHeader = "period_start_utc,period_end_utc,rank,address_a,address_b,port_1,port_2,protocol,number_1,number_2,bytes,packets,flows,error_bytes,host_name_a,host_name_b,as_a,as_name_a,country_a,as_b,as_name_b,country_b";
 
     /// <summary>One line per bucket and channel, in time order, then channel order.</summary>
     public static async Task WriteChannelHistoryAsync(TextWriter writer, ChannelHistory history, IReadOnlyDictionary<int, string>? channelNames = null, CancellationToken cancellationToken = default)
@@ -54,7 +54,7 @@ public static class HistoryCsv
             rank++;
             var k = r.Key;
             await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{toplist.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{toplist.End.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{rank},{Address(k.A)},{Address(k.B)},{k.Port1},{k.Port2},{k.Protocol},{k.Number1},{k.Number2},{r.Bytes},{r.Packets},{r.Flows},{r.ErrorBytes},{Escape(r.HostName ?? "")},{Escape(r.HostNameB ?? "")}\r\n")).ConfigureAwait(false);
+                $"{toplist.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{toplist.End.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{rank},{Address(k.A)},{Address(k.B)},{k.Port1},{k.Port2},{k.Protocol},{k.Number1},{k.Number2},{r.Bytes},{r.Packets},{r.Flows},{r.ErrorBytes},{Escape(r.HostName ?? "")},{Escape(r.HostNameB ?? "")},{Owner(r.OwnerA)},{Owner(r.OwnerB)}\r\n")).ConfigureAwait(false);
         }
     }
 
@@ -78,4 +78,9 @@ public static class HistoryCsv
     }
 
     private const string FormulaStarts = "=+-@\t\r";
+
+    /// <summary>The AS number, AS name and country code stored with the row (empty when none was recorded or known).</summary>
+    private static string Owner(string? stored) => Enrichment.AddressOwner.Parse(stored) is { } o
+        ? string.Create(CultureInfo.InvariantCulture, $"{(o.As == 0 ? "" : o.As.ToString(CultureInfo.InvariantCulture))},{Escape(o.AsName ?? "")},{o.Country}")
+        : ",,";
 }

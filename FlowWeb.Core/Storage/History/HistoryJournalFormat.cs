@@ -152,7 +152,9 @@ internal static class HistoryJournalFormat
             w.Write(row.ErrorBytes);
         }
 
-        w.Write(toplist.HostNames is null ? (byte)0 : (byte)1);
+        // 1: names; 2: names and the owners recorded with them (the AS and country databases' answers when the period closed).
+        var owners = toplist.HostNames?.Any(n => n.OwnersRecorded) == true;
+        w.Write(toplist.HostNames is null ? (byte)0 : owners ? (byte)2 : (byte)1);
         if (toplist.HostNames is { } names)
         {
             w.Write(names.Count);
@@ -160,6 +162,11 @@ internal static class HistoryJournalFormat
             {
                 WriteString(w, pair.A);
                 WriteString(w, pair.B);
+                if (owners)
+                {
+                    WriteString(w, pair.OwnersRecorded ? Enrichment.AddressOwner.Store(pair.OwnerA) : null);
+                    WriteString(w, pair.OwnersRecorded ? Enrichment.AddressOwner.Store(pair.OwnerB) : null);
+                }
             }
         }
     }
@@ -195,12 +202,21 @@ internal static class HistoryJournalFormat
         }
 
         HostNamePair[]? names = null;
-        if (r.ReadByte() == 1)
+        var flag = r.ReadByte();
+        if (flag is 1 or 2)
         {
             names = new HostNamePair[Count(r)];
             for (var i = 0; i < names.Length; i++)
             {
                 names[i] = new HostNamePair(ReadString(r), ReadString(r));
+                if (flag == 2)
+                {
+                    var (ownerA, ownerB) = (ReadString(r), ReadString(r));
+                    if (ownerA is not null)
+                    {
+                        names[i] = names[i] with { OwnersRecorded = true, OwnerA = Enrichment.AddressOwner.Parse(ownerA), OwnerB = Enrichment.AddressOwner.Parse(ownerB) };
+                    }
+                }
             }
         }
 

@@ -150,7 +150,7 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
                 DateTimeOffset.FromUnixTimeSeconds(period.PeriodStart), DateTimeOffset.FromUnixTimeSeconds(period.PeriodEnd), 1,
                 period.TotalBytes, period.TotalPackets, period.TotalFlows, period.Approximate, period.ErrorBound,
                 [.. entries.Select(e => new StoredToplistRow(KeyOf(e.AHigh, e.ALow, e.BHigh, e.BLow, e.Port1, e.Port2, e.Protocol, e.Number1, e.Number2),
-                    e.Bytes, e.Packets, e.Flows, e.ErrorBytes, e.HostName) { HostNameB = e.HostNameB })]);
+                    e.Bytes, e.Packets, e.Flows, e.ErrorBytes, e.HostName) { HostNameB = e.HostNameB, OwnerA = e.OwnerA, OwnerB = e.OwnerB })]);
         }
     }
 
@@ -181,6 +181,8 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
                     ErrorBytes = g.Sum(e => e.ErrorBytes),
                     HostName = g.Max(e => e.HostName),
                     HostNameB = g.Max(e => e.HostNameB),
+                    OwnerA = g.Max(e => e.OwnerA),
+                    OwnerB = g.Max(e => e.OwnerB),
                 })
                 .OrderByDescending(r => r.Bytes)
                 .Take(top)
@@ -203,7 +205,7 @@ public sealed class HistoryQueryService(IDbContextFactory<FlowWebDbContext> cont
                 periods.Sum(p => p.ErrorBound) + summed,
                 [.. merged.Select(r => new StoredToplistRow(
                     KeyOf(r.Key.AHigh, r.Key.ALow, r.Key.BHigh, r.Key.BLow, r.Key.Port1, r.Key.Port2, r.Key.Protocol, r.Key.Number1, r.Key.Number2),
-                    r.Bytes, r.Packets, r.Flows, r.ErrorBytes, r.HostName) { HostNameB = r.HostNameB })]);
+                    r.Bytes, r.Packets, r.Flows, r.ErrorBytes, r.HostName) { HostNameB = r.HostNameB, OwnerA = r.OwnerA, OwnerB = r.OwnerB })]);
         }
     }
 

@@ -9,7 +9,10 @@ namespace FlowWeb.Core.Storage.History;
 /// <summary>Rows removed by one retention pass, per table, and the number of delete statements it took.</summary>
 public sealed record RetentionResult(long MinuteRows, long HourRows, long DayRows, long ToplistPeriods, long ToplistEntries, long ToplistPeriodsOverCap, int Statements)
 {
-    public long TotalRows => MinuteRows + HourRows + DayRows + ToplistPeriods + ToplistEntries;
+    /// <summary>sFlow interface counter minutes removed (kept as long as channel minutes).</summary>
+    public long SFlowCounterRows { get; init; }
+
+    public long TotalRows => MinuteRows + HourRows + DayRows + ToplistPeriods + ToplistEntries + SFlowCounterRows;
 }
 
 /// <summary>
@@ -59,7 +62,13 @@ public sealed partial class RetentionService(
                 : default;
             statements += capped.Statements;
 
-            var result = new RetentionResult(minutes.Rows, hours.Rows, days.Rows, expired.Periods + capped.Periods, expired.Rows + capped.Rows, capped.Periods, statements);
+            var counters = await DeleteSFlowCounterMinutesAsync(connection, now - Seconds(Settings.MinuteRetention), cancellationToken).ConfigureAwait(false);
+            statements += counters.Statements;
+
+            var result = new RetentionResult(minutes.Rows, hours.Rows, days.Rows, expired.Periods + capped.Periods, expired.Rows + capped.Rows, capped.Periods, statements)
+            {
+                SFlowCounterRows = counters.Rows,
+            };
             if (result.TotalRows > 0)
             {
                 LogDeleted(logger, result.MinuteRows, result.HourRows, result.DayRows, result.ToplistPeriods, result.ToplistPeriodsOverCap);
@@ -214,6 +223,33 @@ public sealed partial class RetentionService(
         }
 
         return (periods, rows, statements);
+    }
+
+    /// <summary>sFlow counter minutes before the cutoff, oldest first, about <see cref="StorageOptions.RetentionBatchRows"/> per statement (whole minutes).</summary>
+    private async Task<(long Rows, int Statements)> DeleteSFlowCounterMinutesAsync(SqliteConnection connection, long cutoff, CancellationToken cancellationToken)
+    {
+        using var find = connection.CreateCommand();
+        find.CommandText = $"SELECT MinuteStart FROM {FlowWebDbContext.SFlowCounterMinutesTable} WHERE MinuteStart < $cutoff ORDER BY MinuteStart LIMIT 1 OFFSET $batch";
+        find.Parameters.AddWithValue("$cutoff", cutoff);
+        find.Parameters.AddWithValue("$batch", Settings.RetentionBatchRows);
+        using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM {FlowWebDbContext.SFlowCounterMinutesTable} WHERE MinuteStart < $before";
+        var before = delete.Parameters.Add("$before", SqliteType.Integer);
+        long rows = 0;
+        var statements = 0;
+        while (true)
+        {
+            var found = find.ExecuteScalar();
+            before.Value = found is long at ? Math.Min(at + 1, cutoff) : cutoff;
+            rows += delete.ExecuteNonQuery();
+            statements += 2;
+            if (found is not long)
+            {
+                return (rows, statements);
+            }
+
+            await PauseAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static List<long> SensorKeys(SqliteConnection connection)

@@ -26,6 +26,19 @@ public sealed record ToplistPeriodInfo(
 public sealed record StoredToplistRow(ToplistKey Key, long Bytes, long Packets, long Flows, long ErrorBytes, string? HostName)
 {
     public string? HostNameB { get; init; }
+
+    /// <summary>The owners stored with the period (<see cref="Entities.ToplistEntryRow.OwnerA"/>'s form), null when not recorded.</summary>
+    public string? OwnerA { get; init; }
+
+    public string? OwnerB { get; init; }
+
+    /// <summary>The names and, when recorded, the owners as one pair for the toplist table and the API.</summary>
+    public Dns.HostNamePair Names => new(HostName, HostNameB)
+    {
+        OwnersRecorded = OwnerA is not null,
+        OwnerA = Enrichment.AddressOwner.Parse(OwnerA),
+        OwnerB = Enrichment.AddressOwner.Parse(OwnerB),
+    };
 }
 
 /// <summary>

@@ -725,6 +725,58 @@ namespace FlowWeb.Core.Storage.Migrations
                     b.ToTable("NotificationRules", (string)null);
                 });
 
+            modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SFlowCounterMinuteRow", b =>
+                {
+                    b.Property<string>("Agent")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IfIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MinuteStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CoveredMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Discontinuities")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IfSpeed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InDiscards")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InOctets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Intervals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutDiscards")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutOctets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Agent", "SubAgent", "IfIndex", "MinuteStart");
+
+                    b.HasIndex("MinuteStart");
+
+                    b.ToTable("SFlowCounterMinutes", (string)null);
+                });
+
             modelBuilder.Entity("FlowWeb.Core.Storage.Entities.SamplerTableRow", b =>
                 {
                     b.Property<byte[]>("ExporterAddress")
@@ -979,6 +1031,14 @@ namespace FlowWeb.Core.Storage.Migrations
 
                     b.Property<long>("Number2")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerA")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerB")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Packets")
                         .HasColumnType("INTEGER");

@@ -150,11 +150,16 @@ public sealed partial class ToplistTable
     }
 
     /// <summary>
-    /// Looked up for the rows shown only, from the databases as they are now (also for stored periods: the AS of an
-    /// address changes slowly, and the key of an AS or country toplist is itself stored).
+    /// A stored period's owners as the databases said when it closed (<see cref="HostNamePair.OwnersRecorded"/>);
+    /// otherwise looked up for the rows shown only, from the databases as they are now.
     /// </summary>
     private string?[]? Owners(in ToplistKey key, int columns, int a, int b)
     {
+        if (HostNames is { } stored && stored.TryGetValue(key, out var pair) && pair.OwnersRecorded)
+        {
+            return StoredOwners(pair, columns, a, b);
+        }
+
         var e = Enrichment;
         string? only = Definition.Type switch
         {
@@ -179,6 +184,29 @@ public sealed partial class ToplistTable
         if (b >= 0)
         {
             owners[b] = e.OwnerOf(key.B)?.ToString();
+        }
+
+        return owners[a] is null && (b < 0 || owners[b] is null) ? null : owners;
+    }
+
+    private string?[]? StoredOwners(HostNamePair pair, int columns, int a, int b)
+    {
+        var owners = new string?[columns];
+        if (Definition.Type is ToplistType.TopSourceAs or ToplistType.TopDestinationAs or ToplistType.TopCountries)
+        {
+            owners[0] = Definition.Type == ToplistType.TopCountries ? pair.OwnerA?.CountryName : pair.OwnerA?.AsName;
+            return owners[0] is null ? null : owners;
+        }
+
+        if (a < 0)
+        {
+            return null;
+        }
+
+        owners[a] = pair.OwnerA?.ToString();
+        if (b >= 0)
+        {
+            owners[b] = pair.OwnerB?.ToString();
         }
 
         return owners[a] is null && (b < 0 || owners[b] is null) ? null : owners;

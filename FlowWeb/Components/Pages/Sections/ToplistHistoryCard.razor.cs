@@ -134,8 +134,8 @@ public sealed partial class ToplistHistoryCard
     private void Show(StoredToplist stored, int distinctKeys, string? caption, string? approximateHint)
     {
         _shown = ToResult(stored, distinctKeys);
-        _hostNames = stored.Rows.Where(r => r.HostName is not null || r.HostNameB is not null).GroupBy(r => r.Key)
-            .ToDictionary(g => g.Key, g => new HostNamePair(g.First().HostName, g.First().HostNameB));
+        _hostNames = stored.Rows.Where(r => r.HostName is not null || r.HostNameB is not null || r.OwnerA is not null).GroupBy(r => r.Key)
+            .ToDictionary(g => g.Key, g => g.First().Names);
         (_caption, _approximateHint) = (caption, approximateHint);
     }
 

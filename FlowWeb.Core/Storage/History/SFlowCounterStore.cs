@@ -1,0 +1,179 @@
+using FlowWeb.Core.Decoding.SFlow;
+using Microsoft.Data.Sqlite;
+
+namespace FlowWeb.Core.Storage.History;
+
+/// <summary>
+/// Reads and writes the sFlow counters history (<c>SFlowCounterMinutes</c>): minutes are added to (upserted), so a
+/// minute written in several passes sums up, and read back summed into buckets of a history window's resolution.
+/// </summary>
+public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
+{
+    /// <summary>Buckets one query returns at most per interface (a year of hours is 8,760).</summary>
+    public const int MaxBuckets = 20_000;
+
+    public readonly record struct MinuteKey(string Agent, uint SubAgent, uint IfIndex, long MinuteStart);
+
+    public readonly record struct MinuteDelta(SFlowCounterTotals Increase, ulong IfSpeed)
+    {
+        public static MinuteDelta Of(in SFlowCounterTotals increase, ulong ifSpeed) => new(increase, ifSpeed);
+
+        public MinuteDelta Add(in SFlowCounterTotals more, ulong ifSpeed)
+        {
+            var i = Increase;
+            return new(new(i.InOctets + more.InOctets, i.OutOctets + more.OutOctets, i.InErrors + more.InErrors, i.OutErrors + more.OutErrors,
+                i.InDiscards + more.InDiscards, i.OutDiscards + more.OutDiscards, i.CoveredMs + more.CoveredMs, i.Intervals + more.Intervals,
+                i.Discontinuities + more.Discontinuities), ifSpeed);
+        }
+    }
+
+    /// <summary>Adds the minutes' increases in one transaction.</summary>
+    public async Task AddAsync(IReadOnlyList<(MinuteKey Key, MinuteDelta Delta)> rows, CancellationToken cancellationToken = default)
+    {
+        var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO SFlowCounterMinutes (Agent, SubAgent, IfIndex, MinuteStart, IfSpeed, InOctets, OutOctets, InErrors, OutErrors, InDiscards, OutDiscards, CoveredMs, Intervals, Discontinuities)
+                VALUES ($agent, $sub, $if, $minute, $speed, $inOctets, $outOctets, $inErrors, $outErrors, $inDiscards, $outDiscards, $covered, $intervals, $discontinuities)
+                ON CONFLICT (Agent, SubAgent, IfIndex, MinuteStart) DO UPDATE SET
+                    IfSpeed = excluded.IfSpeed, InOctets = InOctets + excluded.InOctets, OutOctets = OutOctets + excluded.OutOctets,
+                    InErrors = InErrors + excluded.InErrors, OutErrors = OutErrors + excluded.OutErrors, InDiscards = InDiscards + excluded.InDiscards,
+                    OutDiscards = OutDiscards + excluded.OutDiscards, CoveredMs = CoveredMs + excluded.CoveredMs, Intervals = Intervals + excluded.Intervals,
+                    Discontinuities = Discontinuities + excluded.Discontinuities
+                """;
+            string[] names = ["$agent", "$sub", "$if", "$minute", "$speed", "$inOctets", "$outOctets", "$inErrors", "$outErrors", "$inDiscards", "$outDiscards", "$covered", "$intervals", "$discontinuities"];
+            var p = names.Select(n => command.Parameters.Add(n, SqliteType.Integer)).ToArray();
+            p[0].SqliteType = SqliteType.Text;
+            foreach (var (key, delta) in rows)
+            {
+                var i = delta.Increase;
+                p[0].Value = key.Agent;
+                p[1].Value = (long)key.SubAgent;
+                p[2].Value = (long)key.IfIndex;
+                p[3].Value = key.MinuteStart;
+                p[4].Value = Clamp(delta.IfSpeed);
+                p[5].Value = Clamp(i.InOctets);
+                p[6].Value = Clamp(i.OutOctets);
+                p[7].Value = Clamp(i.InErrors);
+                p[8].Value = Clamp(i.OutErrors);
+                p[9].Value = Clamp(i.InDiscards);
+                p[10].Value = Clamp(i.OutDiscards);
+                p[11].Value = Clamp(i.CoveredMs);
+                p[12].Value = i.Intervals;
+                p[13].Value = i.Discontinuities;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The agent's stored interfaces over [<paramref name="from"/>, <paramref name="to"/>), summed into buckets of
+    /// <paramref name="bucketSeconds"/> (60 for minutes), one interface or all of them, oldest bucket first.
+    /// </summary>
+    public async Task<IReadOnlyList<SFlowCounterBucket>> QueryAsync(string agent, uint? ifIndex, DateTimeOffset from, DateTimeOffset to, int bucketSeconds,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT SubAgent, IfIndex, (MinuteStart / $bucket) * $bucket AS B, max(IfSpeed), sum(InOctets), sum(OutOctets), sum(InErrors), sum(OutErrors),
+                       sum(InDiscards), sum(OutDiscards), sum(CoveredMs), sum(Intervals), sum(Discontinuities)
+                FROM SFlowCounterMinutes
+                WHERE Agent = $agent AND MinuteStart >= $from AND MinuteStart < $to {(ifIndex is null ? "" : "AND IfIndex = $if")}
+                GROUP BY SubAgent, IfIndex, B ORDER BY SubAgent, IfIndex, B LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$bucket", Math.Max(60, bucketSeconds));
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeSeconds());
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
+            command.Parameters.AddWithValue("$if", (long)(ifIndex ?? 0));
+            command.Parameters.AddWithValue("$limit", MaxBuckets * (ifIndex is null ? SFlowCounterRecorder.MaxInterfacesPerAgent : 1));
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var buckets = new List<SFlowCounterBucket>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                buckets.Add(new SFlowCounterBucket(agent, (uint)reader.GetInt64(0), (uint)reader.GetInt64(1), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2)),
+                    reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
+                    reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)));
+            }
+
+            return buckets;
+        }
+    }
+
+    /// <summary>The agents and interfaces with stored minutes in the window (for the page's interface choice).</summary>
+    public async Task<IReadOnlyList<(string Agent, uint SubAgent, uint IfIndex)>> InterfacesAsync(IReadOnlyCollection<string> agents, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        var found = new List<(string, uint, uint)>();
+        var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            foreach (var agent in agents.Take(SFlowCounterRecorder.MaxAgents))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT DISTINCT SubAgent, IfIndex FROM SFlowCounterMinutes WHERE Agent = $agent AND MinuteStart >= $from AND MinuteStart < $to ORDER BY SubAgent, IfIndex";
+                command.Parameters.AddWithValue("$agent", agent);
+                command.Parameters.AddWithValue("$from", from.ToUnixTimeSeconds());
+                command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found.Add((agent, (uint)reader.GetInt64(0), (uint)reader.GetInt64(1)));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static long Clamp(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+}
+
+/// <summary>
+/// One interface over one bucket: counters' increases over <see cref="CoveredMs"/> of measured intervals. Rates are
+/// per measured second (null when no interval was measured), utilisation against the speed the agent reported.
+/// </summary>
+public sealed record SFlowCounterBucket(
+    string Agent,
+    uint SubAgent,
+    uint IfIndex,
+    DateTimeOffset Start,
+    long IfSpeed,
+    long InOctets,
+    long OutOctets,
+    long InErrors,
+    long OutErrors,
+    long InDiscards,
+    long OutDiscards,
+    long CoveredMs,
+    long Intervals,
+    long Discontinuities)
+{
+    public double? InBitsPerSecond => PerSecond(InOctets * 8.0);
+
+    public double? OutBitsPerSecond => PerSecond(OutOctets * 8.0);
+
+    public double? InErrorsPerSecond => PerSecond(InErrors);
+
+    public double? OutErrorsPerSecond => PerSecond(OutErrors);
+
+    public double? InDiscardsPerSecond => PerSecond(InDiscards);
+
+    public double? OutDiscardsPerSecond => PerSecond(OutDiscards);
+
+    /// <summary>Inbound rate as a percentage of the interface speed; null when the speed is unknown or nothing was measured.</summary>
+    public double? InUtilisation => IfSpeed > 0 && InBitsPerSecond is { } b ? 100.0 * b / IfSpeed : null;
+
+    public double? OutUtilisation => IfSpeed > 0 && OutBitsPerSecond is { } b ? 100.0 * b / IfSpeed : null;
+
+    private double? PerSecond(double count) => CoveredMs > 0 ? count * 1000.0 / CoveredMs : null;
+}

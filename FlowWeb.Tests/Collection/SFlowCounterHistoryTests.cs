@@ -1,0 +1,177 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using FlowWeb.Api;
+using FlowWeb.Core.Capture;
+using FlowWeb.Core.Decoding.SFlow;
+using FlowWeb.Core.Encoding;
+using FlowWeb.Core.Flows;
+using FlowWeb.Core.Storage.History;
+using FlowWeb.Tests.Api;
+using FlowWeb.Tests.Web;
+using Xunit;
+using static FlowWeb.Tests.Collection.CollectorHarness;
+
+namespace FlowWeb.Tests.Collection;
+
+/// <summary>
+/// sFlow interface counters stored per minute, over real UDP into the app's sFlow port and read back through
+/// <c>GET /api/sflow/agents/{agent}/history</c> from the SQLite file: the 2011 switch capture's 502 counters samples
+/// against tshark's counters, and the project's own encoder across a 32-bit wrap, a counter reset and an agent restart.
+/// </summary>
+public sealed class SFlowCounterHistoryTests : IDisposable
+{
+    private readonly FlowWebFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    private static string TestData(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "TestData", .. parts]);
+
+    [Fact]
+    public async Task SwitchCapture_StoredIncreasesAndSecondsEqualTsharksCountersOverTheAgentsUptime()
+    {
+        var datagrams = PcapReader.Read(File.ReadAllBytes(TestData("captures", "sflow", "switch-2011.pcap")), out _).Select(d => d.Payload).ToList();
+        var counters = File.ReadLines(TestData("expected", "sflow-switch-2011.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("sampleType").GetString() == "counters").ToList();
+        Assert.Equal(502, counters.Count);
+
+        // Expected per interface from tshark's values: each step between consecutive samples adds its octets and the agent's uptime difference.
+        var expected = counters.GroupBy(c => c.GetProperty("ifIndex").GetUInt32()).ToDictionary(g => g.Key, g =>
+        {
+            ulong inOctets = 0, outOctets = 0, ms = 0;
+            foreach (var (a, b) in g.Zip(g.Skip(1)))
+            {
+                var interval = Uptime(datagrams, b) - Uptime(datagrams, a);
+                Assert.InRange(interval, 1u, SFlowCounterTotals.MaxIntervalMs);
+                inOctets += b.GetProperty("ifInOctets").GetUInt64() - a.GetProperty("ifInOctets").GetUInt64();
+                outOctets += b.GetProperty("ifOutOctets").GetUInt64() - a.GetProperty("ifOutOctets").GetUInt64();
+                ms += interval;
+            }
+
+            return (In: inOctets, Out: outOctets, Ms: ms, Intervals: g.Count() - 1, Speed: g.Last().GetProperty("ifSpeed").GetInt64());
+        });
+        Assert.Equal(52, expected.Count);
+        Assert.Contains(expected.Values, e => e.In > 0);
+        using var client = _factory.CreateClient();
+
+        Send("127.0.0.1", _factory.SFlowUdpPort, datagrams);
+
+        var url = HistoryUrl("192.168.1.1", null);
+        var history = await Poll.UntilAsync(() => client.GetAsync<SFlowCounterHistoryResponse>(url),
+            h => h.Interfaces.Count == expected.Count && h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals)) == expected.Values.Sum(e => e.Intervals),
+            TimeSpan.FromSeconds(30), h => $"{h.Interfaces.Count} interfaces, {h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals))} intervals stored");
+
+        foreach (var stored in history.Interfaces)
+        {
+            var e = expected[stored.IfIndex];
+            Assert.Equal(0u, stored.SubAgent);
+            Assert.Equal((long)e.In, stored.Buckets.Sum(b => b.InOctets));
+            Assert.Equal((long)e.Out, stored.Buckets.Sum(b => b.OutOctets));
+            Assert.Equal(e.Ms / 1000.0, stored.Buckets.Sum(b => b.MeasuredSeconds), 6);
+            Assert.Equal(0, stored.Buckets.Sum(b => b.Discontinuities));
+            foreach (var b in stored.Buckets)
+            {
+                Assert.Equal(e.Speed, b.IfSpeed);
+                Assert.Equal(b.InOctets * 8 / b.MeasuredSeconds, b.InBitsPerSecond!.Value, 6);
+                Assert.Equal(100 * b.OutBitsPerSecond!.Value / e.Speed, b.OutUtilisation!.Value, 9);
+            }
+        }
+
+        Assert.Equal(1, history.Recorder.AgentsStored);
+        Assert.Equal(52, history.Recorder.InterfacesStored);
+    }
+
+    [Fact]
+    public async Task OwnEncoder_WrapResetAndRestart_OnlyTheMeasurableIntervalsAreStored()
+    {
+        const ulong Wrap = 1UL << 32;
+        var encoder = new SFlowEncoder(FlowAddress.Parse("192.0.2.10"));
+        var datagrams = new List<byte[]>();
+        void Sample(uint uptimeMs, ulong inOctets, ulong outOctets, uint inErrors, uint inDiscards, uint? sequence = null)
+        {
+            encoder.UptimeMs = uptimeMs;
+            if (sequence is { } s)
+            {
+                encoder.DatagramSequence = s;
+            }
+
+            var c = Counters(7, inOctets, outOctets);
+            c.InErrors = inErrors;
+            c.InDiscards = inDiscards;
+            datagrams.Add(encoder.Encode([], [c]));
+        }
+
+        // A 32-bit in-counter wraps: 3 G octets in 30 s (800 Mbit/s) fits the 1 Gbit/s line, so it is a wrap.
+        Sample(60_000, Wrap - 1_000_000, 5_000_000_000, 10, 0);
+        Sample(90_000, 2_999_000_000, 5_375_000_000, 40, 60);
+
+        // "clear counters": the 64-bit out-counter goes back from above 2^32, which no wrap explains: nothing is stored.
+        Sample(120_000, 1_000, 100, 0, 0);
+        Sample(150_000, 30_001_000, 30_000_100, 3, 0);
+
+        // The agent restarts (uptime back by more than a minute, sequence from 1): again nothing for that interval.
+        Sample(5_000, 500, 500, 0, 0, sequence: 1);
+        Sample(35_000, 3_750_500, 7_500_500, 0, 0);
+
+        using var client = _factory.CreateClient();
+        Send("127.0.0.1", _factory.SFlowUdpPort, datagrams);
+
+        var url = HistoryUrl("192.0.2.10", 7);
+        var history = await Poll.UntilAsync(() => client.GetAsync<SFlowCounterHistoryResponse>(url),
+            h => h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals + b.Discontinuities)) == 5,
+            TimeSpan.FromSeconds(30), h => $"{h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals + b.Discontinuities))} of 5 intervals stored");
+
+        var buckets = Assert.Single(history.Interfaces).Buckets;
+        Assert.Equal(3, buckets.Sum(b => b.Intervals));
+        Assert.Equal(2, buckets.Sum(b => b.Discontinuities));
+        Assert.Equal(90.0, buckets.Sum(b => b.MeasuredSeconds), 9);
+        Assert.Equal(3_000_000_000L + 30_000_000 + 3_750_000, buckets.Sum(b => b.InOctets));
+        Assert.Equal(375_000_000L + 30_000_000 + 7_500_000, buckets.Sum(b => b.OutOctets));
+        Assert.Equal(30 + 3, buckets.Sum(b => b.InErrors));
+        Assert.Equal(60, buckets.Sum(b => b.InDiscards));
+        if (buckets.Count == 1)
+        {
+            // All six arrived in one minute: its rate is the measured octets over the 90 measured seconds.
+            var b = buckets[0];
+            Assert.Equal(3_033_750_000.0 * 8 / 90, b.InBitsPerSecond!.Value, 3);
+            Assert.Equal(100 * 3_033_750_000.0 * 8 / 90 / 1_000_000_000, b.InUtilisation!.Value, 9);
+            Assert.Equal(33 / 90.0, b.InErrorsPerSecond!.Value, 9);
+        }
+    }
+
+    [Theory]
+    [InlineData(4_000_000_000UL, 100_000_000UL, 1_000_000_000UL, true)]
+    [InlineData(4_000_000_000UL, 100_000_000UL, 10_000_000UL, false)]
+    [InlineData(4_000_000_000UL, 100_000_000UL, 0UL, false)]
+    [InlineData(5_000_000_000UL, 100_000_000UL, 10_000_000_000UL, false)]
+    public void Octets_GoingBack_IsAWrapOnlyBelow2To32AndWithinTheLineRate(ulong previous, ulong latest, ulong speed, bool wrap)
+    {
+        // 30 s: a 1 Gbit/s line carries 3.75 G octets, a 10 Mbit/s line 37.5 M; the wrap here is 394 M octets.
+        Assert.Equal(wrap, SFlowCounterTotals.Octets(previous, latest, 30_000, speed, out var increase));
+        if (wrap)
+        {
+            Assert.Equal((1UL << 32) - previous + latest, increase);
+        }
+    }
+
+    private static SFlowInterfaceCounters Counters(uint ifIndex, ulong inOctets, ulong outOctets)
+    {
+        var c = Decoding.SFlow.SFlowOwnPacketTests.Counters(ifIndex, inOctets, outOctets);
+        c.IfSpeed = 1_000_000_000;
+        return c;
+    }
+
+    private static string HistoryUrl(string agent, uint? ifIndex)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return $"/api/sflow/agents/{agent}/history?resolution=minute&from={now.AddHours(-1).ToUnixTimeSeconds()}&to={now.AddHours(1).ToUnixTimeSeconds()}"
+            + (ifIndex is { } i ? $"&ifIndex={i}" : "");
+    }
+
+    /// <summary>The agent's uptime (ms) in the header of the datagram with this sample's sequence number (IPv4 agent: offset 20).</summary>
+    private static uint Uptime(List<byte[]> datagrams, JsonElement sample)
+    {
+        var sequence = sample.GetProperty("datagramSeq").GetUInt32();
+        var datagram = Assert.Single(datagrams, d => BinaryPrimitives.ReadUInt32BigEndian(d.AsSpan(16)) == sequence);
+        return BinaryPrimitives.ReadUInt32BigEndian(datagram.AsSpan(20));
+    }
+}
