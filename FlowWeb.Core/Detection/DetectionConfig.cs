@@ -54,7 +54,19 @@ public sealed class DetectionConfig
         // Outgoing attacks are looked for from the hosts someone named: protected networks and host groups.
         var outgoingNetworks = networks.Select(p => (p, true)).Concat(groupPrefixes.Select(g => (g.p, true))).ToList();
         OutgoingSources = outgoingNetworks.Count == 0 ? null : new PrefixTable<bool>(outgoingNetworks);
+        FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
     }
+
+    /// <summary>A record carrying this fraction of a threshold (per second) is flow-sized: see <see cref="FlowFloors"/>.</summary>
+    internal const double FlowSizedFraction = 0.01;
+
+    /// <summary>
+    /// By <see cref="Counter"/>, <see cref="FlowSizedFraction"/> of the lowest threshold of any host (prefixes' are
+    /// higher) for that amount; +infinity where no threshold applies. A record at or above one of them is flow-sized:
+    /// the detector keeps its flow's identity, so that the flow's next record replaces its held rate instead of adding
+    /// to it. Smaller records cannot move a key by more than this fraction each, so their identity is not worth a lookup.
+    /// </summary>
+    internal double[] FlowFloors { get; }
 
     public bool Enabled { get; }
 
@@ -125,6 +137,32 @@ public sealed class DetectionConfig
         }
 
         return (values, group);
+    }
+
+    private static double[] FloorsOf(IEnumerable<double[]> sets)
+    {
+        var floors = new double[Counter.Count];
+        Array.Fill(floors, double.PositiveInfinity);
+        foreach (var t in sets)
+        {
+            Lower(floors, Counter.Packets, t[(int)DetectionMetric.Packets]);
+            Lower(floors, Counter.Bytes, t[(int)DetectionMetric.Bits] / 8);
+            Lower(floors, Counter.SynPackets, t[(int)DetectionMetric.SynPackets]);
+            Lower(floors, Counter.UdpPackets, t[(int)DetectionMetric.UdpPackets]);
+            Lower(floors, Counter.UdpBytes, t[(int)DetectionMetric.UdpBits] / 8);
+            Lower(floors, Counter.IcmpPackets, t[(int)DetectionMetric.IcmpPackets]);
+            Lower(floors, Counter.FragmentPackets, t[(int)DetectionMetric.FragmentPackets]);
+        }
+
+        return floors;
+
+        static void Lower(double[] floors, int counter, double threshold)
+        {
+            if (threshold > 0)
+            {
+                floors[counter] = Math.Min(floors[counter], threshold * FlowSizedFraction);
+            }
+        }
     }
 
     private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;

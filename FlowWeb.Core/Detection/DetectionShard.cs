@@ -40,8 +40,11 @@ public sealed class DetectionShard
 
     private int _runningCount;
 
-    /// <summary>Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled).</summary>
-    public void Add(in FlowRecord r, uint rate, long nowSecond)
+    /// <summary>
+    /// Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled);
+    /// <paramref name="exporter"/> the router that sent it (with the 5-tuple, its flow's identity).
+    /// </summary>
+    public void Add(in FlowRecord r, uint rate, long nowSecond, FlowAddress exporter = default)
     {
         if (nowSecond != _second)
         {
@@ -120,6 +123,21 @@ public sealed class DetectionShard
             c.HoldSeconds = Math.Clamp((int)seconds, 2, config.MaxHoldSeconds);
         }
 
+        // A flow-sized record goes to the detector with its flow's identity, so that its flow's next record (the next
+        // active-timeout export, or the last one at the inactive timeout) replaces its held rate instead of adding to
+        // it; a long one's rate is then held there, not in the key's sums. The rest stays anonymous: see FlowFloors.
+        if (FlowSized(c, config.FlowFloors))
+        {
+            if (table.FlowsFull)
+            {
+                table.FlowsWithoutIdentity++;
+            }
+            else
+            {
+                c.Identified = true;
+            }
+        }
+
         var max = config.MaxKeysPerSecond;
         if (incoming)
         {
@@ -139,6 +157,21 @@ public sealed class DetectionShard
             ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
             Apply(ref source, c, r.SrcPort);
             source.Peers.Add(AddressHash.Of(r.DstAddr));
+        }
+
+        if (c.Identified)
+        {
+            FlowEntry entry = default;
+            entry.Flow = FlowIdentity.Of(r, exporter);
+            entry.Incoming = incoming;
+            entry.Outgoing = outgoing;
+            if (c.HoldSeconds > 1)
+            {
+                Add(ref entry.Rate, c, c.RateFactor);
+                entry.HoldSeconds = c.HoldSeconds;
+            }
+
+            table.AddFlow(entry);
         }
 
         Volatile.Write(ref _runningCount, table.Count);
@@ -177,6 +210,23 @@ public sealed class DetectionShard
         public double Packets, Bytes, Flows, Syn, Tcp, Udp, UdpBytes, Icmp, Fragments, Amplification;
         public double RateFactor;
         public int HoldSeconds;
+
+        /// <summary>Handed to the detector as a <see cref="FlowEntry"/>: a long one's rate is held there, not in the key's sums.</summary>
+        public bool Identified;
+    }
+
+    /// <summary>At least 1 % of a threshold per second (a long record's rate, a short one's counts): see <see cref="DetectionConfig.FlowFloors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FlowSized(in Contribution c, double[] floors)
+    {
+        var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
+        return c.Packets * factor >= floors[Counter.Packets]
+               || c.Bytes * factor >= floors[Counter.Bytes]
+               || c.Syn * factor >= floors[Counter.SynPackets]
+               || c.Udp * factor >= floors[Counter.UdpPackets]
+               || c.UdpBytes * factor >= floors[Counter.UdpBytes]
+               || c.Icmp * factor >= floors[Counter.IcmpPackets]
+               || c.Fragments * factor >= floors[Counter.FragmentPackets];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -187,7 +237,7 @@ public sealed class DetectionShard
         {
             Add(ref slot.Instant, c, 1);
         }
-        else
+        else if (!c.Identified)
         {
             Add(ref slot.Held, c, c.RateFactor);
             var rate = c.Packets * c.RateFactor;

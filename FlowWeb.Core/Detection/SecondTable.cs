@@ -62,7 +62,7 @@ internal struct KeySlot
 /// A table is handed to the detector when its second ends and comes back cleared for reuse (shrunk when it grew
 /// for a burst).
 /// </summary>
-internal sealed class SecondTable
+internal sealed partial class SecondTable
 {
     public const int InitialCapacity = 1024;
 
@@ -186,6 +186,7 @@ internal sealed class SecondTable
 
         Dropped += other.Dropped;
         LongestRecordMs = Math.Max(LongestRecordMs, other.LongestRecordMs);
+        MergeFlowsFrom(other);
     }
 
     /// <summary>Empties the table for reuse; one that grew for a burst and is now mostly idle gives memory back.</summary>
@@ -208,6 +209,7 @@ internal sealed class SecondTable
 
         Array.Clear(_evidence);
         _evidenceUsed = 0;
+        ClearFlows();
         Count = 0;
         Dropped = 0;
         LongestRecordMs = 0;

@@ -5,12 +5,18 @@ public sealed partial class SensorDetector
     private KeySlot _empty;
 
     /// <summary>
-    /// One second: end the holds due, then every key with data or state, hosts before prefixes (a prefix is carpet
-    /// bombing only when none of its hosts is over a threshold itself), then drop the states that went idle.
+    /// One second: end the holds due, hold the flow-sized records' rates (<see cref="HoldFlows"/>), then every key
+    /// with data or state, hosts before prefixes (a prefix is carpet bombing only when none of its hosts is over a
+    /// threshold itself), then drop the states that went idle.
     /// </summary>
     private void Evaluate(long second, SecondTable? table, DetectionConfig config, List<AttackChange> changes)
     {
         _wheel.Expire(second);
+        if (table is { FlowCount: > 0 })
+        {
+            HoldFlows(second, table, config);
+        }
+
         _busyPrefixes.Clear();
         foreach (var prefixes in new[] { false, true })
         {
@@ -50,20 +56,7 @@ public sealed partial class SensorDetector
     private void EvaluateKey(long second, DetectionKey key, ref KeySlot slot, bool hasData, DetectionConfig config, List<AttackChange> changes)
     {
         var state = _tracked.GetValueOrDefault(key);
-        double[] thresholds;
-        string? group;
-        if (state is not null && state.ConfigVersion == _configVersion)
-        {
-            (thresholds, group) = (state.Thresholds, state.Group);
-        }
-        else
-        {
-            (thresholds, group) = config.ThresholdsFor(key);
-            if (state is not null)
-            {
-                (state.Thresholds, state.Group, state.ConfigVersion) = (thresholds, group, _configVersion);
-            }
-        }
+        var (thresholds, group) = ThresholdsOf(state, key, config);
 
         if (hasData && slot.HeldWeight > 0)
         {

@@ -199,6 +199,7 @@ public sealed partial class SensorDetector
             _pending.RemoveAt(i);
             AbsorbEvidence(table);
             _keysDropped += table.Dropped;
+            _flowsWithoutIdentity += table.FlowsWithoutIdentity;
             NoteLongest(second, table.LongestRecordMs);
             if (merged is null)
             {
