@@ -12,6 +12,8 @@ public sealed class DetectionConfig
     private readonly PrefixTable<int> _groups;
     private readonly double[][] _groupIncoming;
     private readonly double[][] _groupOutgoing;
+    private readonly double[] _incomingPrefix;
+    private readonly double[][] _groupIncomingPrefix;
 
     public DetectionConfig(DetectionOptions global, SensorDetectionSettings? sensor)
     {
@@ -54,6 +56,9 @@ public sealed class DetectionConfig
         // Outgoing attacks are looked for from the hosts someone named: protected networks and host groups.
         var outgoingNetworks = networks.Select(p => (p, true)).Concat(groupPrefixes.Select(g => (g.p, true))).ToList();
         OutgoingSources = outgoingNetworks.Count == 0 ? null : new PrefixTable<bool>(outgoingNetworks);
+        // A prefix's thresholds, resolved once: the tick asks for them for every prefix of every second.
+        _incomingPrefix = ScaleBy(Incoming, PrefixThresholdFactor);
+        _groupIncomingPrefix = [.. _groupIncoming.Select(t => ScaleBy(t, PrefixThresholdFactor))];
         FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
     }
 
@@ -118,26 +123,17 @@ public sealed class DetectionConfig
     /// <summary>The thresholds for a key, and the name of the host group they came from (null for none).</summary>
     internal (double[] Thresholds, string? Group) ThresholdsFor(in DetectionKey key)
     {
-        var outgoing = key.Kind == KeyKind.OutgoingHost;
-        double[] values;
-        string? group = null;
+        var prefix = key.Kind == KeyKind.IncomingPrefix;
         if (_groups.TryMatch(key.Address, out var index))
         {
-            values = outgoing ? _groupOutgoing[index] : _groupIncoming[index];
-            group = Groups[index].Name;
-        }
-        else
-        {
-            values = outgoing ? Outgoing : Incoming;
+            var values = key.Kind == KeyKind.OutgoingHost ? _groupOutgoing[index] : prefix ? _groupIncomingPrefix[index] : _groupIncoming[index];
+            return (values, Groups[index].Name);
         }
 
-        if (key.Kind == KeyKind.IncomingPrefix)
-        {
-            values = [.. values.Select(v => v * PrefixThresholdFactor)];
-        }
-
-        return (values, group);
+        return (key.Kind == KeyKind.OutgoingHost ? Outgoing : prefix ? _incomingPrefix : Incoming, null);
     }
+
+    private static double[] ScaleBy(double[] thresholds, double factor) => [.. thresholds.Select(v => v * factor)];
 
     private static double[] FloorsOf(IEnumerable<double[]> sets)
     {

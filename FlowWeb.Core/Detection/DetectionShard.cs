@@ -139,17 +139,31 @@ public sealed class DetectionShard
         }
 
         var max = config.MaxKeysPerSecond;
+
+        // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
+        // second (and again when the watch changes), not per record.
+        var watch = _owner.Watch;
+        var watching = watch.Count != 0 && table.Watching(watch);
         if (incoming)
         {
+            var sourceHash = AddressHash.Of(r.SrcAddr);
             ref var host = ref table.Get(r.DstAddr, KeyKind.IncomingHost, max);
             Apply(ref host, c, r.SrcPort);
-            host.Peers.Add(AddressHash.Of(r.SrcAddr));
+            host.Peers.Add(sourceHash);
+            if (watching)
+            {
+                Witness(ref host, new DetectionKey(r.DstAddr, KeyKind.IncomingHost), watch, table, r, rate, packets, bytes);
+            }
 
-            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6);
-            ref var net = ref table.Get(prefix.Network, KeyKind.IncomingPrefix, max);
+            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            ref var net = ref table.Get(prefix, KeyKind.IncomingPrefix, max);
             Apply(ref net, c, r.SrcPort);
-            net.Peers.Add(AddressHash.Of(r.SrcAddr));
+            net.Peers.Add(sourceHash);
             net.Hosts.Set(r.DstAddr.IsIPv4 ? (int)(r.DstAddr.Low & 0xFF) : (int)(AddressHash.Of(r.DstAddr) & 0xFF));
+            if (watching)
+            {
+                Witness(ref net, new DetectionKey(prefix, KeyKind.IncomingPrefix), watch, table, r, rate, packets, bytes);
+            }
         }
 
         if (outgoing)
@@ -157,6 +171,10 @@ public sealed class DetectionShard
             ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
             Apply(ref source, c, r.SrcPort);
             source.Peers.Add(AddressHash.Of(r.DstAddr));
+            if (watching)
+            {
+                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), watch, table, r, rate, packets, bytes);
+            }
         }
 
         if (c.Identified)
@@ -175,11 +193,6 @@ public sealed class DetectionShard
         }
 
         Volatile.Write(ref _runningCount, table.Count);
-        var watch = _owner.Watch;
-        if (watch.Count != 0)
-        {
-            CollectEvidence(watch, table, r, rate, packets, bytes, config, incoming, outgoing);
-        }
     }
 
     /// <summary>Hands the running second to the detector if <paramref name="nowSecond"/> is a later one (call it on quiet seconds too).</summary>
@@ -265,31 +278,20 @@ public sealed class DetectionShard
         v[Counter.AmplificationPackets] += c.Amplification * factor;
     }
 
-    private static void CollectEvidence(IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r, uint rate,
-        double packets, double bytes, DetectionConfig config, bool incoming, bool outgoing)
+    /// <summary>Adds the record to the key's evidence if the key is watched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Witness(ref KeySlot slot, in DetectionKey key, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+        uint rate, double packets, double bytes)
     {
-        if (incoming)
+        if (slot.WatchStamp != table.WatchStamp)
         {
-            var host = new DetectionKey(r.DstAddr, KeyKind.IncomingHost);
-            if (watch.TryGetValue(host, out var index))
-            {
-                table.Evidence(index, host).Add(r, rate, packets, bytes);
-            }
-
-            var prefix = new DetectionKey(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
-            if (watch.TryGetValue(prefix, out index))
-            {
-                table.Evidence(index, prefix).Add(r, rate, packets, bytes);
-            }
+            slot.WatchIndex = watch.TryGetValue(key, out var index) ? index : -1;
+            slot.WatchStamp = table.WatchStamp;
         }
 
-        if (outgoing)
+        if (slot.WatchIndex >= 0)
         {
-            var source = new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost);
-            if (watch.TryGetValue(source, out var index))
-            {
-                table.Evidence(index, source).Add(r, rate, packets, bytes);
-            }
+            table.Evidence(slot.WatchIndex, key).Add(r, rate, packets, bytes);
         }
     }
 }

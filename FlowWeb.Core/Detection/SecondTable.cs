@@ -26,6 +26,11 @@ internal struct KeySlot
     /// <summary>Distinct destination hosts of a prefix.</summary>
     public HostBitmap Hosts;
 
+    /// <summary>The key's index in the watch (-1: not watched), valid while <see cref="WatchStamp"/> is the table's.</summary>
+    public int WatchIndex;
+
+    public int WatchStamp;
+
     public void Vote(ushort port, double packets)
     {
         if (port == AmpPort)
@@ -101,6 +106,23 @@ internal sealed partial class SecondTable
     public long LongestRecordMs { get; set; }
 
     public int EvidenceCount => _evidenceUsed;
+
+    private IReadOnlyDictionary<DetectionKey, int>? _watch;
+
+    /// <summary>Changes when the watch does; a slot's <see cref="KeySlot.WatchIndex"/> is current while its stamp is this (never 0, a cleared slot's).</summary>
+    public int WatchStamp { get; private set; } = 1;
+
+    /// <summary>Notes the watch in force (a new one invalidates every slot's cached index); always true.</summary>
+    public bool Watching(IReadOnlyDictionary<DetectionKey, int> watch)
+    {
+        if (!ReferenceEquals(watch, _watch))
+        {
+            _watch = watch;
+            WatchStamp = WatchStamp == int.MaxValue ? 1 : WatchStamp + 1;
+        }
+
+        return true;
+    }
 
     public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity)
     {
