@@ -146,23 +146,13 @@ public sealed class DetectionShard
         var watching = watch.Count != 0 && table.Watching(watch);
         if (incoming)
         {
-            var sourceHash = AddressHash.Of(r.SrcAddr);
+            // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
             ref var host = ref table.Get(r.DstAddr, KeyKind.IncomingHost, max);
             Apply(ref host, c, r.SrcPort);
-            host.Peers.Add(sourceHash);
+            host.Peers.Add(AddressHash.Of(r.SrcAddr));
             if (watching)
             {
-                Witness(ref host, new DetectionKey(r.DstAddr, KeyKind.IncomingHost), watch, table, r, rate, packets, bytes);
-            }
-
-            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
-            ref var net = ref table.Get(prefix, KeyKind.IncomingPrefix, max);
-            Apply(ref net, c, r.SrcPort);
-            net.Peers.Add(sourceHash);
-            net.Hosts.Set(r.DstAddr.IsIPv4 ? (int)(r.DstAddr.Low & 0xFF) : (int)(AddressHash.Of(r.DstAddr) & 0xFF));
-            if (watching)
-            {
-                Witness(ref net, new DetectionKey(prefix, KeyKind.IncomingPrefix), watch, table, r, rate, packets, bytes);
+                WitnessIncoming(ref host, r.DstAddr, watch, table, r, rate, packets, bytes, config);
             }
         }
 
@@ -292,6 +282,31 @@ public sealed class DetectionShard
         if (slot.WatchIndex >= 0)
         {
             table.Evidence(slot.WatchIndex, key).Add(r, rate, packets, bytes);
+        }
+    }
+
+    /// <summary>Adds the record to the evidence of its destination host and of the host's prefix, whichever is watched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+        uint rate, double packets, double bytes, DetectionConfig config)
+    {
+        if (host.WatchStamp != table.WatchStamp)
+        {
+            host.WatchIndex = watch.TryGetValue(new DetectionKey(destination, KeyKind.IncomingHost), out var index) ? index : -1;
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            host.PrefixWatchIndex = watch.TryGetValue(new DetectionKey(prefix, KeyKind.IncomingPrefix), out index) ? index : -1;
+            host.WatchStamp = table.WatchStamp;
+        }
+
+        if (host.WatchIndex >= 0)
+        {
+            table.Evidence(host.WatchIndex, new DetectionKey(destination, KeyKind.IncomingHost)).Add(r, rate, packets, bytes);
+        }
+
+        if (host.PrefixWatchIndex >= 0)
+        {
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            table.Evidence(host.PrefixWatchIndex, new DetectionKey(prefix, KeyKind.IncomingPrefix)).Add(r, rate, packets, bytes);
         }
     }
 }

@@ -31,6 +31,9 @@ internal struct KeySlot
 
     public int WatchStamp;
 
+    /// <summary>For a destination host, its prefix's index in the watch (-1: not watched), under the same stamp.</summary>
+    public int PrefixWatchIndex;
+
     public void Vote(ushort port, double packets)
     {
         if (port == AmpPort)
@@ -57,6 +60,22 @@ internal struct KeySlot
         Vote(other.AmpPort, other.AmpVotes);
         Peers.Merge(other.Peers);
         Hosts.Merge(other.Hosts);
+    }
+
+    /// <summary>Adds one of its hosts' second to a prefix's (the host's amounts, its peers, and the host as a destination).</summary>
+    public void MergeHost(in KeySlot host, FlowAddress address)
+    {
+        Instant.Add(host.Instant);
+        Held.Add(host.Held);
+        HeldWeight += host.HeldWeight;
+        HeldWeightSeconds += host.HeldWeightSeconds;
+        if (host.AmpVotes > 0)
+        {
+            Vote(host.AmpPort, host.AmpVotes);
+        }
+
+        Peers.Merge(host.Peers);
+        Hosts.Set(address.IsIPv4 ? (int)(address.Low & 0xFF) : (int)(AddressHash.Of(address) & 0xFF));
     }
 }
 
@@ -209,6 +228,29 @@ internal sealed partial class SecondTable
         Dropped += other.Dropped;
         LongestRecordMs = Math.Max(LongestRecordMs, other.LongestRecordMs);
         MergeFlowsFrom(other);
+    }
+
+    /// <summary>
+    /// Sums the destination hosts into their /24 or /64 (carpet bombing), once per host and second on the tick rather
+    /// than per record on the receive thread. Call once, on the merged table of a second.
+    /// </summary>
+    public void AddPrefixes(int v4Length, int v6Length, int maxCapacity)
+    {
+        var hosts = Count;
+        for (var n = 0; n < hosts; n++)
+        {
+            var index = _used[n];
+            if (_kinds[index] != KeyKind.IncomingHost)
+            {
+                continue;
+            }
+
+            var address = _addresses[index];
+            ref var prefix = ref Get(IpPrefix.Of(address, v4Length, v6Length).Network, KeyKind.IncomingPrefix, maxCapacity);
+
+            // Get may have grown the table: the host's slot is read again by its (stable) position in the used list.
+            prefix.MergeHost(_slots[_used[n]], address);
+        }
     }
 
     /// <summary>Empties the table for reuse; one that grew for a burst and is now mostly idle gives memory back.</summary>

@@ -222,6 +222,13 @@ public sealed partial class SensorDetector
             parts++;
         }
 
+        if (merged is not null)
+        {
+            var dropped = merged.Dropped;
+            merged.AddPrefixes(config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6, config.MaxKeysPerSecond);
+            _keysDropped += merged.Dropped - dropped;
+        }
+
         Evaluate(second, merged, config, changes);
         if (merged is not null)
         {
