@@ -3,85 +3,9 @@ using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
 
-/// <summary>One key's amounts in one second, as a receive thread adds them up.</summary>
-internal struct KeySlot
-{
-    /// <summary>Records lasting up to a second: all of their counts, now.</summary>
-    public TrafficCounters Instant;
-
-    /// <summary>Longer records: their per-second rates, which the detector holds for as long as each record lasted.</summary>
-    public TrafficCounters Held;
-
-    /// <summary>Sum of the held records' packet rates, and of packet rate × hold seconds: their rate-weighted mean hold.</summary>
-    public double HeldWeight;
-    public double HeldWeightSeconds;
-
-    /// <summary>The reflector source port carrying most amplification packets (a majority vote), and its margin.</summary>
-    public ushort AmpPort;
-    public double AmpVotes;
-
-    /// <summary>Distinct sources (incoming) or destinations (outgoing).</summary>
-    public SmallHyperLogLog Peers;
-
-    /// <summary>Distinct destination hosts of a prefix.</summary>
-    public HostBitmap Hosts;
-
-    /// <summary>The key's index in the watch (-1: not watched), valid while <see cref="WatchStamp"/> is the table's.</summary>
-    public int WatchIndex;
-
-    public int WatchStamp;
-
-    /// <summary>For a destination host, its prefix's index in the watch (-1: not watched), under the same stamp.</summary>
-    public int PrefixWatchIndex;
-
-    public void Vote(ushort port, double packets)
-    {
-        if (port == AmpPort)
-        {
-            AmpVotes += packets;
-        }
-        else if (AmpVotes >= packets)
-        {
-            AmpVotes -= packets;
-        }
-        else
-        {
-            AmpPort = port;
-            AmpVotes = packets - AmpVotes;
-        }
-    }
-
-    public void Merge(in KeySlot other)
-    {
-        Instant.Add(other.Instant);
-        Held.Add(other.Held);
-        HeldWeight += other.HeldWeight;
-        HeldWeightSeconds += other.HeldWeightSeconds;
-        Vote(other.AmpPort, other.AmpVotes);
-        Peers.Merge(other.Peers);
-        Hosts.Merge(other.Hosts);
-    }
-
-    /// <summary>Adds one of its hosts' second to a prefix's (the host's amounts, its peers, and the host as a destination).</summary>
-    public void MergeHost(in KeySlot host, FlowAddress address)
-    {
-        Instant.Add(host.Instant);
-        Held.Add(host.Held);
-        HeldWeight += host.HeldWeight;
-        HeldWeightSeconds += host.HeldWeightSeconds;
-        if (host.AmpVotes > 0)
-        {
-            Vote(host.AmpPort, host.AmpVotes);
-        }
-
-        Peers.Merge(host.Peers);
-        Hosts.Set(address.IsIPv4 ? (int)(address.Low & 0xFF) : (int)(AddressHash.Of(address) & 0xFF));
-    }
-}
-
 /// <summary>
-/// The amounts one receive thread counted in one second, by key (destination host, destination prefix, protected
-/// source), in an open-addressing table written by that thread only. It starts small and doubles up to
+/// The amounts one receive thread counted in one second, by key (destination host, protected source; the detector
+/// adds the destination prefixes on its tick), in an open-addressing table written by that thread only. It starts small and doubles up to
 /// <see cref="DetectionConfig.MaxKeysPerSecond"/>; beyond three quarters of that, new keys are dropped and counted.
 /// A table is handed to the detector when its second ends and comes back cleared for reuse (shrunk when it grew
 /// for a burst).
@@ -90,8 +14,6 @@ internal sealed partial class SecondTable
 {
     public const int InitialCapacity = 1024;
 
-    private FlowAddress[] _addresses;
-    private KeyKind[] _kinds;
     private KeySlot[] _slots;
     private int[] _used;
     private int _mask;
@@ -105,8 +27,6 @@ internal sealed partial class SecondTable
     public SecondTable(int capacity = InitialCapacity)
     {
         capacity = (int)Math.Max(InitialCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
-        _addresses = new FlowAddress[capacity];
-        _kinds = new KeyKind[capacity];
         _slots = new KeySlot[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
@@ -148,15 +68,16 @@ internal sealed partial class SecondTable
         var index = (int)(AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL)) & _mask;
         while (true)
         {
-            var k = _kinds[index];
-            if (k == KeyKind.None)
+            // The key is in its slot: a probe reads the cache line the record's counts go to.
+            ref var slot = ref _slots[index];
+            if (slot.Kind == KeyKind.None)
             {
                 break;
             }
 
-            if (k == kind && _addresses[index] == address)
+            if (slot.Kind == kind && slot.Address == address)
             {
-                return ref _slots[index];
+                return ref slot;
             }
 
             index = (index + 1) & _mask;
@@ -178,15 +99,16 @@ internal sealed partial class SecondTable
             }
         }
 
-        _kinds[index] = kind;
-        _addresses[index] = address;
+        ref var added = ref _slots[index];
+        added.Kind = kind;
+        added.Address = address;
         _used[Count++] = index;
-        return ref _slots[index];
+        return ref added;
     }
 
     public int UsedIndex(int n) => _used[n];
 
-    public DetectionKey KeyAt(int index) => new(_addresses[index], _kinds[index]);
+    public DetectionKey KeyAt(int index) => new(_slots[index].Address, _slots[index].Kind);
 
     public ref KeySlot SlotAt(int index) => ref _slots[index];
 
@@ -221,8 +143,8 @@ internal sealed partial class SecondTable
     {
         for (var n = 0; n < other.Count; n++)
         {
-            var index = other._used[n];
-            Get(other._addresses[index], other._kinds[index], maxCapacity).Merge(other._slots[index]);
+            ref var slot = ref other._slots[other._used[n]];
+            Get(slot.Address, slot.Kind, maxCapacity).Merge(slot);
         }
 
         Dropped += other.Dropped;
@@ -240,12 +162,12 @@ internal sealed partial class SecondTable
         for (var n = 0; n < hosts; n++)
         {
             var index = _used[n];
-            if (_kinds[index] != KeyKind.IncomingHost)
+            if (_slots[index].Kind != KeyKind.IncomingHost)
             {
                 continue;
             }
 
-            var address = _addresses[index];
+            var address = _slots[index].Address;
             ref var prefix = ref Get(IpPrefix.Of(address, v4Length, v6Length).Network, KeyKind.IncomingPrefix, maxCapacity);
 
             // Get may have grown the table: the host's slot is read again by its (stable) position in the used list.
@@ -266,9 +188,7 @@ internal sealed partial class SecondTable
 
         for (var n = 0; n < Count; n++)
         {
-            var index = _used[n];
-            _kinds[index] = KeyKind.None;
-            _slots[index] = default;
+            _slots[_used[n]] = default;
         }
 
         Array.Clear(_evidence);
@@ -282,32 +202,26 @@ internal sealed partial class SecondTable
 
     private void Grow()
     {
-        var oldAddresses = _addresses;
-        var oldKinds = _kinds;
         var oldSlots = _slots;
         var oldUsed = _used;
         var count = Count;
         Reallocate(Capacity * 2);
         for (var n = 0; n < count; n++)
         {
-            var from = oldUsed[n];
-            var index = (int)(AddressHash.Of(oldAddresses[from]) ^ ((ulong)oldKinds[from] * 0x9E37_79B9UL)) & _mask;
-            while (_kinds[index] != KeyKind.None)
+            ref var from = ref oldSlots[oldUsed[n]];
+            var index = (int)(AddressHash.Of(from.Address) ^ ((ulong)from.Kind * 0x9E37_79B9UL)) & _mask;
+            while (_slots[index].Kind != KeyKind.None)
             {
                 index = (index + 1) & _mask;
             }
 
-            _kinds[index] = oldKinds[from];
-            _addresses[index] = oldAddresses[from];
-            _slots[index] = oldSlots[from];
+            _slots[index] = from;
             _used[Count++] = index;
         }
     }
 
     private void Reallocate(int capacity)
     {
-        _addresses = new FlowAddress[capacity];
-        _kinds = new KeyKind[capacity];
         _slots = new KeySlot[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
