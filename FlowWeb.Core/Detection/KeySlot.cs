@@ -77,9 +77,13 @@ internal struct KeySlot
     public void MergeHost(in KeySlot host, FlowAddress address)
     {
         Instant.Add(host.Instant);
-        Held.Add(host.Held);
-        HeldWeight += host.HeldWeight;
-        HeldWeightSeconds += host.HeldWeightSeconds;
+        if (host.HeldWeight > 0)
+        {
+            Held.Add(host.Held);
+            HeldWeight += host.HeldWeight;
+            HeldWeightSeconds += host.HeldWeightSeconds;
+        }
+
         if (host.AmpVotes > 0)
         {
             Vote(host.AmpPort, host.AmpVotes);

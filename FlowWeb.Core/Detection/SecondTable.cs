@@ -15,6 +15,9 @@ internal sealed partial class SecondTable
     public const int InitialCapacity = 1024;
 
     private KeySlot[] _slots;
+
+    /// <summary>Per slot, 32 bits of its key's hash (never 0; 0 = free): probing scans these, 16 to a cache line, not the slots.</summary>
+    private uint[] _tags;
     private int[] _used;
     private int _mask;
     private const int QuietResetsBeforeShrink = 30;
@@ -28,6 +31,7 @@ internal sealed partial class SecondTable
     {
         capacity = (int)Math.Max(InitialCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _slots = new KeySlot[capacity];
+        _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
     }
@@ -65,19 +69,24 @@ internal sealed partial class SecondTable
 
     public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity)
     {
-        var index = (int)(AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL)) & _mask;
+        var hash = HashOf(address, kind);
+        var index = (int)hash & _mask;
+        var tag = TagOf(hash);
         while (true)
         {
-            // The key is in its slot: a probe reads the cache line the record's counts go to.
-            ref var slot = ref _slots[index];
-            if (slot.Kind == KeyKind.None)
+            var t = _tags[index];
+            if (t == 0)
             {
                 break;
             }
 
-            if (slot.Kind == kind && slot.Address == address)
+            if (t == tag)
             {
-                return ref slot;
+                ref var slot = ref _slots[index];
+                if (slot.Kind == kind && slot.Address == address)
+                {
+                    return ref slot;
+                }
             }
 
             index = (index + 1) & _mask;
@@ -99,12 +108,18 @@ internal sealed partial class SecondTable
             }
         }
 
+        _tags[index] = tag;
         ref var added = ref _slots[index];
         added.Kind = kind;
         added.Address = address;
         _used[Count++] = index;
         return ref added;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong HashOf(FlowAddress address, KeyKind kind) => AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL);
+
+    private static uint TagOf(ulong hash) => (uint)(hash >> 32) | 1;
 
     public int UsedIndex(int n) => _used[n];
 
@@ -189,6 +204,7 @@ internal sealed partial class SecondTable
         for (var n = 0; n < Count; n++)
         {
             _slots[_used[n]] = default;
+            _tags[_used[n]] = 0;
         }
 
         Array.Clear(_evidence);
@@ -209,12 +225,14 @@ internal sealed partial class SecondTable
         for (var n = 0; n < count; n++)
         {
             ref var from = ref oldSlots[oldUsed[n]];
-            var index = (int)(AddressHash.Of(from.Address) ^ ((ulong)from.Kind * 0x9E37_79B9UL)) & _mask;
-            while (_slots[index].Kind != KeyKind.None)
+            var hash = HashOf(from.Address, from.Kind);
+            var index = (int)hash & _mask;
+            while (_tags[index] != 0)
             {
                 index = (index + 1) & _mask;
             }
 
+            _tags[index] = TagOf(hash);
             _slots[index] = from;
             _used[Count++] = index;
         }
@@ -223,6 +241,7 @@ internal sealed partial class SecondTable
     private void Reallocate(int capacity)
     {
         _slots = new KeySlot[capacity];
+        _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
         Count = 0;
