@@ -67,7 +67,8 @@ public sealed class DetectionConfig
 
     /// <summary>
     /// By <see cref="Counter"/>, <see cref="FlowSizedFraction"/> of the lowest threshold of any host (prefixes' are
-    /// higher) for that amount; +infinity where no threshold applies. A record at or above one of them is flow-sized:
+    /// higher) for that amount (for flows, also of distinct sources); +infinity where no threshold applies. A key under
+    /// all of them in a second is not judged that second. A record at or above one of them is flow-sized:
     /// the detector keeps its flow's identity, so that the flow's next record replaces its held rate instead of adding
     /// to it. Smaller records cannot move a key by more than this fraction each, so their identity is not worth a lookup.
     /// </summary>
@@ -142,6 +143,10 @@ public sealed class DetectionConfig
         foreach (var t in sets)
         {
             Lower(floors, Counter.Packets, t[(int)DetectionMetric.Packets]);
+
+            // Flows bound distinct sources from above (each record names one source), so both floor the flows.
+            Lower(floors, Counter.Flows, t[(int)DetectionMetric.Flows]);
+            Lower(floors, Counter.Flows, t[(int)DetectionMetric.DistinctSources]);
             Lower(floors, Counter.Bytes, t[(int)DetectionMetric.Bits] / 8);
             Lower(floors, Counter.SynPackets, t[(int)DetectionMetric.SynPackets]);
             Lower(floors, Counter.UdpPackets, t[(int)DetectionMetric.UdpPackets]);

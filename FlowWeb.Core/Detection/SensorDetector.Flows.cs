@@ -30,14 +30,14 @@ public sealed partial class SensorDetector
             var hold = _wheel.Begin(second + entry.HoldSeconds, entry.Flow, entry.Rate);
             if (entry.Incoming)
             {
-                HoldOn(second, table, new DetectionKey(entry.Flow.Dst, KeyKind.IncomingHost), ref entry, hold, config);
+                HoldOn(table, new DetectionKey(entry.Flow.Dst, KeyKind.IncomingHost), ref entry, hold, config);
                 var prefix = IpPrefix.Of(entry.Flow.Dst, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
-                HoldOn(second, table, new DetectionKey(prefix, KeyKind.IncomingPrefix), ref entry, hold, config);
+                HoldOn(table, new DetectionKey(prefix, KeyKind.IncomingPrefix), ref entry, hold, config);
             }
 
             if (entry.Outgoing)
             {
-                HoldOn(second, table, new DetectionKey(entry.Flow.Src, KeyKind.OutgoingHost), ref entry, hold, config);
+                HoldOn(table, new DetectionKey(entry.Flow.Src, KeyKind.OutgoingHost), ref entry, hold, config);
             }
 
             if (hold is { Keys: 0 })
@@ -47,7 +47,7 @@ public sealed partial class SensorDetector
         }
     }
 
-    private void HoldOn(long second, SecondTable table, DetectionKey key, ref FlowEntry entry, FlowHold? hold, DetectionConfig config)
+    private void HoldOn(SecondTable table, DetectionKey key, ref FlowEntry entry, FlowHold? hold, DetectionConfig config)
     {
         var state = _tracked.GetValueOrDefault(key);
         if (hold is not null && state is null)
@@ -61,8 +61,8 @@ public sealed partial class SensorDetector
 
         if (hold is not null && state is not null)
         {
+            // Not marked seen: if the key's own counts this second are negligible, the loop over states judges it.
             hold.Attach(state);
-            state.LastSeenSecond = second;
             return;
         }
 
