@@ -12,6 +12,8 @@ public sealed class DetectionConfig
     private readonly PrefixTable<int> _groups;
     private readonly double[][] _groupIncoming;
     private readonly double[][] _groupOutgoing;
+    private readonly double[] _incomingPrefix;
+    private readonly double[][] _groupIncomingPrefix;
 
     public DetectionConfig(DetectionOptions global, SensorDetectionSettings? sensor)
     {
@@ -54,7 +56,23 @@ public sealed class DetectionConfig
         // Outgoing attacks are looked for from the hosts someone named: protected networks and host groups.
         var outgoingNetworks = networks.Select(p => (p, true)).Concat(groupPrefixes.Select(g => (g.p, true))).ToList();
         OutgoingSources = outgoingNetworks.Count == 0 ? null : new PrefixTable<bool>(outgoingNetworks);
+        // A prefix's thresholds, resolved once: the tick asks for them for every prefix of every second.
+        _incomingPrefix = ScaleBy(Incoming, PrefixThresholdFactor);
+        _groupIncomingPrefix = [.. _groupIncoming.Select(t => ScaleBy(t, PrefixThresholdFactor))];
+        FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
     }
+
+    /// <summary>A record carrying this fraction of a threshold (per second) is flow-sized: see <see cref="FlowFloors"/>.</summary>
+    internal const double FlowSizedFraction = 0.01;
+
+    /// <summary>
+    /// By <see cref="Counter"/>, <see cref="FlowSizedFraction"/> of the lowest threshold of any host (prefixes' are
+    /// higher) for that amount (for flows, also of distinct sources); +infinity where no threshold applies. A key under
+    /// all of them in a second is not judged that second. A record at or above one of them is flow-sized:
+    /// the detector keeps its flow's identity, so that the flow's next record replaces its held rate instead of adding
+    /// to it. Smaller records cannot move a key by more than this fraction each, so their identity is not worth a lookup.
+    /// </summary>
+    internal double[] FlowFloors { get; }
 
     public bool Enabled { get; }
 
@@ -106,25 +124,46 @@ public sealed class DetectionConfig
     /// <summary>The thresholds for a key, and the name of the host group they came from (null for none).</summary>
     internal (double[] Thresholds, string? Group) ThresholdsFor(in DetectionKey key)
     {
-        var outgoing = key.Kind == KeyKind.OutgoingHost;
-        double[] values;
-        string? group = null;
+        var prefix = key.Kind == KeyKind.IncomingPrefix;
         if (_groups.TryMatch(key.Address, out var index))
         {
-            values = outgoing ? _groupOutgoing[index] : _groupIncoming[index];
-            group = Groups[index].Name;
-        }
-        else
-        {
-            values = outgoing ? Outgoing : Incoming;
+            var values = key.Kind == KeyKind.OutgoingHost ? _groupOutgoing[index] : prefix ? _groupIncomingPrefix[index] : _groupIncoming[index];
+            return (values, Groups[index].Name);
         }
 
-        if (key.Kind == KeyKind.IncomingPrefix)
+        return (key.Kind == KeyKind.OutgoingHost ? Outgoing : prefix ? _incomingPrefix : Incoming, null);
+    }
+
+    private static double[] ScaleBy(double[] thresholds, double factor) => [.. thresholds.Select(v => v * factor)];
+
+    private static double[] FloorsOf(IEnumerable<double[]> sets)
+    {
+        var floors = new double[Counter.Count];
+        Array.Fill(floors, double.PositiveInfinity);
+        foreach (var t in sets)
         {
-            values = [.. values.Select(v => v * PrefixThresholdFactor)];
+            Lower(floors, Counter.Packets, t[(int)DetectionMetric.Packets]);
+
+            // Flows bound distinct sources from above (each record names one source), so both floor the flows.
+            Lower(floors, Counter.Flows, t[(int)DetectionMetric.Flows]);
+            Lower(floors, Counter.Flows, t[(int)DetectionMetric.DistinctSources]);
+            Lower(floors, Counter.Bytes, t[(int)DetectionMetric.Bits] / 8);
+            Lower(floors, Counter.SynPackets, t[(int)DetectionMetric.SynPackets]);
+            Lower(floors, Counter.UdpPackets, t[(int)DetectionMetric.UdpPackets]);
+            Lower(floors, Counter.UdpBytes, t[(int)DetectionMetric.UdpBits] / 8);
+            Lower(floors, Counter.IcmpPackets, t[(int)DetectionMetric.IcmpPackets]);
+            Lower(floors, Counter.FragmentPackets, t[(int)DetectionMetric.FragmentPackets]);
         }
 
-        return (values, group);
+        return floors;
+
+        static void Lower(double[] floors, int counter, double threshold)
+        {
+            if (threshold > 0)
+            {
+                floors[counter] = Math.Min(floors[counter], threshold * FlowSizedFraction);
+            }
+        }
     }
 
     private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;

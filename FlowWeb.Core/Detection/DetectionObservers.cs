@@ -19,7 +19,7 @@ internal sealed class DetectionObserverFactory(AttackDetection detection, TimePr
 
     private sealed class DetectionObserver(DetectionShard shard) : IFlowObserver
     {
-        public void OnFlow(in FlowRecord record, in ObservedFlow flow) => shard.Add(record, flow.SamplingRate, flow.ArrivalSecond);
+        public void OnFlow(in FlowRecord record, in ObservedFlow flow) => shard.Add(record, flow.SamplingRate, flow.ArrivalSecond, flow.Exporter);
 
         public void OnTick(long nowSecond) => shard.Roll(nowSecond);
     }

@@ -54,13 +54,13 @@ public sealed class DetectionService(AttackDetection detection, TimeProvider tim
         }
 
         PrometheusMetrics.Family(text, "flowweb_detection_dropped_total", "counter",
-            "What detection could not count for lack of room, per sensor and reason: keys (a second's table full), seconds (not taken in time), holds (long-record rates counted one second only), tracking (a key over a threshold not tracked), evidence (an attack without evidence), evictions (tracked keys dropped for others).");
+            "What detection could not count for lack of room, per sensor and reason: keys (a second's table full), seconds (not taken in time), holds (long-record rates counted one second only), tracking (a key over a threshold not tracked), evidence (an attack without evidence), evictions (tracked keys dropped for others), identity (a flow-sized record counted without its flow's identity, so its flow's next record cannot replace its held rate).");
         foreach (var d in detectors)
         {
             foreach (var (reason, value) in new[]
                      {
                          ("keys", d.KeysDropped), ("seconds", d.SecondsDropped), ("holds", d.HoldsRefused), ("tracking", d.TrackRefused),
-                         ("evidence", d.EvidenceRefused), ("evictions", d.Evictions),
+                         ("evidence", d.EvidenceRefused), ("evictions", d.Evictions), ("identity", d.FlowsWithoutIdentity),
                      })
             {
                 PrometheusMetrics.Sample(text, "flowweb_detection_dropped_total", value, ("sensor", d.SensorName), ("reason", reason));

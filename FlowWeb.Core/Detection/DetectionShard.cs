@@ -40,8 +40,11 @@ public sealed class DetectionShard
 
     private int _runningCount;
 
-    /// <summary>Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled).</summary>
-    public void Add(in FlowRecord r, uint rate, long nowSecond)
+    /// <summary>
+    /// Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled);
+    /// <paramref name="exporter"/> the router that sent it (with the 5-tuple, its flow's identity).
+    /// </summary>
+    public void Add(in FlowRecord r, uint rate, long nowSecond, FlowAddress exporter = default)
     {
         if (nowSecond != _second)
         {
@@ -120,18 +123,37 @@ public sealed class DetectionShard
             c.HoldSeconds = Math.Clamp((int)seconds, 2, config.MaxHoldSeconds);
         }
 
+        // A flow-sized record goes to the detector with its flow's identity, so that its flow's next record (the next
+        // active-timeout export, or the last one at the inactive timeout) replaces its held rate instead of adding to
+        // it; a long one's rate is then held there, not in the key's sums. The rest stays anonymous: see FlowFloors.
+        if (FlowSized(c, config.FlowFloors))
+        {
+            if (table.FlowsFull)
+            {
+                table.FlowsWithoutIdentity++;
+            }
+            else
+            {
+                c.Identified = true;
+            }
+        }
+
         var max = config.MaxKeysPerSecond;
+
+        // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
+        // second (and again when the watch changes), not per record.
+        var watch = _owner.Watch;
+        var watching = watch.Count != 0 && table.Watching(watch);
         if (incoming)
         {
+            // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
             ref var host = ref table.Get(r.DstAddr, KeyKind.IncomingHost, max);
             Apply(ref host, c, r.SrcPort);
             host.Peers.Add(AddressHash.Of(r.SrcAddr));
-
-            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6);
-            ref var net = ref table.Get(prefix.Network, KeyKind.IncomingPrefix, max);
-            Apply(ref net, c, r.SrcPort);
-            net.Peers.Add(AddressHash.Of(r.SrcAddr));
-            net.Hosts.Set(r.DstAddr.IsIPv4 ? (int)(r.DstAddr.Low & 0xFF) : (int)(AddressHash.Of(r.DstAddr) & 0xFF));
+            if (watching)
+            {
+                WitnessIncoming(ref host, r.DstAddr, watch, table, r, rate, packets, bytes, config);
+            }
         }
 
         if (outgoing)
@@ -139,14 +161,28 @@ public sealed class DetectionShard
             ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
             Apply(ref source, c, r.SrcPort);
             source.Peers.Add(AddressHash.Of(r.DstAddr));
+            if (watching)
+            {
+                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), watch, table, r, rate, packets, bytes);
+            }
+        }
+
+        if (c.Identified)
+        {
+            FlowEntry entry = default;
+            entry.Flow = FlowIdentity.Of(r, exporter);
+            entry.Incoming = incoming;
+            entry.Outgoing = outgoing;
+            if (c.HoldSeconds > 1)
+            {
+                Add(ref entry.Rate, c, c.RateFactor);
+                entry.HoldSeconds = c.HoldSeconds;
+            }
+
+            table.AddFlow(entry);
         }
 
         Volatile.Write(ref _runningCount, table.Count);
-        var watch = _owner.Watch;
-        if (watch.Count != 0)
-        {
-            CollectEvidence(watch, table, r, rate, packets, bytes, config, incoming, outgoing);
-        }
     }
 
     /// <summary>Hands the running second to the detector if <paramref name="nowSecond"/> is a later one (call it on quiet seconds too).</summary>
@@ -177,6 +213,23 @@ public sealed class DetectionShard
         public double Packets, Bytes, Flows, Syn, Tcp, Udp, UdpBytes, Icmp, Fragments, Amplification;
         public double RateFactor;
         public int HoldSeconds;
+
+        /// <summary>Handed to the detector as a <see cref="FlowEntry"/>: a long one's rate is held there, not in the key's sums.</summary>
+        public bool Identified;
+    }
+
+    /// <summary>At least 1 % of a threshold per second (a long record's rate, a short one's counts): see <see cref="DetectionConfig.FlowFloors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FlowSized(in Contribution c, double[] floors)
+    {
+        var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
+        return c.Packets * factor >= floors[Counter.Packets]
+               || c.Bytes * factor >= floors[Counter.Bytes]
+               || c.Syn * factor >= floors[Counter.SynPackets]
+               || c.Udp * factor >= floors[Counter.UdpPackets]
+               || c.UdpBytes * factor >= floors[Counter.UdpBytes]
+               || c.Icmp * factor >= floors[Counter.IcmpPackets]
+               || c.Fragments * factor >= floors[Counter.FragmentPackets];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -187,7 +240,7 @@ public sealed class DetectionShard
         {
             Add(ref slot.Instant, c, 1);
         }
-        else
+        else if (!c.Identified)
         {
             Add(ref slot.Held, c, c.RateFactor);
             var rate = c.Packets * c.RateFactor;
@@ -215,31 +268,45 @@ public sealed class DetectionShard
         v[Counter.AmplificationPackets] += c.Amplification * factor;
     }
 
-    private static void CollectEvidence(IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r, uint rate,
-        double packets, double bytes, DetectionConfig config, bool incoming, bool outgoing)
+    /// <summary>Adds the record to the key's evidence if the key is watched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Witness(ref KeySlot slot, in DetectionKey key, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+        uint rate, double packets, double bytes)
     {
-        if (incoming)
+        if (slot.WatchStamp != table.WatchStamp)
         {
-            var host = new DetectionKey(r.DstAddr, KeyKind.IncomingHost);
-            if (watch.TryGetValue(host, out var index))
-            {
-                table.Evidence(index, host).Add(r, rate, packets, bytes);
-            }
-
-            var prefix = new DetectionKey(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
-            if (watch.TryGetValue(prefix, out index))
-            {
-                table.Evidence(index, prefix).Add(r, rate, packets, bytes);
-            }
+            slot.WatchIndex = watch.TryGetValue(key, out var index) ? index : -1;
+            slot.WatchStamp = table.WatchStamp;
         }
 
-        if (outgoing)
+        if (slot.WatchIndex >= 0)
         {
-            var source = new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost);
-            if (watch.TryGetValue(source, out var index))
-            {
-                table.Evidence(index, source).Add(r, rate, packets, bytes);
-            }
+            table.Evidence(slot.WatchIndex, key).Add(r, rate, packets, bytes);
+        }
+    }
+
+    /// <summary>Adds the record to the evidence of its destination host and of the host's prefix, whichever is watched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+        uint rate, double packets, double bytes, DetectionConfig config)
+    {
+        if (host.WatchStamp != table.WatchStamp)
+        {
+            host.WatchIndex = watch.TryGetValue(new DetectionKey(destination, KeyKind.IncomingHost), out var index) ? index : -1;
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            host.PrefixWatchIndex = watch.TryGetValue(new DetectionKey(prefix, KeyKind.IncomingPrefix), out index) ? index : -1;
+            host.WatchStamp = table.WatchStamp;
+        }
+
+        if (host.WatchIndex >= 0)
+        {
+            table.Evidence(host.WatchIndex, new DetectionKey(destination, KeyKind.IncomingHost)).Add(r, rate, packets, bytes);
+        }
+
+        if (host.PrefixWatchIndex >= 0)
+        {
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            table.Evidence(host.PrefixWatchIndex, new DetectionKey(prefix, KeyKind.IncomingPrefix)).Add(r, rate, packets, bytes);
         }
     }
 }

@@ -3,72 +3,21 @@ using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
 
-/// <summary>One key's amounts in one second, as a receive thread adds them up.</summary>
-internal struct KeySlot
-{
-    /// <summary>Records lasting up to a second: all of their counts, now.</summary>
-    public TrafficCounters Instant;
-
-    /// <summary>Longer records: their per-second rates, which the detector holds for as long as each record lasted.</summary>
-    public TrafficCounters Held;
-
-    /// <summary>Sum of the held records' packet rates, and of packet rate × hold seconds: their rate-weighted mean hold.</summary>
-    public double HeldWeight;
-    public double HeldWeightSeconds;
-
-    /// <summary>The reflector source port carrying most amplification packets (a majority vote), and its margin.</summary>
-    public ushort AmpPort;
-    public double AmpVotes;
-
-    /// <summary>Distinct sources (incoming) or destinations (outgoing).</summary>
-    public SmallHyperLogLog Peers;
-
-    /// <summary>Distinct destination hosts of a prefix.</summary>
-    public HostBitmap Hosts;
-
-    public void Vote(ushort port, double packets)
-    {
-        if (port == AmpPort)
-        {
-            AmpVotes += packets;
-        }
-        else if (AmpVotes >= packets)
-        {
-            AmpVotes -= packets;
-        }
-        else
-        {
-            AmpPort = port;
-            AmpVotes = packets - AmpVotes;
-        }
-    }
-
-    public void Merge(in KeySlot other)
-    {
-        Instant.Add(other.Instant);
-        Held.Add(other.Held);
-        HeldWeight += other.HeldWeight;
-        HeldWeightSeconds += other.HeldWeightSeconds;
-        Vote(other.AmpPort, other.AmpVotes);
-        Peers.Merge(other.Peers);
-        Hosts.Merge(other.Hosts);
-    }
-}
-
 /// <summary>
-/// The amounts one receive thread counted in one second, by key (destination host, destination prefix, protected
-/// source), in an open-addressing table written by that thread only. It starts small and doubles up to
+/// The amounts one receive thread counted in one second, by key (destination host, protected source; the detector
+/// adds the destination prefixes on its tick), in an open-addressing table written by that thread only. It starts small and doubles up to
 /// <see cref="DetectionConfig.MaxKeysPerSecond"/>; beyond three quarters of that, new keys are dropped and counted.
 /// A table is handed to the detector when its second ends and comes back cleared for reuse (shrunk when it grew
 /// for a burst).
 /// </summary>
-internal sealed class SecondTable
+internal sealed partial class SecondTable
 {
     public const int InitialCapacity = 1024;
 
-    private FlowAddress[] _addresses;
-    private KeyKind[] _kinds;
     private KeySlot[] _slots;
+
+    /// <summary>Per slot, 32 bits of its key's hash (never 0; 0 = free): probing scans these, 16 to a cache line, not the slots.</summary>
+    private uint[] _tags;
     private int[] _used;
     private int _mask;
     private const int QuietResetsBeforeShrink = 30;
@@ -81,9 +30,8 @@ internal sealed class SecondTable
     public SecondTable(int capacity = InitialCapacity)
     {
         capacity = (int)Math.Max(InitialCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
-        _addresses = new FlowAddress[capacity];
-        _kinds = new KeyKind[capacity];
         _slots = new KeySlot[capacity];
+        _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
     }
@@ -102,20 +50,43 @@ internal sealed class SecondTable
 
     public int EvidenceCount => _evidenceUsed;
 
+    private IReadOnlyDictionary<DetectionKey, int>? _watch;
+
+    /// <summary>Changes when the watch does; a slot's <see cref="KeySlot.WatchIndex"/> is current while its stamp is this (never 0, a cleared slot's).</summary>
+    public int WatchStamp { get; private set; } = 1;
+
+    /// <summary>Notes the watch in force (a new one invalidates every slot's cached index); always true.</summary>
+    public bool Watching(IReadOnlyDictionary<DetectionKey, int> watch)
+    {
+        if (!ReferenceEquals(watch, _watch))
+        {
+            _watch = watch;
+            WatchStamp = WatchStamp == int.MaxValue ? 1 : WatchStamp + 1;
+        }
+
+        return true;
+    }
+
     public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity)
     {
-        var index = (int)(AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL)) & _mask;
+        var hash = HashOf(address, kind);
+        var index = (int)hash & _mask;
+        var tag = TagOf(hash);
         while (true)
         {
-            var k = _kinds[index];
-            if (k == KeyKind.None)
+            var t = _tags[index];
+            if (t == 0)
             {
                 break;
             }
 
-            if (k == kind && _addresses[index] == address)
+            if (t == tag)
             {
-                return ref _slots[index];
+                ref var slot = ref _slots[index];
+                if (slot.Kind == kind && slot.Address == address)
+                {
+                    return ref slot;
+                }
             }
 
             index = (index + 1) & _mask;
@@ -137,15 +108,22 @@ internal sealed class SecondTable
             }
         }
 
-        _kinds[index] = kind;
-        _addresses[index] = address;
+        _tags[index] = tag;
+        ref var added = ref _slots[index];
+        added.Kind = kind;
+        added.Address = address;
         _used[Count++] = index;
-        return ref _slots[index];
+        return ref added;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong HashOf(FlowAddress address, KeyKind kind) => AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL);
+
+    private static uint TagOf(ulong hash) => (uint)(hash >> 32) | 1;
 
     public int UsedIndex(int n) => _used[n];
 
-    public DetectionKey KeyAt(int index) => new(_addresses[index], _kinds[index]);
+    public DetectionKey KeyAt(int index) => new(_slots[index].Address, _slots[index].Kind);
 
     public ref KeySlot SlotAt(int index) => ref _slots[index];
 
@@ -180,12 +158,36 @@ internal sealed class SecondTable
     {
         for (var n = 0; n < other.Count; n++)
         {
-            var index = other._used[n];
-            Get(other._addresses[index], other._kinds[index], maxCapacity).Merge(other._slots[index]);
+            ref var slot = ref other._slots[other._used[n]];
+            Get(slot.Address, slot.Kind, maxCapacity).Merge(slot);
         }
 
         Dropped += other.Dropped;
         LongestRecordMs = Math.Max(LongestRecordMs, other.LongestRecordMs);
+        MergeFlowsFrom(other);
+    }
+
+    /// <summary>
+    /// Sums the destination hosts into their /24 or /64 (carpet bombing), once per host and second on the tick rather
+    /// than per record on the receive thread. Call once, on the merged table of a second.
+    /// </summary>
+    public void AddPrefixes(int v4Length, int v6Length, int maxCapacity)
+    {
+        var hosts = Count;
+        for (var n = 0; n < hosts; n++)
+        {
+            var index = _used[n];
+            if (_slots[index].Kind != KeyKind.IncomingHost)
+            {
+                continue;
+            }
+
+            var address = _slots[index].Address;
+            ref var prefix = ref Get(IpPrefix.Of(address, v4Length, v6Length).Network, KeyKind.IncomingPrefix, maxCapacity);
+
+            // Get may have grown the table: the host's slot is read again by its (stable) position in the used list.
+            prefix.MergeHost(_slots[_used[n]], address);
+        }
     }
 
     /// <summary>Empties the table for reuse; one that grew for a burst and is now mostly idle gives memory back.</summary>
@@ -201,13 +203,13 @@ internal sealed class SecondTable
 
         for (var n = 0; n < Count; n++)
         {
-            var index = _used[n];
-            _kinds[index] = KeyKind.None;
-            _slots[index] = default;
+            _slots[_used[n]] = default;
+            _tags[_used[n]] = 0;
         }
 
         Array.Clear(_evidence);
         _evidenceUsed = 0;
+        ClearFlows();
         Count = 0;
         Dropped = 0;
         LongestRecordMs = 0;
@@ -216,33 +218,30 @@ internal sealed class SecondTable
 
     private void Grow()
     {
-        var oldAddresses = _addresses;
-        var oldKinds = _kinds;
         var oldSlots = _slots;
         var oldUsed = _used;
         var count = Count;
         Reallocate(Capacity * 2);
         for (var n = 0; n < count; n++)
         {
-            var from = oldUsed[n];
-            var index = (int)(AddressHash.Of(oldAddresses[from]) ^ ((ulong)oldKinds[from] * 0x9E37_79B9UL)) & _mask;
-            while (_kinds[index] != KeyKind.None)
+            ref var from = ref oldSlots[oldUsed[n]];
+            var hash = HashOf(from.Address, from.Kind);
+            var index = (int)hash & _mask;
+            while (_tags[index] != 0)
             {
                 index = (index + 1) & _mask;
             }
 
-            _kinds[index] = oldKinds[from];
-            _addresses[index] = oldAddresses[from];
-            _slots[index] = oldSlots[from];
+            _tags[index] = TagOf(hash);
+            _slots[index] = from;
             _used[Count++] = index;
         }
     }
 
     private void Reallocate(int capacity)
     {
-        _addresses = new FlowAddress[capacity];
-        _kinds = new KeyKind[capacity];
         _slots = new KeySlot[capacity];
+        _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
         Count = 0;

@@ -10,7 +10,8 @@ public sealed partial class SensorDetector
     /// <summary>
     /// Per metric, the highest value/threshold any key reached since the detector started: how much room ordinary
     /// traffic leaves below the thresholds (what to look at before lowering one, and what the false-positive replay
-    /// prints). Written by the tick; a reader on another thread may see a peak and its key from different seconds.
+    /// prints). Keys under 1 % of every threshold in a second are not judged and not noted. Written by the tick; a
+    /// reader on another thread may see a peak and its key from different seconds.
     /// </summary>
     public IReadOnlyList<ThresholdPeak> Headroom =>
     [

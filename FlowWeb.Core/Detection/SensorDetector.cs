@@ -199,6 +199,7 @@ public sealed partial class SensorDetector
             _pending.RemoveAt(i);
             AbsorbEvidence(table);
             _keysDropped += table.Dropped;
+            _flowsWithoutIdentity += table.FlowsWithoutIdentity;
             NoteLongest(second, table.LongestRecordMs);
             if (merged is null)
             {
@@ -219,6 +220,13 @@ public sealed partial class SensorDetector
             }
 
             parts++;
+        }
+
+        if (merged is not null)
+        {
+            var dropped = merged.Dropped;
+            merged.AddPrefixes(config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6, config.MaxKeysPerSecond);
+            _keysDropped += merged.Dropped - dropped;
         }
 
         Evaluate(second, merged, config, changes);

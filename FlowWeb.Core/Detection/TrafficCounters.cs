@@ -70,6 +70,10 @@ internal struct TrafficCounters
 internal struct SmallHyperLogLog
 {
     public const int Registers = 64;
+
+    /// <summary>2^-r for every rank a register can hold (at most 59): the tick estimates every key every second.</summary>
+    private static readonly double[] InversePowers = [.. Enumerable.Range(0, 64).Select(r => Math.ScaleB(1.0, -r))];
+
     private byte _register;
 
     public void Add(ulong hash)
@@ -97,10 +101,12 @@ internal struct SmallHyperLogLog
     {
         double sum = 0;
         var zeros = 0;
+        var inverse = InversePowers;
         for (var i = 0; i < Registers; i++)
         {
-            sum += 1.0 / (1UL << this[i]);
-            zeros += this[i] == 0 ? 1 : 0;
+            var register = this[i];
+            sum += inverse[register & 63];
+            zeros += register == 0 ? 1 : 0;
         }
 
         const double alpha = 0.709; // Flajolet et al. for m = 64

@@ -10,7 +10,7 @@ namespace FlowWeb.Core.Detection.Evidence;
 /// </summary>
 internal sealed class EvidenceSecond
 {
-    public const int FullRecords = 2048;
+    public const int FullRecords = 512;
     public const int SamplesPerSecond = 8;
 
     private int _seen;

@@ -30,16 +30,17 @@ internal static partial class DetectionCostBenchmark
         var rounds = CliOptions.WholeNumber("--rounds", "Measurements per mode (without, with detection, alternately)", 2, 1, 10);
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
         var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
+        var inMemory = new Option<bool>("--in-memory") { Description = "Only detection alone in memory (no collector, no sender): quick, and steady enough to compare changes on a busy machine" };
         var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
         {
-            rate, seconds, rounds, countingOnly, protect,
+            rate, seconds, rounds, countingOnly, protect, inMemory,
         };
         command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds), parse.GetValue(countingOnly),
-            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? []));
+            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [], parse.GetValue(inMemory)));
         return command;
     }
 
-    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null)
+    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null, bool inMemoryOnly = false)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         protect ??= [];
@@ -50,6 +51,13 @@ internal static partial class DetectionCostBenchmark
                 await stdout.WriteLineAsync($"--protected: {error}").ConfigureAwait(false);
                 return 2;
             }
+        }
+
+        if (inMemoryOnly)
+        {
+            await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
+            await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)").ConfigureAwait(false);
+            return 0;
         }
 
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
