@@ -23,12 +23,17 @@ internal sealed class LiveHarness : IAsyncDisposable
     /// <param name="receiveThreads">Receive threads per port (null: the default, one per core).</param>
     public static async Task<LiveHarness> StartAsync(FakeTimeProvider? clock = null, int? receiveThreads = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Collector:DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector:BindAddress"] = "127.0.0.1",
-            ["Collector:ReceiveThreads"] = receiveThreads?.ToString(CultureInfo.InvariantCulture),
-        }).Build();
+        };
+        if (receiveThreads is { } threads)
+        {
+            settings["Collector:ReceiveThreads"] = threads.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
         if (clock is not null)
         {
