@@ -14,8 +14,19 @@ public sealed class ProblemLogThrottle(TimeProvider time, int capacity = 4096)
 
     private readonly Dictionary<(FlowAddress Exporter, int Problem), long> _lastLogged = [];
 
+    // The receive threads of a port share one throttle; problems are rare enough for a lock.
+    private readonly Lock _sync = new();
+
     /// <summary>True when this problem of this exporter was not logged within the last <see cref="Interval"/>.</summary>
     public bool ShouldLog(FlowAddress exporter, int problem)
+    {
+        lock (_sync)
+        {
+            return ShouldLogLocked(exporter, problem);
+        }
+    }
+
+    private bool ShouldLogLocked(FlowAddress exporter, int problem)
     {
         var now = time.GetTimestamp();
         var key = (exporter, problem);

@@ -62,6 +62,8 @@ internal static class HostileBenchmark
         await stdout.WriteLineAsync($"{"attack",-26} {"datagrams",10} {"attack B/s",12} {"legit sent",11} {"legit lost",11} {"peak RSS MB",12} {"disk B/min",12}").ConfigureAwait(false);
         var attacks = new[]
         {
+            // The baseline: the same minute with the legitimate exporter alone (history, logs and saves it causes anyway).
+            new HostileAttack("no attack (baseline)", []),
             HostileTraffic.ExporterFlood(5000 * scale),
             HostileTraffic.TemplateFlood(sources: 16 * scale, templates: 64, fields: 1024, firstSource: 10_000),
             HostileTraffic.WithdrawalStorm(sources: 16 * scale, messages: 300 * scale),
@@ -76,11 +78,17 @@ internal static class HostileBenchmark
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var clock = Stopwatch.StartNew();
             long datagrams = 0, bytes = 0;
-            var perDatagramBytes = (double)attack.Bytes / attack.Datagrams.Count;
+            var perDatagramBytes = (double)attack.Bytes / Math.Max(1, attack.Datagrams.Count);
             var sending = Task.Run(() =>
             {
                 while (!stop.IsCancellationRequested)
                 {
+                    if (attack.Datagrams.Count == 0)
+                    {
+                        stop.Token.WaitHandle.WaitOne();
+                        break;
+                    }
+
                     // A round cut short counts what it sent; datagrams of one attack are about the same size.
                     var n = HostileTraffic.Send(attack, server.Port, attackRate, stop.Token);
                     datagrams += n;
