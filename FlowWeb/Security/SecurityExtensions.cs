@@ -38,7 +38,10 @@ internal static class SecurityExtensions
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
-            var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            // Hex, not base64: Razor writes '+', '/' and '=' in an attribute as entities, so a base64 nonce in the page
+            // differed in text from the header's one time in a few (browsers decode it, but anything reading the HTML
+            // as text, such as the test of this, did not match). 128 random bits either way.
+            var nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             context.Items[NonceItem] = nonce;
             headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
             return next(context);
