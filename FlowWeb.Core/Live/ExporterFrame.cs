@@ -39,14 +39,21 @@ public sealed record ExporterFrame(
     /// <summary>Interface names the exporter announced in v9/IPFIX options data, by ifIndex (shared, immutable).</summary>
     public IReadOnlyDictionary<uint, LearnedInterface> Interfaces { get; init; } = System.Collections.Frozen.FrozenDictionary<uint, LearnedInterface>.Empty;
 
+    /// <summary>
+    /// Whether the decoder has proven the exporter (heard again after its probation, or named by a sensor): forged
+    /// sources never are, so what outsiders can fill (alert events, saved rows) is only made for proven exporters.
+    /// </summary>
+    public bool Proven { get; init; }
+
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
-    internal static ExporterFrame Of(ExporterStatistics s) => new(
+    internal static ExporterFrame Of(ExporterStatistics s, bool proven = false) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
         s.RecordsDecodedFromPending, s.DecodeErrors, s.ErrorsByReason(), 0, s.LostFlowsEstimate, s.Reordered, s.SequenceResets,
         s.LastSamplingRate, s.SamplingByteSwapped, s.ImplausibleRecords, s.FirstSeen, s.LastSeen, SFlowInterfacesOf(s.SFlow))
     {
         Streams = s.Streams.Copy(),
         Interfaces = s.InterfacesSnapshot(),
+        Proven = proven,
     };
 
     /// <summary>
@@ -91,6 +98,7 @@ public sealed record ExporterFrame(
             FirstSeen < other.FirstSeen ? FirstSeen : other.FirstSeen, newer.LastSeen,
             SFlowInterfaces is null ? other.SFlowInterfaces : other.SFlowInterfaces is null ? SFlowInterfaces : [.. SFlowInterfaces, .. other.SFlowInterfaces])
         {
+            Proven = Proven || other.Proven,
             Streams = MergeStreams(Streams, other.Streams),
             Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,
         };

@@ -96,7 +96,7 @@ public sealed class LivePublisher(IServiceProvider services, LiveInterest intere
     private void Publish(CollectorTick tick)
     {
         var collector = _collector!;
-        var (exporters, refused) = collector.ReadDecoder(d => (d.Exporters.Select(ExporterFrame.Of).ToList(), d.ExportersRefused));
+        var (exporters, refused) = collector.ReadDecoder(d => (d.Exporters.Select(e => ExporterFrame.Of(e, d.IsProtected(e.Address))).ToList(), d.ExportersRefused));
         exporters = [.. exporters.Select(e => e with { ErrorsLastMinute = ErrorsLastMinute(e, tick.At) }).OrderBy(e => e.Address)];
         var byAddress = exporters.ToDictionary(e => e.Address);
         foreach (var gone in _errorBaseline.Keys.Where(a => !byAddress.ContainsKey(a)).ToList())
