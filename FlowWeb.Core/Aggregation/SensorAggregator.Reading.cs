@@ -174,8 +174,11 @@ public sealed partial class SensorAggregator
         var toplists = new ToplistReading[Definition.Toplists.Count];
         for (var t = 0; t < toplists.Length; t++)
         {
-            var running = ToplistPeriodState.Merge([.. visits.Select(v => v.Visit.Running[t])], interest.ToplistRows);
-            toplists[t] = new ToplistReading(Definition.Toplists[t], running, interest.ToplistRows > 0, [.. _completed[t]]);
+            // Rows count as read only when every shard read them (a shard's table may be small enough to read, another's not).
+            var states = visits.Select(v => v.Visit.Running[t]).ToList();
+            var rows = states.TrueForAll(s => s.RowsRead) ? Math.Max(interest.ToplistRows, interest.ToplistRowsWatched) : 0;
+            var running = ToplistPeriodState.Merge(states, rows);
+            toplists[t] = new ToplistReading(Definition.Toplists[t], running, rows, [.. _completed[t]]);
         }
 
         var arrivals = ArrivalTotals.Sum([.. visits.Select(v => v.Visit.Arrivals).OfType<ArrivalTotals>()], Channels.Channels.Count);

@@ -8,7 +8,11 @@ namespace FlowWeb.Core.Aggregation;
 /// the flow tail is kept and read, and how many rows of each toplist's running period (0: none this tick).
 /// Decided by whoever publishes the readings (the live frames), from what pages and the API watch.
 /// </summary>
-public readonly record struct SensorInterest(int SeriesSeconds, bool Tail, int ToplistRows)
+/// <param name="ToplistRowsWatched">
+/// The rows readers watch: read every tick from a toplist whose table is small enough to cost next to nothing
+/// (a new key shows at once instead of at the next refresh), when <paramref name="ToplistRows"/> is 0.
+/// </param>
+public readonly record struct SensorInterest(int SeriesSeconds, bool Tail, int ToplistRows, int ToplistRowsWatched = 0)
 {
     /// <summary>Enough series for a current value (a few complete seconds), no tail, no toplist rows.</summary>
     public static SensorInterest Minimal { get; } = new(8, false, 0);
@@ -42,8 +46,12 @@ public readonly record struct SensorCounters(
         LateRecords + other.LateRecords);
 }
 
-/// <summary>A toplist as read by a tick: the running period (its rows only when asked for) and the completed periods kept in memory, newest first.</summary>
-public sealed record ToplistReading(ToplistDefinition Definition, ToplistPeriodResult Running, bool HasRows, IReadOnlyList<ToplistPeriodResult> Completed);
+/// <summary>
+/// A toplist as read by a tick: the running period (its rows only when read: <see cref="RowsRead"/> is how many were
+/// asked for, 0 when none, and then its <see cref="ToplistPeriodResult.DistinctKeys"/> is 0 too) and the completed
+/// periods kept in memory, newest first.
+/// </summary>
+public sealed record ToplistReading(ToplistDefinition Definition, ToplistPeriodResult Running, int RowsRead, IReadOnlyList<ToplistPeriodResult> Completed);
 
 /// <summary>One tick's reading of a running sensor: immutable, safe to keep and hand to any thread.</summary>
 public sealed record SensorReading(

@@ -146,8 +146,8 @@ internal sealed class SensorShard
         };
         for (var t = 0; t < visit.Running.Length; t++)
         {
-            // Without rows asked for this is the period's start and totals only (no scan of the table).
-            visit.Running[t] = _toplists.RunningSummary(_toplists.Definitions[t].Id, interest.ToplistRows)!;
+            // Without rows asked for this is the period's start and totals only (no scan), unless the table is tiny.
+            visit.Running[t] = _toplists.RunningSummary(_toplists.Definitions[t].Id, interest.ToplistRows, interest.ToplistRowsWatched)!;
         }
 
         if (_closedMinutes.Count > 0)

@@ -27,13 +27,17 @@ public sealed class ToplistPeriodState
         DistinctKeys = table.Top(0).Keys;
     }
 
-    /// <summary>A running period: copies the best rows of a table its shard goes on writing.</summary>
+    /// <summary>
+    /// A running period: copies the best rows of a table its shard goes on writing. With <paramref name="best"/> 0 it
+    /// reads the totals only and leaves the table unscanned (no rows, <see cref="DistinctKeys"/> 0, <see cref="RowsRead"/> false).
+    /// </summary>
     internal ToplistPeriodState(ToplistDefinition definition, long start, long end, ToplistCounters table, int best)
     {
         Definition = definition;
         Start = DateTimeOffset.FromUnixTimeSeconds(start);
         End = DateTimeOffset.FromUnixTimeSeconds(end);
-        (_rows, DistinctKeys) = table.Top(best);
+        (_rows, DistinctKeys) = best > 0 ? table.Top(best) : ([], 0);
+        RowsRead = best > 0;
         (TotalBytes, TotalPackets, TotalFlows) = (table.TotalBytes, table.TotalPackets, table.TotalFlows);
         (Approximate, _tableBound) = (table.IsApproximate, table.ErrorBound);
 
@@ -75,6 +79,12 @@ public sealed class ToplistPeriodState
     /// <summary>True when the whole table is kept (a closed period), false for a running period's best rows.</summary>
     public bool Complete => _table is not null;
 
+    /// <summary>Whether this state lists every key its shard holds (a closed period, or best rows that took them all).</summary>
+    private bool ListsAll => _table is not null || (RowsRead && _rows!.Count >= DistinctKeys);
+
+    /// <summary>Whether the rows were read: always for a closed period; for a running one, when rows were asked for.</summary>
+    public bool RowsRead { get; } = true;
+
     /// <summary>
     /// This shard's result on its own: its <paramref name="count"/> best rows with the table's own bound, as a
     /// single-shard collector shows them (the rows left out are not counted against it: they are simply not shown).
@@ -115,14 +125,14 @@ public sealed class ToplistPeriodState
         long floors = 0, totalBytes = 0, totalPackets = 0, totalFlows = 0;
         var approximate = false;
         var distinct = 0;
-        var complete = true;
+        var listsAll = true;
         foreach (var s in states)
         {
             floors += s.Floor;
             (totalBytes, totalPackets, totalFlows) = (totalBytes + s.TotalBytes, totalPackets + s.TotalPackets, totalFlows + s.TotalFlows);
             approximate |= s.Approximate;
             distinct = Math.Max(distinct, s.DistinctKeys);
-            complete &= s.Complete;
+            listsAll &= s.ListsAll;
         }
 
         // Per key: bytes listed, the floors of the shards that listed it (subtracted below), the lower bound.
@@ -152,7 +162,7 @@ public sealed class ToplistPeriodState
 
         var bound = Math.Max(floors, merged.Count == 0 ? 0 : merged.Max(r => r.ErrorBytes));
         return new ToplistPeriodResult(states[0].Start, states[0].End, merged, totalBytes, totalPackets, totalFlows,
-            approximate || bound > 0, bound, complete ? Math.Max(distinct, sums.Count) : distinct)
+            approximate || bound > 0, bound, listsAll ? Math.Max(distinct, sums.Count) : distinct)
         {
             CoveredFrom = states.Min(s => s.CoveredFrom),
             CoveredTo = states.Max(s => s.CoveredTo),

@@ -39,6 +39,12 @@ public readonly record struct ToplistRow(ToplistKey Key, long Bytes, long Packet
 /// </summary>
 internal sealed class ToplistPeriods
 {
+    /// <summary>
+    /// A table this small (a few thousand slots) is read every tick a page watches it, so a quiet sensor's first flows
+    /// show at once; a larger one only when the readers' refresh asks (see LiveInterest).
+    /// </summary>
+    public const long CheapScanBytes = 256 * 1024;
+
     private readonly long _periodSeconds;
     private ToplistTables _running;
     private long _periodStart;
@@ -108,12 +114,24 @@ internal sealed class ToplistPeriods
         }
     }
 
-    /// <summary>The running period's best rows of one toplist so far (a detached copy).</summary>
-    public ToplistPeriodState Summary(ToplistDefinition definition, int best) =>
-        new(definition, RunningStart, RunningEnd, _running.Counters(definition), best)
+    /// <summary>
+    /// The running period's <paramref name="best"/> rows of one toplist so far (a detached copy); with none asked,
+    /// the <paramref name="watched"/> rows of a table small enough that reading it costs next to nothing
+    /// (<see cref="CheapScanBytes"/>), otherwise no rows (the period's start and totals only, no scan).
+    /// </summary>
+    public ToplistPeriodState Summary(ToplistDefinition definition, int best, int watched = 0)
+    {
+        var counters = _running.Counters(definition);
+        if (best == 0 && counters.ScanBytes <= CheapScanBytes)
+        {
+            best = watched;
+        }
+
+        return new(definition, RunningStart, RunningEnd, counters, best)
         {
             CoveredFrom = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(_coveredFrom, RunningStart, RunningEnd - 1)),
         };
+    }
 
     private long Align(long second) => second - (((second % _periodSeconds) + _periodSeconds) % _periodSeconds);
 }

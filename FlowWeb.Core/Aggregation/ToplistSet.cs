@@ -126,16 +126,17 @@ public sealed class ToplistSet
 
     /// <summary>
     /// This shard's running period of a toplist as a mergeable state holding its <paramref name="best"/> best rows
-    /// (merge several shards' with <see cref="ToplistPeriodState.Merge"/>); null for an unknown id.
+    /// (merge several shards' with <see cref="ToplistPeriodState.Merge"/>); null for an unknown id. For
+    /// <paramref name="watched"/> see <see cref="ToplistPeriods.Summary"/>.
     /// </summary>
-    public ToplistPeriodState? RunningSummary(int toplistId, int best)
+    public ToplistPeriodState? RunningSummary(int toplistId, int best, int watched = 0)
     {
         Flush();
         foreach (var (definition, periods) in _lists)
         {
             if (definition.Id == toplistId)
             {
-                return periods.Summary(definition, best);
+                return periods.Summary(definition, best, watched);
             }
         }
 

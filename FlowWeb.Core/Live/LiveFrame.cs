@@ -18,8 +18,12 @@ public sealed record SensorLiveSnapshot(
     double Bytes,
     double Packets);
 
-/// <summary>A toplist in a frame: its running period (rows as last read, at most every few seconds) and its completed periods, newest first.</summary>
-public sealed record ToplistFrame(ToplistDefinition Definition, ToplistPeriodResult Running, int RowsRead, DateTimeOffset RowsReadAt, IReadOnlyList<ToplistPeriodResult> Completed);
+/// <summary>
+/// A toplist in a frame: its running period (rows as last read: every tick for a small table, every few seconds for
+/// a large one) and its completed periods, newest first. <see cref="RowsRead"/> is how many rows that read asked for
+/// (0: none read in this period yet), <see cref="RowsReadAt"/> when.
+/// </summary>
+public sealed record ToplistFrame(ToplistDefinition Definition, ToplistPeriodResult Running, int RowsRead, DateTimeOffset? RowsReadAt, IReadOnlyList<ToplistPeriodResult> Completed);
 
 /// <summary>
 /// One running sensor in a frame: state and current values, the per-second series tail (as long as anyone watching

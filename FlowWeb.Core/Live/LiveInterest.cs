@@ -7,7 +7,8 @@ namespace FlowWeb.Core.Live;
 /// toplist rows, per sensor. Every read of a page or an API call renews a lease on what it read; a lease ends
 /// <see cref="LeaseTime"/> after its last renewal, so a closed page stops costing anything within seconds without
 /// having to say so. Toplist rows are read at most every <see cref="ToplistRefresh"/> (they are a table scan of the
-/// running period) unless more rows are wanted than the last read had. The cost of a watched sensor is per sensor:
+/// running period) unless more rows are wanted than the last read had; a table of a few thousand slots is read every
+/// tick instead (<see cref="SensorInterest.ToplistRowsWatched"/>: scanning it costs next to nothing). The cost of a watched sensor is per sensor:
 /// fifty pages on one sensor cost the tick what one does.
 /// </summary>
 public sealed class LiveInterest(TimeProvider time) : ISensorInterest
@@ -105,7 +106,8 @@ public sealed class LiveInterest(TimeProvider time) : ISensorInterest
             return new SensorInterest(
                 lease.SeriesUntil > now ? Math.Max(series, lease.SeriesSeconds) : series,
                 lease.TailUntil > now,
-                rows);
+                rows,
+                lease.ToplistsUntil > now ? lease.ToplistRows : 0);
         }
     }
 

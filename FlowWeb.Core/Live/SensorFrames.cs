@@ -26,19 +26,19 @@ internal static class SensorFrames
     /// <summary>A toplist as read now; when this tick did not read its rows, the rows of the last read while it is the same period.</summary>
     private static ToplistFrame Toplist(ToplistReading reading, DateTimeOffset at, ToplistFrame? previous)
     {
-        if (reading.HasRows)
+        if (reading.RowsRead > 0)
         {
-            return new ToplistFrame(reading.Definition, reading.Running, reading.Running.Rows.Count, at, reading.Completed);
+            return new ToplistFrame(reading.Definition, reading.Running, reading.RowsRead, at, reading.Completed);
         }
 
         if (previous is not null && previous.Definition == reading.Definition && previous.Running.Start == reading.Running.Start && previous.RowsRead > 0)
         {
-            // Totals move every second; the rows are those of the last read (at most a few seconds old).
-            var running = reading.Running with { Rows = previous.Running.Rows };
+            // Totals move every second; the rows and their key count are those of the last read (at most a few seconds old).
+            var running = reading.Running with { Rows = previous.Running.Rows, DistinctKeys = previous.Running.DistinctKeys };
             return previous with { Running = running, Completed = reading.Completed };
         }
 
-        return new ToplistFrame(reading.Definition, reading.Running, 0, at, reading.Completed);
+        return new ToplistFrame(reading.Definition, reading.Running, 0, null, reading.Completed);
     }
 
     /// <summary>

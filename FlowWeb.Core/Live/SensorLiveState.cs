@@ -93,7 +93,7 @@ public sealed class SensorLiveState(LivePublisher publisher, LiveInterest intere
     {
         interest.WatchToplists(id, count);
         await FrameWithAsync(id, cancellationToken).ConfigureAwait(false);
-        for (var attempt = 0; attempt < 2 && Frame.Sensor(id)?.Toplist(toplistId) is { } t && t.RowsRead < count && t.RowsRead < t.Running.DistinctKeys; attempt++)
+        for (var attempt = 0; attempt < 2 && Frame.Sensor(id)?.Toplist(toplistId) is { } t && t.RowsRead < count; attempt++)
         {
             await publisher.NextFrameAsync(FrameWait, cancellationToken).ConfigureAwait(false);
         }

@@ -93,7 +93,7 @@ public sealed class LiveFrameTests
     }
 
     [Fact]
-    public async Task TailAndToplists_OnlyWhileSomeoneReadsThem_RowsEveryFewSeconds()
+    public async Task TailAndToplists_OnlyWhileSomeoneReadsThem_SmallTableRowsEveryTick()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (harness, sensor, port) = await StartWithSensorAsync(clock);
@@ -108,17 +108,46 @@ public sealed class LiveFrameTests
         await SendAndWaitAsync(harness, sensor, port, Flows(20, bytes: 5000, firstPort: 2000));
         harness.Tick();
 
-        // Rows are a scan of the running period: read again only after a few seconds; totals every tick.
-        Assert.Equal(1000, harness.Live.Toplist(sensor.Id, 2)!.Value.Running.Rows[0].Bytes);
-        Assert.Equal(40, harness.Live.Toplist(sensor.Id, 2)!.Value.Running.TotalFlows);
-        clock.Advance(LiveInterest.ToplistRefresh);
-        harness.Tick();
-
+        // A table of a few dozen keys is read every tick a page watches it: new keys show at once, with their count.
         Assert.Equal(20, harness.Live.Tail(sensor.Id, 100).Count);
         var connections = harness.Live.Toplist(sensor.Id, 2)!.Value.Running;
         Assert.Equal(Math.Min(40, sensor.Toplists.Single(t => t.Id == 2).Count), connections.Rows.Count);
         Assert.All(connections.Rows.Take(20), r => Assert.Equal(5000, r.Bytes));
-        Assert.Equal(40, connections.TotalFlows);
+        Assert.Equal((40L, 40), (connections.TotalFlows, connections.DistinctKeys));
+    }
+
+    [Fact]
+    public async Task Toplists_LargeTable_RowsAndKeyCountEveryFewSecondsTotalsEveryTick()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (harness, sensor, port) = await StartWithSensorAsync(clock);
+        await using var _ = harness;
+
+        // 6,000 connections: a table of 8,192 slots or more, past what is cheap to scan every tick.
+        const int Large = 6000;
+        var many = Enumerable.Range(0, Large)
+            .Select(i => Flow($"10.1.{i / 250}.{(i % 250) + 1}", "192.0.2.1", (ushort)(1024 + i), 443, 6, 1000, 2, NowMs)).ToList();
+        await SendAndWaitAsync(harness, sensor, port, many);
+        harness.Tick();
+        harness.Live.Toplist(sensor.Id, 2);
+        harness.Tick();
+        Assert.Equal((1000L, Large), (harness.Live.Toplist(sensor.Id, 2)!.Value.Running.Rows[0].Bytes, harness.Live.Toplist(sensor.Id, 2)!.Value.Running.DistinctKeys));
+
+        await SendAndWaitAsync(harness, sensor, port, Flows(20, bytes: 5000, firstPort: 2000));
+        harness.Tick();
+
+        // Rows of a large table are a scan: read again only after a few seconds, and the key count with them; totals every tick.
+        var stale = harness.Live.Toplist(sensor.Id, 2)!.Value.Running;
+        Assert.Equal((1000L, Large, Large + 20L), (stale.Rows[0].Bytes, stale.DistinctKeys, stale.TotalFlows));
+        clock.Advance(LiveInterest.ToplistRefresh);
+        harness.Tick();
+
+        // (The second batch may land on another receive thread's shard: a row is then an upper bound, by up to the
+        // other shard's floor of 1,000 bytes, and the key count at least the larger shard's.)
+        var fresh = harness.Live.Toplist(sensor.Id, 2)!.Value.Running;
+        Assert.All(fresh.Rows.Take(20), r => Assert.InRange(r.Bytes, 5000, 6000));
+        Assert.All(fresh.Rows.Skip(20), r => Assert.InRange(r.Bytes, 1000, 2000));
+        Assert.InRange(fresh.DistinctKeys, Large, Large + 20);
     }
 
     [Fact]

@@ -171,8 +171,11 @@ public sealed class LimitAlertTests
         Assert.Equal("cleared", hook.Received[2].Event);
         Assert.Empty(await client.GetAsync<Alarm[]>("/api/alarms"));
 
-        // The log holds every state change with old and new state.
+        // The log holds every state change with old and new state. (A monitor pass that ran between the first flow's
+        // arrival and the end of its second saw the sensor receiving with no complete second yet, so Up: that start is
+        // the sensor's own and is skipped here; what follows is the limits'.)
         var log = await client.GetAsync<AlertEvent[]>($"/api/events?sensorId={sensor.Id}&kind=SensorState");
-        Assert.Equal(["Warning", "Down", "Warning", "Up"], log.Where(e => e.Phase != AlertPhase.Acknowledged).Reverse().Select(e => e.Details[AlertSignal.StateDetail]));
+        var states = log.Where(e => e.Phase != AlertPhase.Acknowledged).Reverse().Select(e => e.Details[AlertSignal.StateDetail]).ToList();
+        Assert.Equal(["Warning", "Down", "Warning", "Up"], states.SkipWhile(s => s == "Up"));
     }
 }

@@ -147,6 +147,9 @@ internal sealed class AddressTables : ToplistTables
 
         public override long ErrorBound => Math.Max(tables._v4.Offset, tables._v6?.Offset ?? 0);
 
+        public override long ScanBytes => tables.MemoryBytes;
+
+
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {
             var best = new BestRows(n);

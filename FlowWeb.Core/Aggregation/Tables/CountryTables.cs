@@ -92,6 +92,9 @@ internal sealed class CountryTables(IpEnrichment enrichment) : ToplistTables
 
         public override long ErrorBound => 0;
 
+        public override long ScanBytes => tables.MemoryBytes;
+
+
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {
             var all = All().ToList();

@@ -78,6 +78,9 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
 
         public override long ErrorBound => Math.Max(tables._compact.Offset, tables._wide?.Offset ?? 0);
 
+        public override long ScanBytes => tables.MemoryBytes;
+
+
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {
             var best = new BestRows(n);

@@ -48,6 +48,9 @@ internal abstract class ToplistCounters
     /// <summary>The most bytes a key that is not listed can have had (0 while exact).</summary>
     public abstract long ErrorBound { get; }
 
+    /// <summary>Bytes a <see cref="Top"/> reads: the slots of the tables behind the view.</summary>
+    public abstract long ScanBytes { get; }
+
     /// <summary>The <paramref name="n"/> rows with the most bytes (upper bounds), largest first, and how many keys the view holds.</summary>
     public abstract (List<ToplistRow> Rows, int Keys) Top(int n);
 
