@@ -27,11 +27,13 @@ public sealed partial class SensorDetector
                 {
                     ref var slot = ref table.SlotAt(table.UsedIndex(n));
 
-                    // Under 1 % of every threshold this second: nothing to judge, nothing worth holding. A key with state
-                    // (held rates, a candidate, an attack) is still judged by the loop over states below. On a
-                    // high-cardinality load (a new destination per record) most keys are such, and skipping them
-                    // saves the tick a distinct-count estimate and nine divisions per key.
-                    if ((slot.Kind == KeyKind.IncomingPrefix) == prefixes && !Negligible(slot, floors))
+                    // Under 1 % of every threshold this second: nothing to judge, nothing worth holding for a key without
+                    // state, which the loop over states below leaves alone too. On a high-cardinality load (a new
+                    // destination per record) most keys are such, and skipping them saves the tick a distinct-count
+                    // estimate and nine divisions per key. A key with state (a candidate, an attack) still gets its
+                    // second's long-record rates held: many small long records add up to an attack over their holds.
+                    if ((slot.Kind == KeyKind.IncomingPrefix) == prefixes
+                        && (!Negligible(slot, floors) || (slot.HeldWeight > 0 && _tracked.ContainsKey(new DetectionKey(slot.Address, slot.Kind)))))
                     {
                         EvaluateKey(second, new DetectionKey(slot.Address, slot.Kind), ref slot, true, config, changes);
                     }

@@ -93,6 +93,32 @@ public sealed class FlowHoldTests
         Assert.InRange(packets.Value, 1999, 2001);
     }
 
+    /// <summary>
+    /// An attack carried on by many small long records (each second's share of them under 1 % of every threshold, so
+    /// a second of them alone is negligible): while the key has state, every second's share is held, and the sum of
+    /// two minutes of them keeps the attack going after the short-record flood that started it stops.
+    /// </summary>
+    [Fact]
+    public void TrackedKey_OnlySmallLongRecords_TheirHeldRatesKeepTheAttack()
+    {
+        var h = new DetectorHarness(new DetectionOptions { EndAfterSeconds = 10 });
+        var n = 0L;
+
+        // 14 records a second of 100 packets/s for 120 s each: 1,400 packets/s held per second (the floor is 1,500),
+        // 168,000 packets/s once two minutes of them are held (the threshold is 150,000, the end 80 % of it).
+        IEnumerable<FlowRecord> Long() => Enumerable.Range(0, 14).Select(_ =>
+            h.Flow(DetectorHarness.Spoofed(n++), 40000, Victim, 443, 6, 12_000, 12_000 * 1500UL, tcpFlags: 0x18, durationMs: 120_000, exportDelayMs: 0));
+        IEnumerable<FlowRecord> Flood() => Enumerable.Range(0, 10).Select(_ =>
+            h.Flow(DetectorHarness.Spoofed(n++), 40001, Victim, 80, 6, 20_000, 20_000 * 100UL, tcpFlags: 0x10));
+
+        h.Run(130, _ => [.. Flood(), .. Long()]);
+        Assert.Equal(Victim, Assert.Single(h.Started).Victim);
+
+        h.Run(90, _ => Long());
+
+        Assert.Empty(h.Ended);
+    }
+
     /// <summary>(seconds to wait before it, record duration, export delay): five minute exports, one a second early, then the last.</summary>
     private static IEnumerable<(int Wait, long DurationMs, long ExportDelayMs)> Exports()
     {
