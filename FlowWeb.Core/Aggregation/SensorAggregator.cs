@@ -147,9 +147,6 @@ public sealed partial class SensorAggregator
         }
     }
 
-    /// <summary>The lock of a shard (tests hold it to play a busy receive thread).</summary>
-    internal Lock ShardLock(int shard) => _shards[shard]!.Sync;
-
     /// <summary>The locks of every shard made so far (tests hold them all to play a busy tick, whichever thread receives).</summary>
     internal IReadOnlyList<Lock> ShardLocks() => [.. _shards.Select(s => Volatile.Read(ref s)).OfType<SensorShard>().Select(s => s.Sync)];
 

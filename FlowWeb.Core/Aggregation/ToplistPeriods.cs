@@ -121,13 +121,13 @@ internal sealed class ToplistPeriods
     /// </summary>
     public ToplistPeriodState Summary(ToplistDefinition definition, int best, int watched = 0)
     {
-        var counters = _running.Counters(definition);
-        if (best == 0 && counters.ScanBytes <= CheapScanBytes)
+        // The lists of one address table share it: reading one of them scans all of its slots.
+        if (best == 0 && _running.MemoryBytes <= CheapScanBytes)
         {
             best = watched;
         }
 
-        return new(definition, RunningStart, RunningEnd, counters, best)
+        return new(definition, RunningStart, RunningEnd, _running.Counters(definition), best)
         {
             CoveredFrom = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(_coveredFrom, RunningStart, RunningEnd - 1)),
         };

@@ -259,7 +259,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     {
         try
         {
-            var listener = new PortListener(port, _options, Decoder, _decoderLock, _status, _time, _logger);
+            var listener = new PortListener(port, ReceiveThreads, _options, Decoder, _decoderLock, _status, _time, _logger);
             _listeners[port] = listener;
             _portErrors.Remove(port);
             if (listener.FellBackToIPv4)

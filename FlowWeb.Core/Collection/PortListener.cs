@@ -36,10 +36,11 @@ public sealed partial class PortListener : IDisposable
     private long _datagrams;
     private long _unrouted;
 
-    public PortListener(int port, CollectorOptions options, FlowDecoder decoder, Lock decoderLock, CollectorStatus status, TimeProvider time, ILogger logger)
+    /// <param name="threads">Receive threads (sockets) for the port: the collector's <see cref="FlowCollector.ReceiveThreads"/>, which sizes the sensors' shards.</param>
+    public PortListener(int port, int threads, CollectorOptions options, FlowDecoder decoder, Lock decoderLock, CollectorStatus status, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _sockets = OpenSockets(options, port, OperatingSystem.IsLinux() ? options.ReceiveThreads : 1, out var fellBack);
+        _sockets = OpenSockets(options, port, threads, out var fellBack);
         Port = port;
         FellBackToIPv4 = fellBack;
         LocalEndPoint = (IPEndPoint)_sockets[0].LocalEndPoint!;

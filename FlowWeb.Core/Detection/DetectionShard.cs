@@ -143,7 +143,12 @@ public sealed class DetectionShard
         // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
         // second (and again when the watch changes), not per record.
         var watch = _owner.Watch;
-        var watching = watch.Count != 0 && table.Watching(watch);
+        var watching = watch.Count != 0;
+        if (watching)
+        {
+            table.NoteWatch(watch);
+        }
+
         if (incoming)
         {
             // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
@@ -290,22 +295,17 @@ public sealed class DetectionShard
     private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
         uint rate, double packets, double bytes, DetectionConfig config)
     {
-        if (host.WatchStamp != table.WatchStamp)
+        // The prefix's index is cached under the same stamp as the host's: look it up before Witness renews the stamp.
+        var stale = host.WatchStamp != table.WatchStamp;
+        var prefix = stale || host.PrefixWatchIndex >= 0 ? IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network : default;
+        if (stale)
         {
-            host.WatchIndex = watch.TryGetValue(new DetectionKey(destination, KeyKind.IncomingHost), out var index) ? index : -1;
-            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
-            host.PrefixWatchIndex = watch.TryGetValue(new DetectionKey(prefix, KeyKind.IncomingPrefix), out index) ? index : -1;
-            host.WatchStamp = table.WatchStamp;
+            host.PrefixWatchIndex = watch.TryGetValue(new DetectionKey(prefix, KeyKind.IncomingPrefix), out var index) ? index : -1;
         }
 
-        if (host.WatchIndex >= 0)
-        {
-            table.Evidence(host.WatchIndex, new DetectionKey(destination, KeyKind.IncomingHost)).Add(r, rate, packets, bytes);
-        }
-
+        Witness(ref host, new DetectionKey(destination, KeyKind.IncomingHost), watch, table, r, rate, packets, bytes);
         if (host.PrefixWatchIndex >= 0)
         {
-            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
             table.Evidence(host.PrefixWatchIndex, new DetectionKey(prefix, KeyKind.IncomingPrefix)).Add(r, rate, packets, bytes);
         }
     }

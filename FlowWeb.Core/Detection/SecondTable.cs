@@ -55,16 +55,14 @@ internal sealed partial class SecondTable
     /// <summary>Changes when the watch does; a slot's <see cref="KeySlot.WatchIndex"/> is current while its stamp is this (never 0, a cleared slot's).</summary>
     public int WatchStamp { get; private set; } = 1;
 
-    /// <summary>Notes the watch in force (a new one invalidates every slot's cached index); always true.</summary>
-    public bool Watching(IReadOnlyDictionary<DetectionKey, int> watch)
+    /// <summary>Notes the watch in force (a new one invalidates every slot's cached index).</summary>
+    public void NoteWatch(IReadOnlyDictionary<DetectionKey, int> watch)
     {
         if (!ReferenceEquals(watch, _watch))
         {
             _watch = watch;
             WatchStamp = WatchStamp == int.MaxValue ? 1 : WatchStamp + 1;
         }
-
-        return true;
     }
 
     public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity)

@@ -31,7 +31,7 @@ internal sealed class AddressTables : ToplistTables
         _sources = types.Contains(ToplistType.TopSourceIp) || types.Contains(ToplistType.TopIp);
         _destinations = types.Contains(ToplistType.TopDestinationIp) || types.Contains(ToplistType.TopIp);
         Types = types;
-        _v4 = new(sizes.SlotsFor(HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes), sizes.Budget);
+        _v4 = new(sizes.Slots, sizes.Budget);
     }
 
     public IReadOnlyCollection<ToplistType> Types { get; }
@@ -103,7 +103,7 @@ internal sealed class AddressTables : ToplistTables
     }
 
     private HeavyHitterTable<Key128, AddressSlot<Key128>> V6() =>
-        _v6 ??= new(_sizes.SlotsFor(HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes), _sizes.Budget);
+        _v6 ??= new(_sizes.Slots, _sizes.Budget);
 
     public override ToplistCounters Counters(ToplistDefinition definition) => new View(this, definition.Type switch
     {
@@ -120,8 +120,6 @@ internal sealed class AddressTables : ToplistTables
         _v4.Release();
         _v6?.Release();
     }
-
-    public override bool BudgetLimited => _v4.BudgetLimited || _v6?.BudgetLimited == true;
 
     public override long MemoryBytes =>
         ((long)_v4.SlotCount * HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes) +
@@ -146,9 +144,6 @@ internal sealed class AddressTables : ToplistTables
         public override bool IsApproximate => tables._v4.IsApproximate || tables._v6?.IsApproximate == true;
 
         public override long ErrorBound => Math.Max(tables._v4.Offset, tables._v6?.Offset ?? 0);
-
-        public override long ScanBytes => tables.MemoryBytes;
-
 
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {

@@ -58,8 +58,6 @@ internal sealed class CountryTables(IpEnrichment enrichment) : ToplistTables
     {
     }
 
-    public override bool BudgetLimited => false;
-
     public override long MemoryBytes => 3L * 8 * _bytes.Length;
 
     private void Book(int slot, long bytes, long packets)
@@ -91,9 +89,6 @@ internal sealed class CountryTables(IpEnrichment enrichment) : ToplistTables
         public override bool IsApproximate => false;
 
         public override long ErrorBound => 0;
-
-        public override long ScanBytes => tables.MemoryBytes;
-
 
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {

@@ -176,7 +176,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         if (_slots.Length > keepSlots)
         {
-            _slots.Release();
+            _slots.Dispose();
             Allocate(MinSlots);
         }
         else
@@ -313,7 +313,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             }
         }
 
-        old.Release();
+        old.Dispose();
         return true;
     }
 

@@ -24,7 +24,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
     {
         _codec = codec;
         _sizes = sizes;
-        _compact = new(sizes.SlotsFor(HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes), sizes.Budget);
+        _compact = new(sizes.Slots, sizes.Budget);
     }
 
     public override void Add(in FlowRecord r, long bytes, long packets)
@@ -38,7 +38,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         }
         else
         {
-            (_wide ??= new(_sizes.SlotsFor(HeavyHitterTable<WideKey, CounterSlot<WideKey>>.SlotBytes), _sizes.Budget)).Find(new WideKey(_codec.Wide(r))).Add(bytes, packets);
+            (_wide ??= new(_sizes.Slots, _sizes.Budget)).Find(new WideKey(_codec.Wide(r))).Add(bytes, packets);
         }
     }
 
@@ -60,8 +60,6 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         _wide?.Release();
     }
 
-    public override bool BudgetLimited => _compact.BudgetLimited || _wide?.BudgetLimited == true;
-
     public override long MemoryBytes =>
         ((long)_compact.SlotCount * HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes) +
         ((long)(_wide?.SlotCount ?? 0) * HeavyHitterTable<WideKey, CounterSlot<WideKey>>.SlotBytes);
@@ -77,9 +75,6 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         public override bool IsApproximate => tables._compact.IsApproximate || tables._wide?.IsApproximate == true;
 
         public override long ErrorBound => Math.Max(tables._compact.Offset, tables._wide?.Offset ?? 0);
-
-        public override long ScanBytes => tables.MemoryBytes;
-
 
         public override (List<ToplistRow> Rows, int Keys) Top(int n)
         {

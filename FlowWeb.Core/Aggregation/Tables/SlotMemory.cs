@@ -10,11 +10,11 @@ namespace FlowWeb.Core.Aggregation.Tables;
 /// covers 2 MiB (measured with <c>bench toplists</c>, notes of issue 10). Where the advice is refused (another OS,
 /// transparent huge pages off) the table works the same on small pages.
 /// <para>
-/// The owning table frees what it replaces with <see cref="Release"/>; a table dropped with its sensor leaves its
+/// The owning table frees what it replaces with <see cref="Dispose"/>; a table dropped with its sensor leaves its
 /// memory to the finalizer (tables live as long as their sensor, so no owner up the chain needs to be disposable).
 /// </para>
 /// </summary>
-internal sealed unsafe class SlotMemory<T>
+internal sealed unsafe class SlotMemory<T> : IDisposable
     where T : unmanaged
 {
     private T* _first;
@@ -56,9 +56,11 @@ internal sealed unsafe class SlotMemory<T>
 
     public void Clear() => NativeMemory.Clear(_first, (nuint)_bytes);
 
-    public void Release()
+    /// <summary>Frees the slots now (the finalizer then has nothing left to do, so it is not run).</summary>
+    public void Dispose()
     {
         Free();
+        GC.SuppressFinalize(this);
     }
 
     private void Free()

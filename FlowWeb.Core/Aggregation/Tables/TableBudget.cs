@@ -8,7 +8,8 @@ namespace FlowWeb.Core.Aggregation.Tables;
 /// arrive, and every toplist period starts its tables small again, so the budget is shared out afresh each period.
 /// <para>
 /// Two guarantees keep one sensor from starving the others: every table may always grow to
-/// <see cref="FloorSlots"/> slots (outside the budget, so a table never counts fewer than 3,072 keys exactly), and no
+/// <see cref="FloorSlots"/> slots (never refused, so a table always counts 3,072 keys exactly; they do count against
+/// the budget, so many sensors' floors shrink what the busy ones may grow into), and no
 /// table takes more than a quarter of the budget. Thread-safe: tables of different receive threads grow concurrently,
 /// and memory is returned by whichever thread frees it (the finalizer's for a table dropped with its sensor).
 /// </para>

@@ -10,6 +10,13 @@ internal sealed class TableSizes
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         MaxKeys = maxKeys;
         Budget = budget ?? TableBudget.Unlimited;
+        var slots = MinSlots;
+        while ((long)slots / 4 * 3 < MaxKeys && slots < 1 << 30)
+        {
+            slots *= 2;
+        }
+
+        Slots = slots;
     }
 
     /// <summary>The memory the tables share with every other sensor's.</summary>
@@ -18,15 +25,6 @@ internal sealed class TableSizes
     /// <summary>Distinct keys counted exactly before a table purges.</summary>
     public int MaxKeys { get; }
 
-    /// <summary>The most slots for a table whose slots take <paramref name="slotBytes"/> bytes (a power of two).</summary>
-    public int SlotsFor(int slotBytes)
-    {
-        var slots = MinSlots;
-        while ((long)slots / 4 * 3 < MaxKeys && slots < 1 << 30)
-        {
-            slots *= 2;
-        }
-
-        return slots;
-    }
+    /// <summary>The most slots a table may grow to (a power of two, whatever the size of its slots).</summary>
+    public int Slots { get; }
 }

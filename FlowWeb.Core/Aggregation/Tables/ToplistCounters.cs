@@ -23,9 +23,6 @@ internal abstract class ToplistTables
     /// <summary>Bytes the tables' slots take now.</summary>
     public abstract long MemoryBytes { get; }
 
-    /// <summary>Whether the shared memory budget kept a table below its capacity (so its error bound is larger).</summary>
-    public abstract bool BudgetLimited { get; }
-
     /// <summary>
     /// Gives the tables' memory back to the budget, leaving them empty: called for a closed period once history has
     /// merged it. Nothing may read the tables after (they read as empty, never as freed memory).
@@ -47,9 +44,6 @@ internal abstract class ToplistCounters
 
     /// <summary>The most bytes a key that is not listed can have had (0 while exact).</summary>
     public abstract long ErrorBound { get; }
-
-    /// <summary>Bytes a <see cref="Top"/> reads: the slots of the tables behind the view.</summary>
-    public abstract long ScanBytes { get; }
 
     /// <summary>The <paramref name="n"/> rows with the most bytes (upper bounds), largest first, and how many keys the view holds.</summary>
     public abstract (List<ToplistRow> Rows, int Keys) Top(int n);

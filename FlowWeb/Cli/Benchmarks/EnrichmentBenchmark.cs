@@ -86,7 +86,7 @@ internal static class EnrichmentBenchmark
 
     private static void Toplists(TextWriter stdout, string name, IReadOnlyList<ToplistDefinition> lists, IpEnrichment enrichment, FlowblastWorkload workload, long records)
     {
-        var set = new ToplistSet(lists, 200_000, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), enrichment);
+        var set = new ToplistSet(lists, new AggregationOptions().ToplistCapacity, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), enrichment);
         Feed(set, workload, workload.Records.Length);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();

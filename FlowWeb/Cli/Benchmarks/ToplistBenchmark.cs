@@ -21,7 +21,7 @@ internal static class ToplistBenchmark
     {
         var packets = CliOptions.WholeNumber("--packets", "Distinct packets of 30 records cycled (the flowblast workload: 16,384 = 491,520 distinct records)", 16_384, 1, 1 << 20);
         var records = CliOptions.WholeNumber("--records", "Records measured per run", 10_000_000, 1_000, 1_000_000_000);
-        var capacity = CliOptions.WholeNumber("--capacity", "Keys a toplist keeps (Aggregation:ToplistCapacity)", 200_000, 1_000, 10_000_000);
+        var capacity = CliOptions.WholeNumber("--capacity", "Keys a toplist keeps (Aggregation:ToplistCapacity)", new AggregationOptions().ToplistCapacity, 1_000, 10_000_000);
         var lists = CliOptions.WholeNumbers("--lists", "Only these default toplists, by id", [], 1, 6);
         var each = new Option<bool>("--each") { Description = "Also measure each toplist alone" };
         var command = new Command("toplists", "The six default toplists alone: nanoseconds of CPU per record, table memory and each list's error bound, on the high-cardinality workload in memory.")
