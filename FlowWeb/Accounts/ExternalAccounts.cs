@@ -11,7 +11,7 @@ internal sealed record ExternalAccount(IdentityUser? User, string? Refusal);
 /// account is kept for each so that roles, API keys, revalidation and the audit log work the same for everyone;
 /// creations and role changes are audited with the outside identity as the actor.
 /// </summary>
-internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeAudit audit)
+internal sealed partial class ExternalAccounts(UserManager<IdentityUser> users, IChangeAudit audit, ILogger<ExternalAccounts> logger)
 {
     public const string OidcProvider = "oidc";
 
@@ -22,10 +22,10 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
         if (user is null && newUserRole is not null)
         {
             AuditActor.Current = $"{name} (proxy header)";
-            user = await CreateAsync(name, newUserRole, null);
+            (user, var error) = await CreateAsync(name, newUserRole, null);
             if (user is null)
             {
-                return new(null, $"could not create user {name}");
+                return new(null, $"could not create user {name}: {error}");
             }
         }
 
@@ -69,8 +69,8 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
 
         if (user is null)
         {
-            user = await CreateAsync(userName, role, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
-            return user is null ? new(null, $"could not create user {userName}") : new(user, null);
+            (user, var error) = await CreateAsync(userName, role, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            return user is null ? new(null, $"could not create user {userName}: {error}") : new(user, null);
         }
 
         if (await users.IsLockedOutAsync(user))
@@ -90,26 +90,52 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
         return new(user, null);
     }
 
-    private async Task<IdentityUser?> CreateAsync(string name, string role, UserLoginInfo? login)
+    /// <summary>
+    /// A new account with its login and role, or Identity's reasons why not. An account is made whole or not at all:
+    /// one left without its role would be found by name at the next sign-in and let in role-less.
+    /// </summary>
+    private async Task<(IdentityUser? User, string? Error)> CreateAsync(string name, string role, UserLoginInfo? login)
     {
+        var signOn = login is null ? "proxy header" : "OpenID Connect";
         var user = new IdentityUser(name);
         var result = await users.CreateAsync(user);
-        if (result.Succeeded && login is not null)
-        {
-            result = await users.AddLoginAsync(user, login);
-        }
-
         if (result.Succeeded)
         {
-            result = await users.AddToRoleAsync(user, role);
+            try
+            {
+                if (login is not null)
+                {
+                    result = await users.AddLoginAsync(user, login);
+                }
+
+                if (result.Succeeded)
+                {
+                    result = await users.AddToRoleAsync(user, role);
+                }
+            }
+            catch
+            {
+                await users.DeleteAsync(user);
+                throw;
+            }
+
+            if (!result.Succeeded)
+            {
+                await users.DeleteAsync(user);
+            }
         }
 
         if (!result.Succeeded)
         {
-            return null;
+            var error = string.Join(" ", result.Errors.Select(e => e.Description));
+            LogNotCreated(logger, name, signOn, error);
+            return (null, error);
         }
 
-        await audit.RecordAsync("user.create", name, null, new { Role = role, SignOn = login is null ? "proxy header" : "OpenID Connect" });
-        return user;
+        await audit.RecordAsync("user.create", name, null, new { Role = role, SignOn = signOn });
+        return (user, null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the account {UserName} for {SignOn} sign-on: {Error}")]
+    private static partial void LogNotCreated(ILogger logger, string userName, string signOn, string error);
 }
