@@ -7,7 +7,8 @@ namespace FlowWeb.Tests.Security;
 
 /// <summary>
 /// Accounts for proxy-header and OpenID Connect users, on the app's real Identity store (SQLite): Identity's reasons
-/// reach the caller and the log, and a failed creation leaves no account behind.
+/// reach the caller and the log, a failed creation leaves no account behind, and a provider user never takes over an
+/// account of the same name unless the administrator allowed it for proxy-made accounts.
 /// </summary>
 public sealed class ExternalAccountsTests : IDisposable
 {
@@ -36,6 +37,39 @@ public sealed class ExternalAccountsTests : IDisposable
 
         // Left behind, the role-less account would be found by name and signed in at the proxy's next request.
         Assert.Null(await Users(scope).FindByNameAsync("halfmade"));
+    }
+
+    [Fact]
+    public async Task ForOidcAsync_NameOfAProxyMadeAccount_RefusedNamingTheOption_AccountUntouched()
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        Assert.NotNull((await Accounts(scope).ForProxyAsync("pat", AccountRoles.Viewer)).User);
+
+        var (user, refusal) = await Accounts(scope).ForOidcAsync("sub-mallory", "pat", AccountRoles.Administrator);
+
+        Assert.Null(user);
+        Assert.Contains("a FlowWeb account named pat already exists and is not linked to this provider", refusal, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:LinkAccountsByName", refusal, StringComparison.Ordinal);
+        var pat = (await Users(scope).FindByNameAsync("pat"))!;
+        Assert.Empty(await Users(scope).GetLoginsAsync(pat));
+        Assert.Equal([AccountRoles.Viewer], await Users(scope).GetRolesAsync(pat));
+    }
+
+    [Fact]
+    public async Task ForOidcAsync_LinkAccountsByName_LinksAProxyMadeAccount_NeverOneWithAPassword()
+    {
+        _factory.Settings["Auth:Oidc:LinkAccountsByName"] = "true";
+        await using var scope = _factory.Services.CreateAsyncScope();
+        Assert.NotNull((await Accounts(scope).ForProxyAsync("pat", AccountRoles.Viewer)).User);
+
+        var linked = await Accounts(scope).ForOidcAsync("sub-pat", "pat", AccountRoles.Operator);
+        var admin = await Accounts(scope).ForOidcAsync("sub-mallory", TestAccounts.AdminUser, AccountRoles.Viewer);
+
+        Assert.Equal("pat", linked.User?.UserName);
+        Assert.Equal([AccountRoles.Operator], await Users(scope).GetRolesAsync(linked.User!));
+        Assert.Null(admin.User);
+        Assert.DoesNotContain("LinkAccountsByName", admin.Refusal, StringComparison.Ordinal);
+        Assert.Empty(await Users(scope).GetLoginsAsync((await Users(scope).FindByNameAsync(TestAccounts.AdminUser))!));
     }
 
     public void Dispose() => _factory.Dispose();

@@ -1,5 +1,6 @@
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Accounts;
 
@@ -11,7 +12,8 @@ internal sealed record ExternalAccount(IdentityUser? User, string? Refusal);
 /// account is kept for each so that roles, API keys, revalidation and the audit log work the same for everyone;
 /// creations and role changes are audited with the outside identity as the actor.
 /// </summary>
-internal sealed partial class ExternalAccounts(UserManager<IdentityUser> users, IChangeAudit audit, ILogger<ExternalAccounts> logger)
+internal sealed partial class ExternalAccounts(
+    UserManager<IdentityUser> users, IChangeAudit audit, IOptions<AuthOptions> options, ILogger<ExternalAccounts> logger)
 {
     public const string OidcProvider = "oidc";
 
@@ -37,8 +39,10 @@ internal sealed partial class ExternalAccounts(UserManager<IdentityUser> users, 
     /// <summary>
     /// The provider's user <paramref name="subject"/>: the account linked to it, else a new one named
     /// <paramref name="userName"/>, given <paramref name="role"/> (the provider decides the role at every sign-in).
-    /// A local account of the same name that has a password is never taken over: anyone who can choose their
-    /// user name at the provider could otherwise become a local administrator.
+    /// A local account of the same name is never taken over: anyone who can choose their user name at the provider
+    /// could otherwise become a local administrator, or the user a proxy signs in (their API keys, their name in the
+    /// audit log). Only <see cref="OidcOptions.LinkAccountsByName"/> links an account made by proxy-header sign-on
+    /// (no password, no other login): the administrator's word that both sign-ons name users alike.
     /// </summary>
     public async Task<ExternalAccount> ForOidcAsync(string subject, string userName, string? role)
     {
@@ -46,14 +50,19 @@ internal sealed partial class ExternalAccounts(UserManager<IdentityUser> users, 
         var user = await users.FindByLoginAsync(OidcProvider, subject);
         if (user is null && await users.FindByNameAsync(userName) is { } named)
         {
-            if (await users.HasPasswordAsync(named) || (await users.GetLoginsAsync(named)).Count > 0)
+            var local = await users.HasPasswordAsync(named) || (await users.GetLoginsAsync(named)).Count > 0;
+            if (local || !options.Value.Oidc.LinkAccountsByName)
             {
-                return new(null, $"a FlowWeb account named {userName} already exists and is not linked to this provider");
+                return new(null, $"a FlowWeb account named {userName} already exists and is not linked to this provider"
+                    + (local ? "" : $" (an account made by proxy-header sign-on is linked by name only with {OidcOptions.LinkAccountsByNameKey}=true)"));
             }
 
-            // Made by proxy-header sign-on earlier: no secret of its own to protect, so it is linked.
             user = named;
-            await users.AddLoginAsync(user, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            var linked = await users.AddLoginAsync(user, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            if (!linked.Succeeded)
+            {
+                return new(null, $"could not link user {userName}: {string.Join(" ", linked.Errors.Select(e => e.Description))}");
+            }
         }
 
         if (role is null)
