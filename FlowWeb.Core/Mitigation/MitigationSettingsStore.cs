@@ -66,7 +66,6 @@ public sealed class MitigationSettingsStore
         }
     }
 
-    /// <summary>Saves validated settings; a null password keeps the stored one, an empty one removes it.</summary>
     /// <summary>
     /// Records a change of a device's mitigation settings in the audit log (<c>device.mitigation</c>), as read back
     /// before and after the save: the password never appears, only whether one is stored.
@@ -80,6 +79,7 @@ public sealed class MitigationSettingsStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Saves validated settings; a null password keeps the stored one, an empty one removes it.</summary>
     public async Task SaveAsync(DeviceMitigationSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
