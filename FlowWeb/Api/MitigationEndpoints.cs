@@ -80,11 +80,7 @@ internal static class MitigationEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var before = await settings.GetAsync(id, cancellationToken);
-        await settings.SaveAsync(candidate, cancellationToken);
-        var after = await settings.GetAsync(id, cancellationToken);
-        await MitigationSettingsStore.AuditAsync(audit, device, before, after, cancellationToken);
-        return TypedResults.Ok(MitigationSettingsResponse.From(after));
+        return TypedResults.Ok(MitigationSettingsResponse.From(await settings.SaveAsync(candidate, device, audit, cancellationToken)));
     }
 
     public static async Task<Results<Ok<AttackAction>, ValidationProblem, ProblemHttpResult>> BanAttack(
