@@ -1,3 +1,4 @@
+using FlowWeb.Core.Sensors;
 using System.Threading.Channels;
 
 namespace FlowWeb.Core.Alerts;
@@ -190,19 +191,41 @@ public sealed class AlertCenter : IAlertSink
         return recorded;
     }
 
-    /// <summary>Acknowledges an active alarm: it stays in the list (marked) until it clears, and notification rules stop repeating it.</summary>
-    public AlertEvent? Acknowledge(string key, string by, string comment)
+    /// <summary>
+    /// Acknowledges an active alarm: it stays in the list (marked) until it clears, and notification rules stop
+    /// repeating it. Recorded in the audit log (<c>alarm.acknowledge</c>, with the acknowledgement before and after)
+    /// here, so the page, the API and any later caller record it alike. Null when no such alarm is active.
+    /// </summary>
+    public async Task<Alarm?> AcknowledgeAsync(string key, string by, string comment, IChangeAudit audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        if (Acknowledge(key, by, comment) is not { } change)
+        {
+            return null;
+        }
+
+        var (before, after) = change;
+
+        await audit.RecordAsync("alarm.acknowledge", $"{after.Subject}: {after.Message} ({after.Key})", before.Acknowledged, after.Acknowledged, cancellationToken)
+            .ConfigureAwait(false);
+        return after;
+    }
+
+    private (Alarm Before, Alarm After)? Acknowledge(string key, string by, string comment)
     {
         ArgumentNullException.ThrowIfNull(key);
         AlertEvent recorded;
+        Alarm before;
         Alarm after;
         IAlertListener[] listeners;
         lock (_sync)
         {
-            if (!_active.TryGetValue(key, out var before))
+            if (!_active.TryGetValue(key, out var found))
             {
                 return null;
             }
+
+            before = found;
 
             var now = _time.GetUtcNow();
             by = string.IsNullOrWhiteSpace(by) ? "user" : by.Trim();
@@ -232,7 +255,7 @@ public sealed class AlertCenter : IAlertSink
         }
 
         NotifySubscribers();
-        return recorded;
+        return (before, after);
     }
 
     private AlertEvent NewEvent(DateTimeOffset now, AlertSignal s)

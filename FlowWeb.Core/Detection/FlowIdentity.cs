@@ -14,7 +14,7 @@ internal readonly record struct FlowIdentity(
 }
 
 /// <summary>
-/// A record big enough for its flow's identity to matter (see <see cref="DetectionConfig.IsFlowSized"/>), as a
+/// A record big enough for its flow's identity to matter (see <see cref="DetectionConfig.FlowFloors"/>), as a
 /// receive thread hands it to the detector beside the second's per-key sums: a long record's per-second rate and how
 /// long to hold it, or, for a short record (<see cref="HoldSeconds"/> 0, already counted in the sums), only the news
 /// that its flow's earlier record must stop being held.

@@ -60,11 +60,34 @@ public sealed partial class MitigationService(
         }
     }
 
-    /// <summary>Bans an attack's target on a device by hand, without a timeout. Returns the logged action.</summary>
-    public Task<AttackAction?> BanAsync(AttackReport attack, Guid deviceId) => Ask(Kind.ManualBan, attack, deviceId);
+    /// <summary>Bans an attack's target on a device by hand, without a timeout, audited as <c>attack.ban</c>. Returns the logged action.</summary>
+    public Task<AttackAction?> BanAsync(AttackReport attack, Guid deviceId, IChangeAudit audit, CancellationToken cancellationToken = default) =>
+        AskAuditedAsync(Kind.ManualBan, "attack.ban", attack, deviceId, audit, cancellationToken);
 
-    /// <summary>Removes the bans of an attack on a device (manual or automatic). Returns the last logged action, or null when there was none.</summary>
-    public Task<AttackAction?> RemoveBansAsync(AttackReport attack, Guid deviceId) => Ask(Kind.ManualRemoval, attack, deviceId);
+    /// <summary>
+    /// Removes the bans of an attack on a device (manual or automatic), audited as <c>attack.unban</c>. Returns the
+    /// last logged action, or null when there was none.
+    /// </summary>
+    public Task<AttackAction?> RemoveBansAsync(AttackReport attack, Guid deviceId, IChangeAudit audit, CancellationToken cancellationToken = default) =>
+        AskAuditedAsync(Kind.ManualRemoval, "attack.unban", attack, deviceId, audit, cancellationToken);
+
+    /// <summary>
+    /// A manual action, audited here for every caller (page, API). The audit is written after the queue answers, on
+    /// the caller's side of it: the queue runs outside their request, where the acting user is not known.
+    /// </summary>
+    private async Task<AttackAction?> AskAuditedAsync(
+        Kind kind, string auditAction, AttackReport attack, Guid deviceId, IChangeAudit audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attack);
+        ArgumentNullException.ThrowIfNull(audit);
+        var action = await Ask(kind, attack, deviceId).ConfigureAwait(false);
+        if (action is not null)
+        {
+            await audit.RecordAsync(auditAction, $"attack {attack.Id} on {action.Device}", null, action, cancellationToken).ConfigureAwait(false);
+        }
+
+        return action;
+    }
 
     /// <summary>Bans of an attack still in place on a device, from its action log: every successful ban not followed by its removal.</summary>
     public static IReadOnlyList<AttackAction> StandingBans(AttackReport attack, Guid? deviceId = null)
@@ -219,8 +242,8 @@ public sealed partial class MitigationService(
         detection.Ongoing.FirstOrDefault(a => a.Id == attack.Id) ?? await recorder.GetAsync(attack.Id, cancellationToken).ConfigureAwait(false) ?? attack;
 
     /// <summary>
-    /// Actions FlowWeb takes on its own are audited here as "system"; manual ones are audited by the API that asked
-    /// for them, where the acting user is known (this queue runs outside their request).
+    /// Actions FlowWeb takes on its own are audited here as "system"; manual ones by <see cref="AskAuditedAsync"/>,
+    /// where the acting user is known (this queue runs outside their request).
     /// </summary>
     private Task AuditAutomaticAsync(AttackReport attack, AttackAction action, CancellationToken cancellationToken) =>
         action.Manual || services.GetService<IChangeAudit>() is not { } audit ? Task.CompletedTask

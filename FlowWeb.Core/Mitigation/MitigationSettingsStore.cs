@@ -66,23 +66,33 @@ public sealed class MitigationSettingsStore
         }
     }
 
-    /// <summary>Saves validated settings; a null password keeps the stored one, an empty one removes it.</summary>
     /// <summary>
-    /// Records a change of a device's mitigation settings in the audit log (<c>device.mitigation</c>), as read back
-    /// before and after the save: the password never appears, only whether one is stored.
+    /// Saves validated settings of <paramref name="device"/>; a null password keeps the stored one, an empty one
+    /// removes it. The change is recorded in the audit log (<c>device.mitigation</c>) as read back before and after
+    /// the save, so every caller records it alike: the password never appears, only whether one is stored.
+    /// Returns the settings as saved.
     /// </summary>
-    public static async Task AuditAsync(IChangeAudit audit, DeviceDefinition device, DeviceMitigationSettings before, DeviceMitigationSettings after,
+    public async Task<DeviceMitigationSettings> SaveAsync(DeviceMitigationSettings settings, DeviceDefinition device, IChangeAudit audit,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(audit);
+        if (settings.DeviceId != device.Id)
+        {
+            throw new ArgumentException($"The settings are of device {settings.DeviceId}, not {device.Id}.", nameof(settings));
+        }
+
+        var before = await GetAsync(device.Id, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(settings, cancellationToken).ConfigureAwait(false);
+        var after = await GetAsync(device.Id, cancellationToken).ConfigureAwait(false);
         await audit.RecordAsync("device.mitigation", $"{device.Name} ({device.Id})", before with { Password = null }, after with { Password = null },
             cancellationToken).ConfigureAwait(false);
+        return after;
     }
 
-    public async Task SaveAsync(DeviceMitigationSettings settings, CancellationToken cancellationToken = default)
+    private async Task WriteAsync(DeviceMitigationSettings settings, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         var db = await Contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {

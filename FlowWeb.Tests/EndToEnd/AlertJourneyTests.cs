@@ -1,6 +1,7 @@
 using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Sensors;
+using FlowWeb.Tests.Api;
 using FlowWeb.Tests.Web;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -71,6 +72,10 @@ public sealed class AlertJourneyTests(BrowserAppFixture app)
             await Expect(alarmRow).ToHaveAttributeAsync("data-acknowledged", "true");
             await Expect(alarmRow).ToContainTextAsync($"{Web.TestAccounts.AdminUser}: ISP informed"); // acknowledged by the signed-in user
             Assert.True(app.Service<AlertCenter>().ActiveAlarm(SensorStateMonitor.AlarmKey(sensor.Id))!.IsAcknowledged);
+            // Audited by the alert center for the page as for the API, with the signed-in user as the actor.
+            await Poll.UntilAsync(() => app.Service<FlowWeb.Accounts.AuditLog>().LatestAsync(50),
+                entries => entries.Any(e => e.Action == "alarm.acknowledge" && e.Actor == Web.TestAccounts.AdminUser && e.After!.Contains("ISP informed", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), entries => $"audit: {string.Join(", ", entries.Select(e => $"{e.Action} by {e.Actor}"))}");
             // The log reads the database, which the acknowledgement reaches a moment later: the page's next refresh shows it.
             await Expect(alerts.Page.Locator(".event-log tr.event-row[data-phase='Acknowledged']").First).ToContainTextAsync("ISP informed", new() { Timeout = 20_000 });
             await alerts.ScreenshotAsync("alerts.png");

@@ -150,6 +150,11 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
         Assert.Equal((router.Url.ToString().TrimEnd('/'), FakeRouterOsRest.User, true, 30), (stored.Url, stored.Username, stored.HasPassword, stored.BanMinutes));
         Assert.Equal(FakeRouterOsRest.Password, await app.Service<MitigationSettingsStore>().PasswordAsync(device.Id));
         await Expect(page.Locator("#mitigation-password")).ToHaveValueAsync(""); // write-only: never sent back to the browser
+        var audited = await Poll.UntilAsync(() => app.Service<AuditLog>().LatestAsync(50), entries => entries.Any(e => e.Action == "device.mitigation" && e.After!.Contains("\"automatic\":true", StringComparison.Ordinal)),
+            Live, entries => $"audit: {string.Join(", ", entries.Select(e => e.Action))}");
+        var saved = audited.First(e => e.Action == "device.mitigation" && e.After!.Contains("\"automatic\":true", StringComparison.Ordinal));
+        Assert.Equal((TestAccounts.AdminUser, $"{device.Name} ({device.Id})"), (saved.Actor, saved.Subject));
+        Assert.DoesNotContain(FakeRouterOsRest.Password, saved.After, StringComparison.Ordinal);
     }
 
     /// <summary>N = 2 s, M = 3 s and a protected network, through the sensor form's detection section (a bad N is refused first).</summary>

@@ -120,6 +120,28 @@ public sealed class OidcJourneyTests(BrowserAppFixture fixture) : IAsyncLifetime
         Assert.Equal(AccountRoles.Administrator, (await _app.Services.GetRequiredService<AccountService>().ListAsync()).Single(u => u.UserName == TestAccounts.AdminUser).Role);
     }
 
+    [Fact]
+    public async Task ProviderUserNamedLikeProxyMadeAccount_NotLinked_RefusedAndTheLogSaysWhy()
+    {
+        // An account the proxy made has no password; a provider user who picks its name must not get its keys and audit name.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.NotNull((await scope.ServiceProvider.GetRequiredService<ExternalAccounts>().ForProxyAsync("pat", AccountRoles.Viewer)).User);
+        }
+
+        _provider.NextUser = new OidcUser("sub-mallory", "pat", "noc-admins");
+        await using var browser = await BrowserSession.OpenAsync(fixture.Browser, _baseUrl, "oidc-proxy-takeover", signIn: false);
+
+        await browser.Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
+        await browser.Page.ClickAsync(".sso-button");
+
+        await browser.Page.WaitForURLAsync(u => u.Contains("sso=refused", StringComparison.Ordinal));
+        await Expect(browser.Page.GetByTestId("login-error")).ToContainTextAsync("refused the account");
+        Assert.Contains(_app.Logs.Events, e => e.Message.Contains("sign-in of pat refused: a FlowWeb account named pat already exists", StringComparison.Ordinal)
+            && e.Message.Contains("Auth:Oidc:LinkAccountsByName", StringComparison.Ordinal));
+        Assert.Equal(AccountRoles.Viewer, (await _app.Services.GetRequiredService<AccountService>().ListAsync()).Single(u => u.UserName == "pat").Role);
+    }
+
     private async Task<BrowserSession> SignInBySsoAsync(string name)
     {
         var browser = await BrowserSession.OpenAsync(fixture.Browser, _baseUrl, name, signIn: false);

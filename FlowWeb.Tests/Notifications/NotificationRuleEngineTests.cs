@@ -11,6 +11,7 @@ public sealed class NotificationRuleEngineTests
     private static readonly Guid Sensor = Guid.NewGuid();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly Outbox _outbox = new();
+    private readonly AuditTrail _audit = new();
     private readonly AlertCenter _center;
     private readonly List<NotificationRuleDefinition> _rules = [];
     private readonly NotificationRuleEngine _engine;
@@ -63,7 +64,11 @@ public sealed class NotificationRuleEngineTests
         await PassAsync(TimeSpan.FromMinutes(5));
         Assert.Equal([NotificationType.Alarm, NotificationType.Repeat, NotificationType.Repeat], _outbox.Sent.Select(m => m.Type));
 
-        Assert.NotNull(_center.Acknowledge(Key, "ops", "on it"));
+        Assert.NotNull(await _center.AcknowledgeAsync(Key, "ops", "on it", _audit));
+        var audited = Assert.Single(_audit.Entries);
+        Assert.Equal("alarm.acknowledge", audited.Action);
+        Assert.Null(audited.Before);
+        Assert.Equal("on it", Assert.IsType<AlarmAcknowledgement>(audited.After).Comment);
         await PassAsync(TimeSpan.FromMinutes(5));
         await PassAsync(TimeSpan.FromMinutes(30));
         Assert.Equal(3, _outbox.Sent.Count);
@@ -190,5 +195,17 @@ public sealed class NotificationRuleEngineTests
         public List<NotificationMessage> Sent => [.. Calls.Select(c => c.Message)];
 
         public void Send(NotificationRuleDefinition rule, NotificationMessage message, Guid? exceptChannel) => Calls.Add((message, exceptChannel));
+    }
+
+    /// <summary>What the center hands the audit log (the log itself and its database have their own tests).</summary>
+    private sealed class AuditTrail : IChangeAudit
+    {
+        public List<(string Action, string Subject, object? Before, object? After)> Entries { get; } = [];
+
+        public Task RecordAsync(string action, string subject, object? before, object? after, CancellationToken cancellationToken = default)
+        {
+            Entries.Add((action, subject, before, after));
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using FlowWeb.Core.Sensors;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Accounts;
 
@@ -11,7 +12,8 @@ internal sealed record ExternalAccount(IdentityUser? User, string? Refusal);
 /// account is kept for each so that roles, API keys, revalidation and the audit log work the same for everyone;
 /// creations and role changes are audited with the outside identity as the actor.
 /// </summary>
-internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeAudit audit)
+internal sealed partial class ExternalAccounts(
+    UserManager<IdentityUser> users, IChangeAudit audit, IOptions<AuthOptions> options, ILogger<ExternalAccounts> logger)
 {
     public const string OidcProvider = "oidc";
 
@@ -22,10 +24,10 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
         if (user is null && newUserRole is not null)
         {
             AuditActor.Current = $"{name} (proxy header)";
-            user = await CreateAsync(name, newUserRole, null);
+            (user, var error) = await CreateAsync(name, newUserRole, null);
             if (user is null)
             {
-                return new(null, $"could not create user {name}");
+                return new(null, $"could not create user {name}: {error}");
             }
         }
 
@@ -37,8 +39,10 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
     /// <summary>
     /// The provider's user <paramref name="subject"/>: the account linked to it, else a new one named
     /// <paramref name="userName"/>, given <paramref name="role"/> (the provider decides the role at every sign-in).
-    /// A local account of the same name that has a password is never taken over: anyone who can choose their
-    /// user name at the provider could otherwise become a local administrator.
+    /// A local account of the same name is never taken over: anyone who can choose their user name at the provider
+    /// could otherwise become a local administrator, or the user a proxy signs in (their API keys, their name in the
+    /// audit log). Only <see cref="OidcOptions.LinkAccountsByName"/> links an account made by proxy-header sign-on
+    /// (no password, no other login): the administrator's word that both sign-ons name users alike.
     /// </summary>
     public async Task<ExternalAccount> ForOidcAsync(string subject, string userName, string? role)
     {
@@ -46,14 +50,19 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
         var user = await users.FindByLoginAsync(OidcProvider, subject);
         if (user is null && await users.FindByNameAsync(userName) is { } named)
         {
-            if (await users.HasPasswordAsync(named) || (await users.GetLoginsAsync(named)).Count > 0)
+            var local = await users.HasPasswordAsync(named) || (await users.GetLoginsAsync(named)).Count > 0;
+            if (local || !options.Value.Oidc.LinkAccountsByName)
             {
-                return new(null, $"a FlowWeb account named {userName} already exists and is not linked to this provider");
+                return new(null, $"a FlowWeb account named {userName} already exists and is not linked to this provider"
+                    + (local ? "" : $" (an account made by proxy-header sign-on is linked by name only with {OidcOptions.LinkAccountsByNameKey}=true)"));
             }
 
-            // Made by proxy-header sign-on earlier: no secret of its own to protect, so it is linked.
             user = named;
-            await users.AddLoginAsync(user, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            var linked = await users.AddLoginAsync(user, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            if (!linked.Succeeded)
+            {
+                return new(null, $"could not link user {userName}: {string.Join(" ", linked.Errors.Select(e => e.Description))}");
+            }
         }
 
         if (role is null)
@@ -69,8 +78,8 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
 
         if (user is null)
         {
-            user = await CreateAsync(userName, role, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
-            return user is null ? new(null, $"could not create user {userName}") : new(user, null);
+            (user, var error) = await CreateAsync(userName, role, new UserLoginInfo(OidcProvider, subject, "OpenID Connect"));
+            return user is null ? new(null, $"could not create user {userName}: {error}") : new(user, null);
         }
 
         if (await users.IsLockedOutAsync(user))
@@ -90,26 +99,52 @@ internal sealed class ExternalAccounts(UserManager<IdentityUser> users, IChangeA
         return new(user, null);
     }
 
-    private async Task<IdentityUser?> CreateAsync(string name, string role, UserLoginInfo? login)
+    /// <summary>
+    /// A new account with its login and role, or Identity's reasons why not. An account is made whole or not at all:
+    /// one left without its role would be found by name at the next sign-in and let in role-less.
+    /// </summary>
+    private async Task<(IdentityUser? User, string? Error)> CreateAsync(string name, string role, UserLoginInfo? login)
     {
+        var signOn = login is null ? "proxy header" : "OpenID Connect";
         var user = new IdentityUser(name);
         var result = await users.CreateAsync(user);
-        if (result.Succeeded && login is not null)
-        {
-            result = await users.AddLoginAsync(user, login);
-        }
-
         if (result.Succeeded)
         {
-            result = await users.AddToRoleAsync(user, role);
+            try
+            {
+                if (login is not null)
+                {
+                    result = await users.AddLoginAsync(user, login);
+                }
+
+                if (result.Succeeded)
+                {
+                    result = await users.AddToRoleAsync(user, role);
+                }
+            }
+            catch
+            {
+                await users.DeleteAsync(user);
+                throw;
+            }
+
+            if (!result.Succeeded)
+            {
+                await users.DeleteAsync(user);
+            }
         }
 
         if (!result.Succeeded)
         {
-            return null;
+            var error = string.Join(" ", result.Errors.Select(e => e.Description));
+            LogNotCreated(logger, name, signOn, error);
+            return (null, error);
         }
 
-        await audit.RecordAsync("user.create", name, null, new { Role = role, SignOn = login is null ? "proxy header" : "OpenID Connect" });
-        return user;
+        await audit.RecordAsync("user.create", name, null, new { Role = role, SignOn = signOn });
+        return (user, null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the account {UserName} for {SignOn} sign-on: {Error}")]
+    private static partial void LogNotCreated(ILogger logger, string userName, string signOn, string error);
 }

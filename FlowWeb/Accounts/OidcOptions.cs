@@ -38,6 +38,17 @@ internal sealed class OidcOptions
     /// <summary>Signing out of FlowWeb also ends the session at the provider (its end-session endpoint).</summary>
     public bool SignOutAtProvider { get; set; }
 
+    /// <summary>
+    /// Link a provider user to the existing account of the same name when that account was made by proxy-header
+    /// sign-on (it has no password and no other login). Off by default: a user who may choose their name at the
+    /// provider would otherwise take over the proxy user's account. Turn on only when both sign-ons draw their user
+    /// names from the same directory.
+    /// </summary>
+    public bool LinkAccountsByName { get; set; }
+
+    /// <summary>The configuration key of <see cref="LinkAccountsByName"/>, as messages name it.</summary>
+    public const string LinkAccountsByNameKey = "Auth:Oidc:LinkAccountsByName";
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 
     /// <summary>Every problem of the section, each naming its key (only when enabled: an empty section is "off").</summary>

@@ -32,14 +32,9 @@ internal static class AlertEndpoints
             return ApiProblems.Validation("Comment", "at most 1000 characters");
         }
 
-        var before = alerts.ActiveAlarm(request.Key)?.Acknowledged;
-        if (alerts.Acknowledge(request.Key, request.By ?? "api", request.Comment ?? "") is null || alerts.ActiveAlarm(request.Key) is not { } alarm)
-        {
-            return ApiProblems.NotFound($"There is no active alarm with key '{request.Key}'.");
-        }
-
-        await audit.RecordAsync("alarm.acknowledge", $"{alarm.Subject}: {alarm.Message} ({alarm.Key})", before, alarm.Acknowledged);
-        return TypedResults.Ok(alarm);
+        return await alerts.AcknowledgeAsync(request.Key, request.By ?? "api", request.Comment ?? "", audit) is { } alarm
+            ? TypedResults.Ok(alarm)
+            : ApiProblems.NotFound($"There is no active alarm with key '{request.Key}'.");
     }
 
     public static async Task<Results<Ok<AlertEvent[]>, ValidationProblem>> ListEvents(

@@ -80,11 +80,7 @@ internal static class MitigationEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        var before = await settings.GetAsync(id, cancellationToken);
-        await settings.SaveAsync(candidate, cancellationToken);
-        var after = await settings.GetAsync(id, cancellationToken);
-        await MitigationSettingsStore.AuditAsync(audit, device, before, after, cancellationToken);
-        return TypedResults.Ok(MitigationSettingsResponse.From(after));
+        return TypedResults.Ok(MitigationSettingsResponse.From(await settings.SaveAsync(candidate, device, audit, cancellationToken)));
     }
 
     public static async Task<Results<Ok<AttackAction>, ValidationProblem, ProblemHttpResult>> BanAttack(
@@ -95,12 +91,7 @@ internal static class MitigationEndpoints
             return ApiProblems.NotFound($"There is no attack with id {id}.");
         }
 
-        var action = await mitigation.BanAsync(attack, deviceId);
-        if (action is not null)
-        {
-            await audit.RecordAsync($"attack.{action.Action}", $"attack {id} on {action.Device}", null, action, cancellationToken);
-        }
-
+        var action = await mitigation.BanAsync(attack, deviceId, audit, cancellationToken);
         return action is null
             ? ApiProblems.Validation("deviceId", "the device has no RouterOS REST address (PUT /api/devices/{id}/mitigation)")
             : TypedResults.Ok(action);
@@ -114,13 +105,7 @@ internal static class MitigationEndpoints
             return ApiProblems.NotFound($"There is no attack with id {id}.");
         }
 
-        var removed = await mitigation.RemoveBansAsync(attack, deviceId);
-        if (removed is not null)
-        {
-            await audit.RecordAsync("attack.unban", $"attack {id} on {removed.Device}", null, removed, cancellationToken);
-        }
-
-        return removed is { } action
+        return await mitigation.RemoveBansAsync(attack, deviceId, audit, cancellationToken) is { } action
             ? TypedResults.Ok(action)
             : ApiProblems.NotFound($"Attack {id} has no ban on device {deviceId}.");
     }

@@ -91,14 +91,9 @@ public sealed partial class Alerts
             return;
         }
 
-        var before = Alerts.ActiveAlarm(key)?.Acknowledged;
-        if (Alerts.Acknowledge(key, await Rights.UserNameAsync() is { Length: > 0 } user ? user : "web", _comment) is null)
+        if (await Alerts.AcknowledgeAsync(key, await Rights.UserNameAsync() is { Length: > 0 } user ? user : "web", _comment, Audit) is null)
         {
             Snackbar.Add("The alarm cleared meanwhile", Severity.Info);
-        }
-        else if (Alerts.ActiveAlarm(key) is { } alarm)
-        {
-            await Audit.RecordAsync("alarm.acknowledge", $"{alarm.Subject}: {alarm.Message} ({alarm.Key})", before, alarm.Acknowledged);
         }
 
         _acknowledging = null;

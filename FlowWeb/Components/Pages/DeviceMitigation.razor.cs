@@ -108,11 +108,7 @@ public sealed partial class DeviceMitigation
         _saving = true;
         try
         {
-            var before = await Settings.GetAsync(Id);
-            await Settings.SaveAsync(settings);
-            var after = await Settings.GetAsync(Id);
-            await MitigationSettingsStore.AuditAsync(Audit, _device, before, after);
-            Show(after);
+            Show(await Settings.SaveAsync(settings, _device, Audit));
             Snackbar.Add($"Mitigation settings of {_device.Name} saved", Severity.Success);
         }
         finally

@@ -78,12 +78,12 @@ public sealed partial class AttackMitigation
 
     private string DeviceName(Guid id) => _devices.FirstOrDefault(d => d.Id == id)?.Name ?? "";
 
-    private Task BanAsync() => ActAsync(() => Mitigation.BanAsync(Attack, _device), "Ban", null);
+    private Task BanAsync() => ActAsync(() => Mitigation.BanAsync(Attack, _device, Audit), "Ban");
 
-    private Task UnbanAsync() => ActAsync(() => Mitigation.RemoveBansAsync(Attack, _device), "Removal", "attack.unban");
+    private Task UnbanAsync() => ActAsync(() => Mitigation.RemoveBansAsync(Attack, _device, Audit), "Removal");
 
-    /// <summary>Runs a manual ban or removal and records it in the audit log as the API does (<c>attack.ban</c>, <c>attack.unban</c>).</summary>
-    private async Task ActAsync(Func<Task<AttackAction?>> act, string what, string? auditAction)
+    /// <summary>Runs a manual ban or removal (the service records it in the audit log) and says how it went.</summary>
+    private async Task ActAsync(Func<Task<AttackAction?>> act, string what)
     {
         if (!await Rights.CanEditAsync() || _device == Guid.Empty)
         {
@@ -94,11 +94,6 @@ public sealed partial class AttackMitigation
         try
         {
             var action = await act();
-            if (action is not null)
-            {
-                await Audit.RecordAsync(auditAction ?? $"attack.{action.Action}", $"attack {Attack.Id} on {action.Device}", null, action);
-            }
-
             Snackbar.Add(action is null ? $"{what}: nothing to do on {DeviceName(_device)}" : $"{what} on {action.Device}: {action.Outcome}",
                 action is { Succeeded: false } ? Severity.Error : Severity.Info);
         }
