@@ -8,6 +8,7 @@ using FlowWeb.Core.Flows;
 using FlowWeb.Core.Storage.History;
 using FlowWeb.Tests.Api;
 using FlowWeb.Tests.Web;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static FlowWeb.Tests.Collection.CollectorHarness;
 
@@ -136,6 +137,46 @@ public sealed class SFlowCounterHistoryTests : IDisposable
             Assert.Equal(100 * 3_033_750_000.0 * 8 / 90 / 1_000_000_000, b.InUtilisation!.Value, 9);
             Assert.Equal(33 / 90.0, b.InErrorsPerSecond!.Value, 9);
         }
+    }
+
+    [Fact]
+    public async Task History_MoreRowsThanTheCap_ValidationErrorNamesTheFieldToChange()
+    {
+        var store = _factory.Services.GetRequiredService<SFlowCounterStore>();
+        var now = DateTimeOffset.UtcNow;
+        var minute = now.ToUnixTimeSeconds() / 60 * 60;
+        var delta = new SFlowCounterStore.MinuteDelta(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+        await store.AddAsync([.. Enumerable.Range(1, 3).Select(i => (new SFlowCounterStore.MinuteKey("192.0.2.20", 0, (uint)i, minute), delta))]);
+        using var client = _factory.CreateClient();
+
+        // 40 days of minutes is 57,601 buckets: three interfaces pass the cap, one does not.
+        var from = now.AddDays(-40).ToUnixTimeSeconds();
+        var to = now.AddMinutes(1).ToUnixTimeSeconds();
+        using var all = await client.GetAsync(ApiJson.Url($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={from}&to={to}"));
+        var problem = await all.ValidationProblemAsync();
+        var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "ifIndex").Value);
+        Assert.Contains($"more than {SFlowCounterStore.MaxRows:N0}", message, StringComparison.Ordinal);
+        var one = await client.GetAsync<SFlowCounterHistoryResponse>($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={from}&to={to}&ifIndex=2");
+        Assert.Equal(2u, Assert.Single(one.Interfaces).IfIndex);
+
+        // Exactly 100,000 minutes starting mid-minute touch 100,001 buckets: one interface over the cap names the resolution.
+        var start = (minute - (100_000 * 60)) + 30;
+        using var edge = await client.GetAsync(ApiJson.Url($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={start}&to={start + (100_000 * 60)}&ifIndex=2"));
+        Assert.Single((await edge.ValidationProblemAsync()).Errors, e => e.Key == "resolution");
+    }
+
+    [Fact]
+    public async Task History_SubAgent_OnlyThatSubAgentsInterfaces()
+    {
+        var store = _factory.Services.GetRequiredService<SFlowCounterStore>();
+        var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60;
+        var delta = new SFlowCounterStore.MinuteDelta(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+        await store.AddAsync([(new("192.0.2.21", 0, 4, minute), delta), (new("192.0.2.21", 3, 4, minute), delta), (new("192.0.2.21", 3, 5, minute), delta)]);
+        using var client = _factory.CreateClient();
+
+        var history = await client.GetAsync<SFlowCounterHistoryResponse>(HistoryUrl("192.0.2.21", null) + "&subAgent=3");
+
+        Assert.Equal([(3u, 4u), (3u, 5u)], history.Interfaces.Select(i => (i.SubAgent, i.IfIndex)));
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class RetentionServiceTests
         var expired = Enumerable.Range(0, 180).Count(m => now - (m * 60) < cutoff) * 2;
         Assert.Equal(expired, result.SFlowCounterRows);
         Assert.True(expired >= 118, $"{expired} rows expired");
-        var left = await store.QueryAsync("192.0.2.1", null, DateTimeOffset.FromUnixTimeSeconds(now - 86_400), TestDatabase.Now.AddMinutes(1), 60);
+        var left = (await store.QueryAsync("192.0.2.1", null, null, DateTimeOffset.FromUnixTimeSeconds(now - 86_400), TestDatabase.Now.AddMinutes(1), 60)).Buckets;
         Assert.Equal(360 - expired, left.Count);
         Assert.All(left, b => Assert.True(b.Start.ToUnixTimeSeconds() >= cutoff));
     }

@@ -37,13 +37,13 @@ public sealed class SFlowCounterRecorderTests
         var stored = await store.InterfacesAsync([.. exporters.Select(e => e.Address.ToString())], At.AddHours(-1), At.AddHours(1));
         Assert.Equal(status.InterfacesStored, stored.Count);
         Assert.Equal(SFlowCounterRecorder.MaxUnconfiguredAgents, stored.Select(s => s.Agent).Distinct().Count());
-        var first = await store.QueryAsync("198.51.100.1", 1, At.AddHours(-1), At.AddHours(1), 60);
+        var first = (await store.QueryAsync("198.51.100.1", 0, 1, At.AddHours(-1), At.AddHours(1), 60)).Buckets;
         Assert.Equal((30_000L, 1_000L), (Assert.Single(first).CoveredMs, first[0].InOctets));
 
         // The same totals again add nothing; a further 30 s interval adds its increase to the same minute.
         await recorder.RecordAsync(Frame(exporters), CancellationToken.None);
         await recorder.RecordAsync(Frame([Exporter("198.51.100.1", 1, intervals: 2)]), CancellationToken.None);
-        var again = Assert.Single(await store.QueryAsync("198.51.100.1", 1, At.AddHours(-1), At.AddHours(1), 60));
+        var again = Assert.Single((await store.QueryAsync("198.51.100.1", 0, 1, At.AddHours(-1), At.AddHours(1), 60)).Buckets);
         Assert.Equal((60_000L, 2_000L, 2L), (again.CoveredMs, again.InOctets, again.Intervals));
     }
 

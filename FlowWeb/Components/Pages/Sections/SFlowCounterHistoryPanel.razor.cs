@@ -21,6 +21,7 @@ public sealed partial class SFlowCounterHistoryPanel
     private IReadOnlyList<(string Agent, uint SubAgent, uint IfIndex)> _interfaces = [];
     private string? _selected;
     private IReadOnlyList<SFlowCounterBucket> _buckets = [];
+    private long _overCapRows;
     private bool _loading;
 
     /// <summary>The device's address and its sensors' sender IPs: the agents are these and the agents they send for.</summary>
@@ -81,9 +82,9 @@ public sealed partial class SFlowCounterHistoryPanel
         }
 
         var chosen = _interfaces.FirstOrDefault(i => Key(i) == _selected);
-        _buckets = chosen.Agent is null
-            ? []
-            : [.. (await Store.QueryAsync(chosen.Agent, chosen.IfIndex, window.From, window.To, BucketSeconds)).Where(b => b.SubAgent == chosen.SubAgent).Reverse().Take(MaxRows)];
+        var found = chosen.Agent is null ? null : await Store.QueryAsync(chosen.Agent, chosen.SubAgent, chosen.IfIndex, window.From, window.To, BucketSeconds);
+        _overCapRows = found is { OverCap: true } ? found.RowsAtMost : 0;
+        _buckets = found is null ? [] : [.. found.Buckets.Reverse().Take(MaxRows)];
         _loading = false;
     }
 
