@@ -34,7 +34,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
     private readonly Dictionary<(FlowAddress Agent, uint SubAgent), AgentState> _agents = [];
     private readonly Dictionary<SFlowCounterStore.MinuteKey, SFlowCounterStore.MinuteDelta> _pending = [];
     private readonly Lock _sync = new();
-    private long _agentsRefused;
+    private long _interfacesOfRefusedAgents;
     private long _interfacesRefused;
     private long _rowsDropped;
     private long _rowsWritten;
@@ -46,7 +46,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         {
             lock (_sync)
             {
-                return new(_agents.Count, _agents.Values.Sum(a => a.Last.Count), Interlocked.Read(ref _agentsRefused), Interlocked.Read(ref _interfacesRefused),
+                return new(_agents.Count, _agents.Values.Sum(a => a.Last.Count), Interlocked.Read(ref _interfacesOfRefusedAgents), Interlocked.Read(ref _interfacesRefused),
                     Interlocked.Read(ref _rowsWritten), Interlocked.Read(ref _rowsDropped), MaxAgents, MaxUnconfiguredAgents, MaxInterfacesPerAgent);
             }
         }
@@ -118,7 +118,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
             }
         }
 
-        long agentsRefused = 0;
+        long interfacesOfRefusedAgents = 0;
         foreach (var exporter in frame.Exporters)
         {
             if (exporter.SFlowInterfaces is not { Count: > 0 } readings)
@@ -132,7 +132,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
                 var agent = Admit((reading.Agent, reading.SubAgent), configured, frame.At);
                 if (agent is null)
                 {
-                    agentsRefused++;
+                    interfacesOfRefusedAgents++;
                     continue;
                 }
 
@@ -147,7 +147,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         }
 
         // Interface readings refused in this pass (a gauge: an agent is refused again every pass, so a running sum would say nothing).
-        Interlocked.Exchange(ref _agentsRefused, agentsRefused);
+        Interlocked.Exchange(ref _interfacesOfRefusedAgents, interfacesOfRefusedAgents);
     }
 
     private AgentState? Admit((FlowAddress Agent, uint SubAgent) key, bool configured, DateTimeOffset now)
