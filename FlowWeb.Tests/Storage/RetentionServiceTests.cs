@@ -21,7 +21,7 @@ public sealed class RetentionServiceTests
         });
         var store = new SFlowCounterStore(database.Connections);
         var now = TestDatabase.Now.ToUnixTimeSeconds() / 60 * 60;
-        var delta = SFlowCounterStore.MinuteDelta.Of(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+        var delta = new SFlowCounterStore.MinuteDelta(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
 
         // Three hours of minutes for two interfaces: the oldest hour (120 rows) is past the two hours kept.
         await store.AddAsync([.. Enumerable.Range(0, 360).Select(r =>

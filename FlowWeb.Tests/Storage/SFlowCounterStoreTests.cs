@@ -1,3 +1,4 @@
+using FlowWeb.Core.Decoding.SFlow;
 using FlowWeb.Core.Storage.History;
 using Xunit;
 
@@ -50,6 +51,19 @@ public sealed class SFlowCounterStoreTests
         Assert.Empty(both.Buckets);
         Assert.False(one.OverCap);
         Assert.Equal(2u, Assert.Single(one.Buckets).IfIndex);
+    }
+
+    [Fact]
+    public void MinuteDelta_Add_EveryPartSummedTheLatestSpeedKeptAndSinceTakesItBack()
+    {
+        var first = new SFlowCounterTotals(1, 20, 300, 4_000, 50_000, 600_000, 7_000_000, 8, 9);
+        var more = new SFlowCounterTotals(10, 2, 30, 400, 5, 60, 700, 80, 90);
+
+        var sum = new SFlowCounterStore.MinuteDelta(first, 100).Add(more, 1_000);
+
+        Assert.Equal(new SFlowCounterTotals(11, 22, 330, 4_400, 50_005, 600_060, 7_000_700, 88, 99), sum.Increase);
+        Assert.Equal(1_000UL, sum.IfSpeed);
+        Assert.Equal(more, sum.Increase.Since(first));
     }
 
     [Theory]

@@ -237,7 +237,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         }
         else if (_pending.Count < MaxPendingRows)
         {
-            _pending[key] = SFlowCounterStore.MinuteDelta.Of(increase, reading.IfSpeed);
+            _pending[key] = new SFlowCounterStore.MinuteDelta(increase, reading.IfSpeed);
         }
         else
         {

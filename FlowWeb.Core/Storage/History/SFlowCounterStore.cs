@@ -20,15 +20,7 @@ public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
 
     public readonly record struct MinuteDelta(SFlowCounterTotals Increase, ulong IfSpeed)
     {
-        public static MinuteDelta Of(in SFlowCounterTotals increase, ulong ifSpeed) => new(increase, ifSpeed);
-
-        public MinuteDelta Add(in SFlowCounterTotals more, ulong ifSpeed)
-        {
-            var i = Increase;
-            return new(new(i.InOctets + more.InOctets, i.OutOctets + more.OutOctets, i.InErrors + more.InErrors, i.OutErrors + more.OutErrors,
-                i.InDiscards + more.InDiscards, i.OutDiscards + more.OutDiscards, i.CoveredMs + more.CoveredMs, i.Intervals + more.Intervals,
-                i.Discontinuities + more.Discontinuities), ifSpeed);
-        }
+        public MinuteDelta Add(in SFlowCounterTotals more, ulong ifSpeed) => new(Increase + more, ifSpeed);
     }
 
     /// <summary>Adds the minutes' increases in one transaction.</summary>
