@@ -132,9 +132,5 @@ public sealed partial class SFlowCounterHistoryPanel : IDisposable
         $"{i.Agent}{(i.SubAgent == 0 ? "" : $" sub-agent {i.SubAgent}")} ifIndex {i.IfIndex}"
         + (FlowAddress.TryParse(i.Agent, out var agent) && Names.Find(i.IfIndex, agent) is { } named ? $" ({named.Name})" : "");
 
-    private static string Rate(double? bitsPerSecond) => bitsPerSecond is { } b ? FlowFormat.BitRate(b) : "–";
-
-    private static string Percent(double? share) => share is { } s ? FlowFormat.Percent(s) : "–";
-
     private static string PerSecond(double? count) => count is { } c ? c.ToString(c >= 10 ? "N0" : "0.###", System.Globalization.CultureInfo.InvariantCulture) : "–";
 }

@@ -34,9 +34,5 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
     private void Read() =>
         _rows = [.. Exporters.Select(Live.Exporter).SelectMany(e => e?.SFlowInterfaces ?? []).OrderBy(r => r.Agent).ThenBy(r => r.IfIndex)];
 
-    private static string Rate(double? bitsPerSecond) => bitsPerSecond is { } b ? FlowFormat.BitRate(b) : "–";
-
-    private static string Percent(double? share) => share is { } s ? FlowFormat.Percent(s) : "–";
-
     private static string Delta(long? count) => count is { } c ? FlowFormat.Count(c) : "–";
 }
