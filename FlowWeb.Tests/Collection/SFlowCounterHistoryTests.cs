@@ -140,6 +140,32 @@ public sealed class SFlowCounterHistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task LateCountersSample_NotStoredAndCountedInTheMetrics()
+    {
+        var encoder = new SFlowEncoder(FlowAddress.Parse("192.0.2.11"));
+        var datagrams = new List<byte[]>();
+        foreach (var (uptime, octets) in new (uint, ulong)[] { (60_000, 1_000), (90_000, 3_001_000), (80_000, 2_001_000), (120_000, 6_001_000) })
+        {
+            encoder.UptimeMs = uptime;
+            datagrams.Add(encoder.Encode([], [Counters(3, octets, octets)]));
+        }
+
+        using var client = _factory.CreateClient();
+        Send("127.0.0.1", _factory.SFlowUdpPort, datagrams);
+
+        const string Late = "flowweb_sflow_late_counters_samples_total{exporter=\"127.0.0.1\"} ";
+        await Poll.UntilAsync(() => client.GetStringAsync(ApiJson.Url("/metrics")), m => m.Contains(Late + "1\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), m => "metric: " + string.Join(" | ", m.Split('\n').Where(l => l.StartsWith(Late, StringComparison.Ordinal))));
+
+        // The late sample (80 s, behind the 90 s one) is skipped: 60→90 s and 90→120 s are stored, 6 M octets over 60 s.
+        var history = await Poll.UntilAsync(() => client.GetAsync<SFlowCounterHistoryResponse>(HistoryUrl("192.0.2.11", 3)),
+            h => h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals)) == 2, TimeSpan.FromSeconds(30),
+            h => $"{h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals))} of 2 intervals stored");
+        var buckets = Assert.Single(history.Interfaces).Buckets;
+        Assert.Equal((6_000_000L, 60.0, 0L), (buckets.Sum(b => b.InOctets), buckets.Sum(b => b.MeasuredSeconds), buckets.Sum(b => b.Discontinuities)));
+    }
+
+    [Fact]
     public async Task History_MoreRowsThanTheCap_ValidationErrorNamesTheFieldToChange()
     {
         var store = _factory.Services.GetRequiredService<SFlowCounterStore>();
