@@ -45,6 +45,12 @@ public sealed record ExporterFrame(
     /// </summary>
     public bool Proven { get; init; }
 
+    /// <summary>
+    /// sFlow counters samples that arrived behind their interface's latest (a datagram overtaken on the way), summed
+    /// over the agents: not used for history, which would count their interval twice.
+    /// </summary>
+    public long SFlowLateCounters { get; init; }
+
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
     internal static ExporterFrame Of(ExporterStatistics s, bool proven = false) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
@@ -54,6 +60,7 @@ public sealed record ExporterFrame(
         Streams = s.Streams.Copy(),
         Interfaces = s.InterfacesSnapshot(),
         Proven = proven,
+        SFlowLateCounters = s.SFlow?.LateCounters() ?? 0,
     };
 
     /// <summary>
@@ -99,6 +106,7 @@ public sealed record ExporterFrame(
             SFlowInterfaces is null ? other.SFlowInterfaces : other.SFlowInterfaces is null ? SFlowInterfaces : [.. SFlowInterfaces, .. other.SFlowInterfaces])
         {
             Proven = Proven || other.Proven,
+            SFlowLateCounters = SFlowLateCounters + other.SFlowLateCounters,
             Streams = MergeStreams(Streams, other.Streams),
             Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,
         };

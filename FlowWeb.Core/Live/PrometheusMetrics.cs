@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FlowWeb.Core.Decoding;
+using FlowWeb.Core.Decoding.SFlow;
 
 namespace FlowWeb.Core.Live;
 
@@ -45,6 +46,9 @@ public sealed class PrometheusMetrics(LivePublisher publisher, DecoderLimits lim
         exporters.ForEach(e => Sample(text, "flowweb_lost_flows_estimate_total", e.Exporter.LostFlowsEstimate, ("exporter", e.Label)));
         Family(text, "flowweb_implausible_records_total", "counter", "Records with impossible counters (flagged, still counted).");
         exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.Exporter.ImplausibleRecords, ("exporter", e.Label)));
+        Family(text, "flowweb_sflow_late_counters_samples_total", "counter", "sFlow counters samples that arrived behind their interface's latest one (overtaken on the way): not used for history, by exporter.");
+        exporters.Where(e => e.Exporter.Version == SFlowDatagram.Version)
+            .ToList().ForEach(e => Sample(text, "flowweb_sflow_late_counters_samples_total", e.Exporter.SFlowLateCounters, ("exporter", e.Label)));
         Family(text, "flowweb_templates", "gauge", "Templates known, by exporter.");
         exporters.ForEach(e => Sample(text, "flowweb_templates", e.Exporter.TemplatesKnown, ("exporter", e.Label)));
         Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");

@@ -8,6 +8,7 @@ using FlowWeb.Core.Flows;
 using FlowWeb.Core.Storage.History;
 using FlowWeb.Tests.Api;
 using FlowWeb.Tests.Web;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static FlowWeb.Tests.Collection.CollectorHarness;
 
@@ -68,12 +69,12 @@ public sealed class SFlowCounterHistoryTests : IDisposable
             Assert.Equal((long)e.Out, stored.Buckets.Sum(b => b.OutOctets));
             Assert.Equal(e.Ms / 1000.0, stored.Buckets.Sum(b => b.MeasuredSeconds), 6);
             Assert.Equal(0, stored.Buckets.Sum(b => b.Discontinuities));
-            foreach (var b in stored.Buckets)
-            {
-                Assert.Equal(e.Speed, b.IfSpeed);
-                Assert.Equal(b.InOctets * 8 / b.MeasuredSeconds, b.InBitsPerSecond!.Value, 6);
-                Assert.Equal(100 * b.OutBitsPerSecond!.Value / e.Speed, b.OutUtilisation!.Value, 9);
-            }
+            Assert.All(stored.Buckets, b => Assert.Equal(e.Speed, b.IfSpeed));
+
+            // Each bucket's rates times its measured seconds, summed over however many minutes the samples fell in, give tshark's totals.
+            Assert.Equal(e.In * 8.0, stored.Buckets.Sum(b => (b.InBitsPerSecond ?? 0) * b.MeasuredSeconds), Math.Max(e.In * 8.0 * 1e-9, 1e-6));
+            Assert.Equal(e.Out * 8.0, stored.Buckets.Sum(b => (b.OutBitsPerSecond ?? 0) * b.MeasuredSeconds), Math.Max(e.Out * 8.0 * 1e-9, 1e-6));
+            Assert.Equal(100 * (e.Out * 8.0 / (e.Ms / 1000.0)) / e.Speed, stored.Buckets.Sum(b => (b.OutUtilisation ?? 0) * b.MeasuredSeconds) / (e.Ms / 1000.0), 6);
         }
 
         Assert.Equal(1, history.Recorder.AgentsStored);
@@ -128,14 +129,79 @@ public sealed class SFlowCounterHistoryTests : IDisposable
         Assert.Equal(375_000_000L + 30_000_000 + 7_500_000, buckets.Sum(b => b.OutOctets));
         Assert.Equal(30 + 3, buckets.Sum(b => b.InErrors));
         Assert.Equal(60, buckets.Sum(b => b.InDiscards));
-        if (buckets.Count == 1)
+
+        // However the six samples fell into minutes: the buckets' rates over their measured seconds are 3,033,750,000
+        // octets and 33 errors over the 90 measured seconds, against the encoder's values and a 1 Gbit/s line.
+        double Weighted(Func<SFlowCounterBucketResponse, double?> rate) => buckets.Sum(b => (rate(b) ?? 0) * b.MeasuredSeconds) / 90;
+        Assert.Equal(3_033_750_000.0 * 8 / 90, Weighted(b => b.InBitsPerSecond), 3);
+        Assert.Equal(100 * 3_033_750_000.0 * 8 / 90 / 1_000_000_000, Weighted(b => b.InUtilisation), 9);
+        Assert.Equal(33 / 90.0, Weighted(b => b.InErrorsPerSecond), 9);
+    }
+
+    [Fact]
+    public async Task LateCountersSample_NotStoredAndCountedInTheMetrics()
+    {
+        var encoder = new SFlowEncoder(FlowAddress.Parse("192.0.2.11"));
+        var datagrams = new List<byte[]>();
+        foreach (var (uptime, octets) in new (uint, ulong)[] { (60_000, 1_000), (90_000, 3_001_000), (80_000, 2_001_000), (120_000, 6_001_000) })
         {
-            // All six arrived in one minute: its rate is the measured octets over the 90 measured seconds.
-            var b = buckets[0];
-            Assert.Equal(3_033_750_000.0 * 8 / 90, b.InBitsPerSecond!.Value, 3);
-            Assert.Equal(100 * 3_033_750_000.0 * 8 / 90 / 1_000_000_000, b.InUtilisation!.Value, 9);
-            Assert.Equal(33 / 90.0, b.InErrorsPerSecond!.Value, 9);
+            encoder.UptimeMs = uptime;
+            datagrams.Add(encoder.Encode([], [Counters(3, octets, octets)]));
         }
+
+        using var client = _factory.CreateClient();
+        Send("127.0.0.1", _factory.SFlowUdpPort, datagrams);
+
+        const string Late = "flowweb_sflow_late_counters_samples_total{exporter=\"127.0.0.1\"} ";
+        await Poll.UntilAsync(() => client.GetStringAsync(ApiJson.Url("/metrics")), m => m.Contains(Late + "1\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), m => "metric: " + string.Join(" | ", m.Split('\n').Where(l => l.StartsWith(Late, StringComparison.Ordinal))));
+
+        // The late sample (80 s, behind the 90 s one) is skipped: 60→90 s and 90→120 s are stored, 6 M octets over 60 s.
+        var history = await Poll.UntilAsync(() => client.GetAsync<SFlowCounterHistoryResponse>(HistoryUrl("192.0.2.11", 3)),
+            h => h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals)) == 2, TimeSpan.FromSeconds(30),
+            h => $"{h.Interfaces.Sum(i => i.Buckets.Sum(b => b.Intervals))} of 2 intervals stored");
+        var buckets = Assert.Single(history.Interfaces).Buckets;
+        Assert.Equal((6_000_000L, 60.0, 0L), (buckets.Sum(b => b.InOctets), buckets.Sum(b => b.MeasuredSeconds), buckets.Sum(b => b.Discontinuities)));
+    }
+
+    [Fact]
+    public async Task History_MoreRowsThanTheCap_ValidationErrorNamesTheFieldToChange()
+    {
+        var store = _factory.Services.GetRequiredService<SFlowCounterStore>();
+        var now = DateTimeOffset.UtcNow;
+        var minute = now.ToUnixTimeSeconds() / 60 * 60;
+        var delta = new SFlowCounterStore.MinuteDelta(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+        await store.AddAsync([.. Enumerable.Range(1, 3).Select(i => (new SFlowCounterStore.MinuteKey("192.0.2.20", 0, (uint)i, minute), delta))]);
+        using var client = _factory.CreateClient();
+
+        // 40 days of minutes is 57,601 buckets: three interfaces pass the cap, one does not.
+        var from = now.AddDays(-40).ToUnixTimeSeconds();
+        var to = now.AddMinutes(1).ToUnixTimeSeconds();
+        using var all = await client.GetAsync(ApiJson.Url($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={from}&to={to}"));
+        var problem = await all.ValidationProblemAsync();
+        var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "ifIndex").Value);
+        Assert.Contains($"more than {SFlowCounterStore.MaxRows:N0}", message, StringComparison.Ordinal);
+        var one = await client.GetAsync<SFlowCounterHistoryResponse>($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={from}&to={to}&ifIndex=2");
+        Assert.Equal(2u, Assert.Single(one.Interfaces).IfIndex);
+
+        // Exactly 100,000 minutes starting mid-minute touch 100,001 buckets: one interface over the cap names the resolution.
+        var start = (minute - (100_000 * 60)) + 30;
+        using var edge = await client.GetAsync(ApiJson.Url($"/api/sflow/agents/192.0.2.20/history?resolution=minute&from={start}&to={start + (100_000 * 60)}&ifIndex=2"));
+        Assert.Single((await edge.ValidationProblemAsync()).Errors, e => e.Key == "resolution");
+    }
+
+    [Fact]
+    public async Task History_SubAgent_OnlyThatSubAgentsInterfaces()
+    {
+        var store = _factory.Services.GetRequiredService<SFlowCounterStore>();
+        var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60;
+        var delta = new SFlowCounterStore.MinuteDelta(new(1_000, 2_000, 0, 0, 0, 0, 30_000, 1, 0), 1_000_000_000);
+        await store.AddAsync([(new("192.0.2.21", 0, 4, minute), delta), (new("192.0.2.21", 3, 4, minute), delta), (new("192.0.2.21", 3, 5, minute), delta)]);
+        using var client = _factory.CreateClient();
+
+        var history = await client.GetAsync<SFlowCounterHistoryResponse>(HistoryUrl("192.0.2.21", null) + "&subAgent=3");
+
+        Assert.Equal([(3u, 4u), (3u, 5u)], history.Interfaces.Select(i => (i.SubAgent, i.IfIndex)));
     }
 
     [Theory]

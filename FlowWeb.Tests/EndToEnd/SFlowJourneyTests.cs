@@ -87,20 +87,41 @@ public sealed partial class SFlowJourneyTests(BrowserAppFixture app)
         await Expect(page.Locator(".sflow-history-interface")).ToContainTextAsync("10.0.10.20 ifIndex 1002");
         var (first, span) = (counters[0], (Uptime(datagrams, last) - Uptime(datagrams, counters[0])) / 1000.0);
         var storedIn = (last.GetProperty("ifInOctets").GetUInt64() - first.GetProperty("ifInOctets").GetUInt64()) * 8 / span;
-        if (await history.CountAsync() == 1)
+        await Expect(history.First).ToBeVisibleAsync();
+
+        // However the samples fell into minutes: the rows' measured seconds add up to the agent's uptime from the first
+        // sample to the last, and their rates times their seconds to the octets in between (each shown to 3 digits).
+        var rows = await history.AllAsync();
+        var measured = new List<double>();
+        var inBitsSum = 0.0;
+        foreach (var r in rows)
         {
-            // Every sample arrived in one minute: the row is the octets over all the intervals the agent measured.
+            var s = Seconds(await r.Locator(".sflow-history-measured").TextContentAsync());
+            measured.Add(s);
+            inBitsSum += BitRate(await r.Locator(".sflow-history-in").TextContentAsync()) * s;
+        }
+
+        Assert.Equal(span, measured.Sum(), 0.05 * rows.Count + 1e-9);
+        Assert.Equal(storedIn * span, inBitsSum, storedIn * span * 0.006);
+        if (rows.Count == 1)
+        {
             await Expect(history.Locator(".sflow-history-in")).ToHaveTextAsync(FlowFormat.BitRate(storedIn));
             await Expect(history.Locator(".sflow-history-in-util")).ToHaveTextAsync(FlowFormat.Percent(100 * storedIn / speed));
-            await Expect(history.Locator(".sflow-history-measured")).ToHaveTextAsync($"{span:0.#} s");
-        }
-        else
-        {
-            await Expect(history.First).ToBeVisibleAsync();
         }
 
         await browser.ScreenshotAsync("sflow-interface-history.png");
         Assert.Empty(browser.Errors);
+    }
+
+    /// <summary>"1.2 s" → 1.2.</summary>
+    private static double Seconds(string? text) => double.Parse(text!.Replace(" s", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    /// <summary>"54.8 Mbit/s" → 54,800,000 (the units of <see cref="FlowFormat.BitRateUnits"/>).</summary>
+    private static double BitRate(string? text)
+    {
+        var parts = text!.Trim().Split(' ');
+        var unit = Assert.Single(FlowFormat.BitRateUnits, u => u.Name == parts[1]);
+        return double.Parse(parts[0].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) * unit.Scale;
     }
 
     /// <summary>The agent's uptime (ms) in the header of the datagram with this sample's sequence number (IPv4 agent).</summary>

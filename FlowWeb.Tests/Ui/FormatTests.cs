@@ -23,6 +23,11 @@ public sealed class FormatTests
     public void BitRate_Value_ScaledToItsOwnUnitWithThreeSignificantDigits(double bitsPerSecond, string expected) =>
         Assert.Equal(expected, FlowFormat.BitRate(bitsPerSecond));
 
+    [Fact]
+    public void OrDash_MissingValue_DashElseTheFormattedValue() =>
+        Assert.Equal(("–", "54.8 Mbit/s", "–", "12.5 %"),
+            (FlowFormat.BitRateOrDash(null), FlowFormat.BitRateOrDash(54_800_000), FlowFormat.PercentOrDash(null), FlowFormat.PercentOrDash(12.5)));
+
     [Theory]
     [InlineData(0, "0 B")]
     [InlineData(512, "512 B")]

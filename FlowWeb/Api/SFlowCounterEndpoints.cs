@@ -41,6 +41,7 @@ internal static class SFlowCounterEndpoints
 
     public static async Task<Results<Ok<SFlowCounterHistoryResponse>, ValidationProblem>> GetSFlowCounterHistory(
         string agent, [Description("One interface (ifIndex); default: every stored interface")] long? ifIndex,
+        [Description("One sub-agent; default: every sub-agent")] long? subAgent,
         [Description("Start of the range: " + HistoryRangeQuery.TimeDescription + "; default: two hours before to")] string? from,
         [Description("End of the range (exclusive): " + HistoryRangeQuery.TimeDescription + "; default: now")] string? to,
         [Description("auto (default), minute, hour or day")] string? resolution,
@@ -56,14 +57,27 @@ internal static class SFlowCounterEndpoints
             return ApiProblems.Validation(nameof(ifIndex), $"{ifIndex} is not an ifIndex (0 to {uint.MaxValue})");
         }
 
+        if (subAgent is < 0 or > uint.MaxValue)
+        {
+            return ApiProblems.Validation(nameof(subAgent), $"{subAgent} is not a sub-agent id (0 to {uint.MaxValue})");
+        }
+
         if (HistoryRangeQuery.Parse(from, to, resolution, time.GetUtcNow(), history, out var errors) is not { } range)
         {
             return ApiProblems.Validation(errors);
         }
 
         var bucketSeconds = HistoryBuckets.SecondsOf(range.Resolution);
-        var buckets = await store.QueryAsync(address.ToString(), (uint?)ifIndex, range.From, range.To, bucketSeconds, cancellationToken);
-        var interfaces = buckets.GroupBy(b => (b.SubAgent, b.IfIndex))
+        var found = await store.QueryAsync(address.ToString(), (uint?)subAgent, (uint?)ifIndex, range.From, range.To, bucketSeconds, cancellationToken);
+        if (found.OverCap)
+        {
+            // Named after what the client can change: the interface choice when several are stored, else the resolution (or range).
+            return ApiProblems.Validation(ifIndex is null && found.Interfaces > 1 ? nameof(ifIndex) : nameof(resolution),
+                $"{found.Interfaces:N0} interface(s) × {found.BucketsPerInterface:N0} {range.Resolution.ToString().ToLowerInvariant()} bucket(s) = {found.RowsAtMost:N0} rows, "
+                + $"more than {SFlowCounterStore.MaxRows:N0}: choose one interface (ifIndex), a coarser resolution or a shorter range");
+        }
+
+        var interfaces = found.Buckets.GroupBy(b => (b.SubAgent, b.IfIndex))
             .Select(g => new SFlowInterfaceHistoryResponse(g.Key.SubAgent, g.Key.IfIndex, [.. g.Select(SFlowCounterBucketResponse.From)])).ToList();
         return TypedResults.Ok(new SFlowCounterHistoryResponse(address.ToString(), range.From, range.To, range.Resolution.ToString().ToLowerInvariant(), bucketSeconds,
             interfaces, recorder.Status));

@@ -28,7 +28,7 @@ public sealed class SFlowAgent
     // The sample before the latest, per interface, for rates (written and read by the receive loop only).
     private readonly Dictionary<uint, SFlowInterfaceCounters> _previous = [];
 
-    // Per interface: the sample history's totals were last moved to, and the running totals (see SFlowCounterTotals).
+    // Per interface: the sample the totals were last advanced to (the base of the next interval), and the running totals (see SFlowCounterTotals).
     private readonly Dictionary<uint, Track> _tracks = [];
     private readonly Lock _interfacesSync = new();
     private SFlowInterfaceReading[] _readings = [];

@@ -24,6 +24,11 @@ public readonly record struct SFlowCounterTotals(
     /// <summary>A 32-bit error or discard counter that seems to go back by less than this is taken as a wrap; more is a reset.</summary>
     internal const uint MaxWrappedCount32 = 1u << 24;
 
+    /// <summary>Each part summed: two increases of one interface (history adds a minute's passes together).</summary>
+    public static SFlowCounterTotals operator +(in SFlowCounterTotals a, in SFlowCounterTotals b) =>
+        new(a.InOctets + b.InOctets, a.OutOctets + b.OutOctets, a.InErrors + b.InErrors, a.OutErrors + b.OutErrors, a.InDiscards + b.InDiscards,
+            a.OutDiscards + b.OutDiscards, a.CoveredMs + b.CoveredMs, a.Intervals + b.Intervals, a.Discontinuities + b.Discontinuities);
+
     /// <summary>Each part's increase since <paramref name="earlier"/> (a whole new line of totals when any part went back: the agent's state was made anew).</summary>
     public SFlowCounterTotals Since(in SFlowCounterTotals earlier) =>
         InOctets < earlier.InOctets || OutOctets < earlier.OutOctets || InErrors < earlier.InErrors || OutErrors < earlier.OutErrors

@@ -58,6 +58,8 @@ public sealed class SFlowExporter
 
     internal long Late() => Sum(a => a.LateDatagrams);
 
+    internal long LateCounters() => Sum(a => a.LateCounters);
+
     internal long Restarts() => Sum(a => a.Restarts);
 
     private long Sum(Func<SFlowAgent, long> value)

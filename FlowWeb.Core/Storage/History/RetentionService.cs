@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Core.Storage.History;
 
-/// <summary>Rows removed by one retention pass, per table, and the number of delete statements it took.</summary>
+/// <summary>Rows removed by one retention pass, per table, and the number of DELETE statements it took (the searches for batch boundaries are not counted).</summary>
 public sealed record RetentionResult(long MinuteRows, long HourRows, long DayRows, long ToplistPeriods, long ToplistEntries, long ToplistPeriodsOverCap, int Statements)
 {
     /// <summary>sFlow interface counter minutes removed (kept as long as channel minutes).</summary>
@@ -19,7 +19,8 @@ public sealed record RetentionResult(long MinuteRows, long HourRows, long DayRow
 /// Deletes history older than its retention (a bucket or period whose start is before now − retention) and the
 /// oldest toplist periods beyond <see cref="StorageOptions.ToplistMaxBytes"/>. Deletes go in small batches, each its
 /// own short transaction with a pause between, so the history writer and readers are never held up long: channel
-/// rows sensor by sensor along the primary key, toplist periods together with their entries.
+/// rows sensor by sensor along the primary key and sFlow counter minutes by time (one helper, <see cref="DeleteBeforeAsync"/>),
+/// toplist periods together with their entries.
 /// </summary>
 public sealed partial class RetentionService(
     SqliteConnectionFactory connections,
@@ -62,7 +63,8 @@ public sealed partial class RetentionService(
                 : default;
             statements += capped.Statements;
 
-            var counters = await DeleteSFlowCounterMinutesAsync(connection, now - Seconds(Settings.MinuteRetention), cancellationToken).ConfigureAwait(false);
+            var counters = await DeleteBeforeAsync(connection, FlowWebDbContext.SFlowCounterMinutesTable, "MinuteStart", null, now - Seconds(Settings.MinuteRetention), cancellationToken)
+                .ConfigureAwait(false);
             statements += counters.Statements;
 
             var result = new RetentionResult(minutes.Rows, hours.Rows, days.Rows, expired.Periods + capped.Periods, expired.Rows + capped.Rows, capped.Periods, statements)
@@ -71,7 +73,7 @@ public sealed partial class RetentionService(
             };
             if (result.TotalRows > 0)
             {
-                LogDeleted(logger, result.MinuteRows, result.HourRows, result.DayRows, result.ToplistPeriods, result.ToplistPeriodsOverCap);
+                LogDeleted(logger, result.MinuteRows, result.HourRows, result.DayRows, result.ToplistPeriods, result.ToplistPeriodsOverCap, result.SFlowCounterRows);
             }
 
             return result;
@@ -111,64 +113,74 @@ public sealed partial class RetentionService(
         }
     }
 
-    /// <summary>
-    /// For each sensor: find the bucket at which the batch size is reached along the key (sensor, bucket, channel),
-    /// delete everything before it, repeat. Each DELETE is its own transaction and touches about one batch of rows.
-    /// </summary>
+    /// <summary>Each sensor's rows of a channel table before the cutoff (<see cref="DeleteBeforeAsync"/>), sensor by sensor along the primary key.</summary>
     private async Task<(long Rows, int Statements)> DeleteChannelRowsAsync(SqliteConnection connection, IReadOnlyList<long> sensors, string table, long cutoff, CancellationToken cancellationToken)
     {
-        using var boundary = connection.CreateCommand();
-        boundary.CommandText = $"SELECT BucketStart FROM {table} WHERE SensorKey = $sensor AND BucketStart < $cutoff ORDER BY BucketStart LIMIT 1 OFFSET $offset";
-        var boundarySensor = boundary.Parameters.Add("$sensor", SqliteType.Integer);
-        boundary.Parameters.AddWithValue("$cutoff", cutoff);
-        boundary.Parameters.AddWithValue("$offset", Settings.RetentionBatchRows - 1);
-
-        using var first = connection.CreateCommand();
-        first.CommandText = $"SELECT min(BucketStart) FROM {table} WHERE SensorKey = $sensor";
-        var firstSensor = first.Parameters.Add("$sensor", SqliteType.Integer);
-
-        using var delete = connection.CreateCommand();
-        delete.CommandText = $"DELETE FROM {table} WHERE SensorKey = $sensor AND BucketStart < $before";
-        var deleteSensor = delete.Parameters.Add("$sensor", SqliteType.Integer);
-        var before = delete.Parameters.Add("$before", SqliteType.Integer);
-
         long rows = 0;
         var statements = 0;
         foreach (var sensor in sensors)
         {
-            while (true)
-            {
-                boundarySensor.Value = sensor;
-                var found = boundary.ExecuteScalar();
-                if (found is null or DBNull)
-                {
-                    // Fewer than a batch left before the cutoff: delete them all.
-                    before.Value = cutoff;
-                }
-                else
-                {
-                    firstSensor.Value = sensor;
-                    var oldest = (long)first.ExecuteScalar()!;
-                    var at = (long)found;
-
-                    // A batch that ends inside the oldest bucket takes that whole bucket (one row per channel).
-                    before.Value = at == oldest ? at + 1 : at;
-                }
-
-                deleteSensor.Value = sensor;
-                var deleted = delete.ExecuteNonQuery();
-                statements++;
-                rows += deleted;
-                if (found is null or DBNull)
-                {
-                    break;
-                }
-
-                await PauseAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var (deleted, count) = await DeleteBeforeAsync(connection, table, "BucketStart", ("SensorKey", sensor), cutoff, cancellationToken).ConfigureAwait(false);
+            rows += deleted;
+            statements += count;
         }
 
         return (rows, statements);
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="table"/> whose <paramref name="timeColumn"/> is before the cutoff (those with the key's
+    /// value only, when a key is given), oldest first, in batches: find the time at which the batch size is reached,
+    /// delete everything before it, pause, repeat. Each DELETE is its own transaction and touches about one batch of
+    /// rows; a batch that ends inside the oldest time takes all of that time's rows (one per channel or interface), so
+    /// every round makes progress. Returns the rows removed and the DELETE statements run.
+    /// </summary>
+    private async Task<(long Rows, int Statements)> DeleteBeforeAsync(SqliteConnection connection, string table, string timeColumn, (string Column, long Value)? key,
+        long cutoff, CancellationToken cancellationToken)
+    {
+        var keyFilter = key is { } k ? $"{k.Column} = $key AND " : "";
+        using var boundary = connection.CreateCommand();
+        boundary.CommandText = $"SELECT {timeColumn} FROM {table} WHERE {keyFilter}{timeColumn} < $cutoff ORDER BY {timeColumn} LIMIT 1 OFFSET $offset";
+        boundary.Parameters.AddWithValue("$cutoff", cutoff);
+        boundary.Parameters.AddWithValue("$offset", Settings.RetentionBatchRows - 1);
+
+        using var first = connection.CreateCommand();
+        first.CommandText = $"SELECT min({timeColumn}) FROM {table}" + (key is { } c ? $" WHERE {c.Column} = $key" : "");
+
+        using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM {table} WHERE {keyFilter}{timeColumn} < $before";
+        var before = delete.Parameters.Add("$before", SqliteType.Integer);
+        if (key is { } keyed)
+        {
+            boundary.Parameters.AddWithValue("$key", keyed.Value);
+            first.Parameters.AddWithValue("$key", keyed.Value);
+            delete.Parameters.AddWithValue("$key", keyed.Value);
+        }
+
+        long rows = 0;
+        var statements = 0;
+        while (true)
+        {
+            var found = boundary.ExecuteScalar();
+            if (found is long at)
+            {
+                before.Value = at == (long)first.ExecuteScalar()! ? at + 1 : at;
+            }
+            else
+            {
+                // Fewer than a batch left before the cutoff: delete them all.
+                before.Value = cutoff;
+            }
+
+            rows += delete.ExecuteNonQuery();
+            statements++;
+            if (found is not long)
+            {
+                return (rows, statements);
+            }
+
+            await PauseAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -225,33 +237,6 @@ public sealed partial class RetentionService(
         return (periods, rows, statements);
     }
 
-    /// <summary>sFlow counter minutes before the cutoff, oldest first, about <see cref="StorageOptions.RetentionBatchRows"/> per statement (whole minutes).</summary>
-    private async Task<(long Rows, int Statements)> DeleteSFlowCounterMinutesAsync(SqliteConnection connection, long cutoff, CancellationToken cancellationToken)
-    {
-        using var find = connection.CreateCommand();
-        find.CommandText = $"SELECT MinuteStart FROM {FlowWebDbContext.SFlowCounterMinutesTable} WHERE MinuteStart < $cutoff ORDER BY MinuteStart LIMIT 1 OFFSET $batch";
-        find.Parameters.AddWithValue("$cutoff", cutoff);
-        find.Parameters.AddWithValue("$batch", Settings.RetentionBatchRows);
-        using var delete = connection.CreateCommand();
-        delete.CommandText = $"DELETE FROM {FlowWebDbContext.SFlowCounterMinutesTable} WHERE MinuteStart < $before";
-        var before = delete.Parameters.Add("$before", SqliteType.Integer);
-        long rows = 0;
-        var statements = 0;
-        while (true)
-        {
-            var found = find.ExecuteScalar();
-            before.Value = found is long at ? Math.Min(at + 1, cutoff) : cutoff;
-            rows += delete.ExecuteNonQuery();
-            statements += 2;
-            if (found is not long)
-            {
-                return (rows, statements);
-            }
-
-            await PauseAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private static List<long> SensorKeys(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
@@ -274,8 +259,8 @@ public sealed partial class RetentionService(
     private static long Seconds(TimeSpan span) => (long)span.TotalSeconds;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Retention removed {MinuteRows} minute, {HourRows} hour and {DayRows} day row(s) and {ToplistPeriods} toplist period(s), {OverCap} of them over the size cap")]
-    private static partial void LogDeleted(ILogger logger, long minuteRows, long hourRows, long dayRows, long toplistPeriods, long overCap);
+        Message = "Retention removed {MinuteRows} minute, {HourRows} hour and {DayRows} day row(s), {ToplistPeriods} toplist period(s) ({OverCap} of them over the size cap) and {SFlowCounterRows} sFlow counter minute row(s)")]
+    private static partial void LogDeleted(ILogger logger, long minuteRows, long hourRows, long dayRows, long toplistPeriods, long overCap, long sFlowCounterRows);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Retention pass failed; it is tried again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);

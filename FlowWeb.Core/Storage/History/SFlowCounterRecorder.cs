@@ -15,8 +15,10 @@ namespace FlowWeb.Core.Storage.History;
 /// what is stored is capped: at most <see cref="MaxAgents"/> agents, of which at most <see cref="MaxUnconfiguredAgents"/>
 /// sent from an address that is no sensor's sender IP, and <see cref="MaxInterfacesPerAgent"/> interfaces each; an
 /// agent not heard for <see cref="AgentExpiry"/> gives its place back. Refusals are counted (<see cref="Status"/>).
+/// A pass that fails keeps its minutes for the next one and never ends the loop (the host would stop with it).
 /// </summary>
-public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlowCounterStore store, ILogger<SFlowCounterRecorder> logger) : BackgroundService
+public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlowCounterStore store, TimeProvider time, ILogger<SFlowCounterRecorder> logger)
+    : BackgroundService
 {
     public const int MaxAgents = 64;
 
@@ -31,13 +33,19 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
 
     public static readonly TimeSpan AgentExpiry = TimeSpan.FromHours(1);
 
+    /// <summary>Failed passes are logged at most this often (SQLite down would otherwise log every <see cref="Every"/>).</summary>
+    public static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<(FlowAddress Agent, uint SubAgent), AgentState> _agents = [];
     private readonly Dictionary<SFlowCounterStore.MinuteKey, SFlowCounterStore.MinuteDelta> _pending = [];
     private readonly Lock _sync = new();
-    private long _agentsRefused;
+    private long _interfacesOfRefusedAgents;
     private long _interfacesRefused;
     private long _rowsDropped;
     private long _rowsWritten;
+    private long _failedPasses;
+    private long _failuresNotLogged;
+    private DateTimeOffset _failureLogged = DateTimeOffset.MinValue;
 
     /// <summary>What is stored and what was refused, for the API and the device page.</summary>
     public SFlowCounterRecorderStatus Status
@@ -46,7 +54,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         {
             lock (_sync)
             {
-                return new(_agents.Count, _agents.Values.Sum(a => a.Last.Count), Interlocked.Read(ref _agentsRefused), Interlocked.Read(ref _interfacesRefused),
+                return new(_agents.Count, _agents.Values.Sum(a => a.Last.Count), Interlocked.Read(ref _interfacesOfRefusedAgents), Interlocked.Read(ref _interfacesRefused),
                     Interlocked.Read(ref _rowsWritten), Interlocked.Read(ref _rowsDropped), MaxAgents, MaxUnconfiguredAgents, MaxInterfacesPerAgent);
             }
         }
@@ -60,7 +68,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
             return;
         }
 
-        using var timer = new PeriodicTimer(Every);
+        using var timer = new PeriodicTimer(Every, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -76,23 +84,29 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         await RecordAsync(publisher.Current, CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Takes the frame's increases and writes every pending minute; a failed write keeps them for the next pass.</summary>
+    /// <summary>Passes that failed (a write, or reading the frame); their minutes stay pending for the next pass.</summary>
+    public long FailedPasses => Interlocked.Read(ref _failedPasses);
+
+    /// <summary>
+    /// Takes the frame's increases and writes every pending minute. Any failure is caught here, per pass: a failed
+    /// write keeps the minutes for the next pass, and the failure is logged at most once per <see cref="FailureLogInterval"/>.
+    /// </summary>
     internal async Task RecordAsync(LiveFrame frame, CancellationToken cancellationToken)
     {
-        List<(SFlowCounterStore.MinuteKey, SFlowCounterStore.MinuteDelta)> rows;
-        lock (_sync)
-        {
-            Collect(frame);
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-
-            rows = [.. _pending.Select(p => (p.Key, p.Value))];
-        }
-
         try
         {
+            List<(SFlowCounterStore.MinuteKey, SFlowCounterStore.MinuteDelta)> rows;
+            lock (_sync)
+            {
+                Collect(frame);
+                if (_pending.Count == 0)
+                {
+                    return;
+                }
+
+                rows = [.. _pending.Select(p => (p.Key, p.Value))];
+            }
+
             await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
             lock (_sync)
             {
@@ -101,9 +115,30 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
 
             Interlocked.Add(ref _rowsWritten, rows.Count);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogWriteFailed(logger, rows.Count, e.Message);
+            Interlocked.Increment(ref _failedPasses);
+            var now = time.GetUtcNow();
+            if (now - _failureLogged >= FailureLogInterval)
+            {
+                _failureLogged = now;
+                LogPassFailed(logger, PendingRows, Interlocked.Exchange(ref _failuresNotLogged, 0), e);
+            }
+            else
+            {
+                Interlocked.Increment(ref _failuresNotLogged);
+            }
+        }
+    }
+
+    private int PendingRows
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _pending.Count;
+            }
         }
     }
 
@@ -118,7 +153,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
             }
         }
 
-        long agentsRefused = 0;
+        long interfacesOfRefusedAgents = 0;
         foreach (var exporter in frame.Exporters)
         {
             if (exporter.SFlowInterfaces is not { Count: > 0 } readings)
@@ -132,7 +167,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
                 var agent = Admit((reading.Agent, reading.SubAgent), configured, frame.At);
                 if (agent is null)
                 {
-                    agentsRefused++;
+                    interfacesOfRefusedAgents++;
                     continue;
                 }
 
@@ -147,7 +182,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         }
 
         // Interface readings refused in this pass (a gauge: an agent is refused again every pass, so a running sum would say nothing).
-        Interlocked.Exchange(ref _agentsRefused, agentsRefused);
+        Interlocked.Exchange(ref _interfacesOfRefusedAgents, interfacesOfRefusedAgents);
     }
 
     private AgentState? Admit((FlowAddress Agent, uint SubAgent) key, bool configured, DateTimeOffset now)
@@ -202,7 +237,7 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         }
         else if (_pending.Count < MaxPendingRows)
         {
-            _pending[key] = SFlowCounterStore.MinuteDelta.Of(increase, reading.IfSpeed);
+            _pending[key] = new SFlowCounterStore.MinuteDelta(increase, reading.IfSpeed);
         }
         else
         {
@@ -217,8 +252,9 @@ public sealed partial class SFlowCounterRecorder(IServiceProvider services, SFlo
         public DateTimeOffset Seen;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "sFlow counters history: {Rows} minute row(s) could not be written ({Reason}); tried again in 5 s")]
-    private static partial void LogWriteFailed(ILogger logger, int rows, string reason);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "sFlow counters history: a pass failed with {Rows} minute row(s) pending, kept for the next pass (every 5 s); {NotLogged} failed pass(es) since the last such message were not logged")]
+    private static partial void LogPassFailed(ILogger logger, int rows, long notLogged, Exception exception);
 }
 
 /// <summary>The counters history's caps and counts (see <see cref="SFlowCounterRecorder"/>).</summary>

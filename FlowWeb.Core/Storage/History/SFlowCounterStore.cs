@@ -9,22 +9,18 @@ namespace FlowWeb.Core.Storage.History;
 /// </summary>
 public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
 {
-    /// <summary>Buckets one query returns at most per interface (a year of hours is 8,760).</summary>
-    public const int MaxBuckets = 20_000;
+    /// <summary>
+    /// Rows (interface × bucket) one query may return: a year of hours for 11 interfaces, a day of minutes for 69. A
+    /// query that could return more is refused before any row is read (<see cref="SFlowCounterHistory.OverCap"/>), so
+    /// a request's cost is bounded and nothing is cut off without saying so.
+    /// </summary>
+    public const int MaxRows = 100_000;
 
     public readonly record struct MinuteKey(string Agent, uint SubAgent, uint IfIndex, long MinuteStart);
 
     public readonly record struct MinuteDelta(SFlowCounterTotals Increase, ulong IfSpeed)
     {
-        public static MinuteDelta Of(in SFlowCounterTotals increase, ulong ifSpeed) => new(increase, ifSpeed);
-
-        public MinuteDelta Add(in SFlowCounterTotals more, ulong ifSpeed)
-        {
-            var i = Increase;
-            return new(new(i.InOctets + more.InOctets, i.OutOctets + more.OutOctets, i.InErrors + more.InErrors, i.OutErrors + more.OutErrors,
-                i.InDiscards + more.InDiscards, i.OutDiscards + more.OutDiscards, i.CoveredMs + more.CoveredMs, i.Intervals + more.Intervals,
-                i.Discontinuities + more.Discontinuities), ifSpeed);
-        }
+        public MinuteDelta Add(in SFlowCounterTotals more, ulong ifSpeed) => new(Increase + more, ifSpeed);
     }
 
     /// <summary>Adds the minutes' increases in one transaction.</summary>
@@ -74,28 +70,42 @@ public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
 
     /// <summary>
     /// The agent's stored interfaces over [<paramref name="from"/>, <paramref name="to"/>), summed into buckets of
-    /// <paramref name="bucketSeconds"/> (60 for minutes), one interface or all of them, oldest bucket first.
+    /// <paramref name="bucketSeconds"/> (60 for minutes): one sub-agent or all, one interface or all, oldest bucket
+    /// first. The interfaces are counted first, in the same read transaction (one snapshot, so the count holds for
+    /// the read): when they times the range's buckets pass <see cref="MaxRows"/>, no row is read and the result says so.
     /// </summary>
-    public async Task<IReadOnlyList<SFlowCounterBucket>> QueryAsync(string agent, uint? ifIndex, DateTimeOffset from, DateTimeOffset to, int bucketSeconds,
+    public async Task<SFlowCounterHistory> QueryAsync(string agent, uint? subAgent, uint? ifIndex, DateTimeOffset from, DateTimeOffset to, int bucketSeconds,
         CancellationToken cancellationToken = default)
     {
+        bucketSeconds = Math.Max(60, bucketSeconds);
+        var bucketsPerInterface = BucketsIn(from, to, bucketSeconds);
+        var filter = (subAgent is null ? "" : " AND SubAgent = $sub") + (ifIndex is null ? "" : " AND IfIndex = $if");
         var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            using var transaction = connection.BeginTransaction(deferred: true);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$bucket", bucketSeconds);
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeSeconds());
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
+            command.Parameters.AddWithValue("$sub", (long)(subAgent ?? 0));
+            command.Parameters.AddWithValue("$if", (long)(ifIndex ?? 0));
+            command.CommandText = $"SELECT count(*) FROM (SELECT DISTINCT SubAgent, IfIndex FROM SFlowCounterMinutes WHERE Agent = $agent AND MinuteStart >= $from AND MinuteStart < $to{filter})";
+            var interfaces = (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if ((long)interfaces * bucketsPerInterface > MaxRows)
+            {
+                return new SFlowCounterHistory([], interfaces, bucketsPerInterface);
+            }
+
             command.CommandText = $"""
                 SELECT SubAgent, IfIndex, (MinuteStart / $bucket) * $bucket AS B, max(IfSpeed), sum(InOctets), sum(OutOctets), sum(InErrors), sum(OutErrors),
                        sum(InDiscards), sum(OutDiscards), sum(CoveredMs), sum(Intervals), sum(Discontinuities)
                 FROM SFlowCounterMinutes
-                WHERE Agent = $agent AND MinuteStart >= $from AND MinuteStart < $to {(ifIndex is null ? "" : "AND IfIndex = $if")}
-                GROUP BY SubAgent, IfIndex, B ORDER BY SubAgent, IfIndex, B LIMIT $limit
+                WHERE Agent = $agent AND MinuteStart >= $from AND MinuteStart < $to{filter}
+                GROUP BY SubAgent, IfIndex, B ORDER BY SubAgent, IfIndex, B
                 """;
-            command.Parameters.AddWithValue("$agent", agent);
-            command.Parameters.AddWithValue("$bucket", Math.Max(60, bucketSeconds));
-            command.Parameters.AddWithValue("$from", from.ToUnixTimeSeconds());
-            command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
-            command.Parameters.AddWithValue("$if", (long)(ifIndex ?? 0));
-            command.Parameters.AddWithValue("$limit", MaxBuckets * (ifIndex is null ? SFlowCounterRecorder.MaxInterfacesPerAgent : 1));
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var buckets = new List<SFlowCounterBucket>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -105,8 +115,16 @@ public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
                     reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)));
             }
 
-            return buckets;
+            return new SFlowCounterHistory(buckets, interfaces, bucketsPerInterface);
         }
+    }
+
+    /// <summary>The buckets of <paramref name="bucketSeconds"/> (aligned to multiples of it, as the query groups) that [from, to) touches.</summary>
+    public static long BucketsIn(DateTimeOffset from, DateTimeOffset to, int bucketSeconds)
+    {
+        var start = from.ToUnixTimeSeconds();
+        var end = to.ToUnixTimeSeconds();
+        return end <= start ? 0 : ((end - 1) / bucketSeconds) - (start / bucketSeconds) + 1;
     }
 
     /// <summary>The agents and interfaces with stored minutes in the window (for the page's interface choice).</summary>
@@ -136,6 +154,17 @@ public sealed class SFlowCounterStore(SqliteConnectionFactory connections)
     }
 
     private static long Clamp(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
+}
+
+/// <summary>
+/// What <see cref="SFlowCounterStore.QueryAsync"/> found: the buckets, or none when <see cref="Interfaces"/> ×
+/// <see cref="BucketsPerInterface"/> passes <see cref="SFlowCounterStore.MaxRows"/> (<see cref="OverCap"/>).
+/// </summary>
+public sealed record SFlowCounterHistory(IReadOnlyList<SFlowCounterBucket> Buckets, int Interfaces, long BucketsPerInterface)
+{
+    public long RowsAtMost => Interfaces * BucketsPerInterface;
+
+    public bool OverCap => RowsAtMost > SFlowCounterStore.MaxRows;
 }
 
 /// <summary>

@@ -67,6 +67,12 @@ public static class FlowFormat
 
     public static string Percent(double share) => share.ToString("N1", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>A rate in bit/s in its own unit, or a dash when there is none (nothing measured yet).</summary>
+    public static string BitRateOrDash(double? bitsPerSecond) => bitsPerSecond is { } b ? BitRate(b) : "–";
+
+    /// <summary>A percentage, or a dash when there is none (speed unknown, nothing measured).</summary>
+    public static string PercentOrDash(double? share) => share is { } s ? Percent(s) : "–";
+
     /// <summary>"just now", "42 s ago", "3 min ago", "5 h ago", "2 d ago".</summary>
     public static string Ago(DateTimeOffset when, DateTimeOffset now)
     {

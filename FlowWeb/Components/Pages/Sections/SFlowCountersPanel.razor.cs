@@ -22,6 +22,7 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
     public InterfaceNames Names { get; set; } = InterfaceNames.Empty;
 
     private List<SFlowInterfaceReading> _rows = [];
+    private long _lateCounters;
 
     protected override void OnParametersSet() => Read();
 
@@ -31,12 +32,12 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
         return Task.CompletedTask;
     }
 
-    private void Read() =>
-        _rows = [.. Exporters.Select(Live.Exporter).SelectMany(e => e?.SFlowInterfaces ?? []).OrderBy(r => r.Agent).ThenBy(r => r.IfIndex)];
-
-    private static string Rate(double? bitsPerSecond) => bitsPerSecond is { } b ? FlowFormat.BitRate(b) : "–";
-
-    private static string Percent(double? share) => share is { } s ? FlowFormat.Percent(s) : "–";
+    private void Read()
+    {
+        var exporters = Exporters.Select(Live.Exporter).ToList();
+        _rows = [.. exporters.SelectMany(e => e?.SFlowInterfaces ?? []).OrderBy(r => r.Agent).ThenBy(r => r.IfIndex)];
+        _lateCounters = exporters.Sum(e => e?.SFlowLateCounters ?? 0);
+    }
 
     private static string Delta(long? count) => count is { } c ? FlowFormat.Count(c) : "–";
 }
