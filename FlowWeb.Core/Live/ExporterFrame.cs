@@ -51,6 +51,9 @@ public sealed record ExporterFrame(
     /// </summary>
     public long SFlowLateCounters { get; init; }
 
+    /// <summary>What the exporter's sFlow agents dropped or FlowWeb could not follow (refused by a cap, headers cut short), summed over the agents.</summary>
+    public SFlowDrops SFlowDrops { get; init; }
+
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
     internal static ExporterFrame Of(ExporterStatistics s, bool proven = false) => new(
         s.Address, s.Version, s.Datagrams, s.Flows, s.Octets, s.Packets, s.TemplatesKnown, s.PendingSets, s.PendingBytes,
@@ -61,6 +64,7 @@ public sealed record ExporterFrame(
         Interfaces = s.InterfacesSnapshot(),
         Proven = proven,
         SFlowLateCounters = s.SFlow?.LateCounters() ?? 0,
+        SFlowDrops = s.SFlow?.Drops() ?? default,
     };
 
     /// <summary>
@@ -107,6 +111,7 @@ public sealed record ExporterFrame(
         {
             Proven = Proven || other.Proven,
             SFlowLateCounters = SFlowLateCounters + other.SFlowLateCounters,
+            SFlowDrops = SFlowDrops + other.SFlowDrops,
             Streams = MergeStreams(Streams, other.Streams),
             Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,
         };

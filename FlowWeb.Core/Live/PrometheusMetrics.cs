@@ -47,8 +47,16 @@ public sealed class PrometheusMetrics(LivePublisher publisher, DecoderLimits lim
         Family(text, "flowweb_implausible_records_total", "counter", "Records with impossible counters (flagged, still counted).");
         exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.Exporter.ImplausibleRecords, ("exporter", e.Label)));
         Family(text, "flowweb_sflow_late_counters_samples_total", "counter", "sFlow counters samples that arrived behind their interface's latest one (overtaken on the way): not used for history, by exporter.");
-        exporters.Where(e => e.Exporter.Version == SFlowDatagram.Version)
-            .ToList().ForEach(e => Sample(text, "flowweb_sflow_late_counters_samples_total", e.Exporter.SFlowLateCounters, ("exporter", e.Label)));
+        var sflow = exporters.Where(e => e.Exporter.Version == SFlowDatagram.Version).ToList();
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_late_counters_samples_total", e.Exporter.SFlowLateCounters, ("exporter", e.Label)));
+        Family(text, "flowweb_sflow_agent_dropped_samples_total", "counter", "Samples the sFlow agents dropped themselves for lack of resources (the increase of their flow samples' drops counter): never sent, so the traffic they stood for is missing, by exporter.");
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_agent_dropped_samples_total", e.Exporter.SFlowDrops.AgentDropped, ("exporter", e.Label)));
+        Family(text, "flowweb_sflow_headers_cut_short_total", "counter", "sFlow flow samples whose sampled packet header ended before the layer it announced: the flow is counted, the fields the header did not hold (addresses, ports) are unknown, by exporter.");
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_headers_cut_short_total", e.Exporter.SFlowDrops.HeadersCutShort, ("exporter", e.Label)));
+        Family(text, "flowweb_sflow_untracked_source_samples_total", "counter", string.Create(CultureInfo.InvariantCulture, $"sFlow flow samples from data sources beyond the {SFlowAgent.MaxSources} followed per agent: the flow is counted, but its sample sequence (lost samples), sample pool and the agent's drops are not, by exporter."));
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_untracked_source_samples_total", e.Exporter.SFlowDrops.UntrackedSourceSamples, ("exporter", e.Label)));
+        Family(text, "flowweb_sflow_refused_interface_counters_samples_total", "counter", string.Create(CultureInfo.InvariantCulture, $"sFlow counters samples for interfaces beyond the {SFlowAgent.MaxInterfaces} kept per agent: not shown and not stored in history, by exporter."));
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_refused_interface_counters_samples_total", e.Exporter.SFlowDrops.RefusedInterfaceSamples, ("exporter", e.Label)));
         Family(text, "flowweb_templates", "gauge", "Templates known, by exporter.");
         exporters.ForEach(e => Sample(text, "flowweb_templates", e.Exporter.TemplatesKnown, ("exporter", e.Label)));
         Family(text, "flowweb_pending_sets", "gauge", "Data sets waiting for their template, by exporter.");

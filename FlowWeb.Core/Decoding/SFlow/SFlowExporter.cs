@@ -62,6 +62,17 @@ public sealed class SFlowExporter
 
     internal long Restarts() => Sum(a => a.Restarts);
 
+    internal SFlowDrops Drops()
+    {
+        var total = default(SFlowDrops);
+        foreach (var a in _agents.Values)
+        {
+            total += SFlowDrops.Of(a);
+        }
+
+        return total;
+    }
+
     private long Sum(Func<SFlowAgent, long> value)
     {
         long total = 0;

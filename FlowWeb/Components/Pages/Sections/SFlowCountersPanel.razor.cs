@@ -23,6 +23,7 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
 
     private List<SFlowInterfaceReading> _rows = [];
     private long _lateCounters;
+    private SFlowDrops _drops;
 
     protected override void OnParametersSet() => Read();
 
@@ -37,6 +38,31 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
         var exporters = Exporters.Select(Live.Exporter).ToList();
         _rows = [.. exporters.SelectMany(e => e?.SFlowInterfaces ?? []).OrderBy(r => r.Agent).ThenBy(r => r.IfIndex)];
         _lateCounters = exporters.Sum(e => e?.SFlowLateCounters ?? 0);
+        _drops = exporters.Aggregate(default(SFlowDrops), (sum, e) => sum + (e?.SFlowDrops ?? default));
+    }
+
+    /// <summary>One line in plain words per kind of sFlow drop that happened since the agents were first heard; none when nothing was lost.</summary>
+    internal static IEnumerable<string> DropLines(SFlowDrops drops)
+    {
+        if (drops.AgentDropped > 0)
+        {
+            yield return $"{FlowFormat.Count(drops.AgentDropped)} sample(s) dropped by the agents themselves for lack of resources (their drops counters): never sent, so the traffic they stood for is missing from the flows.";
+        }
+
+        if (drops.HeadersCutShort > 0)
+        {
+            yield return $"{FlowFormat.Count(drops.HeadersCutShort)} flow sample(s) with a packet header cut short before the layer it announced: counted, with the addresses or ports it did not hold left unknown.";
+        }
+
+        if (drops.UntrackedSourceSamples > 0)
+        {
+            yield return $"{FlowFormat.Count(drops.UntrackedSourceSamples)} flow sample(s) from data sources beyond the {FlowFormat.Count(SFlowAgent.MaxSources)} followed per agent: counted, but their lost samples and the agent's drops for them are not.";
+        }
+
+        if (drops.RefusedInterfaceSamples > 0)
+        {
+            yield return $"{FlowFormat.Count(drops.RefusedInterfaceSamples)} counters sample(s) for interfaces beyond the {FlowFormat.Count(SFlowAgent.MaxInterfaces)} kept per agent: not shown here and not stored in history.";
+        }
     }
 
     private static string Delta(long? count) => count is { } c ? FlowFormat.Count(c) : "–";
