@@ -4,17 +4,59 @@ using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Enrichment;
 
+/// <summary>What a toplist's rows have an owner for (<see cref="ToplistOwners.OwnerKind"/>).</summary>
+public enum ToplistOwnerKind
+{
+    /// <summary>Nothing (Top Protocols).</summary>
+    None,
+
+    /// <summary>The key's AS (Top Source/Destination AS): its name, in the first owner.</summary>
+    As,
+
+    /// <summary>The key's country (Top Countries): its name, in the first owner.</summary>
+    Country,
+
+    /// <summary>The key's addresses, A and B (a custom key without addresses has none: no owner).</summary>
+    Addresses,
+}
+
 /// <summary>
-/// The AS and country of a closed period's rows as the databases say at that moment, stored with the period beside
-/// the host names (<see cref="HostNamePair.OwnerA"/>): history then shows what was true then, not what a later
-/// database says. Looked up once per stored row (a few hundred binary searches per period), off the receive path.
+/// Who a toplist row's AS, country or addresses belong to, decided in one place for the table, the API and the
+/// history feed. A closed period's owners are stored as the databases said at that moment, beside the host names
+/// (<see cref="HostNamePair.OwnerA"/>): history then shows what was true then, not what a later database says; rows
+/// without them (running periods, periods stored before owners were) are looked up now. Looked up once per stored
+/// row (a few hundred binary searches per period), off the receive path.
 /// </summary>
 public static class ToplistOwners
 {
+    public static ToplistOwnerKind OwnerKind(this ToplistDefinition toplist)
+    {
+        ArgumentNullException.ThrowIfNull(toplist);
+        return toplist.Type switch
+        {
+            ToplistType.TopSourceAs or ToplistType.TopDestinationAs => ToplistOwnerKind.As,
+            ToplistType.TopCountries => ToplistOwnerKind.Country,
+            ToplistType.TopConnections or ToplistType.TopTalkers or ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp
+                or ToplistType.Custom => ToplistOwnerKind.Addresses,
+            _ => ToplistOwnerKind.None,
+        };
+    }
+
+    /// <summary>
+    /// The owners to show for a row: those recorded with it (<see cref="HostNamePair.OwnersRecorded"/>, shown as they
+    /// are, also when null), else looked up now. A is the key's AS or country (<see cref="ToplistOwnerKind.As"/>,
+    /// <see cref="ToplistOwnerKind.Country"/>) or its A address; B its B address.
+    /// </summary>
+    public static (AddressOwner? A, AddressOwner? B) OwnersOf(this IpEnrichment enrichment, ToplistDefinition toplist, in ToplistKey key, HostNamePair names)
+    {
+        ArgumentNullException.ThrowIfNull(enrichment);
+        return names.OwnersRecorded ? (names.OwnerA, names.OwnerB) : enrichment.Lookup(toplist.OwnerKind(), key);
+    }
+
     /// <summary>
     /// <paramref name="names"/> (or empty names) with the rows' owners recorded; unchanged when no database that the
     /// toplist type would show is loaded (nothing to record, and "nothing known" must not hide a later lookup) or
-    /// the type has no address, AS or country in its key.
+    /// the type has no address, AS or country in its key (a custom toplist: no source or destination address).
     /// </summary>
     public static HostNamePair[]? WithOwners(this IpEnrichment? enrichment, ToplistDefinition toplist, IReadOnlyList<ToplistRow> rows, HostNamePair[]? names)
     {
@@ -26,19 +68,16 @@ public static class ToplistOwners
         }
 
         bool asn = enrichment.Asn.Data is not null, country = enrichment.Country.Data is not null;
-        Func<ToplistKey, (AddressOwner? A, AddressOwner? B)>? owners = toplist.Type switch
+        var kind = toplist.OwnerKind();
+        var record = kind switch
         {
-            ToplistType.TopSourceAs or ToplistType.TopDestinationAs when asn =>
-                k => (new AddressOwner(k.Number1, enrichment.AsName(k.Number1), null, null), null),
-            ToplistType.TopCountries when country =>
-                k => (new AddressOwner(0, null, CountryCode.Unpack(k.Number1), enrichment.CountryName(k.Number1)), null),
-            ToplistType.TopConnections or ToplistType.TopTalkers or ToplistType.TopSourceIp or ToplistType.TopDestinationIp or ToplistType.TopIp
-                when asn || country => k => (enrichment.OwnerOf(k.A), enrichment.OwnerOf(k.B)),
-            ToplistType.Custom when (asn || country)
-                && toplist.Fields.Any(f => f is ToplistField.SourceIp or ToplistField.DestinationIp) => k => (enrichment.OwnerOf(k.A), enrichment.OwnerOf(k.B)),
-            _ => null,
+            ToplistOwnerKind.As => asn,
+            ToplistOwnerKind.Country => country,
+            ToplistOwnerKind.Addresses => (asn || country)
+                && (toplist.Type != ToplistType.Custom || toplist.Fields.Any(f => f is ToplistField.SourceIp or ToplistField.DestinationIp)),
+            _ => false,
         };
-        if (owners is null)
+        if (!record)
         {
             return names;
         }
@@ -46,11 +85,19 @@ public static class ToplistOwners
         var result = new HostNamePair[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var (a, b) = owners(rows[i].Key);
+            var (a, b) = enrichment.Lookup(kind, rows[i].Key);
             var pair = names is not null && i < names.Length ? names[i] : default;
             result[i] = pair with { OwnersRecorded = true, OwnerA = a, OwnerB = b };
         }
 
         return result;
     }
+
+    private static (AddressOwner? A, AddressOwner? B) Lookup(this IpEnrichment e, ToplistOwnerKind kind, in ToplistKey k) => kind switch
+    {
+        ToplistOwnerKind.As => (new AddressOwner(k.Number1, e.AsName(k.Number1), null, null), null),
+        ToplistOwnerKind.Country => (new AddressOwner(0, null, CountryCode.Unpack(k.Number1), e.CountryName(k.Number1)), null),
+        ToplistOwnerKind.Addresses => (e.OwnerOf(k.A), e.OwnerOf(k.B)),
+        _ => (null, null),
+    };
 }

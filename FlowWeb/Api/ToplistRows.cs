@@ -45,13 +45,13 @@ internal static class ToplistRows
             ErrorBytes = row.ErrorBytes,
         };
 
-        var e = enrichment ?? IpEnrichment.None;
+        var (ownerA, ownerB) = (enrichment ?? IpEnrichment.None).OwnersOf(toplist, key, names);
         return toplist.Type switch
         {
             ToplistType.TopConnections => counts with
             {
-                SourceOwner = Owner(e, key.A, names, true),
-                DestinationOwner = Owner(e, key.B, names, false),
+                SourceOwner = AddressOwnerResponse.From(ownerA),
+                DestinationOwner = AddressOwnerResponse.From(ownerB),
                 SourceAddress = Text(key.A),
                 SourceHostName = names.A,
                 DestinationAddress = Text(key.B),
@@ -66,8 +66,8 @@ internal static class ToplistRows
             {
                 Address = Text(key.A),
                 HostName = names.A,
-                Owner = Owner(e, key.A, names, true),
-                PeerOwner = Owner(e, key.B, names, false),
+                Owner = AddressOwnerResponse.From(ownerA),
+                PeerOwner = AddressOwnerResponse.From(ownerB),
                 PeerAddress = Text(key.B),
                 PeerHostName = names.B,
                 Label = $"{Text(key.A)} <-> {Text(key.B)}",
@@ -79,22 +79,23 @@ internal static class ToplistRows
                 Port = key.Port1 == 0 ? null : key.Port1,
                 Label = key.Port1 == 0 ? IpProtocols.Name(key.Protocol) : $"{IpProtocols.Name(key.Protocol)}/{key.Port1}",
             },
-            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, SourceOwner = Owner(e, key.A, names, true), Label = Text(key.A) },
-            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, DestinationOwner = Owner(e, key.A, names, true), Label = Text(key.A) },
-            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Owner = Owner(e, key.A, names, true), Label = Text(key.A) },
-            ToplistType.TopSourceAs => counts with { SourceAs = key.Number1, SourceAsName = AsName(e, key.Number1, names), Label = AsLabel(AsName(e, key.Number1, names), key.Number1) },
-            ToplistType.TopDestinationAs => counts with { DestinationAs = key.Number1, DestinationAsName = AsName(e, key.Number1, names), Label = AsLabel(AsName(e, key.Number1, names), key.Number1) },
+            ToplistType.TopSourceIp => counts with { SourceAddress = Text(key.A), SourceHostName = names.A, SourceOwner = AddressOwnerResponse.From(ownerA), Label = Text(key.A) },
+            ToplistType.TopDestinationIp => counts with { DestinationAddress = Text(key.A), DestinationHostName = names.A, DestinationOwner = AddressOwnerResponse.From(ownerA), Label = Text(key.A) },
+            ToplistType.TopIp => counts with { Address = Text(key.A), HostName = names.A, Owner = AddressOwnerResponse.From(ownerA), Label = Text(key.A) },
+            ToplistType.TopSourceAs => counts with { SourceAs = key.Number1, SourceAsName = ownerA?.AsName, Label = AsLabel(ownerA?.AsName, key.Number1) },
+            ToplistType.TopDestinationAs => counts with { DestinationAs = key.Number1, DestinationAsName = ownerA?.AsName, Label = AsLabel(ownerA?.AsName, key.Number1) },
             ToplistType.TopCountries => counts with
             {
                 Country = CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
-                CountryName = CountryName(e, key.Number1, names),
-                Label = CountryCode.Unpack(key.Number1) is { } code && CountryName(e, key.Number1, names) is { } name ? $"{code} {name}" : CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
+                CountryName = ownerA?.CountryName,
+                Label = CountryCode.Unpack(key.Number1) is { } code && ownerA?.CountryName is { } name ? $"{code} {name}" : CountryCode.Unpack(key.Number1) ?? ToplistKeys.Unknown,
             },
-            _ => Custom(toplist.Fields, key, counts, names, e),
+            _ => Custom(toplist.Fields, key, counts, names, (ownerA, ownerB)),
         };
     }
 
-    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row, HostNamePair names, IpEnrichment e)
+    private static ToplistRowResponse Custom(IReadOnlyList<ToplistField> fields, ToplistKey key, ToplistRowResponse row, HostNamePair names,
+        (AddressOwner? A, AddressOwner? B) owners)
     {
         int addresses = 0, ports = 0, numbers = 0;
         var label = new List<string>(fields.Count);
@@ -107,10 +108,11 @@ internal static class ToplistRows
                     var first = addresses++ == 0;
                     text = Text(first ? key.A : key.B);
                     var name = first ? names.A : names.B;
+                    var owner = AddressOwnerResponse.From(first ? owners.A : owners.B);
                     row = field switch
                     {
-                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name, SourceOwner = Owner(e, first ? key.A : key.B, names, first) },
-                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name, DestinationOwner = Owner(e, first ? key.A : key.B, names, first) },
+                        ToplistField.SourceIp => row with { SourceAddress = text, SourceHostName = name, SourceOwner = owner },
+                        ToplistField.DestinationIp => row with { DestinationAddress = text, DestinationHostName = name, DestinationOwner = owner },
                         _ => row with { NextHop = text, NextHopHostName = name },
                     };
                     break;
@@ -145,14 +147,6 @@ internal static class ToplistRows
     }
 
     private static string Text(FlowAddress address) => address.ToString();
-
-    /// <summary>The owner stored with the row when it was recorded (what the databases said when the period closed), else looked up now.</summary>
-    private static AddressOwnerResponse? Owner(IpEnrichment e, FlowAddress address, HostNamePair names, bool a) =>
-        AddressOwnerResponse.From(names.OwnersRecorded ? (a ? names.OwnerA : names.OwnerB) : e.OwnerOf(address));
-
-    private static string? AsName(IpEnrichment e, uint asn, HostNamePair names) => names.OwnersRecorded ? names.OwnerA?.AsName : e.AsName(asn);
-
-    private static string? CountryName(IpEnrichment e, uint code, HostNamePair names) => names.OwnersRecorded ? names.OwnerA?.CountryName : e.CountryName(code);
 
     private static string AsLabel(string? name, uint asn) => name is { } n ? $"{ToplistKeys.AsText(asn)} {n}" : ToplistKeys.AsText(asn);
 

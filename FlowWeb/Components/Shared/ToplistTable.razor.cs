@@ -150,63 +150,30 @@ public sealed partial class ToplistTable
     }
 
     /// <summary>
-    /// A stored period's owners as the databases said when it closed (<see cref="HostNamePair.OwnersRecorded"/>);
-    /// otherwise looked up for the rows shown only, from the databases as they are now.
+    /// The row's owners as text in their columns (<see cref="ToplistOwners.OwnersOf"/>: a stored period's as the
+    /// databases said when it closed, otherwise looked up now for the rows shown only); null when none is known.
     /// </summary>
     private string?[]? Owners(in ToplistKey key, int columns, int a, int b)
     {
-        if (HostNames is { } stored && stored.TryGetValue(key, out var pair) && pair.OwnersRecorded)
-        {
-            return StoredOwners(pair, columns, a, b);
-        }
-
-        var e = Enrichment;
-        string? only = Definition.Type switch
-        {
-            ToplistType.TopSourceAs or ToplistType.TopDestinationAs => e.AsName(key.Number1),
-            ToplistType.TopCountries => e.CountryName(key.Number1),
-            _ => null,
-        };
-        if (only is not null)
-        {
-            var single = new string?[columns];
-            single[0] = only;
-            return single;
-        }
-
-        if (a < 0 || (e.Asn.IsOff && e.Country.IsOff))
-        {
-            return null;
-        }
-
+        var pair = HostNames is { } stored ? stored.GetValueOrDefault(key) : default;
+        var (ownerA, ownerB) = Enrichment.OwnersOf(Definition, key, pair);
+        var kind = Definition.OwnerKind();
         var owners = new string?[columns];
-        owners[a] = e.OwnerOf(key.A)?.ToString();
-        if (b >= 0)
+        if (kind is ToplistOwnerKind.As or ToplistOwnerKind.Country)
         {
-            owners[b] = e.OwnerOf(key.B)?.ToString();
-        }
-
-        return owners[a] is null && (b < 0 || owners[b] is null) ? null : owners;
-    }
-
-    private string?[]? StoredOwners(HostNamePair pair, int columns, int a, int b)
-    {
-        var owners = new string?[columns];
-        if (Definition.Type is ToplistType.TopSourceAs or ToplistType.TopDestinationAs or ToplistType.TopCountries)
-        {
-            owners[0] = Definition.Type == ToplistType.TopCountries ? pair.OwnerA?.CountryName : pair.OwnerA?.AsName;
+            owners[0] = kind == ToplistOwnerKind.Country ? ownerA?.CountryName : ownerA?.AsName;
             return owners[0] is null ? null : owners;
         }
 
-        if (a < 0)
+        if (kind == ToplistOwnerKind.None || a < 0)
         {
             return null;
         }
 
-        owners[a] = pair.OwnerA?.ToString();
+        owners[a] = ownerA?.ToString();
         if (b >= 0)
         {
-            owners[b] = pair.OwnerB?.ToString();
+            owners[b] = ownerB?.ToString();
         }
 
         return owners[a] is null && (b < 0 || owners[b] is null) ? null : owners;
