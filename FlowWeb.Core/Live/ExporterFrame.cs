@@ -45,13 +45,7 @@ public sealed record ExporterFrame(
     /// </summary>
     public bool Proven { get; init; }
 
-    /// <summary>
-    /// sFlow counters samples that arrived behind their interface's latest (a datagram overtaken on the way), summed
-    /// over the agents: not used for history, which would count their interval twice.
-    /// </summary>
-    public long SFlowLateCounters { get; init; }
-
-    /// <summary>What the exporter's sFlow agents dropped or FlowWeb could not follow (refused by a cap, headers cut short), summed over the agents.</summary>
+    /// <summary>What the exporter's sFlow agents dropped or FlowWeb could not follow (refused by a cap, headers cut short, counters samples overtaken), summed over the agents.</summary>
     public SFlowDrops SFlowDrops { get; init; }
 
     /// <summary>A copy of the decoder's counters; call it under the lock the decoder is used under.</summary>
@@ -63,7 +57,6 @@ public sealed record ExporterFrame(
         Streams = s.Streams.Copy(),
         Interfaces = s.InterfacesSnapshot(),
         Proven = proven,
-        SFlowLateCounters = s.SFlow?.LateCounters() ?? 0,
         SFlowDrops = s.SFlow?.Drops() ?? default,
     };
 
@@ -110,7 +103,6 @@ public sealed record ExporterFrame(
             SFlowInterfaces is null ? other.SFlowInterfaces : other.SFlowInterfaces is null ? SFlowInterfaces : [.. SFlowInterfaces, .. other.SFlowInterfaces])
         {
             Proven = Proven || other.Proven,
-            SFlowLateCounters = SFlowLateCounters + other.SFlowLateCounters,
             SFlowDrops = SFlowDrops + other.SFlowDrops,
             Streams = MergeStreams(Streams, other.Streams),
             Interfaces = newer.Interfaces.Count > 0 ? newer.Interfaces : Interfaces.Count > 0 ? Interfaces : other.Interfaces,

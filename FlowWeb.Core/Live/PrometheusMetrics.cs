@@ -48,7 +48,7 @@ public sealed class PrometheusMetrics(LivePublisher publisher, DecoderLimits lim
         exporters.ForEach(e => Sample(text, "flowweb_implausible_records_total", e.Exporter.ImplausibleRecords, ("exporter", e.Label)));
         Family(text, "flowweb_sflow_late_counters_samples_total", "counter", "sFlow counters samples that arrived behind their interface's latest one (overtaken on the way): not used for history, by exporter.");
         var sflow = exporters.Where(e => e.Exporter.Version == SFlowDatagram.Version).ToList();
-        sflow.ForEach(e => Sample(text, "flowweb_sflow_late_counters_samples_total", e.Exporter.SFlowLateCounters, ("exporter", e.Label)));
+        sflow.ForEach(e => Sample(text, "flowweb_sflow_late_counters_samples_total", e.Exporter.SFlowDrops.LateCounters, ("exporter", e.Label)));
         Family(text, "flowweb_sflow_agent_dropped_samples_total", "counter", "Samples the sFlow agents dropped themselves for lack of resources (the increase of their flow samples' drops counter): never sent, so the traffic they stood for is missing, by exporter.");
         sflow.ForEach(e => Sample(text, "flowweb_sflow_agent_dropped_samples_total", e.Exporter.SFlowDrops.AgentDropped, ("exporter", e.Label)));
         Family(text, "flowweb_sflow_headers_cut_short_total", "counter", "sFlow flow samples whose sampled packet header ended before the layer it announced: the flow is counted, the fields the header did not hold (addresses, ports) are unknown, by exporter.");

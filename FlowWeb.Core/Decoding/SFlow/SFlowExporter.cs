@@ -58,8 +58,6 @@ public sealed class SFlowExporter
 
     internal long Late() => Sum(a => a.LateDatagrams);
 
-    internal long LateCounters() => Sum(a => a.LateCounters);
-
     internal long Restarts() => Sum(a => a.Restarts);
 
     internal SFlowDrops Drops()

@@ -96,9 +96,17 @@ internal static class IngestSender
             }
         }
 
+        var result = Encode(exporter, flows, now);
+        recordsPerDatagram = (double)records / result.Count;
+        return result;
+    }
+
+    /// <summary>The records as <paramref name="exporter"/> sends them: datagrams of at most the default size, with the records each holds.</summary>
+    public static List<(byte[] Bytes, int Records)> Encode(FlowExporterSimulator exporter, ReadOnlySpan<FlowRecord> records, long now)
+    {
         var result = new List<(byte[], int)>();
         var buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
-        ReadOnlySpan<FlowRecord> rest = flows;
+        var rest = records;
         while (!rest.IsEmpty)
         {
             // A bounded slice: the simulator looks at everything it is given, so a million records at once is quadratic.
@@ -107,7 +115,6 @@ internal static class IngestSender
             rest = rest[consumed..];
         }
 
-        recordsPerDatagram = (double)records / result.Count;
         return result;
     }
 }

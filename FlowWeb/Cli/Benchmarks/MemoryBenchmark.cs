@@ -78,17 +78,7 @@ internal static class MemoryBenchmark
             (r.StartMs, r.EndMs) = (now - 2_000, now - 1_000);
         }
 
-        var datagrams = new List<(byte[], int)>();
-        var buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
-        ReadOnlySpan<FlowRecord> rest = records;
-        while (!rest.IsEmpty)
-        {
-            var length = exporter.WriteDatagram(rest[..Math.Min(rest.Length, 256)], now, buffer, out var consumed);
-            datagrams.Add((buffer[..length], consumed));
-            rest = rest[consumed..];
-        }
-
-        return datagrams;
+        return IngestSender.Encode(exporter, records, now);
     }
 
     private static string Exporter(int index) => $"127.0.1.{index + 1}";

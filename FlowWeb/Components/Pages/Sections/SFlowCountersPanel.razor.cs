@@ -22,7 +22,6 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
     public InterfaceNames Names { get; set; } = InterfaceNames.Empty;
 
     private List<SFlowInterfaceReading> _rows = [];
-    private long _lateCounters;
     private SFlowDrops _drops;
 
     protected override void OnParametersSet() => Read();
@@ -37,7 +36,6 @@ public sealed partial class SFlowCountersPanel : LiveComponentBase
     {
         var exporters = Exporters.Select(Live.Exporter).ToList();
         _rows = [.. exporters.SelectMany(e => e?.SFlowInterfaces ?? []).OrderBy(r => r.Agent).ThenBy(r => r.IfIndex)];
-        _lateCounters = exporters.Sum(e => e?.SFlowLateCounters ?? 0);
         _drops = exporters.Aggregate(default(SFlowDrops), (sum, e) => sum + (e?.SFlowDrops ?? default));
     }
 
