@@ -25,6 +25,12 @@ public sealed partial class PortListener
                 if (multi is not null && !Routes.NeedsLocalAddress)
                 {
                     var count = multi.Receive(socket);
+                    if (_stopping)
+                    {
+                        // Closing the socket wakes the wait with an empty message from no one: not a datagram.
+                        return;
+                    }
+
                     for (var i = 0; i < count; i++)
                     {
                         Handle(SocketAddressReader.ExporterOf(multi.Sender(i)), FlowAddress.None, multi.Datagram(i), batch, shard);
@@ -40,12 +46,22 @@ public sealed partial class PortListener
                     var flags = SocketFlags.None;
                     var remote = anyEndPoint;
                     var length = socket.ReceiveMessageFrom(buffer, ref flags, ref remote, out var info);
+                    if (_stopping)
+                    {
+                        return;
+                    }
+
                     var local = info.Address is null ? FlowAddress.None : FlowAddress.FromIPAddress(info.Address);
                     Handle(FlowAddress.FromIPAddress(((IPEndPoint)remote).Address), local, buffer.AsSpan(0, length), batch, shard);
                 }
                 else
                 {
                     var length = socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                    if (_stopping)
+                    {
+                        return;
+                    }
+
                     Handle(SocketAddressReader.ExporterOf(from), FlowAddress.None, buffer.AsSpan(0, length), batch, shard);
                 }
             }

@@ -51,6 +51,25 @@ public sealed class CollectorSensorTests : IDisposable
     }
 
     [Fact]
+    public async Task ClosingAPort_WakesItsReceiveThreads_WithoutCountingADatagramFromNoOne()
+    {
+        var port = FreeUdpPort();
+        var sensor = await _harness.AddSensorAsync(new SensorDefinition { Name = "Closed soon", Port = port });
+        Send("127.0.0.2", port, V5(RandomFlows(4, 30)));
+        var runtime = _harness.Collector.Sensor(sensor.Id)!;
+        await WaitUntilAsync(() => runtime.FlowsAccepted == 30, "30 flows");
+        Assert.Equal(1, _harness.Status.Datagrams);
+
+        // Closing the socket wakes a waiting receive with an empty message from no sender: that is not a datagram.
+        Assert.True(await _harness.Service.DeleteSensorAsync(sensor.Id));
+        await WaitUntilAsync(() => !_harness.Collector.OwnsPort(port), "the port closed");
+        await Task.Delay(200);
+
+        Assert.Equal(1, _harness.Status.Datagrams);
+        Assert.DoesNotContain(_harness.Decoder.Exporters, e => e.DecodeErrors > 0);
+    }
+
+    [Fact]
     public async Task Filters_IncludeAndExclude_CountOnlyMatchingFlows()
     {
         var port = FreeUdpPort();
