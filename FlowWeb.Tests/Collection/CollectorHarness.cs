@@ -42,12 +42,8 @@ internal sealed class CollectorHarness : IDisposable
 
     public SensorService Service { get; }
 
-    public static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    /// <summary>A UDP port no other test of this run was given (see <see cref="Web.LoopbackPorts"/>).</summary>
+    public static int FreeUdpPort() => Web.LoopbackPorts.FreeUdp();
 
     public async Task<SensorDefinition> AddSensorAsync(SensorDefinition sensor)
     {

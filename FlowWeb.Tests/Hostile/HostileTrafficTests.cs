@@ -165,10 +165,5 @@ public sealed class HostileTrafficTests : IDisposable
         }
     }
 
-    private static int CollectorHarnessPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    private static int CollectorHarnessPort() => Collection.CollectorHarness.FreeUdpPort();
 }
