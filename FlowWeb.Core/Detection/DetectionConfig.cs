@@ -60,6 +60,7 @@ public sealed class DetectionConfig
         _incomingPrefix = ScaleBy(Incoming, PrefixThresholdFactor);
         _groupIncomingPrefix = [.. _groupIncoming.Select(t => ScaleBy(t, PrefixThresholdFactor))];
         FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
+        InverseFlowFloors = [.. FlowFloors.Select(f => f > 0 ? 1 / f : double.PositiveInfinity)];
     }
 
     /// <summary>A record carrying this fraction of a threshold (per second) is flow-sized: see <see cref="FlowFloors"/>.</summary>
@@ -73,6 +74,9 @@ public sealed class DetectionConfig
     /// to it. Smaller records cannot move a key by more than this fraction each, so their identity is not worth a lookup.
     /// </summary>
     internal double[] FlowFloors { get; }
+
+    /// <summary>1 / <see cref="FlowFloors"/> (0 where no threshold applies): a record's weight is a few multiplications.</summary>
+    internal double[] InverseFlowFloors { get; }
 
     public bool Enabled { get; }
 

@@ -149,19 +149,41 @@ public sealed class DetectionShard
             table.NoteWatch(watch);
         }
 
+        var tracked = _owner.Tracked;
+        var weight = c.Identified ? PromoteWeight : Weight(c, config.InverseFlowFloors);
         if (incoming)
         {
-            // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
-            ref var host = ref table.Get(r.DstAddr, KeyKind.IncomingHost, max);
-            Apply(ref host, c, r.SrcPort);
-            host.Peers.Add(AddressHash.Of(r.SrcAddr));
-            if (watching)
+            var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
+            if (OwnSlot(table, hash, weight, c, tracked))
             {
-                WitnessIncoming(ref host, r.DstAddr, watch, table, r, rate, packets, bytes, config);
+                // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
+                ref var host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
+                Apply(ref host, c, r.SrcPort);
+                host.Peers.Add(AddressHash.Of(r.SrcAddr));
+                if (watching)
+                {
+                    WitnessIncoming(ref host, r.DstAddr, watch, table, r, rate, packets, bytes, config);
+                }
+            }
+            else if (IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network is var prefix
+                     && SecondTable.HashOf(prefix, KeyKind.IncomingPrefix) is var prefixHash
+                     && OwnSlot(table, prefixHash, weight, c, tracked))
+            {
+                // A light destination is counted in its prefix only, as the tick would have summed it there; a light
+                // prefix (destinations all over the Internet, when every destination is protected) not at all.
+                ref var slot = ref table.Get(prefixHash, prefix, KeyKind.IncomingPrefix, max);
+                Apply(ref slot, c, r.SrcPort);
+                slot.Peers.Add(AddressHash.Of(r.SrcAddr));
+                slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
+                if (watching)
+                {
+                    Witness(ref slot, new DetectionKey(prefix, KeyKind.IncomingPrefix), watch, table, r, rate, packets, bytes);
+                }
             }
         }
 
-        if (outgoing)
+        // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
+        if (outgoing && OwnSlot(table, SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost), weight, c, tracked))
         {
             ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
             Apply(ref source, c, r.SrcPort);
@@ -198,7 +220,8 @@ public sealed class DetectionShard
             return;
         }
 
-        if (_table.Count > 0 || _table.EvidenceCount > 0)
+        // A second of light records only has no key, but its longest record still tells the exporter's active timeout.
+        if (_table.Count > 0 || _table.EvidenceCount > 0 || _table.LongestRecordMs > 0)
         {
             _owner.Publish(_table);
             _table = _owner.RentTable(nowSecond);
@@ -211,6 +234,36 @@ public sealed class DetectionShard
         _second = nowSecond;
         Volatile.Write(ref _runningCount, 0);
         Volatile.Write(ref _closedThrough, nowSecond - 1);
+    }
+
+    /// <summary>
+    /// The share of a flow-sized floor (<see cref="DetectionConfig.FlowFloors"/>) below which a host's second is light:
+    /// half of 1 % of the lowest threshold, in every amount.
+    /// </summary>
+    internal const float PromoteWeight = 0.5f;
+
+    /// <summary>
+    /// Whether the record goes to its key's own slot: the key is tracked (a candidate, an attack, held rates), the record
+    /// is flow-sized, or the key's second reached <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP
+    /// edge, a spoofed flood to random destinations) is mostly hosts with a few small records a second; their slots made
+    /// the table megabytes and every record a cache miss, for keys the tick never judged (under the floors, see
+    /// <see cref="SensorDetector"/>). A light host's records count in its /24 or /64 instead, and a light prefix's
+    /// nowhere: a key's own slot misses at most half a floor of its second, at most 0.5 % of the lowest threshold.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OwnSlot(SecondTable table, ulong hash, float weight, in Contribution c, KeyFilter tracked) =>
+        c.Identified || table.AddLight(hash, weight) >= PromoteWeight || (tracked.Count != 0 && tracked.MayContain(hash));
+
+    /// <summary>The record's largest share of a floor, in any amount (its rate for a long record, like <see cref="FlowSized"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Weight(in Contribution c, double[] inverse)
+    {
+        var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
+        var w = Math.Max(c.Packets * inverse[Counter.Packets], c.Bytes * inverse[Counter.Bytes]);
+        w = Math.Max(w, Math.Max(c.Syn * inverse[Counter.SynPackets], c.Udp * inverse[Counter.UdpPackets]));
+        w = Math.Max(w, Math.Max(c.UdpBytes * inverse[Counter.UdpBytes], c.Icmp * inverse[Counter.IcmpPackets]));
+        w = Math.Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
+        return (float)Math.Max(w, c.Flows * inverse[Counter.Flows]);
     }
 
     private struct Contribution

@@ -90,6 +90,9 @@ internal struct KeySlot
         }
 
         Peers.Merge(host.Peers);
-        Hosts.Set(address.IsIPv4 ? (int)(address.Low & 0xFF) : (int)(AddressHash.Of(address) & 0xFF));
+        Hosts.Set(HostBucket(address));
     }
+
+    /// <summary>A host's bucket in its prefix's <see cref="Hosts"/>: for IPv4 its last byte, for IPv6 a hash.</summary>
+    public static int HostBucket(FlowAddress address) => address.IsIPv4 ? (int)(address.Low & 0xFF) : (int)(AddressHash.Of(address) & 0xFF);
 }

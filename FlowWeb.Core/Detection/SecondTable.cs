@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowWeb.Core.Detection.Evidence;
 using FlowWeb.Core.Flows;
 
@@ -26,6 +27,13 @@ internal sealed partial class SecondTable
     private EvidenceSecond?[] _evidence = [];
     private readonly List<EvidenceSecond> _evidencePool = [];
     private int _evidenceUsed;
+
+    /// <summary>Buckets per row of <see cref="AddLight"/>'s counts: two rows of 16,384 floats, 128 KiB, which stay in the CPU's cache.</summary>
+    public const int LightBuckets = 16_384;
+
+    private readonly float[] _lightA = new float[LightBuckets];
+    private readonly float[] _lightB = new float[LightBuckets];
+    private bool _lightUsed;
 
     public SecondTable(int capacity = InitialCapacity)
     {
@@ -65,9 +73,11 @@ internal sealed partial class SecondTable
         }
     }
 
-    public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity)
+    public ref KeySlot Get(FlowAddress address, KeyKind kind, int maxCapacity) => ref Get(HashOf(address, kind), address, kind, maxCapacity);
+
+    /// <summary><see cref="Get(FlowAddress, KeyKind, int)"/> with the key's <see cref="HashOf"/> already at hand.</summary>
+    public ref KeySlot Get(ulong hash, FlowAddress address, KeyKind kind, int maxCapacity)
     {
-        var hash = HashOf(address, kind);
         var index = (int)hash & _mask;
         var tag = TagOf(hash);
         while (true)
@@ -95,7 +105,7 @@ internal sealed partial class SecondTable
             if (Capacity < maxCapacity)
             {
                 Grow();
-                return ref Get(address, kind, maxCapacity);
+                return ref Get(hash, address, kind, maxCapacity);
             }
 
             if (Count >= Capacity - (Capacity >> 2))
@@ -114,10 +124,26 @@ internal sealed partial class SecondTable
         return ref added;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static ulong HashOf(FlowAddress address, KeyKind kind) => AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong HashOf(FlowAddress address, KeyKind kind) => AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL);
 
     private static uint TagOf(ulong hash) => (uint)(hash >> 32) | 1;
+
+    /// <summary>
+    /// Adds a record's weight (its share of a flow-sized floor, <see cref="DetectionConfig.FlowFloors"/>) to what keys
+    /// with this hash received this second, and returns the key's total so far: a count-min sketch of two rows, which
+    /// never reads less than the key's own total (other keys sharing both of its buckets can only add).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float AddLight(ulong hash, float weight)
+    {
+        _lightUsed = true;
+        ref var a = ref _lightA[(int)(hash >> 50)];
+        ref var b = ref _lightB[(int)(hash >> 36) & (LightBuckets - 1)];
+        a += weight;
+        b += weight;
+        return Math.Min(a, b);
+    }
 
     public int UsedIndex(int n) => _used[n];
 
@@ -203,6 +229,13 @@ internal sealed partial class SecondTable
         {
             _slots[_used[n]] = default;
             _tags[_used[n]] = 0;
+        }
+
+        if (_lightUsed)
+        {
+            Array.Clear(_lightA);
+            Array.Clear(_lightB);
+            _lightUsed = false;
         }
 
         Array.Clear(_evidence);

@@ -264,6 +264,7 @@ public sealed partial class SensorDetector
         var state = new KeyState(key) { Thresholds = thresholds, Group = group, ConfigVersion = _configVersion, Index = _states.Count };
         _states.Add(state);
         _tracked[key] = state;
+        _trackedChanged = true;
         return state;
     }
 
@@ -299,5 +300,6 @@ public sealed partial class SensorDetector
         last.Index = state.Index;
         _states.RemoveAt(_states.Count - 1);
         _tracked.Remove(state.Key);
+        _trackedChanged = true;
     }
 }

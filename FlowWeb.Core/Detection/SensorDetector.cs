@@ -66,6 +66,16 @@ public sealed partial class SensorDetector
     /// <summary>Keys whose evidence the receive threads collect, with their index in a table's evidence.</summary>
     internal IReadOnlyDictionary<DetectionKey, int> Watch => Volatile.Read(ref _watch);
 
+    /// <summary>
+    /// The keys this detector tracks (candidates, attacks, held rates): a receive thread gives these their own slot in a
+    /// second however little they receive (see <see cref="DetectionShard"/>). Replaced whole after a tick that
+    /// tracked or dropped a key.
+    /// </summary>
+    internal KeyFilter Tracked => Volatile.Read(ref _trackedFilter);
+
+    private KeyFilter _trackedFilter = KeyFilter.Empty;
+    private bool _trackedChanged;
+
     /// <summary>Receive-thread seconds dropped because the detector did not take them in time.</summary>
     public long SecondsDropped => Interlocked.Read(ref _secondsDropped);
 
@@ -178,6 +188,12 @@ public sealed partial class SensorDetector
         {
             EvaluateSecond(second, changes);
             _lastEvaluated = second;
+        }
+
+        if (_trackedChanged)
+        {
+            _trackedChanged = false;
+            Volatile.Write(ref _trackedFilter, new KeyFilter(_tracked.Keys));
         }
 
         return changes;

@@ -241,9 +241,38 @@ public sealed class DetectorEngineTests
     [Fact]
     public void ManyDestinations_TableIsCappedAndDropsAreCounted()
     {
+        // 2,000 packets a record: flow-sized (1 % of the 150,000 packets/s threshold), so every destination takes a slot.
         var h = new DetectorHarness(new DetectionOptions { MaxKeysPerSecond = 4096 });
-        h.Second(Enumerable.Range(0, 50_000).Select(i => h.Flow("198.51.100.1", 1000, DetectorHarness.Spoofed(i + 1_000_000), 80, 6, 1, 60)));
+        h.Second(Enumerable.Range(0, 50_000).Select(i => h.Flow("198.51.100.1", 1000, DetectorHarness.Spoofed(i + 1_000_000), 80, 6, 2_000, 120_000)));
         Assert.True(h.Detector.KeysDropped > 40_000, $"dropped {h.Detector.KeysDropped}");
         Assert.Empty(h.Started);
+    }
+
+    [Fact]
+    public void ManyLightDestinations_CountedInTheirPrefixes_WithoutASlotEach()
+    {
+        // One small record each: 50,000 destinations in 196 /24s, far under every floor; none takes a slot of its own.
+        var h = new DetectorHarness(new DetectionOptions { MaxKeysPerSecond = 4096 });
+        h.Second(Enumerable.Range(0, 50_000).Select(i => h.Flow("198.51.100.1", 1000, DetectorHarness.Spoofed(i + 1_000_000), 80, 6, 1, 60)));
+        Assert.Equal(0, h.Detector.KeysDropped);
+        Assert.Empty(h.Started);
+    }
+
+    [Fact]
+    public void CarpetBombing_LightHosts_CountInTheirPrefix_TotalWithinHalfAFloor()
+    {
+        var h = new DetectorHarness(Quick());
+
+        // 250 hosts of 192.0.2.0/24, ten records of 100 UDP packets each a second: a record is a tenth of a host's floor
+        // (1 % of 100,000), so each host's first records count in the /24 only and the later ones in the host's own slot.
+        // The /24 has its own slot from its fifth record (half a floor); the four before are all it may miss.
+        IEnumerable<FlowRecord> Carpet(long now) => Enumerable.Range(0, 10).SelectMany(k => Enumerable.Range(1, 250).Select(i =>
+            h.Flow(DetectorHarness.Spoofed((now * 10_000) + (k * 1000) + i), 40000, $"192.0.2.{i}", 53, 17, 100, 100 * 512, durationMs: 300)));
+
+        h.Run(5, Carpet);
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.CarpetBombing, attack.Type);
+        Assert.Equal("192.0.2.0/24", attack.Victim);
+        Assert.InRange(attack.PeakPacketsPerSecond, 250_000 - 400, 250_000);
     }
 }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FlowWeb.Core.Detection;
+using FlowWeb.Core.Encoding;
+using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Cli.Benchmarks;
 
@@ -12,7 +14,7 @@ namespace FlowWeb.Cli.Benchmarks;
 /// every destination watched), alternately, receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from
 /// the encoder, a child process on CPU 1) at the same rate; the process's CPU time per flow received is compared,
 /// so detection's share of the collector's CPU is (with - without) / with. Then detection alone in memory (shard and
-/// tick, no network, no decoding) on the flowblast workload, which compares within a few percent on a busy machine.
+/// tick, no network, no decoding) on the flowblast workload and on <c>bench send</c>'s, which compare within a few percent on a busy machine.
 /// </summary>
 internal static partial class DetectionCostBenchmark
 {
@@ -112,20 +114,30 @@ internal static partial class DetectionCostBenchmark
         return (sent, host.Sensor.FlowsAccepted - before, Process.GetCurrentProcess().TotalProcessorTime - cpu, clock.Elapsed);
     }
 
-    /// <summary>Detection alone: the flowblast workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
+    /// <summary>Detection alone, on both workloads: see <see cref="InMemoryAsync(TextWriter, DetectionOptions, string, FlowRecord[], string)"/>.</summary>
     private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label)
+    {
+        await InMemoryAsync(stdout, options, label, new FlowblastWorkload(16_384).Records, "flowblast workload, 10,000 Zipf destinations").ConfigureAwait(false);
+
+        // What the collector runs above receive: half the records to 60,000 inside hosts, half to a new outside address each.
+        var ingest = new FlowRecord[60_000];
+        SyntheticTraffic.Fill(ingest, seed: 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), internalHosts: 60_000);
+        await InMemoryAsync(stdout, options, label, ingest, "bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations").ConfigureAwait(false);
+    }
+
+    /// <summary>Detection alone: a workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, FlowRecord[] records, string workloadName)
     {
         const int perSecond = 250_000;
         const long total = 10_000_000;
-        var workload = new FlowblastWorkload(16_384);
         long nextId = 1;
         var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(options, null), TimeProvider.System, () => nextId++);
         var shard = detector.CreateShards(1, second)[0];
         var attacks = 0;
-        void Feed(long records)
+        void Feed(long count)
         {
-            for (long n = 0; n < records; n++)
+            for (long n = 0; n < count; n++)
             {
                 if (n % perSecond == perSecond - 1)
                 {
@@ -134,16 +146,16 @@ internal static partial class DetectionCostBenchmark
                     attacks += detector.Tick(second).Count(c => c.Started);
                 }
 
-                shard.Add(workload.Records[n % workload.Records.Length], 1, second);
+                shard.Add(records[n % records.Length], 1, second);
             }
         }
 
-        Feed(workload.Records.Length);
+        Feed(records.Length);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Feed(total);
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection alone, in memory, {label} (flowblast workload, 10,000 Zipf destinations, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection alone, in memory, {label} ({workloadName}, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"sent (\d+) flows")]
