@@ -258,12 +258,14 @@ public sealed class DetectionShard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Weight(in Contribution c, double[] inverse)
     {
+        // Comparisons, not Math.Max: no NaN or -0 can occur here, and Math.Max's handling of them costs several instructions.
+        static double Max(double a, double b) => a > b ? a : b;
         var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
-        var w = Math.Max(c.Packets * inverse[Counter.Packets], c.Bytes * inverse[Counter.Bytes]);
-        w = Math.Max(w, Math.Max(c.Syn * inverse[Counter.SynPackets], c.Udp * inverse[Counter.UdpPackets]));
-        w = Math.Max(w, Math.Max(c.UdpBytes * inverse[Counter.UdpBytes], c.Icmp * inverse[Counter.IcmpPackets]));
-        w = Math.Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
-        return (float)Math.Max(w, c.Flows * inverse[Counter.Flows]);
+        var w = Max(c.Packets * inverse[Counter.Packets], c.Bytes * inverse[Counter.Bytes]);
+        w = Max(w, Max(c.Syn * inverse[Counter.SynPackets], c.Udp * inverse[Counter.UdpPackets]));
+        w = Max(w, Max(c.UdpBytes * inverse[Counter.UdpBytes], c.Icmp * inverse[Counter.IcmpPackets]));
+        w = Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
+        return (float)Max(w, c.Flows * inverse[Counter.Flows]);
     }
 
     private struct Contribution
@@ -328,7 +330,7 @@ public sealed class DetectionShard
 
     /// <summary>Adds the record to the key's evidence if the key is watched.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Witness(ref KeySlot slot, in DetectionKey key, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+    private static void Witness(ref KeySlot slot, in DetectionKey key, WatchTable watch, SecondTable table, in FlowRecord r,
         uint rate, double packets, double bytes)
     {
         if (slot.WatchStamp != table.WatchStamp)
@@ -345,7 +347,7 @@ public sealed class DetectionShard
 
     /// <summary>Adds the record to the evidence of its destination host and of the host's prefix, whichever is watched.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, IReadOnlyDictionary<DetectionKey, int> watch, SecondTable table, in FlowRecord r,
+    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, WatchTable watch, SecondTable table, in FlowRecord r,
         uint rate, double packets, double bytes, DetectionConfig config)
     {
         // The prefix's index is cached under the same stamp as the host's: look it up before Witness renews the stamp.

@@ -58,13 +58,13 @@ internal sealed partial class SecondTable
 
     public int EvidenceCount => _evidenceUsed;
 
-    private IReadOnlyDictionary<DetectionKey, int>? _watch;
+    private WatchTable? _watch;
 
     /// <summary>Changes when the watch does; a slot's <see cref="KeySlot.WatchIndex"/> is current while its stamp is this (never 0, a cleared slot's).</summary>
     public int WatchStamp { get; private set; } = 1;
 
     /// <summary>Notes the watch in force (a new one invalidates every slot's cached index).</summary>
-    public void NoteWatch(IReadOnlyDictionary<DetectionKey, int> watch)
+    public void NoteWatch(WatchTable watch)
     {
         if (!ReferenceEquals(watch, _watch))
         {

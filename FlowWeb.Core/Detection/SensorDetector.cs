@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using FlowWeb.Core.Detection.Evidence;
 
 namespace FlowWeb.Core.Detection;
@@ -35,7 +34,7 @@ public sealed partial class SensorDetector
     private readonly long[] _longestByMinute = new long[10];
     private DetectionConfig _config;
     private int _configVersion;
-    private IReadOnlyDictionary<DetectionKey, int> _watch = FrozenDictionary<DetectionKey, int>.Empty;
+    private WatchTable _watch = WatchTable.Empty;
     private DetectionShard[] _shards = [];
     private readonly HoldWheel _wheel;
     private long _lastEvaluated = long.MinValue;
@@ -64,7 +63,7 @@ public sealed partial class SensorDetector
     public DetectionConfig Config => Volatile.Read(ref _config);
 
     /// <summary>Keys whose evidence the receive threads collect, with their index in a table's evidence.</summary>
-    internal IReadOnlyDictionary<DetectionKey, int> Watch => Volatile.Read(ref _watch);
+    internal WatchTable Watch => Volatile.Read(ref _watch);
 
     /// <summary>
     /// The keys this detector tracks (candidates, attacks, held rates): a receive thread gives these their own slot in a
@@ -318,5 +317,5 @@ public sealed partial class SensorDetector
     }
 
     private void PublishWatch() =>
-        Volatile.Write(ref _watch, _watched.Select((s, i) => (s, i)).Where(x => x.s is not null).ToFrozenDictionary(x => x.s!.Key, x => x.i));
+        Volatile.Write(ref _watch, new WatchTable(_watched.Select((s, i) => (s, i)).Where(x => x.s is not null).ToDictionary(x => x.s!.Key, x => x.i)));
 }
