@@ -150,11 +150,11 @@ public sealed class DetectionShard
         }
 
         var tracked = _owner.Tracked;
-        var weight = c.Identified ? PromoteWeight : Weight(c, config.InverseFlowFloors);
+        var weight = c.Identified ? 0 : Weight(c, config.InverseFlowFloors);
         if (incoming)
         {
             var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
-            if (OwnSlot(table, hash, weight, c, tracked))
+            if (OwnSlot(table, hash, weight, c.Identified, tracked))
             {
                 // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
                 ref var host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
@@ -167,7 +167,7 @@ public sealed class DetectionShard
             }
             else if (IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network is var prefix
                      && SecondTable.HashOf(prefix, KeyKind.IncomingPrefix) is var prefixHash
-                     && OwnSlot(table, prefixHash, weight, c, tracked))
+                     && OwnSlot(table, prefixHash, weight, c.Identified, tracked))
             {
                 // A light destination is counted in its prefix only, as the tick would have summed it there; a light
                 // prefix (destinations all over the Internet, when every destination is protected) not at all.
@@ -183,9 +183,9 @@ public sealed class DetectionShard
         }
 
         // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
-        if (outgoing && OwnSlot(table, SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost), weight, c, tracked))
+        if (outgoing && SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost) is var sourceHash && OwnSlot(table, sourceHash, weight, c.Identified, tracked))
         {
-            ref var source = ref table.Get(r.SrcAddr, KeyKind.OutgoingHost, max);
+            ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, max);
             Apply(ref source, c, r.SrcPort);
             source.Peers.Add(AddressHash.Of(r.DstAddr));
             if (watching)
@@ -251,8 +251,8 @@ public sealed class DetectionShard
     /// nowhere: a key's own slot misses at most half a floor of its second, at most 0.5 % of the lowest threshold.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool OwnSlot(SecondTable table, ulong hash, float weight, in Contribution c, KeyFilter tracked) =>
-        c.Identified || table.AddLight(hash, weight) >= PromoteWeight || (tracked.Count != 0 && tracked.MayContain(hash));
+    private static bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized, KeyFilter tracked) =>
+        flowSized || table.AddLight(hash, weight) >= PromoteWeight || (tracked.Count != 0 && tracked.MayContain(hash));
 
     /// <summary>The record's largest share of a floor, in any amount (its rate for a long record, like <see cref="FlowSized"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

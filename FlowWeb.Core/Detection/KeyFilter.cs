@@ -37,26 +37,3 @@ internal sealed class KeyFilter
     // Bits 16-31 of the hash: the table's index takes the lowest, its tag and the light counts the highest.
     private static int BitOf(ulong hash) => (int)(hash >> 16) & (Bits - 1);
 }
-
-/// <summary>
-/// The watched keys (candidates, attacks) with their index in a second's evidence, replaced whole when they change.
-/// A sealed class over a <see cref="Dictionary{TKey, TValue}"/> rather than an interface: a receive thread asks for
-/// <see cref="Count"/> on every record, and an interface call on a dictionary that is sometimes the empty frozen one and
-/// sometimes another type went through the runtime's polymorphic dispatch stub each time.
-/// </summary>
-internal sealed class WatchTable
-{
-    public static readonly WatchTable Empty = new([]);
-
-    private readonly Dictionary<DetectionKey, int> _indexes;
-
-    public WatchTable(Dictionary<DetectionKey, int> indexes)
-    {
-        _indexes = indexes;
-        Count = indexes.Count;
-    }
-
-    public int Count { get; }
-
-    public bool TryGetValue(in DetectionKey key, out int index) => _indexes.TryGetValue(key, out index);
-}

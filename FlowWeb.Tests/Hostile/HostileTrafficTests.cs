@@ -35,7 +35,7 @@ public sealed class HostileTrafficTests : IDisposable
 
     private readonly FlowDecoder _decoder = new(Caps);
     private readonly FlowCollector _collector;
-    private readonly int _port = CollectorHarnessPort();
+    private readonly int _port = Collection.CollectorHarness.FreeUdpPort();
     private readonly SensorAggregator _sensor;
     private readonly List<(byte[] Bytes, int Records)> _legit = IngestSender.Build(9, 6000, seed: 3, out _, distinctKeys: false);
 
@@ -164,6 +164,4 @@ public sealed class HostileTrafficTests : IDisposable
             await Task.Delay(20);
         }
     }
-
-    private static int CollectorHarnessPort() => Collection.CollectorHarness.FreeUdpPort();
 }
