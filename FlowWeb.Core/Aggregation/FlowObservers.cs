@@ -16,6 +16,14 @@ public interface IFlowObserver
 {
     void OnFlow(in FlowRecord record, in ObservedFlow flow);
 
+    /// <summary>
+    /// The record <see cref="OnFlow"/> gets next: start loading what it will read into the cache (prefetch only, no
+    /// state change). The shard calls it one record ahead, so the loads overlap the current record's aggregation.
+    /// </summary>
+    void Prefetch(in FlowRecord record)
+    {
+    }
+
     /// <summary>Once a second, with the clock of the tick; also when no data came.</summary>
     void OnTick(long nowSecond);
 }

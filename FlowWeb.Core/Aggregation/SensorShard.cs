@@ -63,9 +63,18 @@ internal sealed class SensorShard
         double totalBytes = 0, totalPackets = 0;
         var versions = c.VersionsSeen;
         var records = batch.Records;
+        var observers = _observers;
         for (var i = 0; i < records.Length; i++)
         {
             ref readonly var r = ref records[i];
+            if (observers.Length != 0 && i + 1 < records.Length)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.Prefetch(records[i + 1]);
+                }
+            }
+
             if (r.IsOptions)
             {
                 continue;
@@ -98,7 +107,7 @@ internal sealed class SensorShard
             }
 
             // Detection, alerts and the like: see IFlowObserver.
-            foreach (var observer in _observers)
+            foreach (var observer in observers)
             {
                 observer.OnFlow(r, new ObservedFlow(exporter, channel, bytes, packets, rate, nowSecond));
             }

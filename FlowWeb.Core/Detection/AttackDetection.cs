@@ -53,6 +53,11 @@ public sealed partial class AttackDetection
 
     public long AttacksStarted => Interlocked.Read(ref _started);
 
+    /// <summary>CPU time spent in <see cref="Tick"/> since start (merging the receive threads' seconds, judging keys, reports).</summary>
+    public TimeSpan TickTime => TimeSpan.FromTicks(Interlocked.Read(ref _tickTime));
+
+    private long _tickTime;
+
     public long AttacksEnded => Interlocked.Read(ref _ended);
 
     public IReadOnlyCollection<SensorDetector> Detectors => [.. _detectors.Values];
@@ -138,50 +143,63 @@ public sealed partial class AttackDetection
     {
         lock (_tickSync)
         {
-            var now = _time.GetUtcNow().ToUnixTimeSeconds();
-            var changed = false;
-            var ongoing = new List<AttackReport>();
-            foreach (var detector in _detectors.Values)
+            var started = ThreadCpuTime.Now();
+            try
             {
-                IReadOnlyList<AttackChange> changes;
-                try
-                {
-                    changes = detector.Tick(now);
-                }
+                TickLocked();
+            }
+            finally
+            {
+                Interlocked.Add(ref _tickTime, ThreadCpuTime.Now() - started);
+            }
+        }
+    }
+
+    private void TickLocked()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var changed = false;
+        var ongoing = new List<AttackReport>();
+        foreach (var detector in _detectors.Values)
+        {
+            IReadOnlyList<AttackChange> changes;
+            try
+            {
+                changes = detector.Tick(now);
+            }
 #pragma warning disable CA1031 // One sensor's failure must not stop detection for the others: logged, counted, next second.
-                catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    LogTickFailed(_logger, e, detector.SensorId);
-                    continue;
-                }
-
-                foreach (var change in changes)
-                {
-                    changed = true;
-                    if (change.Ended)
-                    {
-                        _live.TryRemove(change.Report.Id, out _);
-                    }
-
-                    Notify(change.Report, change.Started ? Phase.Started : Phase.Ended);
-                }
-
-                foreach (var attack in detector.OngoingAttacks)
-                {
-                    _live.TryAdd(attack.Id, attack);
-                    var report = attack.Report();
-                    ongoing.Add(report);
-                    Notify(report, Phase.Updated);
-                }
-            }
-
-            changed |= ongoing.Count > 0 || Volatile.Read(ref _ongoing).Count > 0;
-            Volatile.Write(ref _ongoing, ongoing.OrderByDescending(a => a.Start).ThenByDescending(a => a.Id).ToList());
-            if (changed)
             {
-                Pulse();
+                LogTickFailed(_logger, e, detector.SensorId);
+                continue;
             }
+
+            foreach (var change in changes)
+            {
+                changed = true;
+                if (change.Ended)
+                {
+                    _live.TryRemove(change.Report.Id, out _);
+                }
+
+                Notify(change.Report, change.Started ? Phase.Started : Phase.Ended);
+            }
+
+            foreach (var attack in detector.OngoingAttacks)
+            {
+                _live.TryAdd(attack.Id, attack);
+                var report = attack.Report();
+                ongoing.Add(report);
+                Notify(report, Phase.Updated);
+            }
+        }
+
+        changed |= ongoing.Count > 0 || Volatile.Read(ref _ongoing).Count > 0;
+        Volatile.Write(ref _ongoing, ongoing.OrderByDescending(a => a.Start).ThenByDescending(a => a.Id).ToList());
+        if (changed)
+        {
+            Pulse();
         }
     }
 

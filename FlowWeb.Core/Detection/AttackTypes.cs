@@ -72,6 +72,7 @@ public static class ReflectorPorts
 
     public static IEnumerable<ushort> All => Known.Keys.Order();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Contains(ushort port) => (Bits[port >> 6] & (1UL << (port & 63))) != 0;
 
     public static AttackType TypeOf(ushort port) => Known.TryGetValue(port, out var known) ? known.Type : AttackType.OtherAmplification;

@@ -21,6 +21,8 @@ internal sealed class DetectionObserverFactory(AttackDetection detection, TimePr
     {
         public void OnFlow(in FlowRecord record, in ObservedFlow flow) => shard.Add(record, flow.SamplingRate, flow.ArrivalSecond, flow.Exporter);
 
+        public void Prefetch(in FlowRecord record) => shard.Prefetch(record);
+
         public void OnTick(long nowSecond) => shard.Roll(nowSecond);
     }
 }

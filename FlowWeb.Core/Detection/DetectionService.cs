@@ -46,6 +46,9 @@ public sealed class DetectionService(AttackDetection detection, TimeProvider tim
         PrometheusMetrics.Family(text, "flowweb_attacks_ongoing", "gauge", "Attacks going on now.");
         PrometheusMetrics.Sample(text, "flowweb_attacks_ongoing", detection.Ongoing.Count);
 
+        PrometheusMetrics.Family(text, "flowweb_detection_tick_seconds_total", "counter", "CPU time the detection tick took (merging the receive threads' seconds, judging keys, attack reports).");
+        PrometheusMetrics.Sample(text, "flowweb_detection_tick_seconds_total", detection.TickTime.TotalSeconds);
+
         var detectors = detection.Detectors;
         PrometheusMetrics.Family(text, "flowweb_detection_tracked_keys", "gauge", "Hosts and prefixes whose state detection keeps (long-flow rates, candidates, attacks), per sensor.");
         foreach (var d in detectors)

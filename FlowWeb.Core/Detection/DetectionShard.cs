@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -126,7 +127,9 @@ public sealed class DetectionShard
         // A flow-sized record goes to the detector with its flow's identity, so that its flow's next record (the next
         // active-timeout export, or the last one at the inactive timeout) replaces its held rate instead of adding to
         // it; a long one's rate is then held there, not in the key's sums. The rest stays anonymous: see FlowFloors.
-        if (FlowSized(c, config.FlowFloors))
+        var inverseFloors = config.InverseFlowFloors;
+        var share = FloorShare(c, inverseFloors);
+        if (share >= FlowSizedShare)
         {
             if (table.FlowsFull)
             {
@@ -150,11 +153,26 @@ public sealed class DetectionShard
         }
 
         var tracked = _owner.Tracked;
-        var weight = c.Identified ? 0 : Weight(c, config.InverseFlowFloors);
+        // A light record's weight: its largest share of a floor, flows included (a flood of one-packet records).
+        var weight = c.Identified ? 0 : (float)Max(share, c.Flows * inverseFloors[Counter.Flows]);
         if (incoming)
         {
+            // The prefix's light count first: a host never receives more than its prefix, so while the prefix's second is
+            // under PromoteWeight so is the host's, and the host's own count is not kept (a destination all over the
+            // Internet, when every destination is protected, then costs one count, not two). A host therefore gets its
+            // own slot at most a floor late: half while its prefix was light, half of its own.
             var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
-            if (OwnSlot(table, hash, weight, c.Identified, tracked))
+            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            var prefixHash = SecondTable.HashOf(prefix, KeyKind.IncomingPrefix);
+            var prefixHeavy = false;
+            var hostOwn = c.Identified;
+            if (!hostOwn)
+            {
+                prefixHeavy = table.AddLight(prefixHash, weight) >= PromoteWeight;
+                hostOwn = (prefixHeavy && table.AddLight(hash, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(hash));
+            }
+
+            if (hostOwn)
             {
                 // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
                 ref var host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
@@ -162,12 +180,10 @@ public sealed class DetectionShard
                 host.Peers.Add(AddressHash.Of(r.SrcAddr));
                 if (watching)
                 {
-                    WitnessIncoming(ref host, r.DstAddr, watch, table, r, rate, packets, bytes, config);
+                    WitnessIncoming(ref host, r.DstAddr, prefix, watch, table, r, rate, packets, bytes);
                 }
             }
-            else if (IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network is var prefix
-                     && SecondTable.HashOf(prefix, KeyKind.IncomingPrefix) is var prefixHash
-                     && OwnSlot(table, prefixHash, weight, c.Identified, tracked))
+            else if (prefixHeavy || (tracked.Count != 0 && tracked.MayContain(prefixHash)))
             {
                 // A light destination is counted in its prefix only, as the tick would have summed it there; a light
                 // prefix (destinations all over the Internet, when every destination is protected) not at all.
@@ -212,6 +228,29 @@ public sealed class DetectionShard
         Volatile.Write(ref _runningCount, table.Count);
     }
 
+    /// <summary>
+    /// Starts loading what <see cref="Add"/> will read for this record: the light counts and tracked bits of its
+    /// destination host and prefix, and where their slots would be. On the collector these were cache misses on most
+    /// records (the aggregation's tables push them out between records); loaded a record ahead, they arrive in time.
+    /// </summary>
+    public void Prefetch(in FlowRecord r)
+    {
+        var config = _owner.Config;
+        if (!Sse.IsSupported || !config.Enabled)
+        {
+            return;
+        }
+
+        var table = _table;
+        var tracked = _owner.Tracked;
+        var host = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
+        var prefix = SecondTable.HashOf(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
+        table.Prefetch(host);
+        table.Prefetch(prefix);
+        tracked.Prefetch(host);
+        tracked.Prefetch(prefix);
+    }
+
     /// <summary>Hands the running second to the detector if <paramref name="nowSecond"/> is a later one (call it on quiet seconds too).</summary>
     public void Roll(long nowSecond)
     {
@@ -248,25 +287,35 @@ public sealed class DetectionShard
     /// edge, a spoofed flood to random destinations) is mostly hosts with a few small records a second; their slots made
     /// the table megabytes and every record a cache miss, for keys the tick never judged (under the floors, see
     /// <see cref="SensorDetector"/>). A light host's records count in its /24 or /64 instead, and a light prefix's
-    /// nowhere: a key's own slot misses at most half a floor of its second, at most 0.5 % of the lowest threshold.
+    /// nowhere: a key's own slot misses at most half a floor of its second (0.5 % of the lowest threshold), a
+    /// destination host's at most a floor (its light count starts once its prefix's reached half a floor; see
+    /// <see cref="Add"/>). Outgoing sources use this; destinations test their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized, KeyFilter tracked) =>
         flowSized || table.AddLight(hash, weight) >= PromoteWeight || (tracked.Count != 0 && tracked.MayContain(hash));
 
-    /// <summary>The record's largest share of a floor, in any amount (its rate for a long record, like <see cref="FlowSized"/>).</summary>
+    /// <summary>
+    /// The record's largest share of a flow-sized floor in the amounts that can make it flow-sized (a long record's rate,
+    /// a short one's counts): at least 1 (less a rounding margin, so that exactly a floor is flow-sized) is at least
+    /// 1 % of a threshold (see <see cref="DetectionConfig.FlowFloors"/>). One pass of multiplications by the inverse
+    /// floors serves both that test and the record's light weight.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Weight(in Contribution c, double[] inverse)
+    private static double FloorShare(in Contribution c, double[] inverse)
     {
-        // Comparisons, not Math.Max: no NaN or -0 can occur here, and Math.Max's handling of them costs several instructions.
-        static double Max(double a, double b) => a > b ? a : b;
         var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
         var w = Max(c.Packets * inverse[Counter.Packets], c.Bytes * inverse[Counter.Bytes]);
         w = Max(w, Max(c.Syn * inverse[Counter.SynPackets], c.Udp * inverse[Counter.UdpPackets]));
         w = Max(w, Max(c.UdpBytes * inverse[Counter.UdpBytes], c.Icmp * inverse[Counter.IcmpPackets]));
-        w = Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
-        return (float)Max(w, c.Flows * inverse[Counter.Flows]);
+        return Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
     }
+
+    private const double FlowSizedShare = 1 - 1e-9;
+
+    // Comparisons, not Math.Max: no NaN or -0 can occur here, and Math.Max's handling of them costs several instructions.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Max(double a, double b) => a > b ? a : b;
 
     private struct Contribution
     {
@@ -276,20 +325,6 @@ public sealed class DetectionShard
 
         /// <summary>Handed to the detector as a <see cref="FlowEntry"/>: a long one's rate is held there, not in the key's sums.</summary>
         public bool Identified;
-    }
-
-    /// <summary>At least 1 % of a threshold per second (a long record's rate, a short one's counts): see <see cref="DetectionConfig.FlowFloors"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FlowSized(in Contribution c, double[] floors)
-    {
-        var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
-        return c.Packets * factor >= floors[Counter.Packets]
-               || c.Bytes * factor >= floors[Counter.Bytes]
-               || c.Syn * factor >= floors[Counter.SynPackets]
-               || c.Udp * factor >= floors[Counter.UdpPackets]
-               || c.UdpBytes * factor >= floors[Counter.UdpBytes]
-               || c.Icmp * factor >= floors[Counter.IcmpPackets]
-               || c.Fragments * factor >= floors[Counter.FragmentPackets];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -347,13 +382,11 @@ public sealed class DetectionShard
 
     /// <summary>Adds the record to the evidence of its destination host and of the host's prefix, whichever is watched.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, WatchTable watch, SecondTable table, in FlowRecord r,
-        uint rate, double packets, double bytes, DetectionConfig config)
+    private static void WitnessIncoming(ref KeySlot host, FlowAddress destination, FlowAddress prefix, WatchTable watch, SecondTable table, in FlowRecord r,
+        uint rate, double packets, double bytes)
     {
         // The prefix's index is cached under the same stamp as the host's: look it up before Witness renews the stamp.
-        var stale = host.WatchStamp != table.WatchStamp;
-        var prefix = stale || host.PrefixWatchIndex >= 0 ? IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network : default;
-        if (stale)
+        if (host.WatchStamp != table.WatchStamp)
         {
             host.PrefixWatchIndex = watch.TryGetValue(new DetectionKey(prefix, KeyKind.IncomingPrefix), out var index) ? index : -1;
         }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace FlowWeb.Core.Detection;
 
 /// <summary>
@@ -32,6 +35,15 @@ internal sealed class KeyFilter
     {
         var bit = BitOf(hash);
         return (_words[bit >> 6] & (1UL << (bit & 63))) != 0;
+    }
+
+    /// <summary>Starts loading the word <see cref="MayContain"/> will read (only while the set has keys).</summary>
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (Count != 0)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _words[BitOf(hash) >> 6]));
+        }
     }
 
     // Bits 16-31 of the hash: the table's index takes the lowest, its tag and the light counts the highest.

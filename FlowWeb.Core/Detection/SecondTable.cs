@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Detection.Evidence;
 using FlowWeb.Core.Flows;
 
@@ -15,7 +17,13 @@ internal sealed partial class SecondTable
 {
     public const int InitialCapacity = 1024;
 
-    private KeySlot[] _slots;
+    /// <summary>
+    /// In native memory on huge pages from 2 MiB (<see cref="SlotMemory{T}"/>, as the toplists): a second of a
+    /// high-cardinality load holds ten thousand keys or more, 10 MB of slots, and the few hundred hot ones (the busy
+    /// prefixes every other record adds to) sat on as many 4 KiB pages, a TLB miss and a two-level page walk in a VM
+    /// for most records.
+    /// </summary>
+    private SlotMemory<KeySlot> _slots;
 
     /// <summary>Per slot, 32 bits of its key's hash (never 0; 0 = free): probing scans these, 16 to a cache line, not the slots.</summary>
     private uint[] _tags;
@@ -28,20 +36,30 @@ internal sealed partial class SecondTable
     private readonly List<EvidenceSecond> _evidencePool = [];
     private int _evidenceUsed;
 
-    /// <summary>Buckets per row of <see cref="AddLight"/>'s counts: two rows of 16,384 floats, 128 KiB, which stay in the CPU's cache.</summary>
-    public const int LightBuckets = 16_384;
+    /// <summary>
+    /// <see cref="AddLight"/>'s counts: 2,048 cache lines of 16 floats, 128 KiB. A key's two counters are in one line (one
+    /// in each half, so 16,384 buckets per row as before), so a record costs one cache line where two rows cost two.
+    /// </summary>
+    public const int LightLines = 2048;
 
-    private readonly float[] _lightA = new float[LightBuckets];
-    private readonly float[] _lightB = new float[LightBuckets];
+    private const int LightLineFloats = 16;
+
+    /// <summary>Pinned (it never moves), so that <see cref="_lightStart"/> keeps its lines on the CPU's 64-byte lines.</summary>
+    private readonly float[] _light = GC.AllocateArray<float>((LightLines + 1) * LightLineFloats, pinned: true);
+    private readonly int _lightStart;
     private bool _lightUsed;
 
     public SecondTable(int capacity = InitialCapacity)
     {
         capacity = (int)Math.Max(InitialCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
-        _slots = new KeySlot[capacity];
+        _slots = AllocateSlots(capacity);
         _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
+        unsafe
+        {
+            _lightStart = (int)((64 - ((nint)Unsafe.AsPointer(ref _light[0]) & 63)) & 63) / sizeof(float);
+        }
     }
 
     public long Second { get; set; }
@@ -90,7 +108,7 @@ internal sealed partial class SecondTable
 
             if (t == tag)
             {
-                ref var slot = ref _slots[index];
+                ref var slot = ref Slot(index);
                 if (slot.Kind == kind && slot.Address == address)
                 {
                     return ref slot;
@@ -117,7 +135,7 @@ internal sealed partial class SecondTable
         }
 
         _tags[index] = tag;
-        ref var added = ref _slots[index];
+        ref var added = ref Slot(index);
         added.Kind = kind;
         added.Address = address;
         _used[Count++] = index;
@@ -132,24 +150,42 @@ internal sealed partial class SecondTable
     /// <summary>
     /// Adds a record's weight (its share of a flow-sized floor, <see cref="DetectionConfig.FlowFloors"/>) to what keys
     /// with this hash received this second, and returns the key's total so far: a count-min sketch of two rows, which
-    /// never reads less than the key's own total (other keys sharing both of its buckets can only add).
+    /// never reads less than the key's own total (other keys sharing both of its buckets can only add). The rows are
+    /// blocked (Putze et al.'s cache-line blocking, as for Bloom filters): the hash picks a line, then a bucket in each
+    /// half of it. Each bucket still shares its load with 1/16,384 of the keys; two keys share both buckets more often
+    /// (1 in 131,072 rather than 1 in 2^28), which only gives a light key its own slot now and then.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float AddLight(ulong hash, float weight)
     {
         _lightUsed = true;
-        ref var a = ref _lightA[(int)(hash >> 50)];
-        ref var b = ref _lightB[(int)(hash >> 36) & (LightBuckets - 1)];
+        ref var line = ref _light[_lightStart + ((int)(hash >> 53) * LightLineFloats)];
+        ref var a = ref Unsafe.Add(ref line, (int)(hash >> 36) & 7);
+        ref var b = ref Unsafe.Add(ref line, 8 + ((int)(hash >> 39) & 7));
         a += weight;
         b += weight;
-        return Math.Min(a, b);
+        return a < b ? a : b;
+    }
+
+    /// <summary>Starts loading a key's light counts and its slot's tag (see <see cref="DetectionShard.Prefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong hash)
+    {
+        Sse.Prefetch0(Unsafe.AsPointer(ref _light[_lightStart + ((int)(hash >> 53) * LightLineFloats)]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _tags[(int)hash & _mask]));
     }
 
     public int UsedIndex(int n) => _used[n];
 
-    public DetectionKey KeyAt(int index) => new(_slots[index].Address, _slots[index].Kind);
+    public DetectionKey KeyAt(int index) => new(Slot(index).Address, Slot(index).Kind);
 
-    public ref KeySlot SlotAt(int index) => ref _slots[index];
+    public ref KeySlot SlotAt(int index) => ref Slot(index);
+
+    /// <summary>Unchecked: every index here is masked by the capacity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref KeySlot Slot(int index) => ref Unsafe.Add(ref _slots.First, index);
+
+    private static SlotMemory<KeySlot> AllocateSlots(int capacity) => SlotMemory<KeySlot>.TryAllocate(capacity, TableBudget.Unlimited)!;
 
     /// <summary>The evidence for the watched key with this index, started on first use.</summary>
     public EvidenceSecond Evidence(int watchIndex, DetectionKey key)
@@ -182,7 +218,7 @@ internal sealed partial class SecondTable
     {
         for (var n = 0; n < other.Count; n++)
         {
-            ref var slot = ref other._slots[other._used[n]];
+            ref var slot = ref other.Slot(other._used[n]);
             Get(slot.Address, slot.Kind, maxCapacity).Merge(slot);
         }
 
@@ -201,16 +237,16 @@ internal sealed partial class SecondTable
         for (var n = 0; n < hosts; n++)
         {
             var index = _used[n];
-            if (_slots[index].Kind != KeyKind.IncomingHost)
+            if (Slot(index).Kind != KeyKind.IncomingHost)
             {
                 continue;
             }
 
-            var address = _slots[index].Address;
+            var address = Slot(index).Address;
             ref var prefix = ref Get(IpPrefix.Of(address, v4Length, v6Length).Network, KeyKind.IncomingPrefix, maxCapacity);
 
             // Get may have grown the table: the host's slot is read again by its (stable) position in the used list.
-            prefix.MergeHost(_slots[_used[n]], address);
+            prefix.MergeHost(Slot(_used[n]), address);
         }
     }
 
@@ -222,19 +258,18 @@ internal sealed partial class SecondTable
         if (_quietResets >= QuietResetsBeforeShrink)
         {
             _quietResets = 0;
-            Reallocate(Capacity >> 1);
+            Reallocate(Capacity >> 1).Dispose();
         }
 
         for (var n = 0; n < Count; n++)
         {
-            _slots[_used[n]] = default;
+            Slot(_used[n]) = default;
             _tags[_used[n]] = 0;
         }
 
         if (_lightUsed)
         {
-            Array.Clear(_lightA);
-            Array.Clear(_lightB);
+            Array.Clear(_light);
             _lightUsed = false;
         }
 
@@ -249,13 +284,12 @@ internal sealed partial class SecondTable
 
     private void Grow()
     {
-        var oldSlots = _slots;
         var oldUsed = _used;
         var count = Count;
-        Reallocate(Capacity * 2);
+        var oldSlots = Reallocate(Capacity * 2);
         for (var n = 0; n < count; n++)
         {
-            ref var from = ref oldSlots[oldUsed[n]];
+            ref var from = ref Unsafe.Add(ref oldSlots.First, oldUsed[n]);
             var hash = HashOf(from.Address, from.Kind);
             var index = (int)hash & _mask;
             while (_tags[index] != 0)
@@ -264,17 +298,23 @@ internal sealed partial class SecondTable
             }
 
             _tags[index] = TagOf(hash);
-            _slots[index] = from;
+            Slot(index) = from;
             _used[Count++] = index;
         }
+
+        oldSlots.Dispose();
     }
 
-    private void Reallocate(int capacity)
+    /// <summary>New empty arrays; returns the old slots, for the caller to copy from and free.</summary>
+    private SlotMemory<KeySlot> Reallocate(int capacity)
     {
-        _slots = new KeySlot[capacity];
+        var old = _slots;
+        _slots = AllocateSlots(capacity);
+
         _tags = new uint[capacity];
         _used = new int[capacity];
         _mask = capacity - 1;
         Count = 0;
+        return old;
     }
 }

@@ -3,6 +3,7 @@ namespace FlowWeb.Core.Detection;
 public sealed partial class SensorDetector
 {
     private KeySlot _empty;
+    private readonly List<int> _prefixSlots = [];
 
     /// <summary>
     /// One second: end the holds due, hold the flow-sized records' rates (<see cref="HoldFlows"/>), then every key
@@ -18,22 +19,31 @@ public sealed partial class SensorDetector
         }
 
         _busyPrefixes.Clear();
-        foreach (var prefixes in new[] { false, true })
+        _prefixSlots.Clear();
+        foreach (var prefixes in (ReadOnlySpan<bool>)[false, true])
         {
             if (table is not null)
             {
+                // Hosts first, noting where the prefixes are: a second's table can be megabytes (a flow-sized record to a
+                // new destination each, on a high-cardinality load), and a second walk over all of it missed the cache again.
                 var floors = config.FlowFloors;
-                for (var n = 0; n < table.Count; n++)
+                var count = prefixes ? _prefixSlots.Count : table.Count;
+                for (var n = 0; n < count; n++)
                 {
-                    ref var slot = ref table.SlotAt(table.UsedIndex(n));
+                    var index = prefixes ? _prefixSlots[n] : table.UsedIndex(n);
+                    ref var slot = ref table.SlotAt(index);
+                    if (!prefixes && slot.Kind == KeyKind.IncomingPrefix)
+                    {
+                        _prefixSlots.Add(index);
+                        continue;
+                    }
 
                     // Under 1 % of every threshold this second: nothing to judge, nothing worth holding for a key without
                     // state, which the loop over states below leaves alone too. On a high-cardinality load (a new
                     // destination per record) most keys are such, and skipping them saves the tick a distinct-count
                     // estimate and nine divisions per key. A key with state (a candidate, an attack) still gets its
                     // second's long-record rates held: many small long records add up to an attack over their holds.
-                    if ((slot.Kind == KeyKind.IncomingPrefix) == prefixes
-                        && (!Negligible(slot, floors) || (slot.HeldWeight > 0 && _tracked.ContainsKey(new DetectionKey(slot.Address, slot.Kind)))))
+                    if (!Negligible(slot, floors) || (slot.HeldWeight > 0 && _tracked.ContainsKey(new DetectionKey(slot.Address, slot.Kind))))
                     {
                         EvaluateKey(second, new DetectionKey(slot.Address, slot.Kind), ref slot, true, config, changes);
                     }

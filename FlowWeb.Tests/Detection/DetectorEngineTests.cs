@@ -239,6 +239,47 @@ public sealed class DetectorEngineTests
     }
 
     [Fact]
+    public void Evidence_InTheOngoingReport_IsAtMostARefreshOld_AndCurrentWhenTheAttackEnds()
+    {
+        var h = new DetectorHarness(Quick());
+        IEnumerable<FlowRecord> Reflectors(int count) => Enumerable.Range(1, count).Select(i =>
+            h.Flow($"198.51.100.{i}", 123, "203.0.113.7", (ushort)(30_000 + i), 17, 6000, 6000 * 468UL));
+
+        // Past the first seconds of evidence, which are shown as they come: from here the view is rebuilt every few seconds.
+        h.Run(Attack.EvidenceRefreshSeconds + 8, _ => Reflectors(20));
+        Assert.Single(h.Started);
+        Assert.Equal(20, h.Detector.OngoingAttacks.Single().Report().DistinctSources);
+
+        // A 21st reflector joins: the ongoing report shows it within one refresh.
+        h.Run(Attack.EvidenceRefreshSeconds, _ => Reflectors(21));
+        Assert.Equal(21, h.Detector.OngoingAttacks.Single().Report().DistinctSources);
+
+        // A 22nd joins for the flood's last second only: the end report is built from all of the evidence, not a cached view.
+        h.Second(Reflectors(22));
+        h.Run(8, _ => []);
+        var ended = Assert.Single(h.Ended);
+        Assert.Equal(22, ended.DistinctSources);
+    }
+
+    [Theory]
+    [InlineData("203.0.113.9")]
+    [InlineData("2001:db8::9")]
+    public void LightRecords_ToOneHost_ItsOwnCountMissesAtMostAFloor(string victim)
+    {
+        var h = new DetectorHarness(Quick());
+
+        // 1,100 records of 100 UDP packets a second: each a tenth of a host's UDP floor (1 % of 100,000 packets/s). The
+        // host's prefix is counted first, so its first five records count nowhere (the prefix's half floor) and the next
+        // four in the prefix only (the host's own half floor); from the tenth on, all count in the host's own slot.
+        h.Run(5, now => Enumerable.Range(0, 1100).Select(i =>
+            h.Flow(DetectorHarness.Spoofed((now * 10_000) + i, victim.Contains(':', StringComparison.Ordinal)), 40000, victim, 53, 17, 100, 100 * 512, durationMs: 300)));
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(victim, attack.Victim);
+        Assert.Equal(AttackType.UdpFlood, attack.Type);
+        Assert.InRange(attack.PeakPacketsPerSecond, 110_000 - 1000, 110_000);
+    }
+
+    [Fact]
     public void ManyDestinations_TableIsCappedAndDropsAreCounted()
     {
         // 2,000 packets a record: flow-sized (1 % of the 150,000 packets/s threshold), so every destination takes a slot.
