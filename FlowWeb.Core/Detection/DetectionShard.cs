@@ -164,12 +164,12 @@ public sealed class DetectionShard
             var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
             var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
             var prefixHash = SecondTable.HashOf(prefix, KeyKind.IncomingPrefix);
-            var prefixHeavy = false;
+            var prefixWeight = 0f;
             var hostOwn = c.Identified;
             if (!hostOwn)
             {
-                prefixHeavy = table.AddLight(prefixHash, weight) >= PromoteWeight;
-                hostOwn = (prefixHeavy && table.AddLight(hash, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(hash));
+                prefixWeight = table.AddLight(prefixHash, weight);
+                hostOwn = (prefixWeight >= PromoteWeight && table.AddLight(hash, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(hash));
             }
 
             if (hostOwn)
@@ -183,10 +183,11 @@ public sealed class DetectionShard
                     WitnessIncoming(ref host, r.DstAddr, prefix, watch, table, r, rate, packets, bytes);
                 }
             }
-            else if (prefixHeavy || (tracked.Count != 0 && tracked.MayContain(prefixHash)))
+            else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || (tracked.Count != 0 && tracked.MayContain(prefixHash)))
             {
                 // A light destination is counted in its prefix only, as the tick would have summed it there; a light
-                // prefix (destinations all over the Internet, when every destination is protected) not at all.
+                // prefix (destinations all over the Internet, when every destination is protected) not at all. A
+                // prefix's thresholds are its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
                 ref var slot = ref table.Get(prefixHash, prefix, KeyKind.IncomingPrefix, max);
                 Apply(ref slot, c, r.SrcPort);
                 slot.Peers.Add(AddressHash.Of(r.SrcAddr));
@@ -287,8 +288,9 @@ public sealed class DetectionShard
     /// edge, a spoofed flood to random destinations) is mostly hosts with a few small records a second; their slots made
     /// the table megabytes and every record a cache miss, for keys the tick never judged (under the floors, see
     /// <see cref="SensorDetector"/>). A light host's records count in its /24 or /64 instead, and a light prefix's
-    /// nowhere: a key's own slot misses at most half a floor of its second (0.5 % of the lowest threshold), a
-    /// destination host's at most a floor (its light count starts once its prefix's reached half a floor; see
+    /// nowhere: a key's own slot misses at most half a floor of its second (0.5 % of the lowest threshold of its kind:
+    /// a prefix's floors are its hosts' times <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination
+    /// host's at most a floor (its light count starts once its prefix's reached half a host floor; see
     /// <see cref="Add"/>). Outgoing sources use this; destinations test their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
