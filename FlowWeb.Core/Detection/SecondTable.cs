@@ -185,7 +185,13 @@ internal sealed partial class SecondTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref KeySlot Slot(int index) => ref Unsafe.Add(ref _slots.First, index);
 
-    private static SlotMemory<KeySlot> AllocateSlots(int capacity) => SlotMemory<KeySlot>.TryAllocate(capacity, TableBudget.Unlimited)!;
+    /// <summary>
+    /// What every detector's second tables hold in slots (a budget of their own, without a limit: their size is bounded by
+    /// <see cref="DetectionConfig.MaxKeysPerSecond"/>, and the toplists' fallback budget must not count them).
+    /// </summary>
+    internal static TableBudget SlotBudget { get; } = new(long.MaxValue);
+
+    private static SlotMemory<KeySlot> AllocateSlots(int capacity) => SlotMemory<KeySlot>.TryAllocate(capacity, SlotBudget)!;
 
     /// <summary>The evidence for the watched key with this index, started on first use.</summary>
     public EvidenceSecond Evidence(int watchIndex, DetectionKey key)
