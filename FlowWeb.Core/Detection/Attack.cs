@@ -135,9 +135,10 @@ internal sealed class Attack
     /// </summary>
     public const int EvidenceRefreshSeconds = 5;
 
-    private EvidenceView? _evidenceView;
-    private long _evidenceViewSeconds = -1;
-    private long _evidenceViewBuilt;
+    /// <summary>The last report; its evidence part is reused until due again (see <see cref="EvidenceRefreshSeconds"/>).</summary>
+    private AttackReport? _report;
+    private long _evidenceSeconds = -1;
+    private long _evidenceBuilt;
 
     public AttackReport Report()
     {
@@ -155,12 +156,45 @@ internal sealed class Attack
             end = _end;
         }
 
-        var view = EvidenceNow(ended: end is not null);
+        var report = _report is { } last && !EvidenceDue(ended: end is not null) ? last : WithEvidence();
+        _report = report with
+        {
+            SensorName = SensorName,
+            End = end,
+            LastUpdate = LastUpdate,
+            PeakPacketsPerSecond = PeakPackets,
+            PeakBitsPerSecond = PeakBits,
+            PeakFlowsPerSecond = PeakFlows,
+            SeriesStepSeconds = _stepSeconds,
+            Series = series,
+            Actions = actions,
+        };
+        return _report;
+    }
+
+    /// <summary>New evidence came and the view is due: always once the attack ended.</summary>
+    private bool EvidenceDue(bool ended)
+    {
+        var seconds = Evidence.SecondsCollected;
+        return seconds != _evidenceSeconds
+               && (ended || seconds <= EvidenceRefreshSeconds || LastUpdate.ToUnixTimeSeconds() - _evidenceBuilt >= EvidenceRefreshSeconds);
+    }
+
+    /// <summary>The attack and its evidence as the report shows them (the live parts are set by <see cref="Report"/>).</summary>
+    private AttackReport WithEvidence()
+    {
+        var evidence = Evidence;
+        _evidenceSeconds = evidence.SecondsCollected;
+        _evidenceBuilt = LastUpdate.ToUnixTimeSeconds();
+        var incoming = Key.Direction == AttackDirection.Incoming;
+        var protocols = evidence.Protocols.Top(16);
+        var protocolTotal = Math.Max(1e-9, protocols.Sum(p => p.Packets));
+        var flags = evidence.TcpFlags.Top(16);
+        var flagsTotal = Math.Max(1e-9, flags.Sum(f => f.Packets));
         return new AttackReport
         {
             Id = Id,
             SensorId = SensorId,
-            SensorName = SensorName,
             Victim = Victim,
             Direction = Key.Direction,
             Type = Type,
@@ -169,73 +203,19 @@ internal sealed class Attack
             HostGroup = HostGroup,
             Start = Start,
             DetectedAt = DetectedAt,
-            End = end,
-            LastUpdate = LastUpdate,
-            PeakPacketsPerSecond = PeakPackets,
-            PeakBitsPerSecond = PeakBits,
-            PeakFlowsPerSecond = PeakFlows,
-            DistinctSources = view.DistinctSources,
+            DistinctSources = evidence.SecondsCollected == 0 ? 0 : (long)Math.Round(evidence.DistinctPeers.Estimate()),
             Triggers = Triggers,
-            TopSources = view.TopSources,
-            TopDestinations = view.TopDestinations,
-            TopSourcePorts = view.TopSourcePorts,
-            TopDestinationPorts = view.TopDestinationPorts,
-            ProtocolMix = view.ProtocolMix,
-            TcpFlags = view.TcpFlags,
-            SamplingRateMin = view.SamplingRateMin,
-            SamplingRateMax = view.SamplingRateMax,
-            SampleFlows = view.SampleFlows,
-            SeriesStepSeconds = _stepSeconds,
-            Series = series,
-            Actions = actions,
+            TopSources = [.. evidence.Sources.Top(TopCount).Select(s => new AttackAddress(s.Key.ToString(), s.Bytes, s.Packets))],
+            TopDestinations = [.. evidence.Destinations.Top(TopCount).Select(s => new AttackAddress(s.Key.ToString(), s.Bytes, s.Packets))],
+            TopSourcePorts = [.. evidence.SourcePorts.Top(TopCount).Select(s => new AttackPort(s.Key, incoming ? ReflectorPorts.ServiceOf(s.Key) : null, s.Bytes, s.Packets))],
+            TopDestinationPorts = [.. evidence.DestinationPorts.Top(TopCount).Select(s => new AttackPort(s.Key, null, s.Bytes, s.Packets))],
+            ProtocolMix = [.. protocols.Select(x => new AttackProtocol(x.Key, ProtocolName(x.Key), x.Packets, x.Packets / protocolTotal))],
+            TcpFlags = [.. flags.Select(f => new AttackTcpFlags(FlagText(f.Key), f.Packets, f.Packets / flagsTotal))],
+            SamplingRateMin = evidence.MaxSamplingRate == 0 ? 1 : evidence.MinSamplingRate,
+            SamplingRateMax = Math.Max(1, evidence.MaxSamplingRate),
+            SampleFlows = [.. evidence.Samples.Select(ToFlow)],
         };
     }
-
-    /// <summary>The evidence as the report shows it: rebuilt when new evidence came and it is due (always once the attack ended).</summary>
-    private EvidenceView EvidenceNow(bool ended)
-    {
-        var evidence = Evidence;
-        var seconds = evidence.SecondsCollected;
-        var now = LastUpdate.ToUnixTimeSeconds();
-        if (_evidenceView is { } view && (seconds == _evidenceViewSeconds
-                                          || (!ended && seconds > EvidenceRefreshSeconds && now - _evidenceViewBuilt < EvidenceRefreshSeconds)))
-        {
-            return view;
-        }
-
-        var incoming = Key.Direction == AttackDirection.Incoming;
-        var protocols = evidence.Protocols.Top(16);
-        var protocolTotal = Math.Max(1e-9, protocols.Sum(p => p.Packets));
-        var flags = evidence.TcpFlags.Top(16);
-        var flagsTotal = Math.Max(1e-9, flags.Sum(f => f.Packets));
-        view = new EvidenceView(
-            seconds == 0 ? 0 : (long)Math.Round(evidence.DistinctPeers.Estimate()),
-            [.. evidence.Sources.Top(TopCount).Select(s => new AttackAddress(s.Key.ToString(), s.Bytes, s.Packets))],
-            [.. evidence.Destinations.Top(TopCount).Select(s => new AttackAddress(s.Key.ToString(), s.Bytes, s.Packets))],
-            [.. evidence.SourcePorts.Top(TopCount).Select(s => new AttackPort(s.Key, incoming ? ReflectorPorts.ServiceOf(s.Key) : null, s.Bytes, s.Packets))],
-            [.. evidence.DestinationPorts.Top(TopCount).Select(s => new AttackPort(s.Key, null, s.Bytes, s.Packets))],
-            [.. protocols.Select(x => new AttackProtocol(x.Key, ProtocolName(x.Key), x.Packets, x.Packets / protocolTotal))],
-            [.. flags.Select(f => new AttackTcpFlags(FlagText(f.Key), f.Packets, f.Packets / flagsTotal))],
-            evidence.MaxSamplingRate == 0 ? 1 : evidence.MinSamplingRate,
-            Math.Max(1, evidence.MaxSamplingRate),
-            [.. evidence.Samples.Select(ToFlow)]);
-        _evidenceView = view;
-        _evidenceViewSeconds = seconds;
-        _evidenceViewBuilt = now;
-        return view;
-    }
-
-    private sealed record EvidenceView(
-        long DistinctSources,
-        IReadOnlyList<AttackAddress> TopSources,
-        IReadOnlyList<AttackAddress> TopDestinations,
-        IReadOnlyList<AttackPort> TopSourcePorts,
-        IReadOnlyList<AttackPort> TopDestinationPorts,
-        IReadOnlyList<AttackProtocol> ProtocolMix,
-        IReadOnlyList<AttackTcpFlags> TcpFlags,
-        uint SamplingRateMin,
-        uint SamplingRateMax,
-        IReadOnlyList<AttackFlow> SampleFlows);
 
     private static AttackFlow ToFlow(FlowRecord r) => new(
         r.SrcAddr.ToString(), r.SrcPort, r.DstAddr.ToString(), r.DstPort, r.Protocol, r.Protocol == 6 ? FlagText((byte)r.TcpFlags) : "",
