@@ -26,6 +26,7 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
     private readonly Lock _sync = new();
     private readonly Dictionary<int, PortListener> _listeners = [];
     private readonly Dictionary<int, string> _portErrors = [];
+    private bool _portsHeld;
     private readonly Dictionary<int, long> _closedPortDrops = [];
     private Dictionary<Guid, SensorAggregator> _sensors = [];
     private readonly IReadOnlyList<IFlowObserverFactory> _observers;
@@ -177,6 +178,28 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
         SensorsChanged?.Invoke();
     }
 
+    /// <summary>
+    /// Keeps every port closed until <see cref="OpenPorts"/>; sensors applied meanwhile are ready to receive when it
+    /// comes. The host holds the ports while it starts (see <see cref="CollectorService"/>).
+    /// </summary>
+    public void HoldPorts()
+    {
+        lock (_sync)
+        {
+            _portsHeld = true;
+        }
+    }
+
+    /// <summary>Opens the ports of the applied sensors (and the default port) after <see cref="HoldPorts"/>.</summary>
+    public void OpenPorts()
+    {
+        lock (_sync)
+        {
+            _portsHeld = false;
+            Reconcile(Volatile.Read(ref _sensors).Values);
+        }
+    }
+
     /// <summary>Retries ports that could not be opened (another program may have let go of them).</summary>
     public void RetryFailedPorts()
     {
@@ -233,6 +256,11 @@ public sealed partial class FlowCollector : ISensorRunner, IDisposable
 
     private void Reconcile(IEnumerable<SensorAggregator> sensors)
     {
+        if (_portsHeld)
+        {
+            return;
+        }
+
         var running = sensors.ToList();
         var wanted = running.Select(s => s.Definition.Port).Append(_options.DefaultPort).ToHashSet();
         if (_options.SFlowPort != 0)
