@@ -1,6 +1,6 @@
 # FlowWeb: web UI on 8080/tcp, flow collector on 2055/udp, state in /data.
 #   docker build -t flowweb .
-#   docker run -p 8080:8080 -p 2055:2055/udp -v flowweb-data:/data -e AllowedHosts="flowweb.lan;192.0.2.10" flowweb
+#   docker run -p 8080:8080 -p 2055:2055/udp -v flowweb-data:/data --cap-add SYS_NICE -e AllowedHosts="flowweb.lan;192.0.2.10" flowweb
 # Inside the container FlowWeb listens on every interface (the published ports decide who reaches it). It answers
 # only to Host names it knows (DNS rebinding defence): the container's own names and addresses are not the ones a
 # browser uses, so AllowedHosts lists the names and addresses users type (README, Security).

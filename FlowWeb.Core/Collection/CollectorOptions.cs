@@ -46,6 +46,16 @@ public sealed class CollectorOptions
     public int ReceiveThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>
+    /// The scheduling priority (Linux nice value, -20 to 19) the receive threads ask for; 0 leaves them at the process's.
+    /// A receive thread that falls behind loses datagrams for good, while the rest of the process (pages, history
+    /// writes, the once-a-second ticks, the runtime compiling code at start-up) can wait: with the default, on a core
+    /// both need, the kernel gives the receive thread about nine tenths. Raising a priority needs root or
+    /// <c>CAP_SYS_NICE</c> (Docker: <c>--cap-add SYS_NICE</c>); without it the threads keep the process's priority and
+    /// the log says so once.
+    /// </summary>
+    public int ReceiveThreadNice { get; set; } = -10;
+
+    /// <summary>
     /// Exporters accepted, as addresses or prefixes (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>, <c>192.0.2.1</c>); empty
     /// accepts every sender. Datagrams from others are refused before they touch any table and counted
     /// (<c>flowweb_dropped_total{stage="not_allowed"}</c>); a sensor expecting a refused exporter says so.
@@ -75,6 +85,11 @@ public sealed class CollectorOptions
         if (ReceiveThreads is < 1 or > 64)
         {
             yield return $"{SectionName}:{nameof(ReceiveThreads)} must be 1 to 64 (was {ReceiveThreads}).";
+        }
+
+        if (ReceiveThreadNice is < -20 or > 19)
+        {
+            yield return $"{SectionName}:{nameof(ReceiveThreadNice)} must be -20 to 19 (was {ReceiveThreadNice}).";
         }
 
         if (DefaultPort is < 1 or > 65535)

@@ -12,6 +12,16 @@ public sealed partial class PortListener
     /// <summary>One receive thread: its own socket on the port, its own batch, and its own <paramref name="shard"/> of every sensor.</summary>
     private void ReceiveLoop(Socket socket, int shard)
     {
+        _threadIds[shard] = ReceivePriority.ThreadId();
+        if (ReceivePriority.TrySet(_nice) is { } refused)
+        {
+            PriorityRefused = refused;
+            if (Interlocked.Exchange(ref s_priorityRefusalLogged, 1) == 0)
+            {
+                LogPriorityRefused(_logger, _nice, refused);
+            }
+        }
+
         // Records keep no copy of their bytes here: nothing on this path reads raw elements (the decode tool does).
         using var batch = new FlowBatch { KeepRawBytes = false };
         var multi = _batchReceive ? new LinuxMultiReceive() : null;

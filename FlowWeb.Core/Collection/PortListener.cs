@@ -32,6 +32,9 @@ public sealed partial class PortListener : IDisposable
     private readonly Thread[] _threads;
     private SensorRoutes _routes = SensorRoutes.Empty;
     private readonly bool _batchReceive;
+    private readonly int _nice;
+    private readonly int[] _threadIds;
+    private static int s_priorityRefusalLogged;
     private volatile bool _stopping;
     private long _datagrams;
     private long _unrouted;
@@ -54,6 +57,8 @@ public sealed partial class PortListener : IDisposable
         _logger = logger;
         _throttle = new ProblemLogThrottle(time);
         _batchReceive = options.BatchReceive && LinuxMultiReceive.IsSupported;
+        _nice = options.ReceiveThreadNice;
+        _threadIds = new int[_sockets.Length];
         _threads = [.. _sockets.Select((socket, shard) => new Thread(() => ReceiveLoop(socket, shard))
         {
             IsBackground = true,
@@ -115,6 +120,12 @@ public sealed partial class PortListener : IDisposable
 
     /// <summary>The longest this listener's receive thread waited for a lock in the last minute.</summary>
     public LockWaits LockWaits { get; } = new();
+
+    /// <summary>The operating system's ids of the receive threads (0 until a thread has started; Linux only).</summary>
+    public IReadOnlyList<int> ThreadIds => _threadIds;
+
+    /// <summary>Why a receive thread could not take <c>Collector:ReceiveThreadNice</c>; null when it did (or none was asked).</summary>
+    public string? PriorityRefused { get; private set; }
 
     /// <summary>Datagrams that matched no sensor (they still feed exporter discovery).</summary>
     public long Unrouted => Interlocked.Read(ref _unrouted);
@@ -198,6 +209,9 @@ public sealed partial class PortListener : IDisposable
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "UDP {Port}: handling a datagram from {Exporter} failed; the datagram is dropped and the loop goes on")]
     private static partial void LogLoopFault(ILogger logger, Exception exception, int port, FlowAddress exporter);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Receive threads keep the process's priority: Collector:ReceiveThreadNice {Nice} was refused ({Reason}); on a busy core other work can now delay receiving")]
+    private static partial void LogPriorityRefused(ILogger logger, int nice, string reason);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "UDP {Port}: cannot learn datagram destinations ({Reason}); sensors limited to receive addresses get nothing")]
     private static partial void LogPacketInfoUnavailable(ILogger logger, int port, string reason);
