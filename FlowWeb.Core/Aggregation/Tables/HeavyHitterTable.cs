@@ -111,7 +111,15 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref _slots.First, (nint)(TKey.Hash(key) >> _shift))));
+            ref var slot = ref Unsafe.Add(ref _slots.First, (nint)(TKey.Hash(key) >> _shift));
+            Sse.Prefetch0(Unsafe.AsPointer(ref slot));
+
+            // A slot of more than 32 bytes crosses into a second cache line at some positions (a 72-byte address slot
+            // at five of eight): load that one too, or the update waits for it. A constant test per table type.
+            if (Unsafe.SizeOf<TSlot>() > 32)
+            {
+                Sse.Prefetch0((byte*)Unsafe.AsPointer(ref slot) + Unsafe.SizeOf<TSlot>() - 1);
+            }
         }
     }
 
