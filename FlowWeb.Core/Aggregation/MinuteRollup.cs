@@ -11,8 +11,12 @@ public sealed class MinuteRollup
     private const int Values = 3; // bytes, packets, flows
     private readonly int _channels;
     private readonly SortedDictionary<long, double[]> _open = [];
-    private long _lastMinute = long.MinValue;
-    private double[]? _lastValues;
+
+    // The open minutes most recently booked into, by minute number modulo CacheSize: records of a busy sensor span
+    // the current minute and the few before it, which are then found without a walk of the sorted tree per record.
+    private const int CacheSize = 4;
+    private readonly long[] _cachedMinute = [long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private readonly double[]?[] _cachedValues = new double[CacheSize][];
 
     public MinuteRollup(int channels) => _channels = channels;
 
@@ -56,8 +60,7 @@ public sealed class MinuteRollup
                 _open.Remove(minute);
             }
 
-            _lastMinute = long.MinValue;
-            _lastValues = null;
+            ForgetCache();
         }
 
         return closed;
@@ -68,8 +71,7 @@ public sealed class MinuteRollup
     {
         var all = _open.Select(kv => (kv.Key, kv.Value)).ToList();
         _open.Clear();
-        _lastMinute = long.MinValue;
-        _lastValues = null;
+        ForgetCache();
         return all;
     }
 
@@ -81,9 +83,10 @@ public sealed class MinuteRollup
 
     private double[] ValuesOf(long minute)
     {
-        if (minute == _lastMinute)
+        var entry = (int)((ulong)(minute / 60) % CacheSize);
+        if (_cachedMinute[entry] == minute)
         {
-            return _lastValues!;
+            return _cachedValues[entry]!;
         }
 
         if (!_open.TryGetValue(minute, out var values))
@@ -92,9 +95,15 @@ public sealed class MinuteRollup
             _open[minute] = values;
         }
 
-        _lastMinute = minute;
-        _lastValues = values;
+        _cachedMinute[entry] = minute;
+        _cachedValues[entry] = values;
         return values;
+    }
+
+    private void ForgetCache()
+    {
+        Array.Fill(_cachedMinute, long.MinValue);
+        Array.Clear(_cachedValues);
     }
 
     private static long Floor(long second) => second - (((second % 60) + 60) % 60);
