@@ -214,11 +214,12 @@ public sealed class HeavyHitterTableTests
     [Fact]
     public void SlotBytes_IPv4Keys_NoWiderThanTheirCounters()
     {
-        Assert.Equal(32, HeavyHitterTable<Key32, CounterSlot<Key32>>.SlotBytes);
-        Assert.Equal(32, HeavyHitterTable<Key64, CounterSlot<Key64>>.SlotBytes);
-        Assert.Equal(40, HeavyHitterTable<Key128, CounterSlot<Key128>>.SlotBytes);
+        // Each slot's counters and key, plus its one-byte tag.
+        Assert.Equal(33, HeavyHitterTable<Key32, CounterSlot<Key32>>.SlotBytes);
+        Assert.Equal(33, HeavyHitterTable<Key64, CounterSlot<Key64>>.SlotBytes);
+        Assert.Equal(41, HeavyHitterTable<Key128, CounterSlot<Key128>>.SlotBytes);
         // Address slots count both sides and the records to self (which Top IP counts once).
-        Assert.Equal(72, HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes);
-        Assert.Equal(88, HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes);
+        Assert.Equal(73, HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes);
+        Assert.Equal(89, HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes);
     }
 }
