@@ -1,3 +1,5 @@
+using FlowWeb.Core.Channels;
+
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
@@ -34,6 +36,19 @@ public sealed class ArrivalWindow
 
     /// <summary>The second this window started counting (a sensor younger than a window averages over its age).</summary>
     public long Since { get; }
+
+    /// <summary>Books a record on the Total channel and on its own (<paramref name="channel"/>).</summary>
+    public void AddWithTotal(int channel, long arrivalSecond, double bytes, double packets)
+    {
+        Add(ChannelSet.TotalIndex, arrivalSecond, bytes, packets);
+        if (channel != ChannelSet.TotalIndex)
+        {
+            var i = ((int)(arrivalSecond & (Ring - 1)) * _channels) + channel;
+            _bytes[i] += bytes;
+            _packets[i] += packets;
+            _flows[i]++;
+        }
+    }
 
     public void Add(int channel, long arrivalSecond, double bytes, double packets)
     {

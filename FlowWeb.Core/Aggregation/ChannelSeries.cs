@@ -1,3 +1,5 @@
+using FlowWeb.Core.Channels;
+
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
@@ -89,7 +91,17 @@ public sealed class ChannelSeries
     /// Books a record on a channel: bytes and packets spread over [startSecond, endSecond] (clamped to the
     /// window; what falls before it is lost to the live view and counted), one flow at the end second.
     /// </summary>
-    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets)
+    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets) =>
+        Add(channel, -1, startSecond, endSecond, bytes, packets);
+
+    /// <summary>
+    /// Books a record on the Total channel and on its own (<paramref name="channel"/>, not Total) with one computation
+    /// of its seconds: the receive loop's call for every record.
+    /// </summary>
+    public void AddWithTotal(int channel, long startSecond, long endSecond, double bytes, double packets) =>
+        Add(ChannelSet.TotalIndex, channel == ChannelSet.TotalIndex ? -1 : channel, startSecond, endSecond, bytes, packets);
+
+    private void Add(int channel, int alsoChannel, long startSecond, long endSecond, double bytes, double packets)
     {
         if (endSecond > _newest)
         {
@@ -120,17 +132,31 @@ public sealed class ChannelSeries
 
         var byteRate = bytes / seconds;
         var packetRate = packets / seconds;
-        var start = (Slot(startSecond) * _channels) + channel;
-        _byteRateDelta[start] += byteRate;
-        _packetRateDelta[start] += packetRate;
-        var after = (Slot(endSecond + 1) * _channels) + channel;
-        _byteRateDelta[after] -= byteRate;
-        _packetRateDelta[after] -= packetRate;
+        var startRow = Slot(startSecond) * _channels;
+        var afterRow = Slot(endSecond + 1) * _channels;
+        var endRow = Slot(endSecond) * _channels;
+        Book(channel);
+        if (alsoChannel >= 0)
+        {
+            Book(alsoChannel);
+        }
 
-        _flows[(Slot(endSecond) * _channels) + channel] += 1;
+        void Book(int c)
+        {
+            _byteRateDelta[startRow + c] += byteRate;
+            _packetRateDelta[startRow + c] += packetRate;
+            _byteRateDelta[afterRow + c] -= byteRate;
+            _packetRateDelta[afterRow + c] -= packetRate;
+            _flows[endRow + c] += 1;
+        }
     }
 
-    private int Slot(long second) => (int)(((second % _slots) + _slots) % _slots);
+    private int Slot(long second)
+    {
+        // One division (a second before 1970 only in tests' clocks gives a negative remainder, moved into range).
+        var slot = (int)(second % _slots);
+        return slot < 0 ? slot + _slots : slot;
+    }
 
     /// <summary>The highest per-second byte rate of a channel within [<paramref name="fromSecond"/>, <paramref name="toSecond"/>] (0 for seconds outside the window).</summary>
     public double PeakBytesPerSecond(int channel, long fromSecond, long toSecond)

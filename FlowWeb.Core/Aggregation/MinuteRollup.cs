@@ -1,3 +1,5 @@
+using FlowWeb.Core.Channels;
+
 namespace FlowWeb.Core.Aggregation;
 
 /// <summary>
@@ -23,20 +25,46 @@ public sealed class MinuteRollup
     public int OpenMinutes => _open.Count;
 
     /// <summary>Books bytes and packets spread over the seconds [start, end] and one flow in the end second.</summary>
-    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets)
+    public void Add(int channel, long startSecond, long endSecond, double bytes, double packets) =>
+        Add(channel, -1, startSecond, endSecond, bytes, packets);
+
+    /// <summary>Books a record on the Total channel and on its own (<paramref name="channel"/>) with one split into minutes.</summary>
+    public void AddWithTotal(int channel, long startSecond, long endSecond, double bytes, double packets) =>
+        Add(ChannelSet.TotalIndex, channel == ChannelSet.TotalIndex ? -1 : channel, startSecond, endSecond, bytes, packets);
+
+    private void Add(int channel, int alsoChannel, long startSecond, long endSecond, double bytes, double packets)
     {
         var seconds = endSecond - startSecond + 1;
-        for (var minute = Floor(startSecond); minute <= endSecond; minute += 60)
+        var endMinute = Floor(endSecond);
+        double[] values;
+        for (var minute = Floor(startSecond); minute < endMinute; minute += 60)
         {
             var from = Math.Max(startSecond, minute);
-            var to = Math.Min(endSecond, minute + 59);
-            var share = (double)(to - from + 1) / seconds;
-            var values = ValuesOf(minute);
-            values[(channel * Values) + 0] += bytes * share;
-            values[(channel * Values) + 1] += packets * share;
+            var share = (double)(minute + 60 - from) / seconds;
+            values = ValuesOf(minute);
+            Book(values, channel, bytes * share, packets * share, 0);
+            if (alsoChannel >= 0)
+            {
+                Book(values, alsoChannel, bytes * share, packets * share, 0);
+            }
         }
 
-        ValuesOf(Floor(endSecond))[(channel * Values) + 2] += 1;
+        // The end minute takes the rest of the interval and the flow.
+        var last = (double)(endSecond - Math.Max(startSecond, endMinute) + 1) / seconds;
+        values = ValuesOf(endMinute);
+        Book(values, channel, bytes * last, packets * last, 1);
+        if (alsoChannel >= 0)
+        {
+            Book(values, alsoChannel, bytes * last, packets * last, 1);
+        }
+    }
+
+    private static void Book(double[] values, int channel, double bytes, double packets, double flows)
+    {
+        var i = channel * Values;
+        values[i] += bytes;
+        values[i + 1] += packets;
+        values[i + 2] += flows;
     }
 
     /// <summary>Hands over every open minute that ended at least <paramref name="graceSeconds"/> before <paramref name="nowSecond"/>, oldest first.</summary>

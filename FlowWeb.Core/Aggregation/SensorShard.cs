@@ -92,12 +92,9 @@ internal sealed class SensorShard
             var packets = (double)r.Packets * rate;
             var (start, end) = _sensor.Interval(r, nowSecond);
             var channel = _sensor.Channels.Classify(r, exporter, _sensor.Enrichment);
-            _series.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
-            _series.Add(channel, start, end, bytes, packets);
-            _minutes.Add(ChannelSet.TotalIndex, start, end, bytes, packets);
-            _minutes.Add(channel, start, end, bytes, packets);
-            _arrivals.Add(ChannelSet.TotalIndex, nowSecond, bytes, packets);
-            _arrivals.Add(channel, nowSecond, bytes, packets);
+            _series.AddWithTotal(channel, start, end, bytes, packets);
+            _minutes.AddWithTotal(channel, start, end, bytes, packets);
+            _arrivals.AddWithTotal(channel, nowSecond, bytes, packets);
 
             _toplists.Add(r, (long)bytes, (long)packets);
 
