@@ -49,6 +49,18 @@ public sealed partial class DemoExporterService(IServiceProvider services, TimeP
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The collector opens its ports once the host has started (CollectorService): a template sent before that would
+        // be lost, and the demo's data would wait for the next template.
+        var started = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted;
+        if (!started.IsCancellationRequested)
+        {
+            var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (started.Register(() => opened.TrySetResult()))
+            {
+                await opened.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var target = new IPEndPoint(IPAddress.Loopback, _port).Serialize();
