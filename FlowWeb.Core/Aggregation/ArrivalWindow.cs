@@ -43,10 +43,7 @@ public sealed class ArrivalWindow
         Add(ChannelSet.TotalIndex, arrivalSecond, bytes, packets);
         if (channel != ChannelSet.TotalIndex)
         {
-            var i = ((int)(arrivalSecond & (Ring - 1)) * _channels) + channel;
-            _bytes[i] += bytes;
-            _packets[i] += packets;
-            _flows[i]++;
+            Add(channel, arrivalSecond, bytes, packets);
         }
     }
 

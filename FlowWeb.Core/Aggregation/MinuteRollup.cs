@@ -17,10 +17,14 @@ public sealed class MinuteRollup
     // The open minutes most recently booked into, by minute number modulo CacheSize: records of a busy sensor span
     // the current minute and the few before it, which are then found without a walk of the sorted tree per record.
     private const int CacheSize = 4;
-    private readonly long[] _cachedMinute = [long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private readonly long[] _cachedMinute = new long[CacheSize];
     private readonly double[]?[] _cachedValues = new double[CacheSize][];
 
-    public MinuteRollup(int channels) => _channels = channels;
+    public MinuteRollup(int channels)
+    {
+        _channels = channels;
+        ForgetCache();
+    }
 
     public int OpenMinutes => _open.Count;
 

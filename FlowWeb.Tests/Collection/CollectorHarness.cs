@@ -42,6 +42,21 @@ internal sealed class CollectorHarness : IDisposable
 
     public SensorService Service { get; }
 
+    /// <summary>Whether nothing holds <paramref name="port"/> on any address (a plain socket may bind it).</summary>
+    public static bool CanBind(int port)
+    {
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            probe.Bind(new IPEndPoint(IPAddress.Any, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A UDP port no other test of this run was given (see <see cref="Web.LoopbackPorts"/>).</summary>
     public static int FreeUdpPort() => Web.LoopbackPorts.FreeUdp();
 

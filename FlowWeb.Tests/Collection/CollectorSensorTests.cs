@@ -307,20 +307,6 @@ public sealed class CollectorSensorTests : IDisposable
         return bytes;
     }
 
-    private static bool CanBind(int port)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            probe.Bind(new IPEndPoint(IPAddress.Any, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Bytes per channel id over the last <paramref name="seconds"/> seconds.</summary>
     private static Dictionary<int, double> ChannelTotals(SensorAggregator runtime, int seconds)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
@@ -21,21 +19,6 @@ public sealed class ReceiveStartTests : IDisposable
     private static List<FlowRecord> Flows(int count) => [.. Enumerable.Range(0, count).Select(i =>
         Flow("10.0.0." + (1 + (i % 200)), "192.0.2.7", (ushort)(1024 + i), 443, 6, 1500, 3, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1000))];
 
-    /// <summary>Whether nothing holds <paramref name="port"/> on any address (a plain socket may bind it).</summary>
-    private static bool Free(int port)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            probe.Bind(new IPEndPoint(IPAddress.Any, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task HeldPorts_StayClosed_UntilOpened_ThenReceiveForTheSensorsAppliedMeanwhile()
     {
@@ -44,12 +27,12 @@ public sealed class ReceiveStartTests : IDisposable
         var sensor = await _harness.AddSensorAsync(new SensorDefinition { Name = "Held", Port = port });
 
         Assert.False(_harness.Collector.OwnsPort(port));
-        Assert.True(Free(port), "a held port is not bound");
+        Assert.True(CanBind(port), "a held port is not bound");
         Assert.NotNull(_harness.Collector.Sensor(sensor.Id));
 
         _harness.Collector.OpenPorts();
         Assert.True(_harness.Collector.OwnsPort(port));
-        Assert.False(Free(port), "an opened port is bound");
+        Assert.False(CanBind(port), "an opened port is bound");
         Send("127.0.0.2", port, V5(Flows(60)));
         var runtime = _harness.Collector.Sensor(sensor.Id)!;
         await WaitUntilAsync(() => runtime.FlowsAccepted == 60, $"60 flows, got {runtime.FlowsAccepted}");
@@ -66,7 +49,7 @@ public sealed class ReceiveStartTests : IDisposable
         using var client = factory.CreateClient();
 
         Assert.True(probe.FreeWhileStarting, "the port was already bound while hosted services were still starting");
-        Assert.False(Free(app.UdpPort), "the port is bound once the host has started");
+        Assert.False(CanBind(app.UdpPort), "the port is bound once the host has started");
         var collector = factory.Services.GetRequiredService<FlowCollector>();
         Assert.True(collector.OwnsPort(app.UdpPort));
     }
@@ -101,7 +84,7 @@ public sealed class ReceiveStartTests : IDisposable
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            FreeWhileStarting = Free(port);
+            FreeWhileStarting = CanBind(port);
             return Task.CompletedTask;
         }
 
