@@ -5,8 +5,9 @@ namespace FlowWeb.Core.Detection;
 
 /// <summary>
 /// One key's amounts in one second, as a receive thread adds them up, with the key itself. Laid out for the receive
-/// path: the key, the watch cache, the counts every record adds to and the distinct peers come first (the first three
-/// cache lines, which a record touches); what only long records, amplification and prefixes use comes after.
+/// path: the key, the watch cache, the counts every record adds to, the distinct peers and a prefix's hosts come first
+/// (the first four cache lines, two aligned pairs, which a record touches); what only long records and amplification
+/// use comes after.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct KeySlot
@@ -30,6 +31,9 @@ internal struct KeySlot
     /// <summary>Distinct sources (incoming) or destinations (outgoing).</summary>
     public SmallHyperLogLog Peers;
 
+    /// <summary>Distinct destination hosts of a prefix.</summary>
+    public HostBitmap Hosts;
+
     /// <summary>Longer records: their per-second rates, which the detector holds for as long as each record lasted.</summary>
     public TrafficCounters Held;
 
@@ -40,9 +44,6 @@ internal struct KeySlot
     /// <summary>The reflector source port carrying most amplification packets (a majority vote), and its margin.</summary>
     public double AmpVotes;
     public ushort AmpPort;
-
-    /// <summary>Distinct destination hosts of a prefix.</summary>
-    public HostBitmap Hosts;
 
     public void Vote(ushort port, double packets)
     {

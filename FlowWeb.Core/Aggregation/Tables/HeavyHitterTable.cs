@@ -278,7 +278,8 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     /// Drops every key whose count since insertion plus its offset at insertion is at most <paramref name="offset"/>,
     /// and moves each survivor to the first free slot of its probe run. Walking once round the table from a slot that
     /// was empty before (no probe run crosses it), each survivor's run from its home slot lies in the part already
-    /// walked, so the move never passes a slot still to be visited.
+    /// walked, so the move never passes a slot still to be visited. A survivor whose run reaches its own slot before a
+    /// free one stays where it is (most do): its slot is read, not copied or written.
     /// </summary>
     /// <param name="unknownAt">The offset to assume at insertion for keys stamped <see cref="Unknown"/> (the offset before this purge, at least theirs).</param>
     private void RemoveWhere(long offset, long unknownAt)
@@ -294,30 +295,35 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
         for (var n = 1; n <= slots.Length; n++)
         {
             var i = (start + n) & _mask;
-            if (tags[i] == 0)
+            var tag = tags[i];
+            if (tag == 0)
             {
                 continue;
             }
 
             ref var slot = ref slots[i];
-            var kept = slot;
-            var tag = tags[i];
-            slot = default;
-            tags[i] = 0;
-            if (kept.Weight + (kept.Stamp == Unknown ? unknownAt : _offsets[kept.Stamp - 1]) <= offset)
+            if (slot.Weight + (slot.Stamp == Unknown ? unknownAt : _offsets[slot.Stamp - 1]) <= offset)
             {
+                slot = default;
+                tags[i] = 0;
                 Count--;
                 continue;
             }
 
-            var j = (int)(TKey.Hash(kept.Key) >> _shift);
-            while (tags[j] != 0)
+            // The first free slot of its run, unless the run reaches the survivor's own slot first.
+            var j = (int)(TKey.Hash(slot.Key) >> _shift);
+            while (j != i && tags[j] != 0)
             {
                 j = (j + 1) & _mask;
             }
 
-            slots[j] = kept;
-            tags[j] = tag;
+            if (j != i)
+            {
+                slots[j] = slot;
+                tags[j] = tag;
+                slot = default;
+                tags[i] = 0;
+            }
         }
     }
 
