@@ -32,12 +32,9 @@ public sealed class HeavyHitterTableTests
     private static Dictionary<uint, (long Count, long Error)> AssertGuarantee(HeavyHitterTable<Key32, CounterSlot<Key32>> table, Dictionary<uint, long> truth, long total)
     {
         var held = new Dictionary<uint, (long Count, long Error)>();
-        foreach (var slot in table.Slots)
+        foreach (var slot in table.Occupied)
         {
-            if (slot.Stamp != 0)
-            {
-                held.Add(slot.Key.Value, (slot.Bytes, table.ErrorOf(slot.Stamp)));
-            }
+            held.Add(slot.Key.Value, (slot.Bytes, table.ErrorOf(slot.Stamp)));
         }
 
         Assert.Equal(table.Count, held.Count);
@@ -144,12 +141,9 @@ public sealed class HeavyHitterTableTests
         Assert.False(table.IsApproximate);
         Assert.Equal(0, table.Offset);
         Assert.Equal(truth.Count, table.Count);
-        foreach (var slot in table.Slots)
+        foreach (var slot in table.Occupied)
         {
-            if (slot.Stamp != 0)
-            {
-                Assert.Equal(truth[slot.Key.Value], slot.Bytes);
-            }
+            Assert.Equal(truth[slot.Key.Value], slot.Bytes);
         }
     }
 
@@ -180,12 +174,9 @@ public sealed class HeavyHitterTableTests
         }
 
         var stored = new Dictionary<Key128, long>();
-        foreach (var slot in table.Slots)
+        foreach (var slot in table.Occupied)
         {
-            if (slot.Stamp != 0)
-            {
-                stored.Add(slot.Key, slot.Bytes);
-            }
+            stored.Add(slot.Key, slot.Bytes);
         }
 
         Assert.False(table.IsApproximate);

@@ -38,13 +38,10 @@ public sealed class TableBudgetTests
         Assert.True(budget.Refusals > 0);
 
         var held = new Dictionary<uint, long>();
-        foreach (var slot in table.Slots)
+        foreach (var slot in table.Occupied)
         {
-            if (slot.Stamp != 0)
-            {
-                held.Add(slot.Key.Value, slot.Bytes);
-                Assert.InRange(truth[slot.Key.Value], slot.Bytes, slot.Bytes + table.ErrorOf(slot.Stamp));
-            }
+            held.Add(slot.Key.Value, slot.Bytes);
+            Assert.InRange(truth[slot.Key.Value], slot.Bytes, slot.Bytes + table.ErrorOf(slot.Stamp));
         }
 
         foreach (var (key, bytes) in truth.Where(t => t.Value > table.Offset))

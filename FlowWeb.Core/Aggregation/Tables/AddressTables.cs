@@ -174,13 +174,8 @@ internal sealed class AddressTables : ToplistTables
             where TKey : unmanaged, ITableKey<TKey>
         {
             var keys = 0;
-            foreach (ref readonly var slot in table.Slots)
+            foreach (ref readonly var slot in table.Occupied)
             {
-                if (slot.Stamp == 0)
-                {
-                    continue;
-                }
-
                 var (bytes, packets, flows) = side switch
                 {
                     Side.Source => (slot.SourceBytes, slot.SourcePackets, (long)slot.SourceFlows),

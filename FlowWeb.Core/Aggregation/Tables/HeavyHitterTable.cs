@@ -8,7 +8,7 @@ namespace FlowWeb.Core.Aggregation.Tables;
 internal interface ITableSlot<TKey>
     where TKey : unmanaged, ITableKey<TKey>
 {
-    /// <summary>0: the slot is empty. Otherwise 1 + the purge count when the key was inserted (<see cref="HeavyHitterTable{TKey, TSlot}.Unknown"/> beyond the kept history).</summary>
+    /// <summary>1 + the purge count when the key was inserted (<see cref="HeavyHitterTable{TKey, TSlot}.Unknown"/> beyond the kept history). Whether a slot holds a key is its tag's to say, not this.</summary>
     ushort Stamp { get; }
 
     /// <summary>What the key counted since it was inserted: the bytes the table's guarantee is about.</summary>
@@ -103,7 +103,42 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     /// <summary>Whether the budget refused the table a doubling below its <c>maxSlots</c> (it purged at a smaller size).</summary>
     public bool BudgetLimited { get; private set; }
 
-    public ReadOnlySpan<TSlot> Slots => _slots.Span;
+    /// <summary>
+    /// The slots that hold a key. Only the tag says whether a slot is free: a purge leaves a dropped key's slot as it
+    /// was (writing it would dirty half the table's lines for nothing), so read slots through this, never all of them.
+    /// </summary>
+    public OccupiedSlots Occupied => new(_slots.Span, _tags.Span);
+
+    /// <summary>The occupied slots of a table, for <c>foreach (ref readonly var slot in table.Occupied)</c>.</summary>
+    public readonly ref struct OccupiedSlots(ReadOnlySpan<TSlot> slots, ReadOnlySpan<byte> tags)
+    {
+        private readonly ReadOnlySpan<TSlot> _slots = slots;
+        private readonly ReadOnlySpan<byte> _tags = tags;
+
+        public Enumerator GetEnumerator() => new(_slots, _tags);
+
+        public ref struct Enumerator(ReadOnlySpan<TSlot> slots, ReadOnlySpan<byte> tags)
+        {
+            private readonly ReadOnlySpan<TSlot> _slots = slots;
+            private readonly ReadOnlySpan<byte> _tags = tags;
+            private int _index = -1;
+
+            public readonly ref readonly TSlot Current => ref _slots[_index];
+
+            public bool MoveNext()
+            {
+                var next = _tags[(_index + 1)..].IndexOfAnyExcept((byte)0);
+                if (next < 0)
+                {
+                    _index = _tags.Length;
+                    return false;
+                }
+
+                _index += next + 1;
+                return true;
+            }
+        }
+    }
 
     /// <summary>The most bytes a key in the table had before it was inserted (0 for keys inserted before the first purge).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,9 +223,10 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         var longest = 0;
         var slots = _slots.Span;
+        var tags = _tags.Span;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (slots[i].Stamp != 0)
+            if (tags[i] != 0)
             {
                 longest = Math.Max(longest, (i - (int)(TKey.Hash(slots[i].Key) >> _shift)) & _mask);
             }
@@ -254,11 +290,12 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
         Span<long> sample = stackalloc long[Samples];
         var n = 0;
         var slots = _slots.Span;
+        var tags = _tags.Span;
         var step = Math.Max(1, slots.Length / Samples / 2);
         for (var i = 0; i < slots.Length && n < Samples; i += step)
         {
             ref readonly var slot = ref slots[i];
-            if (slot.Stamp != 0)
+            if (tags[i] != 0)
             {
                 sample[n++] = slot.Weight + ErrorOf(slot.Stamp) - offset;
             }
@@ -279,7 +316,8 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     /// and moves each survivor to the first free slot of its probe run. Walking once round the table from a slot that
     /// was empty before (no probe run crosses it), each survivor's run from its home slot lies in the part already
     /// walked, so the move never passes a slot still to be visited. A survivor whose run reaches its own slot before a
-    /// free one stays where it is (most do): its slot is read, not copied or written.
+    /// free one stays where it is (most do): its slot is read, not copied or written. A dropped key's slot is not
+    /// written either: its tag frees it (see <see cref="Occupied"/>).
     /// </summary>
     /// <param name="unknownAt">The offset to assume at insertion for keys stamped <see cref="Unknown"/> (the offset before this purge, at least theirs).</param>
     private void RemoveWhere(long offset, long unknownAt)
@@ -304,7 +342,6 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             ref var slot = ref slots[i];
             if (slot.Weight + (slot.Stamp == Unknown ? unknownAt : _offsets[slot.Stamp - 1]) <= offset)
             {
-                slot = default;
                 tags[i] = 0;
                 Count--;
                 continue;
@@ -321,7 +358,6 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             {
                 slots[j] = slot;
                 tags[j] = tag;
-                slot = default;
                 tags[i] = 0;
             }
         }

@@ -104,15 +104,12 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
             where TK : unmanaged, ITableKey<TK>
             where TC : struct, IKeyCodec<TK>
         {
-            foreach (ref readonly var slot in table.Slots)
+            foreach (ref readonly var slot in table.Occupied)
             {
-                if (slot.Stamp != 0)
+                var error = table.ErrorOf(slot.Stamp);
+                if (best.Wants(slot.Bytes + error))
                 {
-                    var error = table.ErrorOf(slot.Stamp);
-                    if (best.Wants(slot.Bytes + error))
-                    {
-                        best.Add(new ToplistRow(codec.Expand(slot.Key), slot.Bytes + error, slot.Packets, slot.Flows, error));
-                    }
+                    best.Add(new ToplistRow(codec.Expand(slot.Key), slot.Bytes + error, slot.Packets, slot.Flows, error));
                 }
             }
         }
@@ -121,13 +118,10 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
             where TK : unmanaged, ITableKey<TK>
             where TC : struct, IKeyCodec<TK>
         {
-            foreach (ref readonly var slot in table.Slots)
+            foreach (ref readonly var slot in table.Occupied)
             {
-                if (slot.Stamp != 0)
-                {
-                    var error = table.ErrorOf(slot.Stamp);
-                    rows.Add(new ToplistRow(codec.Expand(slot.Key), slot.Bytes + error, slot.Packets, slot.Flows, error));
-                }
+                var error = table.ErrorOf(slot.Stamp);
+                rows.Add(new ToplistRow(codec.Expand(slot.Key), slot.Bytes + error, slot.Packets, slot.Flows, error));
             }
         }
     }
