@@ -86,9 +86,9 @@ public static class StandardChannelMap
     public static IReadOnlyList<StandardProtocol> Protocols { get; } =
         [.. Entries.Select(e => new StandardProtocol(e.ChannelId, e.Name, e.Group, e.Describe()))];
 
-    // Entry numbers are Protocols index + 1, so 0 means "not in the map". 2 x 64 KiB, built once.
-    internal static readonly byte[] TcpPortEntry = new byte[65536];
-    internal static readonly byte[] UdpPortEntry = new byte[65536];
+    // Entry numbers are Protocols index + 1, so 0 means "not in the map". Built once.
+    internal static readonly PortEntries TcpPortEntry = new();
+    internal static readonly PortEntries UdpPortEntry = new();
     internal static readonly byte[] IpProtocolEntry = BuildTables();
 
     private static byte[] BuildTables()
@@ -109,7 +109,7 @@ public static class StandardChannelMap
         return ipProtocols;
     }
 
-    private static void Fill(byte[] table, string? ports, byte number, string name)
+    private static void Fill(PortEntries table, string? ports, byte number, string name)
     {
         foreach (var (first, last) in ParsePorts(ports))
         {
@@ -120,7 +120,7 @@ public static class StandardChannelMap
                     throw new InvalidOperationException($"Port {port} of {name} is already mapped to {Entries[table[port] - 1].Name}.");
                 }
 
-                table[port] = number;
+                table.Set(port, number);
             }
         }
     }
