@@ -457,7 +457,8 @@ public sealed partial class FlowDecoder
         }
 
         var seconds = Math.Max((r.EndMs - r.StartMs) / 1000.0, 1.0);
-        if (r.Bytes > r.Packets * 65535UL || r.Bytes < r.Packets || r.Packets / seconds > Options.MaxPacketsPerSecond)
+        // A multiplication, not a division: this runs for every record.
+        if (r.Bytes > r.Packets * 65535UL || r.Bytes < r.Packets || r.Packets > Options.MaxPacketsPerSecond * seconds)
         {
             r.Flags |= FlowRecordFlags.Implausible;
         }

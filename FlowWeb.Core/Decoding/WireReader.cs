@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace FlowWeb.Core.Decoding;
 
@@ -89,29 +90,32 @@ public ref struct WireReader
     /// Reads an unsigned integer of any length 1..8 (RFC 7011 §6.2 reduced-size encoding). Longer values keep
     /// their low 8 bytes; an empty span reads as 0.
     /// </summary>
-    public static ulong ReadUnsigned(ReadOnlySpan<byte> value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong ReadUnsigned(ReadOnlySpan<byte> value) => value.Length switch
     {
-        switch (value.Length)
+        1 => value[0],
+        2 => BinaryPrimitives.ReadUInt16BigEndian(value),
+        4 => BinaryPrimitives.ReadUInt32BigEndian(value),
+        8 => BinaryPrimitives.ReadUInt64BigEndian(value),
+        _ => ReadUnsignedOtherLength(value),
+    };
+
+    /// <summary>The lengths templates rarely use (0, 3, 5-7, over 8): kept out of line so that the common ones inline.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong ReadUnsignedOtherLength(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > 8)
         {
-            case 1: return value[0];
-            case 2: return BinaryPrimitives.ReadUInt16BigEndian(value);
-            case 4: return BinaryPrimitives.ReadUInt32BigEndian(value);
-            case 8: return BinaryPrimitives.ReadUInt64BigEndian(value);
-            case 0: return 0;
-            default:
-                if (value.Length > 8)
-                {
-                    value = value[^8..];
-                }
-
-                ulong result = 0;
-                foreach (var b in value)
-                {
-                    result = (result << 8) | b;
-                }
-
-                return result;
+            value = value[^8..];
         }
+
+        ulong result = 0;
+        foreach (var b in value)
+        {
+            result = (result << 8) | b;
+        }
+
+        return result;
     }
 
     /// <summary>Reads 1..8 bytes as a little-endian unsigned integer (RouterOS 6 sampling-interval quirk).</summary>
