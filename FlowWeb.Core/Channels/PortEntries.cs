@@ -18,16 +18,11 @@ internal sealed class PortEntries
         get => (_mapped[(ushort)port >> 6] & (1UL << port)) == 0 ? (byte)0 : _entries[(ushort)port];
     }
 
+    /// <summary>Maps a port to an entry (1..255); the map is built once, so a port is never unmapped.</summary>
     public void Set(int port, byte entry)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(entry);
         _entries[(ushort)port] = entry;
-        if (entry == 0)
-        {
-            _mapped[(ushort)port >> 6] &= ~(1UL << port);
-        }
-        else
-        {
-            _mapped[(ushort)port >> 6] |= 1UL << port;
-        }
+        _mapped[(ushort)port >> 6] |= 1UL << port;
     }
 }
