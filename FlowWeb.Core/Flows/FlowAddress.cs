@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace FlowWeb.Core.Flows;
 
@@ -16,7 +17,13 @@ public readonly record struct FlowAddress(ulong High, ulong Low) : IComparable<F
 
     public bool IsNone => High == 0 && Low == 0;
 
-    public bool IsIPv4 => High == 0 && (Low & 0xFFFF_FFFF_0000_0000UL) == MappedPrefix;
+    // Forced inline: the toplists' and detection's per-record methods are large enough that the JIT's budget left this
+    // two-compare test as a call (2-3 % of the receive thread in perf at v5 1.3 M flows/s).
+    public bool IsIPv4
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => High == 0 && (Low & 0xFFFF_FFFF_0000_0000UL) == MappedPrefix;
+    }
 
     /// <summary>The IPv4 address as a host-order integer; only meaningful when <see cref="IsIPv4"/>.</summary>
     public uint IPv4Value => (uint)Low;

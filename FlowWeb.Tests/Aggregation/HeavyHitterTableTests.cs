@@ -20,7 +20,7 @@ public sealed class HeavyHitterTableTests
         long total = 0;
         foreach (var (key, bytes) in stream)
         {
-            table.Find(new Key32(key)).Add(bytes, 1);
+            table.Find(new Key32(key), bytes).Add(bytes, 1);
             truth[key] = truth.GetValueOrDefault(key) + bytes;
             total += bytes;
         }
@@ -133,6 +133,43 @@ public sealed class HeavyHitterTableTests
     }
 
     [Fact]
+    public void Find_RecurringHighCardinality_FilterRefusesTheTailAndTheGuaranteeHolds()
+    {
+        // The collector benchmark's shape: 20,000 keys (twenty times the table) seen again and again with heavy-tailed
+        // sizes, and five keys that carry a tenth of the records each second time round.
+        var random = new Random(11);
+        var stream = Enumerable.Range(0, 600_000).Select(i => i % 20 == 0
+            ? ((uint)(i / 20 % 5), 1500L)
+            : (10u + (uint)random.Next(20_000), (long)(random.NextDouble() < 0.05 ? random.Next(10_000, 60_000) : random.Next(40, 1500))));
+        var (table, truth, total) = Run(stream);
+
+        var held = AssertGuarantee(table, truth, total);
+
+        // Most records of keys not in the table were counted by the filter instead of being inserted and purged again.
+        Assert.True(table.Refused > 300_000, $"{table.Refused} records refused");
+        Assert.All(Enumerable.Range(0, 5), key => Assert.True(held.ContainsKey((uint)key)));
+    }
+
+    [Fact]
+    public void Find_KeyRefusedManyTimesThenGrowing_ListedOnceItPassesTheBound()
+    {
+        // Key 1 sends 64 bytes among a flood of distinct 1,500-byte keys (each of its records is refused while its
+        // filtered total is under the offset), then keeps sending until its total is far above the bound; key 2 is
+        // heavy, dropped (silent for a long flood) and heavy again.
+        var stream = Enumerable.Range(0, 300_000).Select(i => i % 10 == 0 ? (1u, 64L) : (1000u + (uint)i, 1500L))
+            .Concat(Enumerable.Range(0, 3000).Select(_ => (2u, 1500L)))
+            .Concat(Enumerable.Range(0, 200_000).Select(i => i % 10 == 0 ? (1u, 640L) : (400_000u + (uint)i, 1500L)))
+            .Concat(Enumerable.Range(0, 3000).Select(_ => (2u, 1500L)));
+        var (table, truth, total) = Run(stream);
+
+        var held = AssertGuarantee(table, truth, total);
+
+        Assert.True(table.Refused > 0);
+        Assert.True(truth[1] > table.Offset && truth[2] > table.Offset, $"bound {table.Offset}, key 1 {truth[1]}, key 2 {truth[2]}");
+        Assert.True(held.ContainsKey(1) && held.ContainsKey(2));
+    }
+
+    [Fact]
     public void Find_FewerKeysThanFit_ExactWithoutPurge()
     {
         var random = new Random(5);
@@ -154,9 +191,9 @@ public sealed class HeavyHitterTableTests
         Assert.True(table.IsApproximate);
 
         table.Clear(keepSlots: Slots);
-        table.Find(new Key32(7)).Add(5, 1);
+        table.Find(new Key32(7), 5).Add(5, 1);
 
-        Assert.Equal((false, 0L, 1), (table.IsApproximate, table.Offset, table.Count));
+        Assert.Equal((false, 0L, 1, 0L), (table.IsApproximate, table.Offset, table.Count, table.Refused));
     }
 
     [Fact]
@@ -169,7 +206,7 @@ public sealed class HeavyHitterTableTests
         {
             var key = new Key128(0x0A00_0000_C000_0200UL + (ulong)random.Next(60_000), 443);
             var bytes = random.Next(1, 1500);
-            table.Find(key).Add(bytes, 1);
+            table.Find(key, bytes).Add(bytes, 1);
             truth[key] = truth.GetValueOrDefault(key) + bytes;
         }
 
@@ -193,8 +230,8 @@ public sealed class HeavyHitterTableTests
         var b = FlowAddress.Parse("2001:db8::1:1");
         for (var port = 0; port < 65_536; port++)
         {
-            compact.Find(new Key128(0xC633_6407_CB00_7101UL, ((ulong)port << 24) | (80 << 8) | 6)).Add(1, 1);
-            wide.Find(new WideKey(new ToplistKey(a, b, (ushort)port, 80, 6))).Add(1, 1);
+            compact.Find(new Key128(0xC633_6407_CB00_7101UL, ((ulong)port << 24) | (80 << 8) | 6), 1).Add(1, 1);
+            wide.Find(new WideKey(new ToplistKey(a, b, (ushort)port, 80, 6)), 1).Add(1, 1);
         }
 
         Assert.Equal((65_536, 65_536), (compact.Count, wide.Count));

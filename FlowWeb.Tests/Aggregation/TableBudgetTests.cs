@@ -27,14 +27,16 @@ public sealed class TableBudgetTests
             // Two heavy keys between a flood of distinct ones (the adversarial stream of the issue).
             var key = i % 50 == 0 ? 1u : i % 50 == 25 ? 2u : (uint)random.Next(3, int.MaxValue);
             var bytes = i % 25 == 0 ? 5_000 : random.Next(40, 1500);
-            table.Find(new Key32(key)).Add(bytes, 1);
+            table.Find(new Key32(key), bytes).Add(bytes, 1);
             truth[key] = truth.GetValueOrDefault(key) + bytes;
         }
 
         Assert.Equal(16_384, table.SlotCount);
         Assert.True(table.BudgetLimited);
         Assert.True(table.IsApproximate);
-        Assert.Equal(16_384 * SlotBytes, budget.UsedBytes);
+        // The slots and tags, and the admission filter the first purge added (a 4-byte counter per slot).
+        Assert.Equal((16_384 * SlotBytes) + (16_384 * sizeof(uint)), budget.UsedBytes);
+        Assert.Equal(budget.UsedBytes, table.MemoryBytes);
         Assert.True(budget.Refusals > 0);
 
         var held = new Dictionary<uint, long>();
@@ -62,12 +64,13 @@ public sealed class TableBudgetTests
         var random = new Random(9);
         for (var i = 0; i < 600_000; i++)
         {
-            tables[i % tables.Count].Find(new Key32((uint)random.Next())).Add(100, 1);
+            tables[i % tables.Count].Find(new Key32((uint)random.Next()), 100).Add(100, 1);
         }
 
-        var held = tables.Sum(t => (long)t.SlotCount * SlotBytes);
+        // Slots, tags and the admission filters (4 bytes a counter) all come from the budget; a floor-sized table's are free.
+        var held = tables.Sum(t => t.MemoryBytes);
         Assert.Equal(held, budget.UsedBytes);
-        Assert.True(held <= limit + (tables.Count * TableBudget.FloorSlots * SlotBytes), $"{held} bytes held for a {limit}-byte budget");
+        Assert.True(held <= limit + (tables.Count * TableBudget.FloorSlots * (SlotBytes + sizeof(uint))), $"{held} bytes held for a {limit}-byte budget");
         Assert.All(tables, t => Assert.True(t.SlotCount >= TableBudget.FloorSlots, $"a table was kept below its floor ({t.SlotCount} slots)"));
         Assert.Contains(tables, t => t.BudgetLimited);
 

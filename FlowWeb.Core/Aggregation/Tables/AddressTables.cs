@@ -47,11 +47,11 @@ internal sealed class AddressTables : ToplistTables
         {
             if (r.SrcAddr.IsIPv4)
             {
-                _v4.Find(new Key32(r.SrcAddr.IPv4Value)).AddSelf(bytes, packets, _sources, _destinations);
+                _v4.Find(new Key32(r.SrcAddr.IPv4Value), bytes).AddSelf(bytes, packets, _sources, _destinations);
             }
             else
             {
-                V6().Find(Key128.Of(r.SrcAddr)).AddSelf(bytes, packets, _sources, _destinations);
+                V6().Find(Key128.Of(r.SrcAddr), bytes).AddSelf(bytes, packets, _sources, _destinations);
             }
 
             if (_sources && _destinations)
@@ -68,11 +68,11 @@ internal sealed class AddressTables : ToplistTables
         {
             if (r.SrcAddr.IsIPv4)
             {
-                _v4.Find(new Key32(r.SrcAddr.IPv4Value)).AddSource(bytes, packets);
+                _v4.Find(new Key32(r.SrcAddr.IPv4Value), bytes).AddSource(bytes, packets);
             }
             else
             {
-                V6().Find(Key128.Of(r.SrcAddr)).AddSource(bytes, packets);
+                V6().Find(Key128.Of(r.SrcAddr), bytes).AddSource(bytes, packets);
             }
         }
 
@@ -80,11 +80,11 @@ internal sealed class AddressTables : ToplistTables
         {
             if (r.DstAddr.IsIPv4)
             {
-                _v4.Find(new Key32(r.DstAddr.IPv4Value)).AddDestination(bytes, packets);
+                _v4.Find(new Key32(r.DstAddr.IPv4Value), bytes).AddDestination(bytes, packets);
             }
             else
             {
-                V6().Find(Key128.Of(r.DstAddr)).AddDestination(bytes, packets);
+                V6().Find(Key128.Of(r.DstAddr), bytes).AddDestination(bytes, packets);
             }
         }
     }
@@ -121,9 +121,7 @@ internal sealed class AddressTables : ToplistTables
         _v6?.Release();
     }
 
-    public override long MemoryBytes =>
-        ((long)_v4.SlotCount * HeavyHitterTable<Key32, AddressSlot<Key32>>.SlotBytes) +
-        ((long)(_v6?.SlotCount ?? 0) * HeavyHitterTable<Key128, AddressSlot<Key128>>.SlotBytes);
+    public override long MemoryBytes => _v4.MemoryBytes + (_v6?.MemoryBytes ?? 0);
 
     private enum Side
     {

@@ -43,6 +43,12 @@ internal interface ITableSlot<TKey>
 /// (most keys of a high-cardinality load) costs one tag line instead of the whole probe run of 40- to 72-byte slots
 /// (at the table's three-quarter fill, about eight slots on average).
 /// </para>
+/// <para>
+/// From the first purge on, a new key passes an <see cref="AdmissionFilter"/> first, which knows an upper bound of
+/// every absent key's bytes and refuses the key while that bound is at most the offset (a refused key is one the table
+/// may leave out anyway). On a high-cardinality load most records are such keys; they then cost one line of the
+/// filter instead of an insertion and a share of the next purge, and purges, which raise the offset, become rare.
+/// </para>
 /// Not thread-safe.
 /// </summary>
 internal sealed class HeavyHitterTable<TKey, TSlot>
@@ -67,6 +73,10 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     private int _mask;
     private int _fullAt;
     private ushort _stamp = 1;
+    private AdmissionFilter? _filter;
+
+    // Where a refused key's counts go (see Find): written, never read.
+    private TSlot _refusedSlot;
 
     /// <param name="maxSlots">The most slots the table may take (a power of two); it holds up to three quarters as many keys.</param>
     /// <param name="budget">The memory shared with the other tables, asked at every doubling (none: no limit but <paramref name="maxSlots"/>).</param>
@@ -92,6 +102,12 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     public int Count { get; private set; }
 
     public int SlotCount => _slots.Length;
+
+    /// <summary>Bytes the table takes: its slots and tags, and its admission filter once it has one.</summary>
+    public long MemoryBytes => ((long)_slots.Length * SlotBytes) + (_filter?.Bytes ?? 0);
+
+    /// <summary>Records of keys not in the table that the admission filter counted instead of inserting them.</summary>
+    public long Refused { get; private set; }
 
     public int Purges { get; private set; }
 
@@ -153,8 +169,10 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     {
         if (Sse.IsSupported)
         {
-            var i = (nint)(TKey.Hash(key) >> _shift);
+            var hash = TKey.Hash(key);
+            var i = (nint)(hash >> _shift);
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref _tags.First, i)));
+            _filter?.Prefetch(hash);
             ref var slot = ref Unsafe.Add(ref _slots.First, i);
             Sse.Prefetch0(Unsafe.AsPointer(ref slot));
 
@@ -167,9 +185,14 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
         }
     }
 
-    /// <summary>The slot of <paramref name="key"/>, inserted with zero counters if it is new (after growing or purging the table when full).</summary>
+    /// <summary>
+    /// The slot of <paramref name="key"/> for a record of <paramref name="weight"/> bytes, inserted with zero counters
+    /// if it is new (after growing or purging the table when full). Once the table is approximate a new key passes
+    /// its <see cref="AdmissionFilter"/> first: a refused key's record is counted there, and what this returns is a
+    /// scratch slot nobody reads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TSlot Find(in TKey key)
+    public ref TSlot Find(in TKey key, long weight)
     {
         var hash = TKey.Hash(key);
         var tag = TagOf(hash);
@@ -188,7 +211,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             }
             else if (found == 0)
             {
-                return ref Insert(key, tag, i);
+                return ref Insert(key, tag, i, hash, weight);
             }
 
             i = (i + 1) & _mask;
@@ -199,8 +222,14 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte TagOf(ulong hash) => (byte)(hash | 0x80);
 
-    private ref TSlot Insert(in TKey key, byte tag, int empty)
+    private ref TSlot Insert(in TKey key, byte tag, int empty, ulong hash, long weight)
     {
+        if (_filter is { } filter && !filter.Admits(hash, weight, _offset))
+        {
+            Refused++;
+            return ref _refusedSlot;
+        }
+
         if (Count < _fullAt)
         {
             ref var slot = ref Unsafe.Add(ref _slots.First, empty);
@@ -215,7 +244,27 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             Purge();
         }
 
-        return ref Find(key);
+        return ref FindAdmitted(key, tag, hash);
+    }
+
+    /// <summary>After a resize or purge: the key's slot, inserted without asking the filter again (it admitted the key).</summary>
+    private ref TSlot FindAdmitted(in TKey key, byte tag, ulong hash)
+    {
+        var i = (int)(hash >> _shift);
+        while (true)
+        {
+            var found = _tags.Span[i];
+            if (found == 0)
+            {
+                ref var slot = ref Unsafe.Add(ref _slots.First, i);
+                slot.Start(key, _stamp);
+                _tags.Span[i] = tag;
+                Count++;
+                return ref slot;
+            }
+
+            i = (i + 1) & _mask;
+        }
     }
 
     /// <summary>The longest distance of a key from its home slot (a diagnostic: a scan of the whole table).</summary>
@@ -250,8 +299,11 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             _tags.Clear();
         }
 
+        _filter?.Dispose();
+        _filter = null;
         Count = 0;
         Purges = 0;
+        Refused = 0;
         BudgetLimited = false;
         _offset = 0;
         _offsets.Clear();
@@ -265,6 +317,14 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
     /// </summary>
     private void Purge()
     {
+        // The filter starts with the first purge and counts from its first drop: a key it refuses must have had at most
+        // the offset, so it has to know what every key not in the table had (see AdmissionFilter). If the budget refuses
+        // its memory, the table goes on without one.
+        if (Purges == 0)
+        {
+            _filter = AdmissionFilter.TryCreate(_slots.Length, _budget);
+        }
+
         do
         {
             var before = _offset;
@@ -342,6 +402,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             ref var slot = ref slots[i];
             if (slot.Weight + (slot.Stamp == Unknown ? unknownAt : _offsets[slot.Stamp - 1]) <= offset)
             {
+                _filter?.Add(TKey.Hash(slot.Key), slot.Weight);
                 tags[i] = 0;
                 Count--;
                 continue;

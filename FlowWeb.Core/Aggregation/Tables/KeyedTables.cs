@@ -34,11 +34,11 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         _flows++;
         if (_codec.TryCompact(r, out var key))
         {
-            _compact.Find(key).Add(bytes, packets);
+            _compact.Find(key, bytes).Add(bytes, packets);
         }
         else
         {
-            (_wide ??= new(_sizes.Slots, _sizes.Budget)).Find(new WideKey(_codec.Wide(r))).Add(bytes, packets);
+            (_wide ??= new(_sizes.Slots, _sizes.Budget)).Find(new WideKey(_codec.Wide(r)), bytes).Add(bytes, packets);
         }
     }
 
@@ -60,9 +60,7 @@ internal sealed class KeyedTables<TKey, TCodec> : ToplistTables
         _wide?.Release();
     }
 
-    public override long MemoryBytes =>
-        ((long)_compact.SlotCount * HeavyHitterTable<TKey, CounterSlot<TKey>>.SlotBytes) +
-        ((long)(_wide?.SlotCount ?? 0) * HeavyHitterTable<WideKey, CounterSlot<WideKey>>.SlotBytes);
+    public override long MemoryBytes => _compact.MemoryBytes + (_wide?.MemoryBytes ?? 0);
 
     private sealed class View(KeyedTables<TKey, TCodec> tables) : ToplistCounters
     {
