@@ -175,6 +175,19 @@ internal sealed partial class SecondTable
         Sse.Prefetch0(Unsafe.AsPointer(ref _tags[(int)hash & _mask]));
     }
 
+    /// <summary>
+    /// Starts loading the slot a key with this hash has when it is at its home position (most keys are: the table is
+    /// at most half full): the part a record updates, its key, counts and peers (see <see cref="KeySlot"/>'s layout).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchSlot(ulong hash)
+    {
+        var slot = (byte*)Unsafe.AsPointer(ref Slot((int)hash & _mask));
+        Sse.Prefetch0(slot);
+        Sse.Prefetch0(slot + 64);
+        Sse.Prefetch0(slot + 128);
+    }
+
     public int UsedIndex(int n) => _used[n];
 
     public DetectionKey KeyAt(int index) => new(Slot(index).Address, Slot(index).Kind);
