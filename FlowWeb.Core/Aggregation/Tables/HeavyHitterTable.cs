@@ -232,11 +232,7 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
 
         if (Count < _fullAt)
         {
-            ref var slot = ref Unsafe.Add(ref _slots.First, empty);
-            slot.Start(key, _stamp);
-            Unsafe.Add(ref _tags.First, empty) = tag;
-            Count++;
-            return ref slot;
+            return ref Place(key, tag, empty);
         }
 
         if (_slots.Length >= _maxSlots || !TryResize(_slots.Length * 2))
@@ -244,27 +240,24 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             Purge();
         }
 
-        return ref FindAdmitted(key, tag, hash);
-    }
-
-    /// <summary>After a resize or purge: the key's slot, inserted without asking the filter again (it admitted the key).</summary>
-    private ref TSlot FindAdmitted(in TKey key, byte tag, ulong hash)
-    {
+        // The key is still absent after a resize or purge, and the filter admitted it already: its run's first free slot.
         var i = (int)(hash >> _shift);
-        while (true)
+        while (Unsafe.Add(ref _tags.First, i) != 0)
         {
-            var found = _tags.Span[i];
-            if (found == 0)
-            {
-                ref var slot = ref Unsafe.Add(ref _slots.First, i);
-                slot.Start(key, _stamp);
-                _tags.Span[i] = tag;
-                Count++;
-                return ref slot;
-            }
-
             i = (i + 1) & _mask;
         }
+
+        return ref Place(key, tag, i);
+    }
+
+    /// <summary>Starts <paramref name="key"/> in the free slot <paramref name="index"/>.</summary>
+    private ref TSlot Place(in TKey key, byte tag, int index)
+    {
+        ref var slot = ref Unsafe.Add(ref _slots.First, index);
+        slot.Start(key, _stamp);
+        Unsafe.Add(ref _tags.First, index) = tag;
+        Count++;
+        return ref slot;
     }
 
     /// <summary>The longest distance of a key from its home slot (a diagnostic: a scan of the whole table).</summary>
