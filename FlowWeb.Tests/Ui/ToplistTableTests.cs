@@ -3,6 +3,7 @@ using FlowWeb.Components.Shared;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
+using MudBlazor;
 
 namespace FlowWeb.Tests.Ui;
 
@@ -65,6 +66,45 @@ public sealed class ToplistTableTests : UiTests
         var table = Render(new ToplistPeriodResult(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(15), [], 0, 0, 0, false, 0, 0));
 
         Assert.Contains("No flows in this period yet", table.Find(".toplist-empty").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToplistTable_RowsReRead_RowsKeptWithNewKeysCountsAndOrder()
+    {
+        var period = Period(approximate: false);
+        var table = Render(period);
+        var before = table.FindComponents<MudTr>().Select(r => r.Instance).ToList();
+        Assert.Equal(3, before.Count);
+
+        // The next read of the running period (largest first, as a toplist reads): the third row grew past the others.
+        List<ToplistRow> rows = [period.Rows[2] with { Bytes = 9000 }, period.Rows[0], period.Rows[1]];
+        table.Render(p => p.Add(t => t.Result, period with { Rows = rows, TotalBytes = 18_000 }));
+
+        Assert.Equal(["9000", "6000", "3000"], Bytes(table));
+        Assert.Equal("50.0 %", table.FindAll("tr.toplist-row .toplist-share")[0].TextContent.Trim());
+        Assert.Equal(["10.0.0.3", "51000", "192.0.2.25", "25", "TCP"], Cells(table.FindAll("tr.toplist-row")[0]));
+        // MudTable keys its rows by item: each row component is kept (a new item per refresh rebuilt every row in the browser).
+        Assert.Equal(before, table.FindComponents<MudTr>().Select(r => r.Instance));
+    }
+
+    [Fact]
+    public void ToplistTable_SameRowsNewTotals_NotRenderedAgain()
+    {
+        var period = Period(approximate: false);
+        var table = Render(period);
+        var renders = table.RenderCount;
+
+        // The running period between two reads of its rows: its totals move every second, its rows stay.
+        table.Render(p => p.Add(t => t.Result, period with { TotalBytes = 20_000, TotalFlows = 9 }));
+
+        Assert.Equal(renders, table.RenderCount);
+        Assert.Equal("60.0 %", table.FindAll("tr.toplist-row .toplist-share")[0].TextContent.Trim());
+        Assert.Contains("3 flows", table.Find("tfoot").TextContent, StringComparison.Ordinal);
+
+        // New rows: shares and totals of that moment.
+        table.Render(p => p.Add(t => t.Result, period with { Rows = [.. period.Rows], TotalBytes = 20_000, TotalFlows = 9 }));
+        Assert.Equal("30.0 %", table.FindAll("tr.toplist-row .toplist-share")[0].TextContent.Trim());
+        Assert.Contains("9 flows", table.Find("tfoot").TextContent, StringComparison.Ordinal);
     }
 
     private IRenderedComponent<ToplistTable> Render(ToplistPeriodResult period) =>

@@ -66,9 +66,29 @@ public sealed partial class ToplistTable
     /// A row as shown: the key's cells, the host name for each cell (null where none; <see cref="Names"/> null when
     /// the toplist resolves no names), who each address or AS belongs to (<see cref="Owners"/>: "AS15169 GOOGLE, US",
     /// the AS's organisation, the country's name; null when the databases know nothing), its counters and its share
-    /// of the period's bytes in percent.
+    /// of the period's bytes in percent. One object per position in the list, its contents replaced in place: MudTable
+    /// keys its rows by item, and a new object per row and refresh made it (and the browser) build every row afresh on
+    /// every refresh, which cost a live page most of its rendering. Per key would not do either: MudTable's rows are
+    /// separate render fragments, so a keyed row that moved up or down is built afresh as well.
     /// </summary>
-    public sealed record ToplistLine(string[] Cells, string?[]? Names, string?[]? Owners, long Bytes, long Packets, long Flows, double Share);
+    public sealed class ToplistLine
+    {
+        public ToplistKey Key { get; set; }
+
+        public string[] Cells { get; set; } = [];
+
+        public string?[]? Names { get; set; }
+
+        public string?[]? Owners { get; set; }
+
+        public long Bytes { get; set; }
+
+        public long Packets { get; set; }
+
+        public long Flows { get; set; }
+
+        public double Share { get; set; }
+    }
 
     private string? _filter;
     private IReadOnlyList<string> _columns = [];
@@ -78,6 +98,14 @@ public sealed partial class ToplistTable
     private HostNameWatch? _names;
 
     private IReadOnlyList<ToplistLine> Lines { get; set; } = [];
+
+    // The lines of the last build by position, what they were built from, and the period as it was then (the footer's
+    // totals and the shares are of that moment: the running period's rows are re-read every few seconds, its totals
+    // every second).
+    private List<ToplistLine> _lines = [];
+    private (IReadOnlyList<ToplistRow>? Rows, IReadOnlyDictionary<ToplistKey, HostNamePair>? Stored, InterfaceNames? Interfaces, ToplistDefinition? Definition) _builtFrom;
+    private ToplistPeriodResult? _shown;
+    private bool _unchanged;
 
     protected override void OnInitialized() =>
         _names = new HostNameWatch(Resolver, Time, () => InvokeAsync(() =>
@@ -93,12 +121,31 @@ public sealed partial class ToplistTable
             _keys = new ToplistKeys(Definition.Type, Definition.Fields);
             _columns = _keys.Columns;
             _keysFor = Definition;
+            _lines = [];
             _interfaceColumns = Definition.Type == ToplistType.Custom
                 ? [.. Definition.Fields.Select((f, i) => (f, i)).Where(x => x.f is ToplistField.InboundInterface or ToplistField.OutboundInterface).Select(x => x.i)]
                 : [];
         }
 
+        // The page hands over a new period object every second; while its rows are those already shown, so is the table.
+        // (Interface names are a new object on each refresh: they count only for a list with interface columns.)
+        var from = (Result?.Rows, HostNames, _interfaceColumns.Length > 0 ? Interfaces : null, Definition);
+        if (from == _builtFrom)
+        {
+            _unchanged = true;
+            return;
+        }
+
+        _builtFrom = from;
         Build();
+    }
+
+    /// <summary>Not after a parameter update that changed nothing shown (a click or a typed filter always renders).</summary>
+    protected override bool ShouldRender()
+    {
+        var render = !_unchanged;
+        _unchanged = false;
+        return render;
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -117,9 +164,28 @@ public sealed partial class ToplistTable
         var resolve = stored is not null || Resolver.Resolves(Definition);
         var (a, b) = _keys!.AddressColumns;
         var total = Math.Max(1, Result?.TotalBytes ?? 0);
-        Lines = Result is null ? [] : [.. Result.Rows.Select(r =>
+        var rows = Result?.Rows ?? [];
+        var lines = _lines;
+        if (lines.Count > rows.Count)
         {
-            var cells = _keys.Format(r.Key);
+            lines.RemoveRange(rows.Count, lines.Count - rows.Count);
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            if (i == lines.Count)
+            {
+                lines.Add(new ToplistLine { Key = r.Key, Cells = _keys.Format(r.Key) });
+            }
+
+            var line = lines[i];
+            if (line.Key != r.Key)
+            {
+                (line.Key, line.Cells) = (r.Key, _keys.Format(r.Key));
+            }
+
+            var cells = line.Cells;
             string?[]? names = null;
             if (resolve && a >= 0)
             {
@@ -145,8 +211,14 @@ public sealed partial class ToplistTable
                 }
             }
 
-            return new ToplistLine(cells, names, Owners(r.Key, cells.Length, a, b), r.Bytes, r.Packets, r.Flows, 100.0 * r.Bytes / total);
-        })];
+            line.Names = names;
+            line.Owners = Owners(r.Key, cells.Length, a, b);
+            (line.Bytes, line.Packets, line.Flows, line.Share) = (r.Bytes, r.Packets, r.Flows, 100.0 * r.Bytes / total);
+        }
+
+        _shown = Result;
+        // A new list each build (the same line objects): MudTable takes the items anew when its parameter changes.
+        Lines = [.. lines];
     }
 
     /// <summary>
