@@ -29,6 +29,7 @@ internal static class BenchReport
         IReadOnlyList<double> Heap,
         int Subscriptions,
         IReadOnlyList<(int Updates, long MaxGapMs, string Visibility)> Pages,
+        LivePages.MainThread MainThread,
         IReadOnlyList<Marker> Markers)
     {
         public long Lost => Math.Max(0, Offered - Received);
@@ -79,6 +80,14 @@ internal static class BenchReport
             var gaps = live.Pages.Where(p => p.Updates >= 0).Select(p => p.MaxGapMs).Order().ToList();
             Line(text, $"page updates in {live.Seconds:0} s: per page min {updates[0]}, median {updates[updates.Count / 2]}, max {updates[^1]} DOM updates; "
                 + $"longest gap between two updates: median page {gaps[gaps.Count / 2]} ms, worst page {gaps[^1]} ms; visibility {string.Join(",", live.Pages.Select(p => p.Visibility).Distinct())}");
+        }
+
+        if (live.Pages.Count > 0)
+        {
+            var perPage = 1000 / live.Seconds / live.Pages.Count;
+            var m = live.MainThread;
+            Line(text, $"browser main thread per page (DevTools metrics), ms per second: {m.Tasks * perPage:0.0} in tasks, of which script {m.Script * perPage:0.0}, "
+                + $"layout {m.Layout * perPage:0.0}, style {m.Style * perPage:0.0}; the rest of the browser's CPU is painting, compositing and its other processes");
         }
 
         if (live.Markers.Count > 0)

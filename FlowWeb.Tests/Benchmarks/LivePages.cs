@@ -48,7 +48,7 @@ internal sealed class LivePages : IAsyncDisposable
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
-    private readonly List<(IBrowserContext Context, IPage Page)> _pages = [];
+    private readonly List<(IBrowserContext Context, IPage Page, ICDPSession Cdp)> _pages = [];
     private readonly List<string> _errors = [];
     private bool _closed;
 
@@ -98,7 +98,10 @@ internal sealed class LivePages : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => Record($"page error: {error}");
-        _pages.Add((context, page));
+        // Chromium's own accounting of the page's main thread (DevTools Performance domain): where a page's time goes.
+        var cdp = await context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Performance.enable");
+        _pages.Add((context, page, cdp));
 
         // Signed in as the benchmark server's configured administrator (BenchServer provisions it).
         await page.GotoAsync(new Uri(url, "/account/login").ToString());
@@ -159,6 +162,53 @@ internal sealed class LivePages : IAsyncDisposable
             }
         }));
 
+    /// <summary>
+    /// Main-thread seconds Chromium spent on all pages so far (DevTools Performance.getMetrics, summed over pages):
+    /// every task, and of it script, layout and style recalculation; a page too busy to answer adds nothing.
+    /// </summary>
+    public async Task<MainThread> MainThreadAsync()
+    {
+        var all = await Task.WhenAll(_pages.Select(async p =>
+        {
+            try
+            {
+                var r = await p.Cdp.SendAsync("Performance.getMetrics").WaitAsync(Answer);
+                var metrics = r!.Value.GetProperty("metrics").EnumerateArray()
+                    .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+                return new MainThread(metrics.GetValueOrDefault("TaskDuration"), metrics.GetValueOrDefault("ScriptDuration"),
+                    metrics.GetValueOrDefault("LayoutDuration"), metrics.GetValueOrDefault("RecalcStyleDuration"));
+            }
+            catch (TimeoutException)
+            {
+                return default;
+            }
+        }));
+        return all.Aggregate(default(MainThread), (a, b) => a + b);
+    }
+
+    /// <summary>Starts Chromium's JavaScript sampling profiler in the first page (DevTools Profiler domain).</summary>
+    public async Task StartProfileAsync()
+    {
+        var cdp = _pages[0].Cdp;
+        await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.start");
+    }
+
+    /// <summary>Stops the profiler and writes its profile to <paramref name="path"/> (a .cpuprofile that Chromium's DevTools opens).</summary>
+    public async Task StopProfileAsync(string path)
+    {
+        var result = await _pages[0].Cdp.SendAsync("Profiler.stop").WaitAsync(Answer);
+        await File.WriteAllTextAsync(path, result!.Value.GetProperty("profile").GetRawText());
+    }
+
+    /// <summary>Seconds of a browser main thread: all tasks, and script, layout and style recalculation within them.</summary>
+    public readonly record struct MainThread(double Tasks, double Script, double Layout, double Style)
+    {
+        public static MainThread operator +(MainThread a, MainThread b) => new(a.Tasks + b.Tasks, a.Script + b.Script, a.Layout + b.Layout, a.Style + b.Style);
+
+        public static MainThread operator -(MainThread a, MainThread b) => new(a.Tasks - b.Tasks, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style);
+    }
+
     /// <summary>Arms page <paramref name="index"/> to note when <paramref name="marker"/> shows up in its Top Talkers.</summary>
     public Task WatchAsync(int index, string marker) => _pages[index].Page.EvaluateAsync("m => window.__bench.watch(m)", marker);
 
@@ -204,7 +254,7 @@ internal sealed class LivePages : IAsyncDisposable
         }
 
         _closed = true;
-        foreach (var (context, _) in _pages)
+        foreach (var (context, _, _) in _pages)
         {
             await context.CloseAsync();
         }

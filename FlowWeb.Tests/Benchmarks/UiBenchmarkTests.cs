@@ -40,6 +40,9 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(
         Math.Clamp(int.TryParse(Environment.GetEnvironmentVariable("FLOWWEB_BENCH_SECONDS"), out var s) ? s : 30, 10, 120));
 
+    /// <summary>FLOWWEB_BENCH_PROFILE=1: the first page's JavaScript profile of the live window goes to page.cpuprofile beside the report.</summary>
+    private static readonly bool Profile = Environment.GetEnvironmentVariable("FLOWWEB_BENCH_PROFILE") == "1";
+
     [Fact]
     public async Task TwentyLiveSensorPages_HundredThousandFlowsPerSecond_ServerCostAndArrivalToScreenMeasured()
     {
@@ -113,6 +116,12 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         var written = ProcFs.BytesWritten(server.Pid);
         var browserCpu = ProcFs.DescendantCpuSeconds(Environment.ProcessId, server.Pid);
         var machine = ProcFs.MachineCpuSeconds();
+        var mainThread = pages is null ? default : await pages.MainThreadAsync();
+        if (pages is not null && Profile)
+        {
+            await pages.StartProfileAsync();
+        }
+
         var clock = Stopwatch.StartNew();
         using var windowOver = new CancellationTokenSource(Window);
         var samples = SampleMemoryAsync(server, windowOver.Token);
@@ -123,6 +132,12 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         written = ProcFs.BytesWritten(server.Pid) - written;
         browserCpu = ProcFs.DescendantCpuSeconds(Environment.ProcessId, server.Pid) - browserCpu;
         var machineAfter = ProcFs.MachineCpuSeconds();
+        mainThread = pages is null ? default : await pages.MainThreadAsync() - mainThread;
+        if (pages is not null && Profile)
+        {
+            await pages.StopProfileAsync(Path.Combine(Progress.Folder, "page.cpuprofile"));
+        }
+
         var updates = pages is null ? [] : await pages.UpdatesAsync();
         var memory = await samples;
 
@@ -154,6 +169,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
             memory.Heap,
             (int)after.GetValueOrDefault("flowweb_live_subscriptions"),
             updates,
+            mainThread,
             markers);
     }
 
