@@ -42,7 +42,7 @@ internal static class BenchReport
         Line(text, $"UI benchmark: {setup.Pages} sensor pages open live at {setup.FlowsPerSecond:N0} flows/s");
         Line(text, $"server: published FlowWeb (Release, Production) in its own process (pid {setup.ServerPid}){(cores >= 2 ? " pinned to CPU 0" : "")}, measured from /proc and /metrics");
         Line(text, $"load: {setup.Sensors} NetFlow v9 sensors on UDP {setup.Port} (127.0.0.1), one per simulated RouterOS 7 exporter 127.0.0.11-{10 + setup.Sensors}, standard channels and six toplists; {setup.FlowsPerSecond / setup.Sensors:N0} flows/s each");
-        Line(text, $"pages: one Chromium context per sensor page (headless Debian chromium at nice 10), Overview tab (live graph, channels, Top Talkers); sender, test and browser on CPU {ProcFs.AllowedCpus()}");
+        Line(text, $"pages: one Chromium context per sensor page (headless Debian chromium on every core at the lowest priority: it takes the time the others leave), Overview tab (live graph, channels, Top Talkers); sender and test on CPU {ProcFs.AllowedCpus()}");
         Line(text, $"phases: no page open, {setup.Pages} pages open, pages closed again; {setup.Window.TotalSeconds:0} s measured in each after 5 s of load");
         Line(text, $"machine: {cores} cores; load average at start {setup.LoadAtStart}, at end {setup.LoadAtEnd}");
         Line(text, "");
@@ -86,8 +86,9 @@ internal static class BenchReport
         {
             var perPage = 1000 / live.Seconds / live.Pages.Count;
             var m = live.MainThread;
-            Line(text, $"browser main thread per page (DevTools metrics), ms per second: {m.Tasks * perPage:0.0} in tasks, of which script {m.Script * perPage:0.0}, "
-                + $"layout {m.Layout * perPage:0.0}, style {m.Style * perPage:0.0}; the rest of the browser's CPU is painting, compositing and its other processes");
+            Line(text, $"renderer per page (DevTools metrics), per second: {m.ProcessCpu * perPage:0.0} ms CPU, of which {m.ThreadCpu * perPage:0.0} ms on the main thread; "
+                + $"main-thread tasks {m.Tasks * perPage:0.0} ms wall clock, of which script {m.Script * perPage:0.0}, layout {m.Layout * perPage:0.0}, style {m.Style * perPage:0.0}; "
+                + $"{m.Layouts / live.Seconds / live.Pages.Count:0.0} layouts");
         }
 
         if (live.Markers.Count > 0)
