@@ -160,6 +160,9 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
             offered / runSeconds,
             Received(after, before),
             after.GetValueOrDefault("flowweb_dropped_total{stage=\"kernel\"}") - before.GetValueOrDefault("flowweb_dropped_total{stage=\"kernel\"}"),
+            // The receive thread's longest wait for a lock in the last minute (the live phase lasts longer than that):
+            // pages read published frames, so only the collector's tick may hold what the receive thread takes.
+            1000 * after.GetValueOrDefault("flowweb_receive_lock_wait_max_seconds{*}"),
             seconds,
             serverCpu / seconds,
             written / seconds,
