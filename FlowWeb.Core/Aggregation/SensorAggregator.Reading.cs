@@ -18,14 +18,15 @@ public sealed partial class SensorAggregator
     /// <summary>
     /// Moves every shard's clock to <paramref name="now"/>, reads what <paramref name="interest"/> asks for, and raises
     /// <see cref="MinutesClosed"/> and <see cref="ToplistPeriodClosed"/> for what closed. Each shard's lock is held for a
-    /// memory copy; merging and everything else happens after it is released.
+    /// memory copy, then once for each toplist's reading (rows asked for are a scan of its table); merging and everything
+    /// else happens after it is released.
     /// </summary>
     public SensorReading Tick(DateTimeOffset now, SensorInterest interest)
     {
         lock (_tickSync)
         {
             _tailWanted = interest.Tail;
-            var visits = Visit(now.ToUnixTimeSeconds(), (shard, series, second) => shard.Visit(second, interest, series));
+            var visits = Visit(now.ToUnixTimeSeconds(), (shard, series, second) => shard.Visit(second, interest, series), interest);
             return Merge(now, interest, visits);
         }
     }
@@ -125,7 +126,12 @@ public sealed partial class SensorAggregator
         }
     }
 
-    private List<(ShardVisit Visit, ChannelSeries Series)> Visit(long nowSecond, Func<SensorShard, ChannelSeries, long, ShardVisit> visit)
+    /// <summary>
+    /// Visits every shard under its lock; with <paramref name="toplists"/>, then reads each running toplist under the
+    /// lock again, one toplist per hold, so that the receive thread waits at most for one table's scan at a time.
+    /// </summary>
+    private List<(ShardVisit Visit, ChannelSeries Series)> Visit(long nowSecond, Func<SensorShard, ChannelSeries, long, ShardVisit> visit,
+        SensorInterest? toplists = null)
     {
         var visits = new List<(ShardVisit, ChannelSeries)>(_shards.Length);
         for (var i = 0; i < _shards.Length; i++)
@@ -136,10 +142,24 @@ public sealed partial class SensorAggregator
             }
 
             var series = _shardSeries[i] ??= new ChannelSeries(Channels.Channels.Count, _options.LiveWindowSeconds, nowSecond);
+            ShardVisit read;
             lock (shard.Sync)
             {
-                visits.Add((visit(shard, series, nowSecond), series));
+                read = visit(shard, series, nowSecond);
             }
+
+            if (toplists is { } interest)
+            {
+                for (var t = 0; t < read.Running.Length; t++)
+                {
+                    lock (shard.Sync)
+                    {
+                        read.Running[t] = shard.ReadRunning(t, interest);
+                    }
+                }
+            }
+
+            visits.Add((read, series));
         }
 
         return visits;
