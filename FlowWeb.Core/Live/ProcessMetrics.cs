@@ -4,7 +4,7 @@ using System.Text;
 namespace FlowWeb.Core.Live;
 
 /// <summary>
-/// The server process itself in <c>/metrics</c>: CPU time, resident memory, the GC heap and collections, and how
+/// The server process itself in <c>/metrics</c>: CPU time, resident memory, the GC heap, collections and pauses, and how
 /// many live page parts are subscribed to the live state, so that the cost of open pages can be watched (and
 /// measured by <c>.ci/bench-ui</c>) from outside the process. Read at scrape time; nothing runs in between.
 /// </summary>
@@ -31,6 +31,8 @@ public sealed class ProcessMetrics(SensorLiveState live) : IMetricsSource
             PrometheusMetrics.Sample(text, "dotnet_gc_collections_total", GC.CollectionCount(generation), ("generation", $"gen{generation}"));
         }
 
+        PrometheusMetrics.Family(text, "dotnet_gc_pause_seconds_total", "counter", "Time the garbage collector paused the process's threads (receive threads included) since the process started.");
+        PrometheusMetrics.Sample(text, "dotnet_gc_pause_seconds_total", GC.GetTotalPauseDuration().TotalSeconds);
         PrometheusMetrics.Family(text, "flowweb_live_subscriptions", "gauge", "Live page components subscribed to the collector's change notifications (open, connected pages).");
         PrometheusMetrics.Sample(text, "flowweb_live_subscriptions", live.SubscriberCount);
     }

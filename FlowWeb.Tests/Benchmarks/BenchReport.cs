@@ -21,6 +21,8 @@ internal static class BenchReport
         long Received,
         double KernelDrops,
         double LockWaitMs,
+        double GcPauseMs,
+        double GcCollections,
         double Seconds,
         double ServerCores,
         double ServerBytesWrittenPerSecond,
@@ -54,6 +56,8 @@ internal static class BenchReport
         Row(text, "flows lost", before.Lost, live.Lost, after.Lost, "N0");
         Row(text, "kernel receive-buffer drops", before.KernelDrops, live.KernelDrops, after.KernelDrops, "N0");
         Row(text, "longest receive lock wait (1 min), ms", before.LockWaitMs, live.LockWaitMs, after.LockWaitMs, "0.000");
+        Row(text, "GC pauses in the phase, ms", before.GcPauseMs, live.GcPauseMs, after.GcPauseMs, "0");
+        Row(text, "GC collections in the phase", before.GcCollections, live.GcCollections, after.GcCollections, "N0");
         Row(text, "server CPU, % of one core", 100 * before.ServerCores, 100 * live.ServerCores, 100 * after.ServerCores, "0.0");
         Row(text, $"server CPU, % of the machine ({cores} cores)", 100 * before.ServerCores / cores, 100 * live.ServerCores / cores, 100 * after.ServerCores / cores, "0.0");
         Row(text, "server writes (sockets, files), KB/s", before.ServerBytesWrittenPerSecond / 1024, live.ServerBytesWrittenPerSecond / 1024, after.ServerBytesWrittenPerSecond / 1024, "N0");

@@ -163,6 +163,8 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
             // The receive thread's longest wait for a lock in the last minute (the live phase lasts longer than that):
             // pages read published frames, so only the collector's tick may hold what the receive thread takes.
             1000 * after.GetValueOrDefault("flowweb_receive_lock_wait_max_seconds{*}"),
+            1000 * (after.GetValueOrDefault("dotnet_gc_pause_seconds_total") - before.GetValueOrDefault("dotnet_gc_pause_seconds_total")),
+            after.GetValueOrDefault("dotnet_gc_collections_total{*}") - before.GetValueOrDefault("dotnet_gc_collections_total{*}"),
             seconds,
             serverCpu / seconds,
             written / seconds,

@@ -14,6 +14,7 @@ public sealed class ProcessMetricsTests
         using var client = factory.CreateClient();
         using var subscription = factory.Services.GetRequiredService<SensorLiveState>().Subscribe(() => { });
 
+        GC.Collect();
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.True(Sample(text, "process_cpu_seconds_total") > 0);
@@ -22,6 +23,8 @@ public sealed class ProcessMetricsTests
         Assert.True(Sample(text, "dotnet_gc_committed_bytes") > 0);
         Assert.True(Sample(text, "dotnet_gc_allocated_bytes_total") > 0);
         Assert.Contains("dotnet_gc_collections_total{generation=\"gen0\"} ", text, StringComparison.Ordinal);
+        // A collection forced here pauses the process, so the total cannot be zero.
+        Assert.True(Sample(text, "dotnet_gc_pause_seconds_total") > 0);
         Assert.Equal(1, Sample(text, "flowweb_live_subscriptions"));
     }
 
