@@ -232,8 +232,9 @@ public sealed class DetectionShard
     /// <summary>
     /// Starts loading what <see cref="Add"/> will read for this record: the light counts and tracked bits of its
     /// destination host and prefix, where their slots would be, and the host's slot at its home position (on a Zipf
-    /// load most records go to a busy host's own slot, a second-level cache miss for each otherwise). On the collector these were cache misses on most
-    /// records (the aggregation's tables push them out between records); loaded a record ahead, they arrive in time.
+    /// load most records go to a busy host's own slot, a second-level cache miss for each otherwise). On the collector
+    /// these were cache misses on most records (the aggregation's tables push them out between records); loaded a
+    /// record ahead, they arrive in time.
     /// </summary>
     public void Prefetch(in FlowRecord r)
     {

@@ -32,7 +32,7 @@ internal static class BenchReport
         IReadOnlyList<double> Heap,
         int Subscriptions,
         IReadOnlyList<(int Updates, long MaxGapMs, string Visibility)> Pages,
-        LivePages.MainThread MainThread,
+        LivePages.RendererTimes Renderer,
         IReadOnlyList<Marker> Markers)
     {
         public long Lost => Math.Max(0, Offered - Received);
@@ -91,7 +91,7 @@ internal static class BenchReport
         if (live.Pages.Count > 0)
         {
             var perPage = 1000 / live.Seconds / live.Pages.Count;
-            var m = live.MainThread;
+            var m = live.Renderer;
             Line(text, $"renderer per page (DevTools metrics), per second: {m.ProcessCpu * perPage:0.0} ms CPU, of which {m.ThreadCpu * perPage:0.0} ms on the main thread; "
                 + $"main-thread tasks {m.Tasks * perPage:0.0} ms wall clock, of which script {m.Script * perPage:0.0}, layout {m.Layout * perPage:0.0}, style {m.Style * perPage:0.0}; "
                 + $"{m.Layouts / live.Seconds / live.Pages.Count:0.0} layouts");

@@ -134,13 +134,16 @@ internal sealed class LivePages : IAsyncDisposable
 
         var pids = browser.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var path = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" };
-        // A process that ended in between makes renice or taskset report an error for it alone; the others are changed.
-        _ = await Web.ChildProcess.RunAsync("renice", ["-n", "19", "-p", .. pids], Path.GetTempPath(), path, TimeSpan.FromSeconds(10));
+
+        // A process that ended in between makes the tool report an error for it alone; the others are changed.
+        Task Run(string tool, string[] arguments) => Web.ChildProcess.RunAsync(tool, arguments, Path.GetTempPath(), path, TimeSpan.FromSeconds(10));
+
+        await Run("renice", ["-n", "19", "-p", .. pids]);
         var all = $"0-{ProcFs.OnlineCpus() - 1}";
         foreach (var pid in pids)
         {
-            _ = await Web.ChildProcess.RunAsync("chrt", ["-i", "-a", "-p", "0", pid], Path.GetTempPath(), path, TimeSpan.FromSeconds(10));
-            _ = await Web.ChildProcess.RunAsync("taskset", ["-a", "-p", "-c", all, pid], Path.GetTempPath(), path, TimeSpan.FromSeconds(10));
+            await Run("chrt", ["-i", "-a", "-p", "0", pid]);
+            await Run("taskset", ["-a", "-p", "-c", all, pid]);
             try
             {
                 await File.WriteAllTextAsync($"/proc/{pid}/autogroup", "19");
@@ -183,10 +186,10 @@ internal sealed class LivePages : IAsyncDisposable
         }));
 
     /// <summary>
-    /// Main-thread seconds Chromium spent on all pages so far (DevTools Performance.getMetrics, summed over pages):
-    /// every task, and of it script, layout and style recalculation; a page too busy to answer adds nothing.
+    /// What Chromium's renderers spent on all pages so far (DevTools Performance.getMetrics, summed over pages; see
+    /// <see cref="RendererTimes"/>); a page too busy to answer adds nothing.
     /// </summary>
-    public async Task<MainThread> MainThreadAsync()
+    public async Task<RendererTimes> RendererTimesAsync()
     {
         var all = await Task.WhenAll(_pages.Select(async p =>
         {
@@ -195,7 +198,7 @@ internal sealed class LivePages : IAsyncDisposable
                 var r = await p.Cdp.SendAsync("Performance.getMetrics").WaitAsync(Answer);
                 var metrics = r!.Value.GetProperty("metrics").EnumerateArray()
                     .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
-                return new MainThread(metrics.GetValueOrDefault("TaskDuration"), metrics.GetValueOrDefault("ScriptDuration"),
+                return new RendererTimes(metrics.GetValueOrDefault("TaskDuration"), metrics.GetValueOrDefault("ScriptDuration"),
                     metrics.GetValueOrDefault("LayoutDuration"), metrics.GetValueOrDefault("RecalcStyleDuration"),
                     metrics.GetValueOrDefault("ThreadTime"), metrics.GetValueOrDefault("ProcessTime"), metrics.GetValueOrDefault("LayoutCount"));
             }
@@ -204,7 +207,7 @@ internal sealed class LivePages : IAsyncDisposable
                 return default;
             }
         }));
-        return all.Aggregate(default(MainThread), (a, b) => a + b);
+        return all.Aggregate(default(RendererTimes), (a, b) => a + b);
     }
 
     /// <summary>Starts Chromium's JavaScript sampling profiler in the first page (DevTools Profiler domain).</summary>
@@ -226,12 +229,12 @@ internal sealed class LivePages : IAsyncDisposable
     /// A page's renderer: seconds of its main thread's tasks (wall clock), and of script, layout and style recalculation
     /// within them; CPU seconds of the main thread and of the whole renderer process; layouts done.
     /// </summary>
-    public readonly record struct MainThread(double Tasks, double Script, double Layout, double Style, double ThreadCpu, double ProcessCpu, double Layouts)
+    public readonly record struct RendererTimes(double Tasks, double Script, double Layout, double Style, double ThreadCpu, double ProcessCpu, double Layouts)
     {
-        public static MainThread operator +(MainThread a, MainThread b) => new(a.Tasks + b.Tasks, a.Script + b.Script, a.Layout + b.Layout, a.Style + b.Style,
+        public static RendererTimes operator +(RendererTimes a, RendererTimes b) => new(a.Tasks + b.Tasks, a.Script + b.Script, a.Layout + b.Layout, a.Style + b.Style,
             a.ThreadCpu + b.ThreadCpu, a.ProcessCpu + b.ProcessCpu, a.Layouts + b.Layouts);
 
-        public static MainThread operator -(MainThread a, MainThread b) => new(a.Tasks - b.Tasks, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style,
+        public static RendererTimes operator -(RendererTimes a, RendererTimes b) => new(a.Tasks - b.Tasks, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style,
             a.ThreadCpu - b.ThreadCpu, a.ProcessCpu - b.ProcessCpu, a.Layouts - b.Layouts);
     }
 

@@ -116,7 +116,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         var written = ProcFs.BytesWritten(server.Pid);
         var browserCpu = ProcFs.DescendantCpuSeconds(Environment.ProcessId, server.Pid);
         var machine = ProcFs.MachineCpuSeconds();
-        var mainThread = pages is null ? default : await pages.MainThreadAsync();
+        var renderer = pages is null ? default : await pages.RendererTimesAsync();
         if (pages is not null && Profile)
         {
             await pages.StartProfileAsync();
@@ -132,7 +132,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         written = ProcFs.BytesWritten(server.Pid) - written;
         browserCpu = ProcFs.DescendantCpuSeconds(Environment.ProcessId, server.Pid) - browserCpu;
         var machineAfter = ProcFs.MachineCpuSeconds();
-        mainThread = pages is null ? default : await pages.MainThreadAsync() - mainThread;
+        renderer = pages is null ? default : await pages.RendererTimesAsync() - renderer;
         if (pages is not null && Profile)
         {
             await pages.StopProfileAsync(Path.Combine(Progress.Folder, "page.cpuprofile"));
@@ -174,7 +174,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
             memory.Heap,
             (int)after.GetValueOrDefault("flowweb_live_subscriptions"),
             updates,
-            mainThread,
+            renderer,
             markers);
     }
 
