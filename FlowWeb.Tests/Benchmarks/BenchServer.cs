@@ -67,6 +67,16 @@ internal sealed class BenchServer : IAsyncDisposable
             environment["DOTNET_ROOT"] = dotnetRoot;
         }
 
+        // The runtime's GC settings (DOTNET_GCgen0size, DOTNET_GCDynamicAdaptationMode...) reach the server, to compare them.
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, e.Value as string ?? "")))
+        {
+            if (key.StartsWith("DOTNET_GC", StringComparison.Ordinal) || key.StartsWith("DOTNET_gc", StringComparison.Ordinal))
+            {
+                environment[key] = value;
+            }
+        }
+
         // On a machine with two or more cores the server has CPU 0 to itself as far as this benchmark goes (.ci/bench-ui
         // runs the test, its sender and the browser on CPU 1): as with `bench ingest`, the browser stands in for a
         // user's computer and must not take the server's core. taskset execs dotnet, so the pid stays the server's.
