@@ -68,12 +68,11 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         // The runtime's GC settings (DOTNET_GCgen0size, DOTNET_GCDynamicAdaptationMode...) reach the server, to compare them.
-        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                     .Select(e => ((string)e.Key, e.Value as string ?? "")))
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if (key.StartsWith("DOTNET_GC", StringComparison.Ordinal) || key.StartsWith("DOTNET_gc", StringComparison.Ordinal))
+            if (variable.Key is string key && key.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
             {
-                environment[key] = value;
+                environment[key] = variable.Value as string ?? "";
             }
         }
 
