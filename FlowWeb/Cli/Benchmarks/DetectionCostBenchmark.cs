@@ -9,7 +9,7 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
-/// <c>bench detection cost [--rate 250000] [--seconds 10] [--rounds 2]</c>: what detection costs the collector. The
+/// <c>bench detection cost [--rate 250000] [--seconds 10] [--rounds 2] [--peacetime]</c>: what detection costs the collector. The
 /// real collector in this process (pinned to CPU 0), once without detection and once with it (default settings:
 /// every destination watched), alternately, receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from
 /// the encoder, a child process on CPU 1) at the same rate; the process's CPU time per flow received is compared,
@@ -37,16 +37,22 @@ internal static partial class DetectionCostBenchmark
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
         var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
         var inMemory = new Option<bool>("--in-memory") { Description = "Only detection alone in memory (no collector, no sender): quick, and steady enough to compare changes on a busy machine" };
+        var peacetime = new Option<bool>("--peacetime") { Description = $"The sender's records capped at {PeacetimeMaxPackets} packets: normal traffic that crosses no default threshold, so the cost of detection with no attack under way (the ingest load as generated starts several attacks a second)" };
         var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
         {
-            rate, seconds, rounds, countingOnly, protect, inMemory,
+            rate, seconds, rounds, countingOnly, protect, inMemory, peacetime,
         };
         command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds), parse.GetValue(countingOnly),
-            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [], parse.GetValue(inMemory)));
+            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [], parse.GetValue(inMemory),
+            parse.GetValue(peacetime)));
         return command;
     }
 
-    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null, bool inMemoryOnly = false)
+    /// <summary>The most packets a record of <c>--peacetime</c>'s load carries (as the UI benchmark's routers send).</summary>
+    private const int PeacetimeMaxPackets = 200;
+
+    public static async Task<int> RunAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly = false, string[]? protect = null, bool inMemoryOnly = false,
+        bool peacetime = false)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         protect ??= [];
@@ -68,7 +74,7 @@ internal static partial class DetectionCostBenchmark
 
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s, {rounds} rounds per mode, {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}, {rounds} rounds per mode, {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
         await stdout.WriteLineAsync($"{"detection",-13} {"sent",12} {"received",12} {"lost",10} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8} {"lock wait ms",13}").ConfigureAwait(false);
         var perFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
         var receivePerFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
@@ -81,7 +87,7 @@ internal static partial class DetectionCostBenchmark
                 await using var host = new DetectingCollector(detect, new SensorDetectionSettings { ProtectedNetworks = protect }, countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : null);
                 await Task.Delay(1000).ConfigureAwait(false);
                 var tickBefore = host.Detection?.TickTime ?? TimeSpan.Zero;
-                var (sent, received, cpu, receiveCpu, elapsed) = await MeasureAsync(host, rate, seconds).ConfigureAwait(false);
+                var (sent, received, cpu, receiveCpu, elapsed) = await MeasureAsync(host, rate, seconds, peacetime ? PeacetimeMaxPackets : 0).ConfigureAwait(false);
                 var tick = (host.Detection?.TickTime ?? TimeSpan.Zero) - tickBefore;
                 var ns = cpu.TotalNanoseconds / Math.Max(1, received);
                 var receiveNs = receiveCpu.TotalNanoseconds / Math.Max(1, received);
@@ -114,10 +120,10 @@ internal static partial class DetectionCostBenchmark
         return 0;
     }
 
-    private static async Task<(long Sent, long Received, TimeSpan Cpu, TimeSpan ReceiveCpu, TimeSpan Elapsed)> MeasureAsync(DetectingCollector host, int rate, int seconds)
+    private static async Task<(long Sent, long Received, TimeSpan Cpu, TimeSpan ReceiveCpu, TimeSpan Elapsed)> MeasureAsync(DetectingCollector host, int rate, int seconds, int maxPackets)
     {
         var before = host.Sensor.FlowsAccepted;
-        using var sender = IngestBenchmark.StartSender(host.Port, 9, rate, seconds, 0);
+        using var sender = IngestBenchmark.StartSender(host.Port, 9, rate, seconds, 0, maxPackets);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
         while (await sender.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line && line != "sending")
         {

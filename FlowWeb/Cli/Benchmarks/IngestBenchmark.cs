@@ -176,7 +176,7 @@ internal static partial class IngestBenchmark
         return new Step(sent, received, Math.Max(0, sent - received), collector.KernelDrops().Values.Sum() - dropsBefore, cpu);
     }
 
-    internal static Process StartSender(int port, int version, int rate, int seconds, int distinct)
+    internal static Process StartSender(int port, int version, int rate, int seconds, int distinct, int maxPackets = 0)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -185,7 +185,7 @@ internal static partial class IngestBenchmark
             start.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
         }
 
-        foreach (var a in new[] { "bench", "send", "--port", $"{port}", "--version", $"{version}", "--rate", $"{rate}", "--seconds", $"{seconds}", "--distinct", $"{distinct}" })
+        foreach (var a in new[] { "bench", "send", "--port", $"{port}", "--version", $"{version}", "--rate", $"{rate}", "--seconds", $"{seconds}", "--distinct", $"{distinct}", "--max-packets", $"{maxPackets}" })
         {
             start.ArgumentList.Add(a);
         }
