@@ -146,15 +146,9 @@ internal sealed class BenchLoad : IDisposable
         {
             _filledAtMs = nowMs;
             SyntheticTraffic.Fill(_pool, seed, nowMs, internalHosts: 4096);
-            for (var i = 0; i < _pool.Length; i++)
-            {
-                // At most 200 packets a flow: the pool goes round every few seconds, and a heavy key must not outgrow
-                // the markers (4 GB, the most RouterOS's 32-bit byte counter carries) within a toplist period.
-                ref var r = ref _pool[i];
-                var packets = Math.Min(r.Packets, 200UL);
-                r.Bytes = r.Bytes / r.Packets * packets;
-                r.Packets = packets;
-            }
+            // At most 200 packets a flow: the pool goes round every few seconds, and a heavy key must not outgrow
+            // the markers (4 GB, the most RouterOS's 32-bit byte counter carries) within a toplist period.
+            SyntheticTraffic.CapPackets(_pool, 200);
 
             _exporter = RouterOsExporters.Ros7NetFlowV9(nowMs - 86_400_000);
             _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { SendBufferSize = 1024 * 1024 };

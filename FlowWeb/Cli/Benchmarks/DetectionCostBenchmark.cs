@@ -144,11 +144,7 @@ internal static partial class DetectionCostBenchmark
         return (sent, host.Sensor.FlowsAccepted - before, Process.GetCurrentProcess().TotalProcessorTime - cpu, ReceiveThreadsCpu() - receiveCpu, clock.Elapsed);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static double Median(List<double> values) => DetectionDelayBenchmark.Median([.. values.Order()]);
 
     /// <summary>
     /// CPU time of the collector's receive threads (named flowweb-udp-*) so far, from /proc (Linux; zero elsewhere): what

@@ -84,7 +84,8 @@ internal static class DetectionDelayBenchmark
         return missed == 0 && all.Count > 0 && all[^1] < 5 ? 0 : 1;
     }
 
-    private static double Median(List<double> sorted) =>
+    /// <summary>The median of values in ascending order (NaN for none); the detection benchmarks share it.</summary>
+    internal static double Median(List<double> sorted) =>
         sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
     /// <summary>Notes when each attack is declared (called on the detection tick, so the time is the decision's).</summary>
