@@ -69,11 +69,7 @@ public sealed class DetectionShard
         var packets = r.Packets * scale;
         var bytes = r.Bytes * scale;
 
-        var durationMs = r.EndMs - r.StartMs;
-        if (durationMs is < 0 or > 86_400_000)
-        {
-            durationMs = 0;
-        }
+        var durationMs = DurationMs(r);
 
         var table = _table;
         if (durationMs > table.LongestRecordMs)
@@ -116,7 +112,7 @@ public sealed class DetectionShard
                 break;
         }
 
-        if (durationMs > 1500)
+        if (durationMs > HeldOverMs)
         {
             var seconds = durationMs / 1000.0;
             c.RateFactor = 1 / seconds;
@@ -250,9 +246,20 @@ public sealed class DetectionShard
         var prefix = SecondTable.HashOf(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
         table.Prefetch(host);
         table.Prefetch(prefix);
-        table.PrefetchSlot(host);
+        table.PrefetchSlot(host, DurationMs(r) > HeldOverMs);
         tracked.Prefetch(host);
         tracked.Prefetch(prefix);
+    }
+
+    /// <summary>A record lasting longer counts at its own average rate, held on its keys (see the remarks above).</summary>
+    private const long HeldOverMs = 1500;
+
+    /// <summary>The record's duration; 0 when its timestamps are backwards or more than a day apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long DurationMs(in FlowRecord r)
+    {
+        var durationMs = r.EndMs - r.StartMs;
+        return durationMs is < 0 or > 86_400_000 ? 0 : durationMs;
     }
 
     /// <summary>Hands the running second to the detector if <paramref name="nowSecond"/> is a later one (call it on quiet seconds too).</summary>
@@ -343,9 +350,7 @@ public sealed class DetectionShard
         else if (!c.Identified)
         {
             Add(ref slot.Held, c, c.RateFactor);
-            var rate = c.Packets * c.RateFactor;
-            slot.HeldWeight += rate;
-            slot.HeldWeightSeconds += rate * c.HoldSeconds;
+            slot.HeldWeightSeconds += c.Packets * c.RateFactor * c.HoldSeconds;
         }
 
         if (c.Amplification > 0)
@@ -354,6 +359,10 @@ public sealed class DetectionShard
         }
     }
 
+    /// <summary>
+    /// Adds the record's counts. ICMP's, fragments' and amplification's only when there are some: in a slot's held rates
+    /// they are past the line the others share (see <see cref="KeySlot"/>), which most records then do not touch.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(ref TrafficCounters v, in Contribution c, double factor)
     {
@@ -363,9 +372,20 @@ public sealed class DetectionShard
         v[Counter.TcpPackets] += c.Tcp * factor;
         v[Counter.UdpPackets] += c.Udp * factor;
         v[Counter.UdpBytes] += c.UdpBytes * factor;
-        v[Counter.IcmpPackets] += c.Icmp * factor;
-        v[Counter.FragmentPackets] += c.Fragments * factor;
-        v[Counter.AmplificationPackets] += c.Amplification * factor;
+        if (c.Icmp != 0)
+        {
+            v[Counter.IcmpPackets] += c.Icmp * factor;
+        }
+
+        if (c.Fragments != 0)
+        {
+            v[Counter.FragmentPackets] += c.Fragments * factor;
+        }
+
+        if (c.Amplification != 0)
+        {
+            v[Counter.AmplificationPackets] += c.Amplification * factor;
+        }
     }
 
     /// <summary>Adds the record to the key's evidence if the key is watched.</summary>

@@ -5,45 +5,63 @@ namespace FlowWeb.Core.Detection;
 
 /// <summary>
 /// One key's amounts in one second, as a receive thread adds them up, with the key itself. Laid out for the receive
-/// path: the key, the watch cache, the counts every record adds to, the distinct peers and a prefix's hosts come first
-/// (the first four cache lines, two aligned pairs, which a record touches); what only long records and amplification
-/// use comes after.
+/// path, five 64-byte lines (the table's slots start on a line): a short record touches three (the key with the watch
+/// cache and its first counts, the rest of its counts, the distinct peers), a long one three as well (the key with its
+/// flow count, the peers, and its held rates with their hold), ICMP's held packets a fourth; a prefix's hosts come last.
 /// </summary>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Explicit, Size = 320)]
 internal struct KeySlot
 {
+    [FieldOffset(0)]
     public FlowAddress Address;
 
     /// <summary>The key's index in the watch (-1: not watched), valid while <see cref="WatchStamp"/> is the table's.</summary>
+    [FieldOffset(16)]
     public int WatchIndex;
 
+    [FieldOffset(20)]
     public int WatchStamp;
 
     /// <summary>For a destination host, its prefix's index in the watch (-1: not watched), under the same stamp.</summary>
+    [FieldOffset(24)]
     public int PrefixWatchIndex;
 
     /// <summary><see cref="KeyKind.None"/>: a free slot.</summary>
+    [FieldOffset(28)]
     public KeyKind Kind;
 
-    /// <summary>Records lasting up to a second: all of their counts, now.</summary>
+    /// <summary>Records lasting up to a second: all of their counts, now (the first four in the key's line).</summary>
+    [FieldOffset(32)]
     public TrafficCounters Instant;
 
-    /// <summary>Distinct sources (incoming) or destinations (outgoing).</summary>
+    /// <summary>The reflector source port carrying most amplification packets (a majority vote), and its margin.</summary>
+    [FieldOffset(112)]
+    public double AmpVotes;
+
+    [FieldOffset(120)]
+    public ushort AmpPort;
+
+    /// <summary>Distinct sources (incoming) or destinations (outgoing): one line of its own.</summary>
+    [FieldOffset(128)]
     public SmallHyperLogLog Peers;
 
-    /// <summary>Distinct destination hosts of a prefix.</summary>
-    public HostBitmap Hosts;
-
-    /// <summary>Longer records: their per-second rates, which the detector holds for as long as each record lasted.</summary>
-    public TrafficCounters Held;
-
-    /// <summary>Sum of the held records' packet rates, and of packet rate × hold seconds: their rate-weighted mean hold.</summary>
-    public double HeldWeight;
+    /// <summary>
+    /// Sum of the held records' packet rates × their hold seconds; over <see cref="HeldWeight"/>, their rate-weighted
+    /// mean hold. In the line of the held rates a record adds to (all but ICMP's packets, fragments and amplification).
+    /// </summary>
+    [FieldOffset(192)]
     public double HeldWeightSeconds;
 
-    /// <summary>The reflector source port carrying most amplification packets (a majority vote), and its margin.</summary>
-    public double AmpVotes;
-    public ushort AmpPort;
+    /// <summary>Longer records: their per-second rates, which the detector holds for as long as each record lasted.</summary>
+    [FieldOffset(200)]
+    public TrafficCounters Held;
+
+    /// <summary>Distinct destination hosts of a prefix.</summary>
+    [FieldOffset(280)]
+    public HostBitmap Hosts;
+
+    /// <summary>Sum of the held records' packet rates (the weight of their mean hold; 0: nothing held).</summary>
+    public readonly double HeldWeight => Held[Counter.Packets];
 
     public void Vote(ushort port, double packets)
     {
@@ -67,7 +85,6 @@ internal struct KeySlot
     {
         Instant.Add(other.Instant);
         Held.Add(other.Held);
-        HeldWeight += other.HeldWeight;
         HeldWeightSeconds += other.HeldWeightSeconds;
         Vote(other.AmpPort, other.AmpVotes);
         Peers.Merge(other.Peers);
@@ -81,7 +98,6 @@ internal struct KeySlot
         if (host.HeldWeight > 0)
         {
             Held.Add(host.Held);
-            HeldWeight += host.HeldWeight;
             HeldWeightSeconds += host.HeldWeightSeconds;
         }
 

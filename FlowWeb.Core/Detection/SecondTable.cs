@@ -177,15 +177,16 @@ internal sealed partial class SecondTable
 
     /// <summary>
     /// Starts loading the slot a key with this hash has when it is at its home position (most keys are: the table is
-    /// at most half full): the part a record updates, its key, counts and peers (see <see cref="KeySlot"/>'s layout).
+    /// at most half full): the lines a record updates (see <see cref="KeySlot"/>'s layout), the key's, its peers' and,
+    /// for a <paramref name="held"/> record, its held rates', else its other instant counts'.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void PrefetchSlot(ulong hash)
+    public unsafe void PrefetchSlot(ulong hash, bool held)
     {
         var slot = (byte*)Unsafe.AsPointer(ref Slot((int)hash & _mask));
         Sse.Prefetch0(slot);
-        Sse.Prefetch0(slot + 64);
         Sse.Prefetch0(slot + 128);
+        Sse.Prefetch0(slot + (held ? 192 : 64));
     }
 
     public int UsedIndex(int n) => _used[n];

@@ -74,10 +74,8 @@ public sealed partial class SensorDetector
             return;
         }
 
-        var packets = entry.Rate[Counter.Packets];
         slot.Held.Add(entry.Rate);
-        slot.HeldWeight += packets;
-        slot.HeldWeightSeconds += packets * entry.HoldSeconds;
+        slot.HeldWeightSeconds += entry.Rate[Counter.Packets] * entry.HoldSeconds;
     }
 
     /// <summary>The key's thresholds and host group: the state's while its settings are current, else resolved (and kept on the state).</summary>
