@@ -153,15 +153,18 @@ public sealed class DetectionShard
         var weight = c.Identified ? 0 : (float)Max(share, c.Flows * inverseFloors[Counter.Flows]);
         if (incoming)
         {
-            // The prefix's light count first: a host never receives more than its prefix, so while the prefix's second is
-            // under PromoteWeight so is the host's, and the host's own count is not kept (a destination all over the
-            // Internet, when every destination is protected, then costs one count, not two). A host therefore gets its
-            // own slot at most a floor late: half while its prefix was light, half of its own.
+            // A destination with a slot this second (promoted, tracked, or sent a flow-sized record) takes the record
+            // there: on a Zipf load that is most records, and they need neither light count. Otherwise the prefix's light
+            // count first: a light host never receives more than its prefix's light records, so while the prefix's
+            // second is under PromoteWeight so is the host's, and the host's own count is not kept (a destination all
+            // over the Internet, when every destination is protected, then costs one count, not two). A host therefore
+            // gets its own slot at most a floor late: half while its prefix was light, half of its own.
             var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
             var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
             var prefixHash = SecondTable.HashOf(prefix, KeyKind.IncomingPrefix);
             var prefixWeight = 0f;
-            var hostOwn = c.Identified;
+            ref var host = ref table.Find(hash, r.DstAddr, KeyKind.IncomingHost);
+            var hostOwn = c.Identified || !Unsafe.IsNullRef(ref host);
             if (!hostOwn)
             {
                 prefixWeight = table.AddLight(prefixHash, weight);
@@ -171,7 +174,11 @@ public sealed class DetectionShard
             if (hostOwn)
             {
                 // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
-                ref var host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
+                if (Unsafe.IsNullRef(ref host))
+                {
+                    host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
+                }
+
                 Apply(ref host, c, r.SrcPort);
                 host.Peers.Add(AddressHash.Of(r.SrcAddr));
                 if (watching)

@@ -96,26 +96,10 @@ internal sealed partial class SecondTable
     /// <summary><see cref="Get(FlowAddress, KeyKind, int)"/> with the key's <see cref="HashOf"/> already at hand.</summary>
     public ref KeySlot Get(ulong hash, FlowAddress address, KeyKind kind, int maxCapacity)
     {
-        var index = (int)hash & _mask;
-        var tag = TagOf(hash);
-        while (true)
+        var index = Probe(hash, address, kind);
+        if (_tags[index] != 0)
         {
-            var t = _tags[index];
-            if (t == 0)
-            {
-                break;
-            }
-
-            if (t == tag)
-            {
-                ref var slot = ref Slot(index);
-                if (slot.Kind == kind && slot.Address == address)
-                {
-                    return ref slot;
-                }
-            }
-
-            index = (index + 1) & _mask;
+            return ref Slot(index);
         }
 
         if (Count >= (Capacity >> 1))
@@ -134,12 +118,45 @@ internal sealed partial class SecondTable
             }
         }
 
-        _tags[index] = tag;
+        _tags[index] = TagOf(hash);
         ref var added = ref Slot(index);
         added.Kind = kind;
         added.Address = address;
         _used[Count++] = index;
         return ref added;
+    }
+
+    /// <summary>The key's slot if it has one this second, else a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    public ref KeySlot Find(ulong hash, FlowAddress address, KeyKind kind)
+    {
+        var index = Probe(hash, address, kind);
+        return ref _tags[index] != 0 ? ref Slot(index) : ref Unsafe.NullRef<KeySlot>();
+    }
+
+    /// <summary>The key's position: its slot's, or the free one where it would go (the table is never full).</summary>
+    private int Probe(ulong hash, FlowAddress address, KeyKind kind)
+    {
+        var index = (int)hash & _mask;
+        var tag = TagOf(hash);
+        while (true)
+        {
+            var t = _tags[index];
+            if (t == 0)
+            {
+                return index;
+            }
+
+            if (t == tag)
+            {
+                ref var slot = ref Slot(index);
+                if (slot.Kind == kind && slot.Address == address)
+                {
+                    return index;
+                }
+            }
+
+            index = (index + 1) & _mask;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
