@@ -38,7 +38,8 @@ internal static class BenchReport
         public long Lost => Math.Max(0, Offered - Received);
     }
 
-    public static string Write(Setup setup, Phase before, Phase live, Phase after, long serverPeakBytes)
+    public static string Write(Setup setup, Phase before, Phase live, Phase after, long serverPeakBytes,
+        LossFreeSearch.Result? searchWithout = null, LossFreeSearch.Result? searchWith = null)
     {
         var cores = ProcFs.OnlineCpus();
         var text = new StringBuilder();
@@ -73,6 +74,13 @@ internal static class BenchReport
             + $"{(live.Rss.Average() - before.Rss.Average()) / MB / setup.Pages:0.0} MB RSS, {(live.Heap.Average() - before.Heap.Average()) / MB / setup.Pages:0.00} MB GC heap, "
             + $"{(live.ServerBytesWrittenPerSecond - before.ServerBytesWrittenPerSecond) / 1024 / setup.Pages:0.0} KB/s written");
         Line(text, $"server peak RSS over its whole life (VmHWM): {serverPeakBytes / MB:0} MB");
+        if (searchWithout is not null && searchWith is not null)
+        {
+            Line(text, $"highest loss-free rate (flowbench's method: doubling, then bisection to within 5 %; {setup.Sensors} sensors, the sender on CPU {ProcFs.AllowedCpus()}):");
+            Line(text, $"  no page open:        {searchWithout.Describe()}");
+            Line(text, $"  {setup.Pages} live pages open: {searchWith.Describe()}");
+            Line(text, string.Create(CultureInfo.InvariantCulture, $"  with pages / without: {(double)searchWith.Rate / Math.Max(1, searchWithout.Rate):0.00}"));
+        }
 
         var unanswered = live.Pages.Count(p => p.Updates < 0);
         if (unanswered > 0)

@@ -76,6 +76,34 @@ internal static class ProcFs
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 
+    /// <summary>
+    /// Bytes waiting in the receive queues of the UDP sockets bound to <paramref name="port"/> (/proc/net/udp and udp6:
+    /// local address and port in hex, then "tx_queue:rx_queue" in hex).
+    /// </summary>
+    public static long UdpReceiveQueueBytes(int port)
+    {
+        var suffix = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
+        long queued = 0;
+        foreach (var table in new[] { "/proc/net/udp", "/proc/net/udp6" })
+        {
+            if (!File.Exists(table))
+            {
+                continue;
+            }
+
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 4 && fields[1].EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    queued += long.Parse(fields[4].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return queued;
+    }
+
     private static bool DescendsFrom(int pid, int ancestor, int excluded, Dictionary<int, int> parents)
     {
         for (var i = 0; i < 64 && pid > 1; i++)
