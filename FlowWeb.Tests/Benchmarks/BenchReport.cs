@@ -76,7 +76,7 @@ internal static class BenchReport
         Line(text, $"server peak RSS over its whole life (VmHWM): {serverPeakBytes / MB:0} MB");
         if (searchWithout is not null && searchWith is not null)
         {
-            Line(text, $"highest loss-free rate (flowbench's method: doubling, then bisection to within 5 %; {setup.Sensors} sensors, the sender on CPU {ProcFs.AllowedCpus()}):");
+            Line(text, $"highest loss-free rate (flowbench's method: doubling, then bisection to within 5 %; {setup.Sensors} sensors, the sender on CPU {ProcFs.AllowedCpus()}, the browser at the lowest priority on every core):");
             Line(text, $"  no page open:        {searchWithout.Describe()}");
             Line(text, $"  {setup.Pages} live pages open: {searchWith.Describe()}");
             Line(text, string.Create(CultureInfo.InvariantCulture, $"  with pages / without: {(double)searchWith.Rate / Math.Max(1, searchWithout.Rate):0.00}"));

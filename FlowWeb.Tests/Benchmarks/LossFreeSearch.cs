@@ -34,6 +34,7 @@ internal static class LossFreeSearch
         var probes = new List<Probe>();
         int good = 0, bad = 0;
         var senderLimited = false;
+        var senderCeiling = false;
         var rate = knownGood;
         while (probes.Count < MaxProbes)
         {
@@ -42,8 +43,19 @@ internal static class LossFreeSearch
             Progress.Log($"loss-free search, {label}: {rate:N0} flows/s offered {probe.OfferedPerSecond:N0}, received {probe.Received:N0} of {probe.Offered:N0}: {probe.Failure ?? "pass"}");
             if (probe.Failure == SenderBehind)
             {
-                senderLimited = true;
-                break;
+                // The sender's own limit: the highest rate it reached (less a margin) becomes the ceiling.
+                var reachable = (int)(probe.OfferedPerSecond * 0.95);
+                if (reachable <= good)
+                {
+                    senderLimited = true;
+                    break;
+                }
+
+                ceiling = reachable;
+                senderCeiling = true;
+                rate = reachable;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                continue;
             }
 
             if (probe.Failure is null)
@@ -59,6 +71,7 @@ internal static class LossFreeSearch
             {
                 if (rate >= ceiling)
                 {
+                    senderLimited = senderCeiling;
                     break;
                 }
 
