@@ -50,15 +50,50 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The tick runs on a thread of its own at the receive threads' priority (<see cref="CollectorOptions.ReceiveThreadNice"/>):
+    /// it holds their sensor locks for a copy and a toplist scan each second, and on the thread pool, among the pages'
+    /// rendering at the process's priority, it could be preempted while holding them, and the receive threads wait for
+    /// it (a priority inversion: with 20 live pages on the collector's core and the receive thread saturated, waits of
+    /// up to 99 ms showed in <c>flowweb_receive_lock_wait_max_seconds</c>).
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                TickLoop(stoppingToken);
+                stopped.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to the host, which reports a background service's failure.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                stopped.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "flowweb-tick" };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void TickLoop(CancellationToken stoppingToken)
+    {
+        var options = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+
+        // Refused without root or CAP_SYS_NICE: the receive threads then keep the process's priority too, and say so.
+        ReceivePriority.TrySet(options.ReceiveThreadNice);
+
         // The tick's pace is wall-clock time (pages refresh once a second) whatever clock the data is stamped with: a
         // test's fake clock then moves the data on when it is advanced, and the live frames keep coming meanwhile.
-        using var timer = new PeriodicTimer(services.GetRequiredService<IOptions<CollectorOptions>>().Value.FrameInterval, TimeProvider.System);
+        using var timer = new PeriodicTimer(options.FrameInterval, TimeProvider.System);
         var lastRetry = time.GetUtcNow();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            // A thread of its own waits for the timer by blocking: nothing else runs on it.
+            while (timer.WaitForNextTickAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
                 _collector!.Tick();
                 if (time.GetUtcNow() - lastRetry >= PortRetry)
