@@ -176,8 +176,9 @@ internal sealed class HeavyHitterTable<TKey, TSlot>
             ref var slot = ref Unsafe.Add(ref _slots.First, i);
             Sse.Prefetch0(Unsafe.AsPointer(ref slot));
 
-            // A slot of more than 32 bytes crosses into a second cache line at some positions (a 72-byte address slot
-            // at five of eight): load that one too, or the update waits for it. A constant test per table type.
+            // A slot of more than 32 bytes crosses into a second cache line at some positions (a 40-byte connection
+            // slot at half of them, a 72-byte address slot at all): load that one too, or the update waits for it. A
+            // constant test per table type.
             if (Unsafe.SizeOf<TSlot>() > 32)
             {
                 Sse.Prefetch0((byte*)Unsafe.AsPointer(ref slot) + Unsafe.SizeOf<TSlot>() - 1);

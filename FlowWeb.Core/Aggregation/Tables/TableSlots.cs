@@ -43,7 +43,8 @@ internal struct CounterSlot<TKey> : ITableSlot<TKey>
 
 /// <summary>
 /// One address's traffic as a source and as a destination since it was inserted: the shared slot of Top Source IP,
-/// Top Destination IP and Top IP (one lookup per address instead of one per list). 48 bytes for IPv4, 64 for IPv6.
+/// Top Destination IP and Top IP (one lookup per address instead of one per list). 72 bytes for IPv4, 88 for IPv6
+/// (with the self counts; either spans two cache lines at every position).
 /// The table's guarantee is about the sum of both sides (Top IP); it holds for each side too, since a side's bytes
 /// are at most the sum.
 /// </summary>
