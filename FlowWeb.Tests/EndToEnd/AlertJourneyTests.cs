@@ -51,11 +51,11 @@ public sealed class AlertJourneyTests(BrowserAppFixture app)
             await form.Page.FillAsync("#limit-0-upper-error", "1");
             await form.Page.FillAsync("#limit-0-upper-error-message", "Uplink saturated");
             await form.Page.FillAsync("#limit-0-hold", "2");
+            await form.Page.PressAsync("#limit-0-hold", "Tab"); // commits the field before the check and the click
             await Expect(form.Page.Locator("[data-error-for]")).ToHaveCountAsync(0);
-            await form.Page.ClickAsync(".save-sensor-button");
+            await form.SaveAndWaitForAsync(".save-sensor-button", $"**/sensors/{sensor.Id}");
 
             // The sensor page: red, with the limit's message.
-            await form.Page.WaitForURLAsync($"**/sensors/{sensor.Id}");
             var chip = form.Page.Locator(".status-chip").First;
             await Expect(chip).ToHaveAttributeAsync("data-state", "Down", new() { Timeout = 20_000 });
             Assert.Equal(1e6, Assert.Single((await sensors.GetSensorAsync(sensor.Id))!.Limits).UpperError);

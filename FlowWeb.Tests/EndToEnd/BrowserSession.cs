@@ -88,6 +88,28 @@ internal sealed class BrowserSession : IAsyncDisposable
         await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Clicks a form's save button and waits until the browser is at <paramref name="urlGlob"/>. When it never gets
+    /// there, the failure says what the page showed instead: the form's problems, the browser's errors and whether
+    /// the circuit was reconnecting (a timeout alone says nothing of why a save did not leave the form).
+    /// </summary>
+    public async Task SaveAndWaitForAsync(string saveButton, string urlGlob)
+    {
+        await Page.ClickAsync(saveButton);
+        try
+        {
+            await Page.WaitForURLAsync(urlGlob);
+        }
+        catch (TimeoutException e)
+        {
+            static async Task<string> Texts(ILocator locator) => string.Join(" | ", await locator.AllInnerTextsAsync());
+            var shown = $"at {Page.Url}; summary: [{await Texts(Page.Locator(".form-summary"))}]; field errors: [{await Texts(Page.Locator("[data-error-for]"))}]; "
+                + $"snackbar: [{await Texts(Page.Locator(".mud-snackbar"))}]; reconnect modal: [{await Texts(Page.Locator("#components-reconnect-modal"))}]; "
+                + $"save button disabled: {await Page.Locator(saveButton).IsDisabledAsync()}; browser errors: [{string.Join(" | ", Errors)}]";
+            throw new TimeoutException($"Saving did not reach {urlGlob}: {shown}", e);
+        }
+    }
+
     /// <summary>Loads a page and waits for the Blazor circuit: clicks sent before it is attached are lost.</summary>
     public async Task GoToAsync(string relative)
     {
