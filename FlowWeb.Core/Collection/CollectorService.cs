@@ -57,27 +57,8 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
     /// it (a priority inversion: with 20 live pages on the collector's core and the receive thread saturated, waits of
     /// up to 99 ms showed in <c>flowweb_receive_lock_wait_max_seconds</c>).
     /// </summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                TickLoop(stoppingToken);
-                stopped.SetResult();
-            }
-#pragma warning disable CA1031 // Handed to the host, which reports a background service's failure.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                stopped.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "flowweb-tick" };
-        thread.Start();
-        return stopped.Task;
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        DedicatedThread.Run("flowweb-tick", () => TickLoop(stoppingToken));
 
     private void TickLoop(CancellationToken stoppingToken)
     {

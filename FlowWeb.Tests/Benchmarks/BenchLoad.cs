@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using FlowWeb.Core.Collection;
 using FlowWeb.Core.Encoding;
 using FlowWeb.Core.Flows;
 
@@ -42,26 +43,8 @@ internal sealed class BenchLoad : IDisposable
     /// <paramref name="duration"/> has passed or <paramref name="stop"/> is cancelled; at most
     /// <c>flowsPerSecond × duration</c> flows. Returns the flows sent and the seconds it took.
     /// </summary>
-    public Task<(long Flows, double Seconds)> RunAsync(int flowsPerSecond, TimeSpan duration, CancellationToken stop)
-    {
-        var result = new TaskCompletionSource<(long, double)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result.SetResult(Run(flowsPerSecond, duration, stop));
-            }
-#pragma warning disable CA1031 // Handed to the awaiting benchmark, which fails with it.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                result.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "bench-load" };
-        thread.Start();
-        return result.Task;
-    }
+    public Task<(long Flows, double Seconds)> RunAsync(int flowsPerSecond, TimeSpan duration, CancellationToken stop) =>
+        DedicatedThread.Run("bench-load", () => Run(flowsPerSecond, duration, stop));
 
     /// <summary>Queues a flow for router <paramref name="router"/>; the task gives the time just before its datagram was sent.</summary>
     public Task<DateTimeOffset> SendMarkerAsync(int router, FlowRecord flow)
