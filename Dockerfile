@@ -23,6 +23,9 @@ RUN mkdir -p /data && chown $APP_UID:$APP_UID /data
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080
 ENV Storage__DataDirectory=/data
+# A 64 MiB first GC generation: live pages allocate, and each young collection stops the receive threads (README,
+# "Garbage collection"). The runtime reads this only from the environment.
+ENV DOTNET_GCgen0size=0x4000000
 USER $APP_UID
 VOLUME /data
 EXPOSE 8080

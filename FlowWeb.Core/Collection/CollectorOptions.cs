@@ -27,9 +27,12 @@ public sealed class CollectorOptions
 
     /// <summary>
     /// Socket receive buffer (SO_RCVBUF). Exporters send in bursts when their flow cache expires; a large
-    /// buffer absorbs a burst while the loop decodes. Linux grants at most net.core.rmem_max.
+    /// buffer absorbs a burst while the loop decodes, and the pauses when the receive thread does not run (a garbage
+    /// collection stops it; live pages' rendering shares its core). 32 MiB, as the nfcapd comparison gives both collectors:
+    /// with 20 live pages in the UI benchmark the loss-free rate was 0.26-0.30 M flows/s with 8 MiB and 0.57 M with this.
+    /// Memory is taken only while datagrams wait. Linux grants at most net.core.rmem_max (to root, more).
     /// </summary>
-    public int ReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
+    public int ReceiveBufferBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
     /// On Linux, take up to 32 queued datagrams per system call (<c>recvmmsg</c>) instead of one; false receives one

@@ -38,6 +38,8 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    private static readonly string[] ForwardedPrefixes = ["DOTNET_GC", "Collector__", "Aggregation__", "Detection__"];
+
     public static async Task<BenchServer> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("flowweb-bench-ui-").FullName;
@@ -56,6 +58,10 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Collector__DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector__SFlowPort"] = "0",
             ["ReverseDns__Enabled"] = "false",
+
+            // As the image and `dotnet run` start it (README, "Garbage collection"); DOTNET_GCgen0size in this
+            // process's environment replaces it below.
+            ["DOTNET_GCgen0size"] = "0x4000000",
         };
         foreach (var (key, value) in TestAccounts.Environment())
         {
@@ -67,10 +73,11 @@ internal sealed class BenchServer : IAsyncDisposable
             environment["DOTNET_ROOT"] = dotnetRoot;
         }
 
-        // The runtime's GC settings (DOTNET_GCgen0size, DOTNET_GCDynamicAdaptationMode...) reach the server, to compare them.
+        // The runtime's GC settings (DOTNET_GCgen0size, DOTNET_GCDynamicAdaptationMode...) and the collector's and
+        // aggregation's configuration (Collector__ReceiveBufferBytes=33554432...) reach the server, to compare them.
         foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if (variable.Key is string key && key.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
+            if (variable.Key is string key && ForwardedPrefixes.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
             {
                 environment[key] = variable.Value as string ?? "";
             }
