@@ -102,10 +102,11 @@ internal sealed class BrowserSession : IAsyncDisposable
         }
         catch (TimeoutException e)
         {
+            // Reads that do not wait: the page may be anywhere by now.
             static async Task<string> Texts(ILocator locator) => string.Join(" | ", await locator.AllInnerTextsAsync());
             var shown = $"at {Page.Url}; summary: [{await Texts(Page.Locator(".form-summary"))}]; field errors: [{await Texts(Page.Locator("[data-error-for]"))}]; "
                 + $"snackbar: [{await Texts(Page.Locator(".mud-snackbar"))}]; reconnect modal: [{await Texts(Page.Locator("#components-reconnect-modal"))}]; "
-                + $"save button disabled: {await Page.Locator(saveButton).IsDisabledAsync()}; browser errors: [{string.Join(" | ", Errors)}]";
+                + $"disabled save buttons: {await Page.Locator($"{saveButton}[disabled]").CountAsync()}; browser errors: [{string.Join(" | ", Errors)}]";
             throw new TimeoutException($"Saving did not reach {urlGlob}: {shown}", e);
         }
     }
