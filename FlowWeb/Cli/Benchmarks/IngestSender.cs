@@ -57,23 +57,53 @@ internal static class IngestSender
         var total = distinct > 0 ? datagrams.Count : (long)rate * seconds / recordsPerDatagram;
         var perMs = (double)rate / recordsPerDatagram / 1000;
         var clock = Stopwatch.StartNew();
-        long sent = 0, flows = 0;
+        long sent = 0, flows = 0, refused = 0;
         while (sent < total && clock.Elapsed.TotalSeconds < MaxSeconds)
         {
             var due = Math.Min(total, (long)(clock.Elapsed.TotalMilliseconds * perMs) + 1);
             while (sent < due)
             {
                 var datagram = datagrams[(int)(sent % datagrams.Count)];
-                socket.Send(datagram.Bytes);
-                flows += datagram.Records;
+                if (TrySend(socket, datagram.Bytes))
+                {
+                    flows += datagram.Records;
+                }
+                else
+                {
+                    refused++;
+                }
+
                 sent++;
             }
 
             Thread.SpinWait(50);
         }
 
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sent {flows} flows in {sent} datagrams in {clock.Elapsed.TotalSeconds:0.000} s"));
-        return 0;
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sent {flows} flows in {sent - refused} datagrams in {clock.Elapsed.TotalSeconds:0.000} s"));
+        if (refused > 0)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{refused} datagrams refused: nothing listened on {target} when they arrived (their flows are not counted as sent)"));
+        }
+
+        return refused > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Sends one datagram; false when the kernel reports that an earlier one was refused (the ICMP port unreachable a
+    /// connected UDP socket receives when nothing listens on the port, reported on a later send). Refused is an
+    /// outcome to count, not a crash: the collector may be starting or stopping.
+    /// </summary>
+    private static bool TrySend(Socket socket, byte[] datagram)
+    {
+        try
+        {
+            socket.Send(datagram);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
     }
 
     /// <summary>Datagrams of one exporter (templates where the protocol has them), carrying <paramref name="records"/> flows.</summary>
