@@ -37,7 +37,7 @@ internal static partial class DetectionCostBenchmark
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
         var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
         var inMemory = new Option<bool>("--in-memory") { Description = "Only detection alone in memory (no collector, no sender): quick, and steady enough to compare changes on a busy machine" };
-        var peacetime = new Option<bool>("--peacetime") { Description = $"The sender's records capped at {PeacetimeMaxPackets} packets: normal traffic that crosses no default threshold, so the cost of detection with no attack under way (the ingest load as generated starts several attacks a second)" };
+        var peacetime = new Option<bool>("--peacetime") { Description = $"The sender's records capped at {PeacetimeMaxPackets} packets: normal traffic that crosses no default threshold, so the cost of detection with no attack under way (the ingest load as generated starts several attacks a second); the in-memory loads are capped the same way" };
         var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
         {
             rate, seconds, rounds, countingOnly, protect, inMemory, peacetime,
@@ -67,8 +67,8 @@ internal static partial class DetectionCostBenchmark
 
         if (inMemoryOnly)
         {
-            await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
-            await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)").ConfigureAwait(false);
+            await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
+            await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
             return 0;
         }
 
@@ -114,9 +114,9 @@ internal static partial class DetectionCostBenchmark
         var (receiveMedianOff, receiveMedianOn) = (Median(receivePerFlow[false]), Median(receivePerFlow[true]));
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"medians: collector {medianOff:0} ns/flow without, {medianOn:0} with = {(medianOn - medianOff) / medianOn:P1}; receive threads {receiveMedianOff:0} without, {receiveMedianOn:0} with = {(receiveMedianOn - receiveMedianOff) / receiveMedianOn:P1}")).ConfigureAwait(false);
-        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds").ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
 
-        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)").ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
         return 0;
     }
 
@@ -184,14 +184,23 @@ internal static partial class DetectionCostBenchmark
     }
 
     /// <summary>Detection alone, on both workloads: see <see cref="InMemoryAsync(TextWriter, DetectionOptions, string, FlowRecord[], string)"/>.</summary>
-    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label)
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, bool peacetime)
     {
-        await InMemoryAsync(stdout, options, label, new FlowblastWorkload(16_384).Records, "flowblast workload, 10,000 Zipf destinations").ConfigureAwait(false);
+        var flowblast = new FlowblastWorkload(16_384).Records;
 
         // What the collector runs above receive: half the records to 60,000 inside hosts, half to a new outside address each.
         var ingest = new FlowRecord[60_000];
         SyntheticTraffic.Fill(ingest, seed: 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), internalHosts: 60_000);
-        await InMemoryAsync(stdout, options, label, ingest, "bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations").ConfigureAwait(false);
+        var capped = "";
+        if (peacetime)
+        {
+            SyntheticTraffic.CapPackets(flowblast, PeacetimeMaxPackets);
+            SyntheticTraffic.CapPackets(ingest, PeacetimeMaxPackets);
+            capped = $", records of at most {PeacetimeMaxPackets} packets";
+        }
+
+        await InMemoryAsync(stdout, options, label, flowblast, $"flowblast workload, 10,000 Zipf destinations{capped}").ConfigureAwait(false);
+        await InMemoryAsync(stdout, options, label, ingest, $"bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations{capped}").ConfigureAwait(false);
     }
 
     /// <summary>Detection alone: a workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
