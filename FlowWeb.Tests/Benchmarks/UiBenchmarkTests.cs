@@ -94,6 +94,7 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         Progress.Log($"{PageCount} pages open");
         var live = await MeasureAsync(server, load, pages);
         var searchWith = Search ? await LossFreeSearch.RunAsync(server, load, port, FlowsPerSecond, SearchCeiling, ProbeLength, $"{PageCount} pages open") : null;
+
         var browserErrors = pages.Errors;
         await pages.DisposeAsync();
 

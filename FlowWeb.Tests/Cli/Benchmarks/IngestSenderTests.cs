@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -27,8 +28,8 @@ public sealed class IngestSenderTests
         Assert.Equal(1, exit);
         var refused = Regex.Match(text, @"(\d+) datagrams refused: nothing listened on 127\.0\.0\.1:(\d+)");
         Assert.True(refused.Success, text);
-        Assert.True(long.Parse(refused.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, text);
-        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Groups[2].Value);
+        Assert.True(long.Parse(refused.Groups[1].Value, CultureInfo.InvariantCulture) > 0, text);
+        Assert.Equal(port.ToString(CultureInfo.InvariantCulture), refused.Groups[2].Value);
         Assert.Matches(@"sent \d+ flows in \d+ datagrams", text);
     }
 }
