@@ -60,6 +60,9 @@ public sealed partial class TrafficChart : IDisposable
     private sealed record Shape(string Color, string Line, string? Area, bool Provisional);
 
     private readonly List<Shape> _shapes = [];
+
+    /// <summary>Reused for the points and hover values (a component renders on its circuit's dispatcher, one call at a time).</summary>
+    private readonly StringBuilder _text = new();
     private readonly List<double> _ticks = [];
     private readonly List<(double Fraction, string Text)> _timeLabels = [];
     private readonly List<(ChartMark Mark, double Left, double Width)> _marks = [];
@@ -175,29 +178,45 @@ public sealed partial class TrafficChart : IDisposable
             return;
         }
 
-        var line = Points(upper, first, last, forward: true);
-        var area = Stacked
-            ? line + " " + Points(lower, first, last, forward: false)
-            : $"{X(first)},{PlotHeight} {line} {X(last)},{PlotHeight}";
-        _shapes.Add(new Shape(color, line, area, provisional));
+        // One builder for the component, numbers formatted straight into it: a page redraws every series each second,
+        // and a string per coordinate was most of what a live page allocated (dotnet-trace, issue 10).
+        var text = _text.Clear();
+        AppendPoints(text, upper, first, last, forward: true);
+        var line = text.ToString();
+        if (Stacked)
+        {
+            text.Append(' ');
+            AppendPoints(text, lower, first, last, forward: false);
+        }
+        else
+        {
+            text.Clear()
+                .Append(CultureInfo.InvariantCulture, $"{XAt(first):0.#},{PlotHeight} ")
+                .Append(line)
+                .Append(CultureInfo.InvariantCulture, $" {XAt(last):0.#},{PlotHeight}");
+        }
+
+        _shapes.Add(new Shape(color, line, text.ToString(), provisional));
     }
 
-    private string Points(double[] values, int first, int last, bool forward)
+    private void AppendPoints(StringBuilder text, double[] values, int first, int last, bool forward)
     {
-        var text = new StringBuilder();
         for (var n = first; n <= last; n++)
         {
             var i = forward ? n : last - (n - first);
-            text.Append(CultureInfo.InvariantCulture, $"{X(i)},{Y(values[i])} ");
-        }
+            if (n > first)
+            {
+                text.Append(' ');
+            }
 
-        return text.ToString().TrimEnd();
+            text.Append(CultureInfo.InvariantCulture, $"{XAt(i):0.#},{YAt(values[i]):0.#}");
+        }
     }
 
     /// <summary>Every series' values in the axis unit, three significant digits: "1.2,0.87;0.3,0.31" (series by ";", points by ",").</summary>
     private string HoverValues()
     {
-        var text = new StringBuilder();
+        var text = _text.Clear();
         foreach (var s in Series)
         {
             if (text.Length > 0)
@@ -213,7 +232,14 @@ public sealed partial class TrafficChart : IDisposable
                 }
 
                 var v = Math.Max(0, s.Values[i]) / _unit.Scale;
-                text.Append(v == 0 ? "0" : v.ToString("G3", CultureInfo.InvariantCulture));
+                if (v == 0)
+                {
+                    text.Append('0');
+                }
+                else
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{v:G3}");
+                }
             }
         }
 
@@ -257,9 +283,11 @@ public sealed partial class TrafficChart : IDisposable
 
     private string AreaOpacity(bool provisional) => Stacked ? (provisional ? "0.3" : "0.75") : (provisional ? "0.04" : "0.08");
 
-    private string X(int index) => (index * (double)PlotWidth / Math.Max(1, _points - 1)).ToString("0.#", CultureInfo.InvariantCulture);
+    private double XAt(int index) => index * (double)PlotWidth / Math.Max(1, _points - 1);
 
-    private string Y(double value) => (PlotHeight - (PlotHeight * value / _axisMax)).ToString("0.#", CultureInfo.InvariantCulture);
+    private string Y(double value) => YAt(value).ToString("0.#", CultureInfo.InvariantCulture);
+
+    private double YAt(double value) => PlotHeight - (PlotHeight * value / _axisMax);
 
     private static string Pct(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
