@@ -63,6 +63,7 @@ public sealed partial class TrafficChart : IDisposable
 
     /// <summary>Reused for the points and hover values (a component renders on its circuit's dispatcher, one call at a time).</summary>
     private readonly StringBuilder _text = new();
+
     private readonly List<double> _ticks = [];
     private readonly List<(double Fraction, string Text)> _timeLabels = [];
     private readonly List<(ChartMark Mark, double Left, double Width)> _marks = [];
