@@ -108,7 +108,7 @@ internal sealed class LivePages : IAsyncDisposable
         await page.FillAsync("#username", Web.TestAccounts.AdminUser);
         await page.FillAsync("#password", Web.TestAccounts.AdminPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitForAsync(u => !u.Contains("/account/login", StringComparison.Ordinal));
         await page.GotoAsync(url.ToString());
         await page.WaitForSelectorAsync("[data-interactive=true]");
         await page.WaitForSelectorAsync("[data-toplist='Top Talkers']");

@@ -53,7 +53,7 @@ public sealed class AlertJourneyTests(BrowserAppFixture app)
             await form.Page.FillAsync("#limit-0-hold", "2");
             await form.Page.PressAsync("#limit-0-hold", "Tab"); // commits the field before the check and the click
             await Expect(form.Page.Locator("[data-error-for]")).ToHaveCountAsync(0);
-            await form.SaveAndWaitForAsync(".save-sensor-button", $"**/sensors/{sensor.Id}");
+            await form.SaveAndWaitForAsync(".save-sensor-button", $"/sensors/{sensor.Id}");
 
             // The sensor page: red, with the limit's message.
             var chip = form.Page.Locator(".status-chip").First;

@@ -87,7 +87,7 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
 
             // The detail page: the report, the RouterOS commands for v7 and v6 (as Core makes them), the ban in the log.
             await row.Locator(".attack-link").ClickAsync();
-            await page.WaitForURLAsync($"**/attacks/{attackId}");
+            await page.WaitForPathAsync($"/attacks/{attackId}");
             await Expect(page.Locator(".attack-title")).ToHaveTextAsync($"UDP flood on {flood.Victim}");
             await Expect(page.Locator(".attack-state")).ToHaveAttributeAsync("data-ongoing", "true");
             var report = (await app.Service<AttackQueryService>().GetAsync(attackId))!;
@@ -129,7 +129,7 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
         var page = admin.Page;
         await admin.GoToAsync("");
         await page.Locator($"[data-device='{device.Name}'] .device-mitigation-button").ClickAsync();
-        await page.WaitForURLAsync($"**/devices/{device.Id}/mitigation");
+        await page.WaitForPathAsync($"/devices/{device.Id}/mitigation");
         await admin.WaitInteractiveAsync();
 
         // A bad address is named under its field and nothing is stored.
@@ -172,7 +172,7 @@ public sealed class AttackJourneyTests(BrowserAppFixture app)
         // and its re-render race the click itself.
         await page.PressAsync("#detection-networks", "Tab");
         await Expect(page.Locator("[data-error-for]")).ToHaveCountAsync(0);
-        await admin.SaveAndWaitForAsync(".save-sensor-button", $"**/sensors/{sensorId}");
+        await admin.SaveAndWaitForAsync(".save-sensor-button", $"/sensors/{sensorId}");
         var detection = (await app.Service<SensorService>().GetSensorAsync(sensorId))!.Detection;
         Assert.Equal((2, 3), (detection.StartAfterSeconds, detection.EndAfterSeconds));
         Assert.Equal(["203.0.113.0/24", "2001:db8:a::/48"], detection.ProtectedNetworks);

@@ -85,20 +85,20 @@ internal sealed class BrowserSession : IAsyncDisposable
         await Page.FillAsync("#username", user);
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("button[type=submit]");
-        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await Page.WaitForAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
     /// <summary>
-    /// Clicks a form's save button and waits until the browser is at <paramref name="urlGlob"/>. When it never gets
+    /// Clicks a form's save button and waits until the browser is at a path ending in <paramref name="pathEnd"/>. When it never gets
     /// there, the failure says what the page showed instead: the form's problems, the browser's errors and whether
     /// the circuit was reconnecting (a timeout alone says nothing of why a save did not leave the form).
     /// </summary>
-    public async Task SaveAndWaitForAsync(string saveButton, string urlGlob)
+    public async Task SaveAndWaitForAsync(string saveButton, string pathEnd)
     {
         await Page.ClickAsync(saveButton);
         try
         {
-            await Page.WaitForURLAsync(urlGlob);
+            await Page.WaitForPathAsync(pathEnd);
         }
         catch (TimeoutException e)
         {
@@ -107,7 +107,7 @@ internal sealed class BrowserSession : IAsyncDisposable
             var shown = $"at {Page.Url}; summary: [{await Texts(Page.Locator(".form-summary"))}]; field errors: [{await Texts(Page.Locator("[data-error-for]"))}]; "
                 + $"snackbar: [{await Texts(Page.Locator(".mud-snackbar"))}]; reconnect modal: [{await Texts(Page.Locator("#components-reconnect-modal"))}]; "
                 + $"disabled save buttons: {await Page.Locator($"{saveButton}[disabled]").CountAsync()}; browser errors: [{string.Join(" | ", Errors)}]";
-            throw new TimeoutException($"Saving did not reach {urlGlob}: {shown}", e);
+            throw new TimeoutException($"Saving did not reach {pathEnd}: {shown}", e);
         }
     }
 

@@ -99,7 +99,7 @@ public sealed class OidcJourneyTests(BrowserAppFixture fixture) : IAsyncLifetime
         await browser.Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
         await browser.Page.ClickAsync(".sso-button");
 
-        await browser.Page.WaitForURLAsync(u => u.Contains("sso=norole", StringComparison.Ordinal));
+        await browser.Page.WaitForAsync(u => u.Contains("sso=norole", StringComparison.Ordinal));
         await Expect(browser.Page.GetByTestId("login-error")).ToContainTextAsync("no FlowWeb role");
         Assert.True(_provider.PkceVerified);
         Assert.DoesNotContain(await _app.Services.GetRequiredService<AccountService>().ListAsync(), u => u.UserName == "gus");
@@ -115,7 +115,7 @@ public sealed class OidcJourneyTests(BrowserAppFixture fixture) : IAsyncLifetime
         await browser.Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
         await browser.Page.ClickAsync(".sso-button");
 
-        await browser.Page.WaitForURLAsync(u => u.Contains("sso=refused", StringComparison.Ordinal));
+        await browser.Page.WaitForAsync(u => u.Contains("sso=refused", StringComparison.Ordinal));
         await Expect(browser.Page.GetByTestId("login-error")).ToContainTextAsync("refused");
         Assert.Equal(AccountRoles.Administrator, (await _app.Services.GetRequiredService<AccountService>().ListAsync()).Single(u => u.UserName == TestAccounts.AdminUser).Role);
     }
@@ -135,7 +135,7 @@ public sealed class OidcJourneyTests(BrowserAppFixture fixture) : IAsyncLifetime
         await browser.Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
         await browser.Page.ClickAsync(".sso-button");
 
-        await browser.Page.WaitForURLAsync(u => u.Contains("sso=refused", StringComparison.Ordinal));
+        await browser.Page.WaitForAsync(u => u.Contains("sso=refused", StringComparison.Ordinal));
         await Expect(browser.Page.GetByTestId("login-error")).ToContainTextAsync("refused the account");
         Assert.Contains(_app.Logs.Events, e => e.Message.Contains("sign-in of pat refused: a FlowWeb account named pat already exists", StringComparison.Ordinal)
             && e.Message.Contains("Auth:Oidc:LinkAccountsByName", StringComparison.Ordinal));
@@ -148,7 +148,7 @@ public sealed class OidcJourneyTests(BrowserAppFixture fixture) : IAsyncLifetime
         await browser.Page.GotoAsync(new Uri(_baseUrl, "account/login").ToString());
         await Expect(browser.Page.Locator(".sso-button")).ToHaveTextAsync("Sign in with Test IdP");
         await browser.Page.ClickAsync(".sso-button");
-        await browser.Page.WaitForURLAsync(u => !u.Contains("/account/", StringComparison.Ordinal) && !u.Contains("/signin-oidc", StringComparison.Ordinal) && u.StartsWith(_baseUrl.ToString(), StringComparison.Ordinal));
+        await browser.Page.WaitForAsync(u => !u.Contains("/account/", StringComparison.Ordinal) && !u.Contains("/signin-oidc", StringComparison.Ordinal) && u.StartsWith(_baseUrl.ToString(), StringComparison.Ordinal));
         return browser;
     }
 }

@@ -119,7 +119,7 @@ public sealed class RoleJourneyTests(BrowserAppFixture app)
         await page.WaitForFunctionAsync("() => window.flowwebResult !== 'pending'");
         Assert.Equal("sent", await page.EvaluateAsync<string>("() => window.flowwebResult"));
         await page.GotoAsync(evil.Url + "form");
-        await page.WaitForURLAsync(u => u.Contains("/pause", StringComparison.Ordinal));
+        await page.WaitForAsync(u => u.Contains("/pause", StringComparison.Ordinal));
         Assert.Contains("Cross-site request refused", await page.ContentAsync(), StringComparison.Ordinal);
 
         var sensors = await app.Service<SensorService>().ListSensorsAsync();
