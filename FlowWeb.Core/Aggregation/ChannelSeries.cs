@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FlowWeb.Core.Channels;
 
 namespace FlowWeb.Core.Aggregation;
@@ -26,6 +27,7 @@ public sealed class ChannelSeries
     private readonly double[] _packetRateBase;
 
     private long _oldest;  // Unix second of the oldest slot in the window
+    private int _oldestSlot; // its slot: Slot(_oldest)
     private long _newest;  // Unix second of the newest slot (the current second)
 
     public ChannelSeries(int channels, int windowSeconds, long nowSecond)
@@ -42,6 +44,7 @@ public sealed class ChannelSeries
         _packetRateBase = new double[channels];
         _newest = nowSecond;
         _oldest = nowSecond - windowSeconds + 1;
+        _oldestSlot = Slot(_oldest);
     }
 
     public int Channels => _channels;
@@ -72,6 +75,7 @@ public sealed class ChannelSeries
 
         _newest = nowSecond;
         _oldest = nowSecond - _window + 1;
+        _oldestSlot = Slot(_oldest);
     }
 
     private void FoldOldest(long second)
@@ -132,23 +136,34 @@ public sealed class ChannelSeries
 
         var byteRate = bytes / seconds;
         var packetRate = packets / seconds;
-        var startRow = Slot(startSecond) * _channels;
-        var afterRow = Slot(endSecond + 1) * _channels;
-        var endRow = Slot(endSecond) * _channels;
-        Book(channel);
+        var startRow = WindowSlot(startSecond) * _channels;
+        var afterRow = WindowSlot(endSecond + 1) * _channels;
+        var endRow = WindowSlot(endSecond) * _channels;
+        Book(startRow, afterRow, endRow, channel, byteRate, packetRate);
         if (alsoChannel >= 0)
         {
-            Book(alsoChannel);
+            Book(startRow, afterRow, endRow, alsoChannel, byteRate, packetRate);
         }
+    }
 
-        void Book(int c)
-        {
-            _byteRateDelta[startRow + c] += byteRate;
-            _packetRateDelta[startRow + c] += packetRate;
-            _byteRateDelta[afterRow + c] -= byteRate;
-            _packetRateDelta[afterRow + c] -= packetRate;
-            _flows[endRow + c] += 1;
-        }
+    private void Book(int startRow, int afterRow, int endRow, int c, double byteRate, double packetRate)
+    {
+        _byteRateDelta[startRow + c] += byteRate;
+        _packetRateDelta[startRow + c] += packetRate;
+        _byteRateDelta[afterRow + c] -= byteRate;
+        _packetRateDelta[afterRow + c] -= packetRate;
+        _flows[endRow + c] += 1;
+    }
+
+    /// <summary>
+    /// <see cref="Slot"/> of a second from the window's oldest to the one after its newest, without Slot's division
+    /// (three per record were over a third of the series' time, by perf): the window's slots follow on from the oldest one's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int WindowSlot(long second)
+    {
+        var slot = _oldestSlot + (int)(second - _oldest);
+        return slot >= _slots ? slot - _slots : slot;
     }
 
     private int Slot(long second)
@@ -193,6 +208,7 @@ public sealed class ChannelSeries
         other._byteRateBase.AsSpan().CopyTo(_byteRateBase);
         other._packetRateBase.AsSpan().CopyTo(_packetRateBase);
         _oldest = other._oldest;
+        _oldestSlot = other._oldestSlot;
         _newest = other._newest;
         LateRecords = other.LateRecords;
     }
