@@ -18,7 +18,7 @@ public sealed class ToplistSet
     private readonly (ToplistDefinition Definition, ToplistPeriods Periods)[] _lists;
 
     /// <summary>Records between a record's prefetch and its update: enough to cover a memory access at ~100 ns of work per record.</summary>
-    private const int Lag = 8;
+    public const int Lag = 8;
 
     private readonly Waiting[] _waiting = new Waiting[Lag];
     private int _waitingCount;
@@ -86,6 +86,29 @@ public sealed class ToplistSet
         _next = _next == Lag - 1 ? 0 : _next + 1;
     }
 
+    /// <summary>
+    /// <see cref="Add"/> in two steps for a caller that keeps the record where it is until it is booked (the collector
+    /// books a datagram's records where they were decoded): this starts loading the record's slots; call
+    /// <see cref="Book"/> with it <see cref="Lag"/> records later, before any other call. Add copies each record
+    /// into its own queue instead, two copies of a 200-byte record that were 4 % of the collector's CPU.
+    /// </summary>
+    public void Prefetch(in FlowRecord r)
+    {
+        foreach (var group in _groups)
+        {
+            group.Running.Prefetch(r);
+        }
+    }
+
+    /// <summary>Books a record whose slots <see cref="Prefetch"/> started loading (see there).</summary>
+    public void Book(in FlowRecord r, long bytes, long packets)
+    {
+        foreach (var group in _groups)
+        {
+            group.Add(r, bytes, packets);
+        }
+    }
+
     /// <summary>Books the records still waiting for their prefetch (at the end of a datagram).</summary>
     public void Flush()
     {
@@ -97,13 +120,7 @@ public sealed class ToplistSet
         _waitingCount = 0;
     }
 
-    private void Book(in Waiting w)
-    {
-        foreach (var group in _groups)
-        {
-            group.Add(w.Record, w.Bytes, w.Packets);
-        }
-    }
+    private void Book(in Waiting w) => Book(w.Record, w.Bytes, w.Packets);
 
     /// <summary>
     /// Closes every period that ended by <paramref name="nowSecond"/> and hands over its counters; null when none
