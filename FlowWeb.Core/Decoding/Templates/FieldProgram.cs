@@ -154,8 +154,8 @@ internal sealed class FieldProgram
     public void DecodeFixed(ReadOnlySpan<byte> data, ref FlowRecord r, ref RecordExtras x)
     {
         // One check for the whole record, none per field: Compile placed every field within the fixed length. A
-        // number is read as the 8 bytes that end where it ends, masked to its length, where the record has them
-        // before its end: one load and a byte swap instead of a switch on the length.
+        // number ending 8 or more bytes into the record is read as the 8 bytes up to its end, masked to its length:
+        // one load and a byte swap instead of a switch on the length.
         if (data.Length < _fixedLength)
         {
             throw new ArgumentException($"A record of this template takes {_fixedLength} bytes, not {data.Length}.", nameof(data));
