@@ -22,12 +22,6 @@ internal sealed class SensorShard
     private readonly IFlowObserver[] _observers;
     private readonly FlowTail _tail = new(FlowTailCapacity);
 
-    // A datagram's accepted records between their toplist prefetch and their booking (ToplistSet.Prefetch), by index:
-    // the records stay in the batch, uncopied.
-    private readonly Pending[] _pending = new Pending[ToplistSet.Lag];
-
-    private readonly record struct Pending(int Index, long Bytes, long Packets);
-
     // What closed since the last tick; the tick hands it to history (the receive thread never does history's work).
     private readonly List<(long Minute, double[] Values)> _closedMinutes = [];
     private readonly List<ToplistPeriodState> _closedPeriods = [];
@@ -70,8 +64,7 @@ internal sealed class SensorShard
         var versions = c.VersionsSeen;
         var records = batch.Records;
         var observers = _observers;
-        var pending = _pending;
-        int waiting = 0, next = 0;
+        var toplists = _toplists.Begin(records);
         for (var i = 0; i < records.Length; i++)
         {
             ref readonly var r = ref records[i];
@@ -104,19 +97,7 @@ internal sealed class SensorShard
             _minutes.AddWithTotal(channel, start, end, bytes, packets);
             _arrivals.AddWithTotal(channel, nowSecond, bytes, packets);
 
-            _toplists.Prefetch(r);
-            ref var slot = ref pending[next];
-            if (waiting == ToplistSet.Lag)
-            {
-                _toplists.Book(records[slot.Index], slot.Bytes, slot.Packets);
-            }
-            else
-            {
-                waiting++;
-            }
-
-            slot = new Pending(i, (long)bytes, (long)packets);
-            next = next == ToplistSet.Lag - 1 ? 0 : next + 1;
+            toplists.Add(i, (long)bytes, (long)packets);
 
             if (_tail.Active)
             {
@@ -134,11 +115,7 @@ internal sealed class SensorShard
             totalPackets += packets;
         }
 
-        for (var k = waiting; k > 0; k--)
-        {
-            var p = pending[(next - k + ToplistSet.Lag) % ToplistSet.Lag];
-            _toplists.Book(records[p.Index], p.Bytes, p.Packets);
-        }
+        toplists.Flush();
 
         _counters = c with
         {

@@ -83,12 +83,14 @@ internal static class ToplistBenchmark
         var packets = records / workload.RecordsPerPacket;
         for (var p = 0; p < packets; p++)
         {
-            foreach (ref readonly var r in workload.Packet(p))
+            var packet = workload.Packet(p);
+            var batch = set.Begin(packet);
+            for (var i = 0; i < packet.Length; i++)
             {
-                set.Add(r, (long)r.Bytes, (long)r.Packets);
+                batch.Add(i, (long)packet[i].Bytes, (long)packet[i].Packets);
             }
 
-            set.Flush();
+            batch.Flush();
         }
     }
 }
