@@ -21,8 +21,11 @@ public sealed partial class AttackRecorder(
     public static readonly TimeSpan UpdateInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
 
-    /// <summary>A report to upsert, or an action to add to a stored attack.</summary>
-    private sealed record Item(AttackReport? Report, long Id, AttackAction? Action);
+    /// <summary>
+    /// A report to upsert, an action to add to a stored attack, or neither (a barrier). <paramref name="Written"/>,
+    /// when set, completes once the item and everything queued before it are written (or their writes failed, counted).
+    /// </summary>
+    private sealed record Item(AttackReport? Report, long Id, AttackAction? Action, TaskCompletionSource? Written = null);
 
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(1024)
     {
@@ -70,13 +73,28 @@ public sealed partial class AttackRecorder(
         _lastWritten.TryRemove(attack.Id, out _);
     }
 
-    /// <summary>Adds an action to an attack that is no longer live, after every report of it queued before.</summary>
-    public void AppendAction(long attackId, AttackAction action)
+    /// <summary>
+    /// Adds an action to an attack that is no longer live, after every report of it queued before. Completes when the
+    /// action is stored, so that whoever reads the attack next sees it; a full queue drops it (counted) at once.
+    /// </summary>
+    public Task AppendActionAsync(long attackId, AttackAction action, CancellationToken cancellationToken = default) =>
+        EnqueueAwaited(new Item(null, attackId, action, NewWritten()), cancellationToken);
+
+    /// <summary>Completes once every report and action queued before the call is written: read-your-writes for the store.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        EnqueueAwaited(new Item(null, 0, null, NewWritten()), cancellationToken);
+
+    private static TaskCompletionSource NewWritten() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task EnqueueAwaited(Item item, CancellationToken cancellationToken)
     {
-        if (!_queue.Writer.TryWrite(new Item(null, attackId, action)))
+        if (!_queue.Writer.TryWrite(item))
         {
             Interlocked.Increment(ref _dropped);
+            return Task.CompletedTask;
         }
+
+        return item.Written!.Task.WaitAsync(cancellationToken);
     }
 
     public Task<AttackReport?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
@@ -154,15 +172,20 @@ public sealed partial class AttackRecorder(
 
             await WriteReportsAsync(reports, cancellationToken).ConfigureAwait(false);
             reports.Clear();
-            try
+            if (item.Action is not null)
             {
-                await store.AppendActionAsync(item.Id, item.Action!, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await store.AppendActionAsync(item.Id, item.Action, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref _failed);
+                    LogWriteFailed(logger, e, 1);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Interlocked.Increment(ref _failed);
-                LogWriteFailed(logger, e, 1);
-            }
+
+            item.Written?.TrySetResult();
         }
 
         await WriteReportsAsync(reports, cancellationToken).ConfigureAwait(false);

@@ -190,7 +190,7 @@ public sealed partial class MitigationService(
                 foreach (var ban in bans.Where(b => b.DeviceId == device && b.Path is not null && b.RouterId is not null))
                 {
                     var answer = await client.RemoveAsync(ban.Path!, ban.RouterId!, cancellationToken).ConfigureAwait(false);
-                    last = Log(attack, new AttackAction(time.GetUtcNow(), device, deviceName, "remove", ban.Target, ban.Path, ban.RouterId, answer.Succeeded, answer.Message, manual));
+                    last = await LogAsync(attack, new AttackAction(time.GetUtcNow(), device, deviceName, "remove", ban.Target, ban.Path, ban.RouterId, answer.Succeeded, answer.Message, manual), cancellationToken);
                     await AuditAutomaticAsync(attack, last, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -204,7 +204,7 @@ public sealed partial class MitigationService(
         var action = config.Action == MitigationAction.BlackholeRoute ? "blackhole route" : $"address list {config.ListName}";
         if (!manual && config.IsWhitelisted(target))
         {
-            return Log(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "skip", target, null, null, true, $"not banned: {target} is whitelisted", manual));
+            return await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "skip", target, null, null, true, $"not banned: {target} is whitelisted", manual), cancellationToken);
         }
 
         var comment = $"FlowWeb attack {attack.Id}: {attack.Vector.Title()}{(manual ? " (manual)" : "")}";
@@ -222,7 +222,7 @@ public sealed partial class MitigationService(
         }
 
         var outcome = answer.Succeeded ? $"{action}: {answer.Message}{(manual ? ", no timeout" : $", timeout {RouterOsCommands.Duration(TimeSpan.FromMinutes(config.BanMinutes))}")}" : $"{action} failed: {answer.Message}";
-        var logged = Log(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "ban", target, path, answer.Id, answer.Succeeded, outcome, manual));
+        var logged = await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "ban", target, path, answer.Id, answer.Succeeded, outcome, manual), cancellationToken);
         if (answer.Succeeded && !manual)
         {
             _automaticBans.AddOrUpdate(attack.Id, _ => [logged], (_, list) => [.. list, logged]);
@@ -238,8 +238,17 @@ public sealed partial class MitigationService(
     }
 
     /// <summary>The attack as it is now (its actions included): live if ongoing, else as stored.</summary>
-    private async Task<AttackReport> CurrentAsync(AttackReport attack, CancellationToken cancellationToken) =>
-        detection.Ongoing.FirstOrDefault(a => a.Id == attack.Id) ?? await recorder.GetAsync(attack.Id, cancellationToken).ConfigureAwait(false) ?? attack;
+    private async Task<AttackReport> CurrentAsync(AttackReport attack, CancellationToken cancellationToken)
+    {
+        if (detection.Ongoing.FirstOrDefault(a => a.Id == attack.Id) is { } live)
+        {
+            return live;
+        }
+
+        // Just ended: its last report (with the actions it took live) may still be queued.
+        await recorder.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await recorder.GetAsync(attack.Id, cancellationToken).ConfigureAwait(false) ?? attack;
+    }
 
     /// <summary>
     /// Actions FlowWeb takes on its own are audited here as "system"; manual ones by <see cref="AskAuditedAsync"/>,
@@ -249,7 +258,8 @@ public sealed partial class MitigationService(
         action.Manual || services.GetService<IChangeAudit>() is not { } audit ? Task.CompletedTask
             : audit.RecordAsync($"attack.auto-{action.Action}", $"attack {attack.Id} on {action.Device}", null, action, cancellationToken);
 
-    private AttackAction Log(AttackReport attack, AttackAction action)
+    /// <summary>Logs an action and adds it to the attack: live, or stored before this returns (the next read sees it).</summary>
+    private async Task<AttackAction> LogAsync(AttackReport attack, AttackAction action, CancellationToken cancellationToken)
     {
         if (action.Succeeded)
         {
@@ -262,7 +272,7 @@ public sealed partial class MitigationService(
 
         if (!detection.TryAddAction(attack.Id, action))
         {
-            recorder.AppendAction(attack.Id, action);
+            await recorder.AppendActionAsync(attack.Id, action, cancellationToken).ConfigureAwait(false);
         }
 
         return action;

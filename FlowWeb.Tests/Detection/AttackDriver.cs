@@ -23,7 +23,18 @@ internal sealed class AttackDriver(int port, HttpClient client, Guid sensorId, u
     /// <summary>Seconds of attack traffic sent by the last <see cref="AttackUntilReportedAsync"/>.</summary>
     public int AttackSeconds { get; private set; }
 
-    public async Task AttackUntilReportedAsync(IReadOnlyList<AttackScenario> scenarios, int minSeconds = 4, int maxSeconds = 30)
+    public Task AttackUntilReportedAsync(IReadOnlyList<AttackScenario> scenarios, int minSeconds = 4, int maxSeconds = 30) =>
+        AttackUntilAsync(scenarios, async () =>
+        {
+            var ongoing = await client.GetAsync<AttackResponse[]>($"/api/attacks?active=true&sensorId={sensorId}");
+            return scenarios.All(s => ongoing.Any(a => a.Victim == s.Victim));
+        }, minSeconds, maxSeconds);
+
+    /// <summary>
+    /// Plays the attacks a second at a time until <paramref name="done"/> (asked after each second, from the
+    /// <paramref name="minSeconds"/>th on) or for <paramref name="maxSeconds"/>; the caller asserts what it waited for.
+    /// </summary>
+    public async Task AttackUntilAsync(IReadOnlyList<AttackScenario> scenarios, Func<Task<bool>> done, int minSeconds, int maxSeconds)
     {
         var started = DateTimeOffset.UtcNow;
         for (AttackSeconds = 1; AttackSeconds <= maxSeconds; AttackSeconds++)
@@ -37,8 +48,7 @@ internal sealed class AttackDriver(int port, HttpClient client, Guid sensorId, u
 
             _second++;
             await SendAsync([.. records.OrderBy(r => r.SrcAddr.Low ^ r.DstAddr.Low)]);
-            var ongoing = await client.GetAsync<AttackResponse[]>($"/api/attacks?active=true&sensorId={sensorId}");
-            if (AttackSeconds >= minSeconds && scenarios.All(s => ongoing.Any(a => a.Victim == s.Victim)))
+            if (AttackSeconds >= minSeconds && await done())
             {
                 return;
             }

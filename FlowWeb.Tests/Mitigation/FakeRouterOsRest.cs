@@ -81,7 +81,19 @@ internal sealed class FakeRouterOsRest : IAsyncDisposable
         }
 
         var user = Authorized(request);
-        Requests.Enqueue(new RouterOsRequest(request.Method, path, body, user));
+        // Logged as the answer starts: after its effect on the tables (a test that sees a request sees what it did) and
+        // before the caller can read the answer (a test that got the answer sees the request).
+        context.Response.OnStarting(() =>
+        {
+            Requests.Enqueue(new RouterOsRequest(request.Method, path, body, user));
+            return Task.CompletedTask;
+        });
+        await AnswerAsync(context, path, body, user);
+    }
+
+    private async Task AnswerAsync(HttpContext context, string path, Dictionary<string, string> body, string? user)
+    {
+        var request = context.Request;
         if (user is null)
         {
             await Error(context, 401, "Unauthorized");
