@@ -72,6 +72,7 @@ public static class MmdbFlattener
     private static (UInt128 Start, UInt128 End)? Range(IPAddress start, int prefix)
     {
         Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
         int bits;
         if (start.AddressFamily == AddressFamily.InterNetwork)
         {
