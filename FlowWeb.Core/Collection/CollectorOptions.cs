@@ -35,6 +35,12 @@ public sealed class CollectorOptions
     public int ReceiveBufferBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
+    /// Before the ports open, run the receive path once on datagrams of its own (<see cref="CollectorWarmUp"/>), so that
+    /// the first real datagrams do not pay for compiling it. About half a second of start-up, once per process.
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
+
+    /// <summary>
     /// On Linux, take up to 32 queued datagrams per system call (<c>recvmmsg</c>) instead of one; false receives one
     /// at a time, as on other systems. Only sensors limited to some receive addresses make a port receive one at a time.
     /// </summary>

@@ -1,7 +1,10 @@
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Detection;
 using FlowWeb.Core.Sensors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlowWeb.Core.Collection;
@@ -18,7 +21,7 @@ namespace FlowWeb.Core.Collection;
 /// never opens a port.
 /// </para>
 /// </summary>
-public sealed class CollectorService(IServiceProvider services, TimeProvider time) : BackgroundService, IHostedLifecycleService
+public sealed partial class CollectorService(IServiceProvider services, TimeProvider time) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan PortRetry = TimeSpan.FromSeconds(10);
     private FlowCollector? _collector;
@@ -34,8 +37,19 @@ public sealed class CollectorService(IServiceProvider services, TimeProvider tim
         var sensors = services.GetRequiredService<SensorService>();
         await DeclaredSensors.ImportAsync(services.GetRequiredService<IConfiguration>(), sensors, cancellationToken).ConfigureAwait(false);
         await sensors.ApplyAsync(cancellationToken).ConfigureAwait(false);
+        if (services.GetRequiredService<IOptions<CollectorOptions>>().Value.WarmUp)
+        {
+            var logger = services.GetRequiredService<ILogger<CollectorService>>();
+            var warm = CollectorWarmUp.Run(
+                services.GetRequiredService<IOptions<AggregationOptions>>().Value, services.GetRequiredService<IOptions<DetectionOptions>>().Value, time);
+            LogWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Datagrams, warm.Records);
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Receive path warmed up in {Milliseconds:F0} ms ({Datagrams} datagrams, {Records} records of its own)")]
+    private static partial void LogWarmedUp(ILogger logger, double milliseconds, int datagrams, long records);
 
     /// <summary>Every hosted service, the web server included, has started: the sensors' ports open now.</summary>
     public Task StartedAsync(CancellationToken cancellationToken)

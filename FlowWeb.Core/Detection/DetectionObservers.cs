@@ -17,6 +17,14 @@ internal sealed class DetectionObserverFactory(AttackDetection detection, TimePr
     /// <summary>Detectors follow the running sensors: new settings applied, removed sensors' detectors dropped.</summary>
     public void Applied(IReadOnlyList<SensorDefinition> running) => detection.Apply(running);
 
+    /// <summary>Observers for one detector of no sensor the service knows (the collector's warm-up): nothing it finds is reported.</summary>
+    internal static IFlowObserverFactory Standalone(SensorDetector detector, long nowSecond) => new StandaloneFactory(detector, nowSecond);
+
+    private sealed class StandaloneFactory(SensorDetector detector, long nowSecond) : IFlowObserverFactory
+    {
+        public IFlowObserver? Create(SensorDefinition sensor, int shard) => new DetectionObserver(detector.CreateShards(1, nowSecond)[0]);
+    }
+
     private sealed class DetectionObserver(DetectionShard shard) : IFlowObserver
     {
         public void OnFlow(in FlowRecord record, in ObservedFlow flow) => shard.Add(record, flow.SamplingRate, flow.ArrivalSecond, flow.Exporter);

@@ -1,0 +1,43 @@
+using FlowWeb.Api;
+using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Collection;
+using FlowWeb.Core.Detection;
+using FlowWeb.Tests.Api;
+using FlowWeb.Tests.Web;
+
+namespace FlowWeb.Tests.Collection;
+
+/// <summary>
+/// The collector's warm-up runs the whole receive path (every export protocol, both address families, the toplists
+/// and detection) on datagrams of its own before the ports open, and leaves nothing of it anywhere a user looks.
+/// </summary>
+public sealed class CollectorWarmUpTests
+{
+    [Fact]
+    public void Run_EveryProtocolDecodedAndEveryRecordCounted()
+    {
+        var result = CollectorWarmUp.Run(new AggregationOptions(), new DetectionOptions(), TimeProvider.System);
+
+        // v5 carries the IPv4 records (seven in eight), v9 and both IPFIX shapes every record.
+        var perProtocol = CollectorWarmUp.RecordsPerProtocol;
+        var v4 = perProtocol - (perProtocol / 8);
+        Assert.Equal(0, result.Failed);
+        Assert.Equal(v4 + (3 * perProtocol), result.Records);
+        Assert.Equal(result.Records, result.Accepted);
+        Assert.InRange(result.Datagrams, 4 * (perProtocol / 30), 4 * perProtocol);
+    }
+
+    [Fact]
+    public async Task App_WarmedUpAtStart_NoExporterSensorFlowOrAttackLeftBehind()
+    {
+        using var factory = new FlowWebFactory();
+        using var client = factory.CreateClient();
+
+        var metrics = (await client.GetStringAsync(ApiJson.Url("/metrics"))).Split('\n');
+        Assert.DoesNotContain(metrics, l => l.StartsWith("flowweb_flows_received_total{", StringComparison.Ordinal));
+        Assert.DoesNotContain(metrics, l => l.StartsWith("flowweb_datagrams_received_total{", StringComparison.Ordinal));
+        Assert.Contains("flowweb_decoder_budget{table=\"exporters\",measure=\"used\"} 0", metrics);
+        Assert.Contains("flowweb_decoder_budget{table=\"template_bytes\",measure=\"used\"} 0", metrics);
+        Assert.Empty(await client.GetAsync<AttackResponse[]>("/api/attacks"));
+    }
+}
