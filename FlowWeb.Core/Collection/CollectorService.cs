@@ -40,9 +40,18 @@ public sealed partial class CollectorService(IServiceProvider services, TimeProv
         if (services.GetRequiredService<IOptions<CollectorOptions>>().Value.WarmUp)
         {
             var logger = services.GetRequiredService<ILogger<CollectorService>>();
-            var warm = CollectorWarmUp.Run(
-                services.GetRequiredService<IOptions<AggregationOptions>>().Value, services.GetRequiredService<IOptions<DetectionOptions>>().Value, time);
-            LogWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Datagrams, warm.Records);
+            try
+            {
+                var warm = CollectorWarmUp.Run(
+                    services.GetRequiredService<IOptions<AggregationOptions>>().Value, services.GetRequiredService<IOptions<DetectionOptions>>().Value, time);
+                LogWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Datagrams, warm.Records);
+            }
+#pragma warning disable CA1031 // Only a head start: a bug in it must not keep the collector from starting.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogWarmUpFailed(logger, e);
+            }
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -50,6 +59,9 @@ public sealed partial class CollectorService(IServiceProvider services, TimeProv
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Receive path warmed up in {Milliseconds:F0} ms ({Datagrams} datagrams, {Records} records of its own)")]
     private static partial void LogWarmedUp(ILogger logger, double milliseconds, int datagrams, long records);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Receive path warm-up failed; the first datagrams will wait for its compilation")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     /// <summary>Every hosted service, the web server included, has started: the sensors' ports open now.</summary>
     public Task StartedAsync(CancellationToken cancellationToken)
