@@ -75,26 +75,22 @@ public sealed partial class AttackRecorder(
 
     /// <summary>
     /// Adds an action to an attack that is no longer live, after every report of it queued before. Completes when the
-    /// action is stored, so that whoever reads the attack next sees it; a full queue drops it (counted) at once.
+    /// action is stored, so that whoever reads the attack next sees it. Its caller (the mitigation queue) may wait, so a
+    /// full queue is waited for rather than dropped: only the detector must never wait.
     /// </summary>
     public Task AppendActionAsync(long attackId, AttackAction action, CancellationToken cancellationToken = default) =>
-        EnqueueAwaited(new Item(null, attackId, action, NewWritten()), cancellationToken);
+        EnqueueAwaitedAsync(new Item(null, attackId, action, NewWritten()), cancellationToken);
 
     /// <summary>Completes once every report and action queued before the call is written: read-your-writes for the store.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        EnqueueAwaited(new Item(null, 0, null, NewWritten()), cancellationToken);
+        EnqueueAwaitedAsync(new Item(null, 0, null, NewWritten()), cancellationToken);
 
     private static TaskCompletionSource NewWritten() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Task EnqueueAwaited(Item item, CancellationToken cancellationToken)
+    private async Task EnqueueAwaitedAsync(Item item, CancellationToken cancellationToken)
     {
-        if (!_queue.Writer.TryWrite(item))
-        {
-            Interlocked.Increment(ref _dropped);
-            return Task.CompletedTask;
-        }
-
-        return item.Written!.Task.WaitAsync(cancellationToken);
+        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        await item.Written!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task<AttackReport?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
