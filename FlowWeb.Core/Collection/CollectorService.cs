@@ -1,6 +1,8 @@
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Detection;
 using FlowWeb.Core.Sensors;
+using FlowWeb.Core.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,6 +54,22 @@ public sealed partial class CollectorService(IServiceProvider services, TimeProv
             {
                 LogWarmUpFailed(logger, e);
             }
+
+            var detection = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
+            if (detection.Enabled)
+            {
+                try
+                {
+                    var warm = await AttackPathWarmUp.RunAsync(detection, time, services.GetService<IDbContextFactory<FlowWebDbContext>>(), cancellationToken).ConfigureAwait(false);
+                    LogAttackPathWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Attack, warm.AttackWrites, warm.AlertWrites);
+                }
+#pragma warning disable CA1031 // As above.
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    LogAttackPathWarmUpFailed(logger, e);
+                }
+            }
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -62,6 +80,12 @@ public sealed partial class CollectorService(IServiceProvider services, TimeProv
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Receive path warm-up failed; the first datagrams will wait for its compilation")]
     private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Attack path warmed up in {Milliseconds:F0} ms (attack {Attack}, {AttackWrites} attack and {AlertWrites} alert writes to a private database)")]
+    private static partial void LogAttackPathWarmedUp(ILogger logger, double milliseconds, AttackType? attack, int attackWrites, int alertWrites);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Attack path warm-up failed; the first attack will wait for its compilation")]
+    private static partial void LogAttackPathWarmUpFailed(ILogger logger, Exception exception);
 
     /// <summary>Every hosted service, the web server included, has started: the sensors' ports open now.</summary>
     public Task StartedAsync(CancellationToken cancellationToken)

@@ -2,14 +2,18 @@ using FlowWeb.Api;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Collection;
 using FlowWeb.Core.Detection;
+using FlowWeb.Core.Storage;
 using FlowWeb.Tests.Api;
 using FlowWeb.Tests.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowWeb.Tests.Collection;
 
 /// <summary>
 /// The collector's warm-up runs the whole receive path (every export protocol, both address families, the toplists
-/// and detection) on datagrams of its own before the ports open, and leaves nothing of it anywhere a user looks.
+/// and detection) on datagrams of its own before the ports open, then a first attack and alert through their stores
+/// into a private database, and leaves nothing of either anywhere a user looks.
 /// </summary>
 public sealed class CollectorWarmUpTests
 {
@@ -39,5 +43,33 @@ public sealed class CollectorWarmUpTests
         Assert.Contains("flowweb_decoder_budget{table=\"exporters\",measure=\"used\"} 0", metrics);
         Assert.Contains("flowweb_decoder_budget{table=\"template_bytes\",measure=\"used\"} 0", metrics);
         Assert.Empty(await client.GetAsync<AttackResponse[]>("/api/attacks"));
+    }
+
+    [Fact]
+    public async Task AttackPath_FloodStartsAnAttackStoredInAPrivateDatabase_AppDatabaseUntouched()
+    {
+        using var factory = new FlowWebFactory();
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<FlowWebDbContext>>();
+
+        var result = await AttackPathWarmUp.RunAsync(new DetectionOptions(), TimeProvider.System, contexts, CancellationToken.None);
+
+        Assert.Equal(AttackType.NtpAmplification, result.Attack);
+        Assert.Equal(2, result.AttackWrites);
+        Assert.Equal(3, result.AlertWrites);
+
+        // Neither this run nor the one at start-up wrote to the application's database.
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        Assert.Equal(0, await db.Attacks.CountAsync(CancellationToken.None));
+        Assert.Equal(0, await db.Alarms.CountAsync(CancellationToken.None));
+        Assert.DoesNotContain(await db.AlertEvents.Select(e => e.Source).ToListAsync(CancellationToken.None), s => s == "warm-up");
+    }
+
+    [Fact]
+    public async Task AttackPath_WithoutADatabase_StillStartsTheAttack()
+    {
+        var result = await AttackPathWarmUp.RunAsync(new DetectionOptions(), TimeProvider.System, contexts: null, CancellationToken.None);
+
+        Assert.Equal(AttackType.NtpAmplification, result.Attack);
+        Assert.Equal(0, result.AttackWrites + result.AlertWrites);
     }
 }
