@@ -67,6 +67,7 @@ internal static class AttackPathWarmUp
                 await store.UpsertAsync([report], cancellationToken).ConfigureAwait(false);
                 await store.UpsertAsync([report with { End = report.Start.AddSeconds(60) }], cancellationToken).ConfigureAwait(false);
                 attackWrites = 2;
+                await store.DeleteEndedBeforeAsync(time.GetUtcNow().AddDays(1), cancellationToken).ConfigureAwait(false);
             }
 
             var alertWrites = await WriteAlertsAsync(new AlertStore(privateContexts), time, cancellationToken).ConfigureAwait(false);
@@ -127,22 +128,44 @@ internal static class AttackPathWarmUp
         return null;
     }
 
-    /// <summary>An alarm raised and cleared and an event, on a center of its own (no listener), written as the alert writer does.</summary>
+    /// <summary>
+    /// An event and an alarm raised, updated and cleared on a center of its own (no listener), each step written as the
+    /// alert writer does, then the retention of events; returns the writes.
+    /// </summary>
     private static async Task<int> WriteAlertsAsync(AlertStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var center = new AlertCenter(time);
         const string source = "warm-up";
-        center.Raise(AlertSignal.Event("warm-up:event", AlertKind.Exporter, AlertSeverity.Info, source, "192.0.2.1", "Warm-up event"));
-        center.Raise(AlertSignal.Started("warm-up:alarm", AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm"));
-        center.Raise(AlertSignal.Cleared("warm-up:alarm", AlertKind.Attack, source, "Warm-up alarm cleared"));
-        var writes = new List<AlertWrite>();
-        while (center.Writes.TryRead(out var write))
+        const string key = "warm-up:alarm";
+        var writes = 0;
+        AlertSignal[][] steps =
+        [
+            [
+                AlertSignal.Event("warm-up:event", AlertKind.Exporter, AlertSeverity.Info, source, "192.0.2.1", "Warm-up event"),
+                AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm"),
+            ],
+            [AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm, updated")],
+            [AlertSignal.Cleared(key, AlertKind.Attack, source, "Warm-up alarm cleared")],
+        ];
+        foreach (var step in steps)
         {
-            writes.Add(write);
+            foreach (var signal in step)
+            {
+                center.Raise(signal);
+            }
+
+            var batch = new List<AlertWrite>();
+            while (center.Writes.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            await store.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            writes += batch.Count;
         }
 
-        await store.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
-        return writes.Count;
+        await store.DeleteExpiredAsync(time.GetUtcNow().AddDays(1), maxEvents: 1, batch: 100, cancellationToken).ConfigureAwait(false);
+        return writes;
     }
 
     /// <summary>The application's contexts, each pointed at the private database before it opens a connection.</summary>
