@@ -23,8 +23,14 @@ internal static class CollectorWarmUp
     /// <summary>Records per export protocol: enough for the tables to grow a few times, a few milliseconds once compiled.</summary>
     public const int RecordsPerProtocol = 3000;
 
-    /// <summary>What a warm-up did: datagrams decoded (and how many failed), records in them, records the sensor accepted.</summary>
-    public readonly record struct Result(TimeSpan Took, int Datagrams, int Failed, long Records, long Accepted);
+    /// <summary>Keys a warm-up toplist counts exactly: a third of <see cref="RecordsPerProtocol"/>, so that most lists purge.</summary>
+    public const int PurgingToplistCapacity = 1000;
+
+    /// <summary>
+    /// What a warm-up did: datagrams decoded (and how many failed), records in them, records the sensor accepted, and
+    /// its toplists that filled and purged (approximate).
+    /// </summary>
+    public readonly record struct Result(TimeSpan Took, int Datagrams, int Failed, long Records, long Accepted, int PurgedToplists);
 
     public static Result Run(AggregationOptions aggregation, DetectionOptions detection, TimeProvider time)
     {
@@ -34,7 +40,16 @@ internal static class CollectorWarmUp
         var nowMs = now.ToUnixTimeMilliseconds();
         var sensor = new SensorDefinition { Name = "warm-up" };
         var detector = new SensorDetector(sensor.Id, sensor.Name, new DetectionConfig(detection, sensor.Detection), time, () => 0);
-        var aggregator = new SensorAggregator(sensor, aggregation, nowSecond, 1, [DetectionObserverFactory.Standalone(detector, nowSecond)]);
+        // Toplists small enough to fill: their purge and admission filter are then compiled here too, not on the receive
+        // thread when a real table first fills (on the benchmark's workload, a few seconds into the first load).
+        var options = new AggregationOptions
+        {
+            LiveWindowSeconds = aggregation.LiveWindowSeconds,
+            ToplistCapacity = Math.Min(aggregation.ToplistCapacity, PurgingToplistCapacity),
+            MemoryBudgetBytes = aggregation.MemoryBudgetBytes,
+            MinuteGraceSeconds = aggregation.MinuteGraceSeconds,
+        };
+        var aggregator = new SensorAggregator(sensor, options, nowSecond, 1, [DetectionObserverFactory.Standalone(detector, nowSecond)]);
         var decoder = new FlowDecoder(time: time);
         using var batch = new FlowBatch();
         var buffer = new byte[FlowExporterSimulator.DefaultMaxDatagramSize];
@@ -64,7 +79,8 @@ internal static class CollectorWarmUp
         // The detection tick, as the collector's tick runs it: the finished second handed over and evaluated.
         var reading = aggregator.Tick(now.AddSeconds(1), new SensorInterest(60, Tail: true, ToplistRows: 10));
         detector.Tick(nowSecond + 2);
-        return new Result(Stopwatch.GetElapsedTime(started), datagrams, failed, decoded, reading.Counters.FlowsAccepted);
+        return new Result(Stopwatch.GetElapsedTime(started), datagrams, failed, decoded, reading.Counters.FlowsAccepted,
+            reading.Toplists.Count(t => t.Running.Approximate));
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ public sealed class CollectorWarmUpTests
         Assert.Equal(v4 + (3 * perProtocol), result.Records);
         Assert.Equal(result.Records, result.Accepted);
         Assert.InRange(result.Datagrams, 4 * (perProtocol / 30), 4 * perProtocol);
+
+        // Connections, talkers and the three address lists filled their small tables and purged; protocols did not.
+        Assert.Equal(5, result.PurgedToplists);
     }
 
     [Fact]
