@@ -129,7 +129,7 @@ internal static class AttackPathWarmUp
     }
 
     /// <summary>
-    /// An event and an alarm raised, updated and cleared on a center of its own (no listener), each step written as the
+    /// An event and an alarm raised, escalated and cleared on a center of its own (no listener), each step written as the
     /// alert writer does, then the retention of events; returns the writes.
     /// </summary>
     private static async Task<int> WriteAlertsAsync(AlertStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -142,9 +142,11 @@ internal static class AttackPathWarmUp
         [
             [
                 AlertSignal.Event("warm-up:event", AlertKind.Exporter, AlertSeverity.Info, source, "192.0.2.1", "Warm-up event"),
-                AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm"),
+                AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Warning, source, "192.0.2.55", "Warm-up alarm"),
             ],
-            [AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm, updated")],
+
+            // Escalated: a quiet update (same severity) stays in memory, and the stored alarm's update would not run.
+            [AlertSignal.Started(key, AlertKind.Attack, AlertSeverity.Error, source, "192.0.2.55", "Warm-up alarm, escalated")],
             [AlertSignal.Cleared(key, AlertKind.Attack, source, "Warm-up alarm cleared")],
         ];
         foreach (var step in steps)
