@@ -41,38 +41,47 @@ public sealed partial class CollectorService(IServiceProvider services, TimeProv
         await sensors.ApplyAsync(cancellationToken).ConfigureAwait(false);
         if (services.GetRequiredService<IOptions<CollectorOptions>>().Value.WarmUp)
         {
-            var logger = services.GetRequiredService<ILogger<CollectorService>>();
-            try
-            {
-                var warm = CollectorWarmUp.Run(
-                    services.GetRequiredService<IOptions<AggregationOptions>>().Value, services.GetRequiredService<IOptions<DetectionOptions>>().Value, time);
-                LogWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Datagrams, warm.Records);
-            }
-#pragma warning disable CA1031 // Only a head start: a bug in it must not keep the collector from starting.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogWarmUpFailed(logger, e);
-            }
-
-            var detection = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
-            if (detection.Enabled)
-            {
-                try
-                {
-                    var warm = await AttackPathWarmUp.RunAsync(detection, time, services.GetService<IDbContextFactory<FlowWebDbContext>>(), cancellationToken).ConfigureAwait(false);
-                    LogAttackPathWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Attack, warm.AttackWrites, warm.AlertWrites);
-                }
-#pragma warning disable CA1031 // As above.
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-                {
-                    LogAttackPathWarmUpFailed(logger, e);
-                }
-            }
+            await WarmUpAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compiles, before the ports open, what the first load would otherwise compile beside the receive thread: the
+    /// receive path (<see cref="CollectorWarmUp"/>) and, with detection on, a first attack and alert (<see cref="AttackPathWarmUp"/>).
+    /// Only a head start: a failure is logged and start-up goes on.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var logger = services.GetRequiredService<ILogger<CollectorService>>();
+        var detection = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
+#pragma warning disable CA1031 // A bug in a warm-up must not keep the collector from starting.
+        try
+        {
+            var warm = CollectorWarmUp.Run(services.GetRequiredService<IOptions<AggregationOptions>>().Value, detection, time);
+            LogWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Datagrams, warm.Records);
+        }
+        catch (Exception e)
+        {
+            LogWarmUpFailed(logger, e);
+        }
+
+        if (!detection.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            var warm = await AttackPathWarmUp.RunAsync(detection, time, services.GetService<IDbContextFactory<FlowWebDbContext>>(), cancellationToken).ConfigureAwait(false);
+            LogAttackPathWarmedUp(logger, warm.Took.TotalMilliseconds, warm.Attack, warm.AttackWrites, warm.AlertWrites);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogAttackPathWarmUpFailed(logger, e);
+        }
+#pragma warning restore CA1031
     }
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Receive path warmed up in {Milliseconds:F0} ms ({Datagrams} datagrams, {Records} records of its own)")]

@@ -190,7 +190,7 @@ public sealed partial class MitigationService(
                 foreach (var ban in bans.Where(b => b.DeviceId == device && b.Path is not null && b.RouterId is not null))
                 {
                     var answer = await client.RemoveAsync(ban.Path!, ban.RouterId!, cancellationToken).ConfigureAwait(false);
-                    last = await LogAsync(attack, new AttackAction(time.GetUtcNow(), device, deviceName, "remove", ban.Target, ban.Path, ban.RouterId, answer.Succeeded, answer.Message, manual), cancellationToken);
+                    last = await LogAsync(attack, new AttackAction(time.GetUtcNow(), device, deviceName, "remove", ban.Target, ban.Path, ban.RouterId, answer.Succeeded, answer.Message, manual), cancellationToken).ConfigureAwait(false);
                     await AuditAutomaticAsync(attack, last, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -204,7 +204,7 @@ public sealed partial class MitigationService(
         var action = config.Action == MitigationAction.BlackholeRoute ? "blackhole route" : $"address list {config.ListName}";
         if (!manual && config.IsWhitelisted(target))
         {
-            return await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "skip", target, null, null, true, $"not banned: {target} is whitelisted", manual), cancellationToken);
+            return await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "skip", target, null, null, true, $"not banned: {target} is whitelisted", manual), cancellationToken).ConfigureAwait(false);
         }
 
         var comment = $"FlowWeb attack {attack.Id}: {attack.Vector.Title()}{(manual ? " (manual)" : "")}";
@@ -222,7 +222,7 @@ public sealed partial class MitigationService(
         }
 
         var outcome = answer.Succeeded ? $"{action}: {answer.Message}{(manual ? ", no timeout" : $", timeout {RouterOsCommands.Duration(TimeSpan.FromMinutes(config.BanMinutes))}")}" : $"{action} failed: {answer.Message}";
-        var logged = await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "ban", target, path, answer.Id, answer.Succeeded, outcome, manual), cancellationToken);
+        var logged = await LogAsync(attack, new AttackAction(time.GetUtcNow(), config.DeviceId, deviceName, "ban", target, path, answer.Id, answer.Succeeded, outcome, manual), cancellationToken).ConfigureAwait(false);
         if (answer.Succeeded && !manual)
         {
             _automaticBans.AddOrUpdate(attack.Id, _ => [logged], (_, list) => [.. list, logged]);
