@@ -22,6 +22,10 @@ internal sealed class SensorShard
     private readonly IFlowObserver[] _observers;
     private readonly FlowTail _tail = new(FlowTailCapacity);
 
+    // The accepted records of the datagram being booked, for the observers (grown to the largest datagram's record count).
+    private int[] _accepted = new int[64];
+    private uint[] _acceptedRates = new uint[64];
+
     // What closed since the last tick; the tick hands it to history (the receive thread never does history's work).
     private readonly List<(long Minute, double[] Values)> _closedMinutes = [];
     private readonly List<ToplistPeriodState> _closedPeriods = [];
@@ -65,17 +69,15 @@ internal sealed class SensorShard
         var records = batch.Records;
         var observers = _observers;
         var toplists = _toplists.Begin(records);
+        if (observers.Length != 0 && _accepted.Length < records.Length)
+        {
+            _accepted = new int[records.Length];
+            _acceptedRates = new uint[records.Length];
+        }
+
         for (var i = 0; i < records.Length; i++)
         {
             ref readonly var r = ref records[i];
-            if (observers.Length != 0 && i + 1 < records.Length)
-            {
-                foreach (var observer in observers)
-                {
-                    observer.Prefetch(records[i + 1]);
-                }
-            }
-
             if (r.IsOptions)
             {
                 continue;
@@ -104,10 +106,10 @@ internal sealed class SensorShard
                 _tail.Add(r, exporter, now, rate);
             }
 
-            // Detection, alerts and the like: see IFlowObserver.
-            foreach (var observer in observers)
+            if (observers.Length != 0)
             {
-                observer.OnFlow(r, new ObservedFlow(exporter, channel, bytes, packets, rate, nowSecond));
+                _accepted[accepted] = i;
+                _acceptedRates[accepted] = rate;
             }
 
             accepted++;
@@ -116,6 +118,16 @@ internal sealed class SensorShard
         }
 
         toplists.Flush();
+
+        // Detection, alerts and the like: see IFlowObserver.
+        if (observers.Length != 0 && accepted != 0)
+        {
+            var observed = new ObservedBatch(records, _accepted.AsSpan(0, (int)accepted), _acceptedRates.AsSpan(0, (int)accepted), exporter, nowSecond);
+            foreach (var observer in observers)
+            {
+                observer.OnBatch(observed);
+            }
+        }
 
         _counters = c with
         {

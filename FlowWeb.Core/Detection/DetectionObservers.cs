@@ -1,5 +1,4 @@
 using FlowWeb.Core.Aggregation;
-using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
 
 namespace FlowWeb.Core.Detection;
@@ -27,9 +26,7 @@ internal sealed class DetectionObserverFactory(AttackDetection detection, TimePr
 
     private sealed class DetectionObserver(DetectionShard shard) : IFlowObserver
     {
-        public void OnFlow(in FlowRecord record, in ObservedFlow flow) => shard.Add(record, flow.SamplingRate, flow.ArrivalSecond, flow.Exporter);
-
-        public void Prefetch(in FlowRecord record) => shard.Prefetch(record);
+        public void OnBatch(in ObservedBatch batch) => shard.Add(batch);
 
         public void OnTick(long nowSecond) => shard.Roll(nowSecond);
     }

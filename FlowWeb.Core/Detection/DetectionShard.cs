@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -40,6 +41,37 @@ public sealed class DetectionShard
     internal bool RunningSecondEmpty => Volatile.Read(ref _runningCount) == 0;
 
     private int _runningCount;
+
+    /// <summary>
+    /// Counts a datagram's accepted records, each loaded <see cref="PrefetchAhead"/> records before it is counted (see
+    /// <see cref="Prefetch"/>).
+    /// </summary>
+    public void Add(in ObservedBatch batch)
+    {
+        var records = batch.Records;
+        var accepted = batch.Accepted;
+        var rates = batch.SamplingRates;
+        for (var i = 0; i < accepted.Length && i < PrefetchAhead; i++)
+        {
+            Prefetch(records[accepted[i]]);
+        }
+
+        for (var i = 0; i < accepted.Length; i++)
+        {
+            if (i + PrefetchAhead < accepted.Length)
+            {
+                Prefetch(records[accepted[i + PrefetchAhead]]);
+            }
+
+            Add(records[accepted[i]], rates[i], batch.ArrivalSecond, batch.Exporter);
+        }
+    }
+
+    /// <summary>
+    /// How many records ahead <see cref="Add(in ObservedBatch)"/> starts loading a record's counts: with 1 (as when the
+    /// records came one by one) or 4, v9 at 900,000 flows/s cost the collector 2-3 % more than with 2.
+    /// </summary>
+    private const int PrefetchAhead = 2;
 
     /// <summary>
     /// Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled);
