@@ -33,12 +33,21 @@ internal sealed class FixedFields
     /// </summary>
     public static FixedFields? Take(FieldOp[] ops, out FieldOp[] rest)
     {
+        // How many fields write each destination: one pass, so a template of thousands of fields (an exporter's to choose)
+        // costs its length, not its square.
+        Span<int> writers = stackalloc int[256];
+        writers.Clear();
+        foreach (var op in ops)
+        {
+            writers[(byte)DestinationOf(op.Target)]++;
+        }
+
         var fields = new FixedFields();
         var left = new List<FieldOp>(ops.Length);
         var taken = 0;
         foreach (var op in ops)
         {
-            if (ops.Count(o => DestinationOf(o.Target) == DestinationOf(op.Target)) == 1 && fields.TryPlace(op))
+            if (writers[(byte)DestinationOf(op.Target)] == 1 && fields.TryPlace(op))
             {
                 taken++;
             }
