@@ -231,7 +231,7 @@ internal sealed class FixedFields
         }
     }
 
-    /// <summary>One field's place in the record (<see cref="Offset"/> -1: the template does not have it).</summary>
+    /// <summary>One field's place in the record: its offset and length (offset -1: the template does not have it).</summary>
     private readonly struct FieldAt
     {
         public static readonly FieldAt Absent = new(-1, 0, false);
