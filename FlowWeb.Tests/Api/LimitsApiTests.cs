@@ -115,8 +115,10 @@ public sealed class LimitsApiTests : IDisposable
 
         var message = Record.Exception(() => _factory.CreateClient())?.ToString() ?? "";
 
-        Assert.Contains("Limits:MaxSensors must be 1 to 100,000 (was 0).", message, StringComparison.Ordinal);
-        Assert.Contains("Limits:MaxFilterCost must be 1 to 1,000,000 (was -1).", message, StringComparison.Ordinal);
+        // The whole exception in the failure message: Assert.Contains cuts it to its first 40 characters, and a start that
+        // failed for another reason (one CI run read an ObjectDisposedException here) must say where.
+        Assert.True(message.Contains("Limits:MaxSensors must be 1 to 100,000 (was 0).", StringComparison.Ordinal), message);
+        Assert.True(message.Contains("Limits:MaxFilterCost must be 1 to 1,000,000 (was -1).", StringComparison.Ordinal), message);
     }
 
     [Fact]
