@@ -8,7 +8,7 @@ internal static class BenchReport
 {
     private const double MB = 1024 * 1024;
 
-    public sealed record Setup(int Sensors, int Pages, int FlowsPerSecond, int Port, TimeSpan Window, int ServerPid, string LoadAtStart, string LoadAtEnd);
+    public sealed record Setup(int Sensors, int Pages, int FlowsPerSecond, int Port, TimeSpan Window, int ServerPid, string LoadAtStart, string LoadAtEnd, string Browser);
 
     /// <summary>A marker's delays from the send (ms): until it was in the page's DOM, and until the next frame after that.</summary>
     public sealed record Marker(int Sensor, string Address, long? DomMs, long? FrameMs);
@@ -46,7 +46,7 @@ internal static class BenchReport
         Line(text, $"UI benchmark: {setup.Pages} sensor pages open live at {setup.FlowsPerSecond:N0} flows/s");
         Line(text, $"server: published FlowWeb (Release, Production) in its own process (pid {setup.ServerPid}){(cores >= 2 ? " pinned to CPU 0" : "")}, measured from /proc and /metrics");
         Line(text, $"load: {setup.Sensors} NetFlow v9 sensors on UDP {setup.Port} (127.0.0.1), one per simulated RouterOS 7 exporter 127.0.0.11-{10 + setup.Sensors}, standard channels and six toplists; {setup.FlowsPerSecond / setup.Sensors:N0} flows/s each");
-        Line(text, $"pages: one Chromium context per sensor page (headless Debian chromium on every core at the lowest priority: it takes the time the others leave), Overview tab (live graph, channels, Top Talkers); sender and test on CPU {ProcFs.AllowedCpus()}");
+        Line(text, $"pages: one Chromium context per sensor page (headless Debian chromium on every core at the lowest priority, in {setup.Browser}: it takes the time the others leave), Overview tab (live graph, channels, Top Talkers); sender and test on CPU {ProcFs.AllowedCpus()}");
         Line(text, $"phases: no page open, {setup.Pages} pages open, pages closed again; {setup.Window.TotalSeconds:0} s measured in each after 5 s of load");
         Line(text, $"machine: {cores} cores; load average at start {setup.LoadAtStart}, at end {setup.LoadAtEnd}");
         Line(text, "");

@@ -71,12 +71,13 @@ internal sealed class LivePages : IAsyncDisposable
         }
     }
 
-    public static async Task<LivePages> LaunchAsync()
+    /// <summary>Starts the browser through <paramref name="launcher"/> (see <see cref="BrowserCpuGroup.Launcher"/>).</summary>
+    public static async Task<LivePages> LaunchAsync(string launcher)
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = BrowserAppFixture.ChromiumPath,
+            ExecutablePath = launcher,
             Headless = true,
             Args = ChromiumArgs,
         });
@@ -122,7 +123,9 @@ internal sealed class LivePages : IAsyncDisposable
     /// policy on each thread (a thread of any other policy preempts it at once), and nice 19 on its scheduling group
     /// (with autogroup scheduling, Chromium, started in a session of its own, is a group that would otherwise get as
     /// much of a core as the server's). Without the last two, 20 pages cost the server 0.4 % of its flows. The flows
-    /// lost, counted in every phase, show whether it took any time from the server.
+    /// lost, counted in every phase, show whether it took any time from the server. This does not reach the processes
+    /// Chromium's zygotes fork in sessions of their own (autogroups at nice 0): <see cref="BrowserCpuGroup"/> does, and
+    /// the browser is started in it; this is what is left where no group can be made.
     /// </summary>
     public static async Task StandAsideAsync(int excludedPid)
     {
