@@ -9,12 +9,14 @@ namespace FlowWeb.Tests.Benchmarks;
 /// Chromium), so every process it ever makes stays there, whatever session it opens.
 /// </summary>
 /// <remarks>
-/// Why a group and not only the idle scheduling policy and an autogroup at nice 19 (<see cref="LivePages.StandAsideAsync"/>):
-/// Chromium's zygotes open sessions of their own, each a new autogroup at nice 0, and the renderers they fork are
-/// there. The idle policy only ranks a thread within its group; the group itself competed with the server's as an
-/// equal. With 20 pages at 950,000 flows/s, <c>perf record -e sched:sched_switch -C 0</c> showed the receive thread
-/// preempted, runnable, for up to 444 ms while renderer threads ran, and Chromium taking 35 % of the server's core.
-/// Tasks in a control group other than the root are never put in autogroups.
+/// Why a group and not only the idle scheduling policy and autogroups at nice 19 (<see cref="LivePages.StandAsideAsync"/>,
+/// as before): an autogroup is a session's, and the idle policy only ranks a thread within its group. Lowering every
+/// process under the test also lowered Playwright's driver, which shares the test's session, and so the server's
+/// (and the shell's that ran the benchmark) to nice 19, the same weight as the browser's own session: whenever a
+/// renderer was runnable the two sessions shared the server's core evenly. With 20 pages at 950,000 flows/s,
+/// <c>perf record -e sched:sched_switch -C 0</c> showed the receive thread preempted, runnable, for up to 444 ms while
+/// renderer threads ran, and Chromium taking 35 % of that core. Tasks in a control group other than the root are
+/// never put in autogroups, and the group's weight is against the server's session at its own nice 0.
 /// </remarks>
 internal sealed class BrowserCpuGroup : IDisposable
 {

@@ -123,17 +123,22 @@ internal sealed class LivePages : IAsyncDisposable
     /// policy on each thread (a thread of any other policy preempts it at once), and nice 19 on its scheduling group
     /// (with autogroup scheduling, Chromium, started in a session of its own, is a group that would otherwise get as
     /// much of a core as the server's). Without the last two, 20 pages cost the server 0.4 % of its flows. The flows
-    /// lost, counted in every phase, show whether it took any time from the server. This does not reach the processes
-    /// Chromium's zygotes fork in sessions of their own (autogroups at nice 0): <see cref="BrowserCpuGroup"/> does, and
-    /// the browser is started in it; this is what is left where no group can be made.
+    /// lost, counted in every phase, show whether it took any time from the server. This is the fallback where no
+    /// <see cref="BrowserCpuGroup"/> can be made: with one, the browser started in it at the lowest priority and nothing
+    /// is left to do here.
     /// </summary>
-    public static async Task StandAsideAsync(int excludedPid)
+    public static async Task StandAsideAsync(int excludedPid, BrowserCpuGroup group)
     {
+        // In a group, every process of the browser started through the launcher, which did all of this already.
         var browser = ProcFs.Descendants(Environment.ProcessId, excludedPid);
-        if (browser.Count == 0)
+        if (browser.Count == 0 || group.Path is not null)
         {
             return;
         }
+
+        // An autogroup is a session's: Playwright's driver shares this process's session, and so does the server. Lowering
+        // the driver's lowered theirs too (to nice 19, below Chromium's own sessions at 0), and the shell's that ran it.
+        var serverAutogroup = AutogroupOf(excludedPid);
 
         var pids = browser.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var path = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" };
@@ -149,12 +154,28 @@ internal sealed class LivePages : IAsyncDisposable
             await Run("taskset", ["-a", "-p", "-c", all, pid]);
             try
             {
-                await File.WriteAllTextAsync($"/proc/{pid}/autogroup", "19");
+                if (AutogroupOf(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture)) is { } autogroup && autogroup != serverAutogroup)
+                {
+                    await File.WriteAllTextAsync($"/proc/{pid}/autogroup", "19");
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Ended in between, or a kernel without autogroup scheduling: nothing to lower.
             }
+        }
+    }
+
+    /// <summary>The name of a process's autogroup (<c>/autogroup-N</c>); null when it ended or the kernel has none.</summary>
+    private static string? AutogroupOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/autogroup").Split(' ')[0];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -86,13 +86,13 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         using var browserGroup = BrowserCpuGroup.Create(EndToEnd.BrowserAppFixture.ChromiumPath);
         Progress.Log($"the browser runs in {browserGroup.Description}");
         await using var pages = await LivePages.LaunchAsync(browserGroup.Launcher);
-        await LivePages.StandAsideAsync(server.Pid);
+        await LivePages.StandAsideAsync(server.Pid, browserGroup);
         foreach (var id in sensors.Take(PageCount))
         {
             await pages.OpenAsync(new Uri(server.BaseUrl, $"sensors/{id}"));
         }
 
-        await LivePages.StandAsideAsync(server.Pid);
+        await LivePages.StandAsideAsync(server.Pid, browserGroup);
         Progress.Log($"{PageCount} pages open");
         var live = await MeasureAsync(server, load, pages, browserGroup);
         var searchWith = Search ? await LossFreeSearch.RunAsync(server, load, port, FlowsPerSecond, SearchCeiling, ProbeLength, $"{PageCount} pages open") : null;
