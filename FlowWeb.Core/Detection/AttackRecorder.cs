@@ -122,7 +122,9 @@ public sealed partial class AttackRecorder(
                     batch.Add(item);
                 }
 
-                await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+                // Not cancelled by a stop: the batch is off the queue, so StopAsync would not have it. The host's
+                // shutdown timeout still bounds the wait for it (StopAsync waits for this loop only that long).
+                await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 batch.Clear();
                 if (time.GetUtcNow() - lastRetention >= RetentionInterval)
                 {
@@ -133,7 +135,7 @@ public sealed partial class AttackRecorder(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the rest is written in StopAsync.
+            // Stopping, between batches or in the retention clean-up: the rest is written in StopAsync.
         }
     }
 

@@ -42,4 +42,42 @@ public sealed class AttackRecorderTests
         Assert.Equal(last.Victim, (await recorder.GetAsync(9100))?.Victim);
         Assert.Equal(0, recorder.Failed + recorder.Dropped);
     }
+
+    /// <summary>
+    /// A stop while a batch is being written: the batch is finished, not abandoned (it was taken off the queue, so the
+    /// stop's own writing of what is left did not have it). Ended attacks lost that way stayed open in the store until
+    /// the next start closed them as orphans, at their last update instead of their end.
+    /// </summary>
+    [Fact]
+    public async Task StopWhileWriting_EveryQueuedEndReportStored()
+    {
+        using var factory = new FlowWebFactory();
+        var recorder = factory.Services.GetRequiredService<AttackRecorder>();
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddMinutes(-5);
+        const int Count = 1000;
+        for (var id = 20_001L; id < 20_001 + Count; id++)
+        {
+            recorder.OnAttackEnded(new AttackReport
+            {
+                Id = id, SensorId = Guid.NewGuid(), SensorName = "edge", Victim = "203.0.113.9", Type = AttackType.UdpFlood,
+                Vector = AttackType.UdpFlood, Start = start, DetectedAt = start, LastUpdate = start.AddMinutes(1), End = start.AddMinutes(1),
+            });
+        }
+
+        // The queue holds at most 1,024: nothing was dropped, and the writer is working through batches of 256 now.
+        Assert.Equal(0, recorder.Dropped);
+        await recorder.StopAsync(CancellationToken.None);
+
+        var missing = new List<long>();
+        for (var id = 20_001L; id < 20_001 + Count; id++)
+        {
+            if ((await recorder.GetAsync(id))?.End != start.AddMinutes(1))
+            {
+                missing.Add(id);
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"{missing.Count} of {Count} ended attacks not stored with their end, first {string.Join(", ", missing.Take(5))}");
+        Assert.Equal(Count, recorder.Written);
+    }
 }
