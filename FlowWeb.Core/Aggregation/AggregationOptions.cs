@@ -29,6 +29,9 @@ public sealed class AggregationOptions
     /// </summary>
     public int MinuteGraceSeconds { get; set; } = 5;
 
+    /// <summary>A copy with every setting, those added later included (the collector's warm-up changes one of them).</summary>
+    public AggregationOptions Clone() => (AggregationOptions)MemberwiseClone();
+
     public IEnumerable<string> Validate()
     {
         if (LiveWindowSeconds is < 600 or > 86_400)

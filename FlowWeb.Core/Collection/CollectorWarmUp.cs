@@ -42,13 +42,8 @@ internal static class CollectorWarmUp
         var detector = new SensorDetector(sensor.Id, sensor.Name, new DetectionConfig(detection, sensor.Detection), time, () => 0);
         // Toplists small enough to fill: their purge and admission filter are then compiled here too, not on the receive
         // thread when a real table first fills (on the benchmark's workload, a few seconds into the first load).
-        var options = new AggregationOptions
-        {
-            LiveWindowSeconds = aggregation.LiveWindowSeconds,
-            ToplistCapacity = Math.Min(aggregation.ToplistCapacity, PurgingToplistCapacity),
-            MemoryBudgetBytes = aggregation.MemoryBudgetBytes,
-            MinuteGraceSeconds = aggregation.MinuteGraceSeconds,
-        };
+        var options = aggregation.Clone();
+        options.ToplistCapacity = Math.Min(aggregation.ToplistCapacity, PurgingToplistCapacity);
         var aggregator = new SensorAggregator(sensor, options, nowSecond, 1, [DetectionObserverFactory.Standalone(detector, nowSecond)]);
         var decoder = new FlowDecoder(time: time);
         using var batch = new FlowBatch();
