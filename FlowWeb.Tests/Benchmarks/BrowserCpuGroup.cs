@@ -45,23 +45,23 @@ internal sealed class BrowserCpuGroup : IDisposable
     /// <summary>Makes the group (or finds that none can be made) and its launcher for <paramref name="chromium"/>.</summary>
     public static BrowserCpuGroup Create(string chromium)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The UI benchmark runs Debian's chromium on Linux.");
+        }
+
         var name = $"flowweb-bench-browser-{Environment.ProcessId}";
         var subtree = System.IO.Path.Combine(V2Root, "cgroup.subtree_control");
         var (path, description) = TryMake(System.IO.Path.Combine(V1Root, name), "cpu.shares", "2", "cgroup v1 cpu.shares 2")
             ?? (File.Exists(subtree) && File.ReadAllText(subtree).Split(' ', '\n').Contains("cpu")
                 ? TryMake(System.IO.Path.Combine(V2Root, name), "cpu.weight", "1", "cgroup v2 cpu.weight 1") : null)
-            ?? ((string?)null, "no CPU control group could be made (an autogroup at nice 19 instead; Chromium's zygotes escape it)");
+            ?? ((string?)null, "no CPU control group (none could be made): nice 19, the idle policy and an autogroup at nice 19 instead");
 
         var folder = Directory.CreateTempSubdirectory("flowweb-bench-browser-").FullName;
         var launcher = System.IO.Path.Combine(folder, "chromium");
         var join = path is null ? "" : $"echo $$ > '{path}/cgroup.procs'\n";
         var cpus = $"0-{ProcFs.OnlineCpus() - 1}";
         File.WriteAllText(launcher, $"#!/bin/sh\n{join}exec taskset -c {cpus} nice -n 19 chrt -i 0 '{chromium}' \"$@\"\n");
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("The UI benchmark runs Debian's chromium on Linux.");
-        }
-
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new BrowserCpuGroup(path, path is null ? description : $"a CPU control group of its own ({description})", launcher, folder);
     }

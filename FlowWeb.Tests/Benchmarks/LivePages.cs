@@ -137,7 +137,8 @@ internal sealed class LivePages : IAsyncDisposable
         }
 
         // An autogroup is a session's: Playwright's driver shares this process's session, and so does the server. Lowering
-        // the driver's lowered theirs too (to nice 19, below Chromium's own sessions at 0), and the shell's that ran it.
+        // the driver's lowered theirs too, to the weight of the browser's own session (Playwright starts it detached), and
+        // the server then shared its core evenly with the browser; so was the shell's that ran the benchmark.
         var serverAutogroup = AutogroupOf(excludedPid);
 
         var pids = browser.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -127,11 +127,14 @@ public sealed class UiBenchmarkTests(ITestOutputHelper output)
         Assert.Empty(browserErrors);
     }
 
-    /// <summary>One phase: the load for <see cref="Settle"/> plus <see cref="Window"/>, measured over the window; with pages, markers sent through it.</summary>
-    /// <summary>CPU seconds of the browser's processes: this process's descendants and whatever is in the browser's CPU group (a zygote's session may have left the first).</summary>
+    /// <summary>
+    /// CPU seconds of the browser's processes: this process's descendants and whatever is in the browser's CPU group
+    /// (Chromium double-forks its crash handler, which then descends from init).
+    /// </summary>
     private static double BrowserCpuSeconds(BenchServer server, BrowserCpuGroup? group) =>
         ProcFs.Descendants(Environment.ProcessId, server.Pid).Union(group?.Members() ?? []).Where(pid => pid != server.Pid).Sum(ProcFs.CpuSeconds);
 
+    /// <summary>One phase: the load for <see cref="Settle"/> plus <see cref="Window"/>, measured over the window; with pages, markers sent through it.</summary>
     private static async Task<BenchReport.Phase> MeasureAsync(BenchServer server, BenchLoad load, LivePages? pages, BrowserCpuGroup? browserGroup = null)
     {
         Progress.Log($"phase with {pages?.Pages.Count ?? 0} pages: {Settle.TotalSeconds} s settling, then {Window.TotalSeconds} s measured");
