@@ -48,8 +48,8 @@ public sealed class OidcOptionsTests
         factory.Settings["Auth:Oidc:Authority"] = "https://idp.example/realms/flowweb";
         factory.Settings["Auth:Oidc:DefaultRole"] = "Viewer";
 
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+        var message = factory.StartFailure();
 
-        Assert.Contains("Auth:Oidc:ClientId is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OptionsValidationException: Auth:Oidc:ClientId is required", message, StringComparison.Ordinal);
     }
 }

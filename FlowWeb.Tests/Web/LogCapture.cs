@@ -12,6 +12,7 @@ public sealed class LogCapture : ILogEventSink
     private static readonly MessageTemplateTextFormatter Format = new("{Message:lj}", CultureInfo.InvariantCulture);
 
     private readonly List<(LogEventLevel Level, string Message)> _events = [];
+    private readonly List<string> _exceptions = [];
 
     public IReadOnlyList<(LogEventLevel Level, string Message)> Events
     {
@@ -24,6 +25,18 @@ public sealed class LogCapture : ILogEventSink
         }
     }
 
+    /// <summary>The exceptions logged with events, as text.</summary>
+    public IReadOnlyList<string> Exceptions
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _exceptions];
+            }
+        }
+    }
+
     public void Emit(LogEvent logEvent)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
@@ -32,6 +45,10 @@ public sealed class LogCapture : ILogEventSink
         lock (_events)
         {
             _events.Add((logEvent.Level, text.ToString()));
+            if (logEvent.Exception is not null)
+            {
+                _exceptions.Add(logEvent.Exception.ToString());
+            }
         }
     }
 }
