@@ -44,26 +44,55 @@ public sealed class DetectionShard
 
     /// <summary>
     /// Counts a datagram's accepted records, each loaded <see cref="PrefetchAhead"/> records before it is counted (see
-    /// <see cref="Prefetch"/>).
+    /// <see cref="Prefetch"/>); what the prefetch computed (the destination's hash, prefix and prefix hash) is kept for
+    /// the count, which would otherwise compute it again.
     /// </summary>
     public void Add(in ObservedBatch batch)
     {
+        if (batch.ArrivalSecond != _second)
+        {
+            Roll(batch.ArrivalSecond);
+        }
+
+        var config = _owner.Config;
+        if (!config.Enabled)
+        {
+            return;
+        }
+
         var records = batch.Records;
         var accepted = batch.Accepted;
         var rates = batch.SamplingRates;
+        var ahead = _ahead;
         for (var i = 0; i < accepted.Length && i < PrefetchAhead; i++)
         {
-            Prefetch(records[accepted[i]]);
+            ahead[i] = Prefetch(records[accepted[i]], config);
         }
 
         for (var i = 0; i < accepted.Length; i++)
         {
             if (i + PrefetchAhead < accepted.Length)
             {
-                Prefetch(records[accepted[i + PrefetchAhead]]);
+                ahead[(i + PrefetchAhead) & AheadMask] = Prefetch(records[accepted[i + PrefetchAhead]], config);
             }
 
-            Add(records[accepted[i]], rates[i], batch.ArrivalSecond, batch.Exporter);
+            Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask]);
+        }
+    }
+
+    /// <summary>The lookups of the records between their prefetch and their count (a ring of at least <see cref="PrefetchAhead"/> + 1).</summary>
+    private readonly Lookup[] _ahead = new Lookup[AheadMask + 1];
+
+    private const int AheadMask = 3; // a ring of 4: PrefetchAhead + 1 must fit
+
+    /// <summary>Where a record's destination counts: its host's hash, its prefix (carpet bombing) and the prefix's hash.</summary>
+    private readonly record struct Lookup(ulong Host, FlowAddress Prefix, ulong PrefixHash)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lookup Of(FlowAddress destination, DetectionConfig config)
+        {
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            return new Lookup(SecondTable.HashOf(destination, KeyKind.IncomingHost), prefix, SecondTable.HashOf(prefix, KeyKind.IncomingPrefix));
         }
     }
 
@@ -86,11 +115,15 @@ public sealed class DetectionShard
         }
 
         var config = _owner.Config;
-        if (!config.Enabled)
+        if (config.Enabled)
         {
-            return;
+            Add(r, rate, exporter, config, Lookup.Of(r.DstAddr, config));
         }
+    }
 
+    /// <summary>Counts one accepted record of the running second (<paramref name="look"/>: its destination's lookup).</summary>
+    private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, in Lookup look)
+    {
         var incoming = config.Protected is null || config.Protected.Contains(r.DstAddr);
         var outgoing = config.OutgoingSources is not null && config.OutgoingSources.Contains(r.SrcAddr);
         if (!incoming && !outgoing)
@@ -192,9 +225,9 @@ public sealed class DetectionShard
             // second is under PromoteWeight so is the host's, and the host's own count is not kept (a destination all
             // over the Internet, when every destination is protected, then costs one count, not two). A host therefore
             // gets its own slot at most a floor late: half while its prefix was light, half of its own.
-            var hash = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
-            var prefix = IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
-            var prefixHash = SecondTable.HashOf(prefix, KeyKind.IncomingPrefix);
+            var hash = look.Host;
+            var prefix = look.Prefix;
+            var prefixHash = look.PrefixHash;
             var prefixWeight = 0f;
             ref var host = ref table.Find(hash, r.DstAddr, KeyKind.IncomingHost);
             var hostOwn = c.Identified || !Unsafe.IsNullRef(ref host);
@@ -275,20 +308,29 @@ public sealed class DetectionShard
     public void Prefetch(in FlowRecord r)
     {
         var config = _owner.Config;
-        if (!Sse.IsSupported || !config.Enabled)
+        if (config.Enabled)
         {
-            return;
+            Prefetch(r, config);
+        }
+    }
+
+    /// <summary>Starts loading the record's counts (see <see cref="Prefetch(in FlowRecord)"/>) and returns its destination's lookup.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lookup Prefetch(in FlowRecord r, DetectionConfig config)
+    {
+        var look = Lookup.Of(r.DstAddr, config);
+        if (Sse.IsSupported)
+        {
+            var table = _table;
+            var tracked = _owner.Tracked;
+            table.Prefetch(look.Host);
+            table.Prefetch(look.PrefixHash);
+            table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
+            tracked.Prefetch(look.Host);
+            tracked.Prefetch(look.PrefixHash);
         }
 
-        var table = _table;
-        var tracked = _owner.Tracked;
-        var host = SecondTable.HashOf(r.DstAddr, KeyKind.IncomingHost);
-        var prefix = SecondTable.HashOf(IpPrefix.Of(r.DstAddr, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network, KeyKind.IncomingPrefix);
-        table.Prefetch(host);
-        table.Prefetch(prefix);
-        table.PrefetchSlot(host, DurationMs(r) > HeldOverMs);
-        tracked.Prefetch(host);
-        tracked.Prefetch(prefix);
+        return look;
     }
 
     /// <summary>A record lasting longer counts at its own average rate, held on its keys (see the remarks above).</summary>
