@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Detection;
 using FlowWeb.Core.Encoding;
 using FlowWeb.Core.Flows;
@@ -203,7 +204,10 @@ internal static partial class DetectionCostBenchmark
         await InMemoryAsync(stdout, options, label, ingest, $"bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations{capped}").ConfigureAwait(false);
     }
 
-    /// <summary>Detection alone: a workload into one shard, 250,000 records per simulated second, each second rolled and ticked.</summary>
+    /// <summary>
+    /// Detection alone: a workload into one shard as the collector hands it over, datagrams of <see cref="RecordsPerDatagram"/>
+    /// accepted records, 250,000 records per simulated second, each second rolled and ticked.
+    /// </summary>
     private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, FlowRecord[] records, string workloadName)
     {
         const int perSecond = 250_000;
@@ -213,18 +217,25 @@ internal static partial class DetectionCostBenchmark
         var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(options, null), TimeProvider.System, () => nextId++);
         var shard = detector.CreateShards(1, second)[0];
         var attacks = 0;
+        var accepted = new int[RecordsPerDatagram];
+        var rates = Enumerable.Repeat(1u, RecordsPerDatagram).ToArray();
         void Feed(long count)
         {
-            for (long n = 0; n < count; n++)
+            for (long n = 0; n < count; n += RecordsPerDatagram)
             {
-                if (n % perSecond == perSecond - 1)
+                if (n % perSecond == 0)
                 {
                     second++;
                     shard.Roll(second);
                     attacks += detector.Tick(second).Count(c => c.Started);
                 }
 
-                shard.Add(records[n % records.Length], 1, second);
+                for (var i = 0; i < RecordsPerDatagram; i++)
+                {
+                    accepted[i] = (int)((n + i) % records.Length);
+                }
+
+                shard.Add(new ObservedBatch(records, accepted, rates, default, second));
             }
         }
 
@@ -235,6 +246,9 @@ internal static partial class DetectionCostBenchmark
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"detection alone, in memory, {label} ({workloadName}, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; {detector.TrackedKeys:N0} keys tracked at the end; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
+
+    /// <summary>Accepted records per datagram in the in-memory runs (a divisor of the simulated second's 250,000).</summary>
+    private const int RecordsPerDatagram = 25;
 
     [GeneratedRegex(@"sent (\d+) flows")]
     private static partial Regex SentPattern();
