@@ -96,6 +96,26 @@ public sealed partial class PortListener
         }
     }
 
+    /// <summary>
+    /// Books a receive thread's wait for the decoder's lock (<paramref name="sensor"/> null) or a sensor's, in
+    /// <see cref="LockWaits"/>, and says so in the log when it lasted <see cref="LongWait"/> or more: datagrams queued in
+    /// the socket meanwhile, and the metric alone does not say which lock or when.
+    /// </summary>
+    private void BookWait(long stopwatchTicks, Aggregation.SensorAggregator? sensor)
+    {
+        LockWaits.Record(stopwatchTicks);
+        if (stopwatchTicks >= LongWaitTicks)
+        {
+            LogLongWait(_logger, Port, (long)(stopwatchTicks * 1000.0 / Stopwatch.Frequency),
+                sensor is null ? "the decoder" : $"sensor '{sensor.Definition.Name}'");
+        }
+    }
+
+    /// <summary>A lock wait of the receive thread the log reports (see <see cref="BookWait"/>).</summary>
+    public static readonly TimeSpan LongWait = TimeSpan.FromSeconds(1);
+
+    private static readonly long LongWaitTicks = (long)(LongWait.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>Decodes one datagram and hands its records to the sensors it is routed to; a failure costs this datagram only.</summary>
     private void Handle(FlowAddress exporter, FlowAddress local, ReadOnlySpan<byte> datagram, FlowBatch batch, int shard)
     {
@@ -123,14 +143,14 @@ public sealed partial class PortListener
                 _decoderLock.Exit();
             }
 
-            LockWaits.Record(waited);
+            BookWait(waited, null);
             if (result.Status != DecodeStatus.Ok)
             {
                 LogProblem(exporter, result, datagram.Length);
             }
 
             // Read the table after the receive: it may have changed while the loop waited for this datagram.
-            if (Routes.Route(exporter, local, (batch, now, LockWaits, shard), static (sensor, state) => state.LockWaits.Record(sensor.Ingest(state.batch, state.now, state.shard))) == 0)
+            if (Routes.Route(exporter, local, (batch, now, listener: this, shard), static (sensor, state) => state.listener.BookWait(sensor.Ingest(state.batch, state.now, state.shard), sensor)) == 0)
             {
                 Interlocked.Increment(ref _unrouted);
             }

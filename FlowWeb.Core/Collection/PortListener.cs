@@ -213,6 +213,9 @@ public sealed partial class PortListener : IDisposable
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Receive threads keep the process's priority: Collector:ReceiveThreadNice {Nice} was refused ({Reason}); on a busy core other work can now delay receiving")]
     private static partial void LogPriorityRefused(ILogger logger, int nice, string reason);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "UDP {Port}: a receive thread waited {Milliseconds} ms for the lock of {Holder}; datagrams queued in the socket meanwhile (flowweb_receive_lock_wait_max_seconds)")]
+    private static partial void LogLongWait(ILogger logger, int port, long milliseconds, string holder);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "UDP {Port}: cannot learn datagram destinations ({Reason}); sensors limited to receive addresses get nothing")]
     private static partial void LogPacketInfoUnavailable(ILogger logger, int port, string reason);
 }

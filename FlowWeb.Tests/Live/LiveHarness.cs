@@ -5,7 +5,9 @@ using FlowWeb.Core.Sensors;
 using FlowWeb.Tests.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Serilog;
 
 namespace FlowWeb.Tests.Live;
 
@@ -18,7 +20,14 @@ internal sealed class LiveHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private LiveHarness(ServiceProvider services) => _services = services;
+    private LiveHarness(ServiceProvider services, LogCapture logs)
+    {
+        _services = services;
+        Logs = logs;
+    }
+
+    /// <summary>Everything the collector and the live layer logged.</summary>
+    public LogCapture Logs { get; }
 
     /// <param name="receiveThreads">Receive threads per port (null: the default, one per core).</param>
     public static async Task<LiveHarness> StartAsync(FakeTimeProvider? clock = null, int? receiveThreads = null)
@@ -34,7 +43,8 @@ internal sealed class LiveHarness : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
+        var logs = new LogCapture();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddSerilog(new LoggerConfiguration().WriteTo.Sink(logs).CreateLogger(), dispose: true));
         if (clock is not null)
         {
             services.AddSingleton<TimeProvider>(clock);
@@ -43,7 +53,7 @@ internal sealed class LiveHarness : IAsyncDisposable
         services.AddFlowCollector(configuration).AddFlowLive();
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<LivePublisher>().StartAsync(CancellationToken.None);
-        return new LiveHarness(provider);
+        return new LiveHarness(provider, logs);
     }
 
     public FlowCollector Collector => _services.GetRequiredService<FlowCollector>();
