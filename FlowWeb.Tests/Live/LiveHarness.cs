@@ -36,6 +36,8 @@ internal sealed class LiveHarness : IAsyncDisposable
         {
             ["Collector:DefaultPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
             ["Collector:BindAddress"] = "127.0.0.1",
+            // A free port for sFlow too, as FlowWebFactory does: never the well-known 6343 another run or a real agent may use.
+            ["Collector:SFlowPort"] = LoopbackPorts.FreeUdp().ToString(CultureInfo.InvariantCulture),
         };
         if (receiveThreads is { } threads)
         {
