@@ -23,9 +23,9 @@ internal sealed class BrowserCpuGroup : IDisposable
     private const string V1Root = "/sys/fs/cgroup/cpu";
     private const string V2Root = "/sys/fs/cgroup";
 
-    private readonly string? _launcherFolder;
+    private readonly string _launcherFolder;
 
-    private BrowserCpuGroup(string? path, string description, string launcher, string? launcherFolder)
+    private BrowserCpuGroup(string? path, string description, string launcher, string launcherFolder)
     {
         Path = path;
         Description = description;
@@ -108,10 +108,7 @@ internal sealed class BrowserCpuGroup : IDisposable
             }
         }
 
-        if (_launcherFolder is not null)
-        {
-            Directory.Delete(_launcherFolder, recursive: true);
-        }
+        Directory.Delete(_launcherFolder, recursive: true);
     }
 
     private static (string? Path, string Description)? TryMake(string path, string weightFile, string weight, string description)

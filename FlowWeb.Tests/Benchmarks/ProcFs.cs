@@ -39,9 +39,6 @@ internal static class ProcFs
         File.ReadLines($"/proc/{pid}/io").Where(l => l.StartsWith("wchar:", StringComparison.Ordinal))
             .Select(l => long.Parse(l[6..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
 
-    /// <summary>CPU seconds of every process descending from <paramref name="ancestor"/>, except <paramref name="excluded"/> and its own descendants.</summary>
-    public static double DescendantCpuSeconds(int ancestor, int excluded) => Descendants(ancestor, excluded).Sum(CpuSeconds);
-
     /// <summary>The processes descending from <paramref name="ancestor"/>, except <paramref name="excluded"/> and its own descendants.</summary>
     public static List<int> Descendants(int ancestor, int excluded)
     {
