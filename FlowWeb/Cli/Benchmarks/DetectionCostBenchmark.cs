@@ -10,16 +10,18 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
-/// <c>bench detection cost [--rate 250000] [--seconds 10] [--rounds 2] [--peacetime]</c>: what detection costs the collector. The
-/// real collector in this process (pinned to CPU 0), once without detection and once with it (default settings:
-/// every destination watched), alternately, receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from
-/// the encoder, a child process on CPU 1) at the same rate; the process's CPU time per flow received is compared,
-/// so detection's share of the collector's CPU is (with - without) / with; the detection tick's own CPU time is shown per
-/// flow beside it (part of the difference), with the keys tracked at the end, and the receive threads' own CPU time
-/// (what detection takes from the ingest rate). A first round of each mode warms up and is not counted; means and
-/// medians are shown (one slow round of a noisy machine moves the mean). Then detection alone in memory (shard and
-/// tick, no network, no decoding) on the flowblast workload and on <c>bench send</c>'s, which compare within a few
-/// percent on a busy machine.
+/// <c>bench detection cost [--rate 250000] [--seconds 5] [--rounds 8] [--peacetime]</c>: what detection costs the collector. The
+/// real collector in this process (pinned to CPU 0), with detection (default settings: every destination watched),
+/// receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from the encoder, a child process on CPU 1) in
+/// one run cut into segments; detection is switched off and on between segments (the sensor's detection mode, as the
+/// sensor form sets it: its receive threads then skip a datagram's records after one read of the settings). The
+/// process's CPU time per flow received is compared within each pair of adjacent segments, so detection's share of the
+/// collector's CPU is (on - off) / on per pair, and the figure is the median of the pairs. Separate collectors per mode,
+/// as before session 25, differed by up to 40 % in their own cost between runs (memory layout, the machine's moments):
+/// more than the whole difference measured. The detection tick's own CPU time is shown per flow beside each segment
+/// (part of the difference), with the keys tracked, and the receive threads' own CPU time (what detection takes from
+/// the ingest rate). Then detection alone in memory (shard and tick, no network, no decoding) on the flowblast workload
+/// and on <c>bench send</c>'s.
 /// </summary>
 internal static partial class DetectionCostBenchmark
 {
@@ -33,8 +35,8 @@ internal static partial class DetectionCostBenchmark
     public static Command Create(CliConsole console)
     {
         var rate = CliOptions.WholeNumber("--rate", "Flows per second offered (the ingest benchmark's rates)", 250_000, 1_000, 10_000_000);
-        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per measurement", 10, 1, 60);
-        var rounds = CliOptions.WholeNumber("--rounds", "Measurements per mode (without, with detection, alternately)", 2, 1, 10);
+        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per segment of the collector run", 5, 1, 60);
+        var rounds = CliOptions.WholeNumber("--rounds", "Pairs of segments (detection off, on) of the collector run, after a warm-up pair", 8, 1, 30);
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
         var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
         var inMemory = new Option<bool>("--in-memory") { Description = "Only detection alone in memory (no collector, no sender): quick, and steady enough to compare changes on a busy machine" };
@@ -73,77 +75,109 @@ internal static partial class DetectionCostBenchmark
             return 0;
         }
 
-        IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s for {seconds} s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}, {rounds} rounds per mode, {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
-        await stdout.WriteLineAsync($"{"detection",-13} {"sent",12} {"received",12} {"lost",10} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8} {"lock wait ms",13}").ConfigureAwait(false);
-        var perFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
-        var receivePerFlow = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
-        // Round 0 warms up and is not counted: the first run of each mode paid for first-use costs (code compiled, tables'
-        // pages faulted in, the thread pool grown), 400-700 ns a flow more than the rounds after it.
-        for (var round = 0; round <= rounds; round++)
+        if (seconds * (2 * rounds + 2) > IngestSender.MaxSeconds)
         {
-            foreach (var detect in new[] { false, true })
-            {
-                await using var host = new DetectingCollector(detect, new SensorDetectionSettings { ProtectedNetworks = protect }, countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : null);
-                await Task.Delay(1000).ConfigureAwait(false);
-                var tickBefore = host.Detection?.TickTime ?? TimeSpan.Zero;
-                var (sent, received, cpu, receiveCpu, elapsed) = await MeasureAsync(host, rate, seconds, peacetime ? PeacetimeMaxPackets : 0).ConfigureAwait(false);
-                var tick = (host.Detection?.TickTime ?? TimeSpan.Zero) - tickBefore;
-                var ns = cpu.TotalNanoseconds / Math.Max(1, received);
-                var receiveNs = receiveCpu.TotalNanoseconds / Math.Max(1, received);
-                if (round > 0)
-                {
-                    perFlow[detect].Add(ns);
-                    receivePerFlow[detect].Add(receiveNs);
-                }
-
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{(round == 0 ? "warm-up " : "") + (detect ? "on" : "off"),-13} {sent,12:N0} {received,12:N0} {Math.Max(0, sent - received),10:N0} {cpu.TotalSeconds,7:0.00} {ns,8:0} {receiveNs,11:0} {cpu / elapsed,16:P0} {host.Detection?.AttacksStarted ?? 0,8} {tick.TotalNanoseconds / Math.Max(1, received),13:0} {host.Detection?.Detectors.Sum(d => d.TrackedKeys) ?? 0,8:N0} {host.Collector.Listeners.Max(l => l.LockWaits.LongestLastMinute()).TotalMilliseconds,13:0.0}")).ConfigureAwait(false);
-            }
+            await stdout.WriteLineAsync($"--seconds x (2 x --rounds + 2) must be at most {IngestSender.MaxSeconds} (the sender's longest run); it is {seconds * (2 * rounds + 2)}").ConfigureAwait(false);
+            return 2;
         }
 
-        var off = perFlow[false].Average();
-        var on = perFlow[true].Average();
-        var receiveOff = receivePerFlow[false].Average();
-        var receiveOn = receivePerFlow[true].Average();
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"collector: {off:0} ns/flow without detection, {on:0} with: detection {on - off:0} ns/flow = {(on - off) / on:P1} of the collector's CPU (target under 10 %); load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"receive threads: {receiveOff:0} ns/flow without detection, {receiveOn:0} with: {receiveOn - receiveOff:0} ns/flow = {(receiveOn - receiveOff) / receiveOn:P1} of their CPU; the other {on - off - (receiveOn - receiveOff):0} ns/flow ran beside them (tick, GC)")).ConfigureAwait(false);
-        var (medianOff, medianOn) = (Median(perFlow[false]), Median(perFlow[true]));
-        var (receiveMedianOff, receiveMedianOn) = (Median(receivePerFlow[false]), Median(receivePerFlow[true]));
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"medians: collector {medianOff:0} ns/flow without, {medianOn:0} with = {(medianOn - medianOff) / medianOn:P1}; receive threads {receiveMedianOff:0} without, {receiveMedianOn:0} with = {(receiveMedianOn - receiveMedianOff) / receiveMedianOn:P1}")).ConfigureAwait(false);
+        await CollectorAsync(stdout, rate, seconds, rounds, countingOnly, protect, peacetime).ConfigureAwait(false);
         await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
-
         await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
         return 0;
     }
 
-    private static async Task<(long Sent, long Received, TimeSpan Cpu, TimeSpan ReceiveCpu, TimeSpan Elapsed)> MeasureAsync(DetectingCollector host, int rate, int seconds, int maxPackets)
+    /// <summary>
+    /// The collector's CPU per flow with detection off and on, in pairs of adjacent segments of one run (see the class
+    /// summary). A pair's share is (on - off) / on; their median is the figure, robust to the machine's slow moments.
+    /// </summary>
+    private static async Task CollectorAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly, string[] protect, bool peacetime)
     {
-        var before = host.Sensor.FlowsAccepted;
-        using var sender = IngestBenchmark.StartSender(host.Port, 9, rate, seconds, 0, maxPackets);
+        IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
+        var settings = new SensorDetectionSettings { ProtectedNetworks = protect };
+        var options = countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : new DetectionOptions();
+        var segments = 2 * rounds + 2;
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pairs, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+        await stdout.WriteLineAsync($"{"detection",-13} {"received",12} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8}").ConfigureAwait(false);
+
+        await using var host = new DetectingCollector(true, settings, options);
+        var detection = host.Detection!;
+        var onConfig = new DetectionConfig(options, settings);
+        var offConfig = new DetectionConfig(options, settings with { Mode = DetectionMode.Off });
+        await Task.Delay(1000).ConfigureAwait(false);
+        var acceptedBefore = host.Sensor.FlowsAccepted;
+        using var sender = IngestBenchmark.StartSender(host.Port, 9, rate, seconds * segments, 0, peacetime ? PeacetimeMaxPackets : 0);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
         while (await sender.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line && line != "sending")
         {
         }
 
-        // From the first datagram to the last flow booked (or the drain giving up), as the ingest benchmark counts.
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var receiveCpu = ReceiveThreadsCpu();
-        var clock = Stopwatch.StartNew();
-        var output = await sender.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
-        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        var sent = SentPattern().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        for (var i = 0; i < 500 && host.Sensor.FlowsAccepted - before < sent; i++)
+        // The sensor's detector is made with its receive threads' shards, at their first datagram.
+        for (var i = 0; i < 500 && detection.Detectors.Count == 0; i++)
         {
             await Task.Delay(10).ConfigureAwait(false);
         }
 
-        return (sent, host.Sensor.FlowsAccepted - before, Process.GetCurrentProcess().TotalProcessorTime - cpu, ReceiveThreadsCpu() - receiveCpu, clock.Elapsed);
+        var detector = detection.Detectors.Single();
+        var clock = Stopwatch.StartNew();
+        var pairs = new List<(Segment Off, Segment On)>();
+        Segment? previous = null;
+        for (var segment = 0; segment < segments; segment++)
+        {
+            // The warm-up pair (on, off), then off-on, on-off, ...: a drift of the machine over a pair then weighs on
+            // either mode alike.
+            var on = segment < 2 ? segment == 0 : (((segment - 2) / 2) % 2 == 0) != (segment % 2 == 0);
+            detector.Reconfigure(on ? onConfig : offConfig);
+            var before = Snapshot(host);
+            var attacksBefore = detection.AttacksStarted;
+            var left = (TimeSpan.FromSeconds(seconds) * (segment + 1)) - clock.Elapsed;
+            if (left > TimeSpan.Zero)
+            {
+                await Task.Delay(left).ConfigureAwait(false);
+            }
+
+            var measured = Snapshot(host) - before;
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(segment < 2 ? "warm-up " : "") + (on ? "on" : "off"),-13} {measured.Flows,12:N0} {measured.Cpu.TotalSeconds,7:0.00} {measured.NsPerFlow,8:0} {measured.ReceiveNsPerFlow,11:0} {measured.Cpu / measured.Elapsed,16:P0} {detection.AttacksStarted - attacksBefore,8} {measured.Tick.TotalNanoseconds / Math.Max(1, measured.Flows),13:0} {detector.TrackedKeys,8:N0}")).ConfigureAwait(false);
+            if (segment >= 2 && segment % 2 == 1)
+            {
+                pairs.Add(on ? (previous!.Value, measured) : (measured, previous!.Value));
+            }
+
+            previous = measured;
+        }
+
+        var output = await sender.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+        await sender.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        var sent = SentPattern().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        for (var i = 0; i < 500 && host.Sensor.FlowsAccepted - acceptedBefore < sent; i++)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        var received = host.Sensor.FlowsAccepted - acceptedBefore;
+        var shares = pairs.Select(p => (p.On.NsPerFlow - p.Off.NsPerFlow) / p.On.NsPerFlow).ToList();
+        var receiveShares = pairs.Select(p => (p.On.ReceiveNsPerFlow - p.Off.ReceiveNsPerFlow) / p.On.ReceiveNsPerFlow).ToList();
+        var (offMean, onMean) = (pairs.Average(p => p.Off.NsPerFlow), pairs.Average(p => p.On.NsPerFlow));
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"pairs' shares of the collector's CPU: {string.Join(", ", shares.Select(s => s.ToString("P1", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"collector: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pairs (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
+
+    /// <summary>What the collector's process had used and received at one moment (differences: one segment).</summary>
+    private readonly record struct Segment(TimeSpan Cpu, TimeSpan ReceiveCpu, long Flows, TimeSpan Tick, TimeSpan Elapsed)
+    {
+        public double NsPerFlow => Cpu.TotalNanoseconds / Math.Max(1, Flows);
+
+        public double ReceiveNsPerFlow => ReceiveCpu.TotalNanoseconds / Math.Max(1, Flows);
+
+        public static Segment operator -(Segment a, Segment b) => new(a.Cpu - b.Cpu, a.ReceiveCpu - b.ReceiveCpu, a.Flows - b.Flows, a.Tick - b.Tick, a.Elapsed - b.Elapsed);
+    }
+
+    private static Segment Snapshot(DetectingCollector host) => new(Process.GetCurrentProcess().TotalProcessorTime, ReceiveThreadsCpu(), host.Sensor.FlowsAccepted,
+        host.Detection!.TickTime, TimeSpan.FromSeconds(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency));
 
     private static double Median(List<double> values) => DetectionDelayBenchmark.Median([.. values.Order()]);
 
