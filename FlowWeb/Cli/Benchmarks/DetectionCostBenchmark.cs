@@ -45,11 +45,30 @@ internal static partial class DetectionCostBenchmark
         {
             rate, seconds, rounds, countingOnly, protect, inMemory, peacetime,
         };
+        command.Validators.Add(r =>
+        {
+            // Only when both parsed (a refused value has its own error already), and not for --in-memory, which sends nothing.
+            if (r.GetResult(seconds) is { Errors: var se } && !se.Any() && r.GetResult(rounds) is { Errors: var re } && !re.Any() && !r.GetValue(inMemory)
+                && r.GetValue(seconds) * ((2 * r.GetValue(rounds)) + 2) is var total && total > IngestSender.MaxSeconds)
+            {
+                r.AddError($"--seconds x (2 x --rounds + 2) must be at most {IngestSender.MaxSeconds} (the sender's longest run), got {total}");
+            }
+
+            foreach (var network in Networks(r.GetValue(protect)))
+            {
+                if (!IpPrefix.TryParse(network, out _, out var error))
+                {
+                    r.AddError($"--protected: {error}");
+                }
+            }
+        });
         command.SetAction((parse, _) => RunAsync(console.Out, parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(rounds), parse.GetValue(countingOnly),
-            parse.GetValue(protect)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [], parse.GetValue(inMemory),
+            Networks(parse.GetValue(protect)), parse.GetValue(inMemory),
             parse.GetValue(peacetime)));
         return command;
     }
+
+    private static string[] Networks(string? list) => list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     /// <summary>The most packets a record of <c>--peacetime</c>'s load carries (as the UI benchmark's routers send).</summary>
     private const int PeacetimeMaxPackets = 200;
@@ -59,13 +78,9 @@ internal static partial class DetectionCostBenchmark
     {
         ArgumentNullException.ThrowIfNull(stdout);
         protect ??= [];
-        foreach (var network in protect)
+        if (protect.FirstOrDefault(n => !IpPrefix.TryParse(n, out _, out _)) is { } bad)
         {
-            if (!IpPrefix.TryParse(network, out _, out var error))
-            {
-                await stdout.WriteLineAsync($"--protected: {error}").ConfigureAwait(false);
-                return 2;
-            }
+            throw new ArgumentException($"'{bad}' is not a network", nameof(protect));
         }
 
         if (inMemoryOnly)
@@ -73,12 +88,6 @@ internal static partial class DetectionCostBenchmark
             await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
             await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
             return 0;
-        }
-
-        if (seconds * (2 * rounds + 2) > IngestSender.MaxSeconds)
-        {
-            await stdout.WriteLineAsync($"--seconds x (2 x --rounds + 2) must be at most {IngestSender.MaxSeconds} (the sender's longest run); it is {seconds * (2 * rounds + 2)}").ConfigureAwait(false);
-            return 2;
         }
 
         await CollectorAsync(stdout, rate, seconds, rounds, countingOnly, protect, peacetime).ConfigureAwait(false);
@@ -93,6 +102,7 @@ internal static partial class DetectionCostBenchmark
     /// </summary>
     private static async Task CollectorAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly, string[] protect, bool peacetime)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds * ((2 * rounds) + 2), IngestSender.MaxSeconds, nameof(seconds));
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
         var settings = new SensorDetectionSettings { ProtectedNetworks = protect };
         var options = countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : new DetectionOptions();
