@@ -108,7 +108,7 @@ internal static partial class DetectionCostBenchmark
         var options = countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : new DetectionOptions();
         var segments = 2 * rounds + 2;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pairs, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pair{(rounds == 1 ? "" : "s")}, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
         await stdout.WriteLineAsync($"{"detection",-13} {"received",12} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8}").ConfigureAwait(false);
 
         await using var host = new DetectingCollector(true, settings, options);
@@ -173,7 +173,7 @@ internal static partial class DetectionCostBenchmark
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"pairs' shares of the collector's CPU: {string.Join(", ", shares.Select(s => s.ToString("P1", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"collector: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pairs (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"collector: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pair{(pairs.Count == 1 ? "" : "s")} (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
 
     /// <summary>What the collector's process had used and received at one moment (differences: one segment).</summary>
