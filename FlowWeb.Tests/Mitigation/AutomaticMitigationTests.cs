@@ -48,8 +48,10 @@ public sealed class AutomaticMitigationTests
         await driver.AttackUntilReportedAsync([flood, whitelisted]);
 
         // The flood goes on until the ban is on the router: on a busy machine the ban may come seconds after the report,
-        // and an attack left quiet by then would have ended (and its ban been taken back) before it is looked at.
-        await driver.AttackUntilAsync([flood, whitelisted], () => Task.FromResult(router.Entries("ip/firewall/address-list").Count != 0), 1, 15);
+        // and an attack left quiet by then would have ended (and its ban been taken back) before it is looked at. Waits
+        // for the request, not the entry: the fake router logs a request after its effect, so an entry can be seen
+        // before its PUT is.
+        await driver.AttackUntilAsync([flood, whitelisted], () => Task.FromResult(router.Requests.Any(r => r.Method == "PUT")), 1, 15);
         var put = Assert.Single(router.Requests, r => r.Method == "PUT");
         Assert.Equal("/rest/ip/firewall/address-list", put.Path);
         Assert.Equal(("flowweb-ddos", flood.Victim, "30m"), (put.Body["list"], put.Body["address"], put.Body["timeout"]));
