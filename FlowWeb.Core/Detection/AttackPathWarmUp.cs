@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Alerts;
 using FlowWeb.Core.Flows;
 using FlowWeb.Core.Sensors;
@@ -86,12 +87,17 @@ internal static class AttackPathWarmUp
         var victim = FlowAddress.FromIPv4(0xC000_0237); // 192.0.2.55 (TEST-NET-1)
         var random = new Random(123);
         var limit = detector.Config.StartAfterSeconds + 3;
+
+        // A second's flood as one batch, through the path the collector's receive threads use.
+        var records = new FlowRecord[RecordsPerSecond];
+        var accepted = Enumerable.Range(0, RecordsPerSecond).ToArray();
+        var rates = Enumerable.Repeat(1u, RecordsPerSecond).ToArray();
         for (var s = 0; s < limit; s++)
         {
             var second = first + s;
             for (var i = 0; i < RecordsPerSecond; i++)
             {
-                var record = new FlowRecord
+                records[i] = new FlowRecord
                 {
                     SrcAddr = FlowAddress.FromIPv4(0x0A00_0000u | (uint)random.Next(1 << 24)),
                     DstAddr = victim,
@@ -105,9 +111,9 @@ internal static class AttackPathWarmUp
                     InIf = 1,
                     OutIf = 2,
                 };
-                shard.Prefetch(record);
-                shard.Add(record, 1, second, exporter);
             }
+
+            shard.Add(new ObservedBatch(records, accepted, rates, exporter, second));
 
             shard.Roll(second + 1);
             foreach (var change in detector.Tick(second + 1))

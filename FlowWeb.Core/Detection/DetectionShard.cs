@@ -299,22 +299,12 @@ public sealed class DetectionShard
     }
 
     /// <summary>
-    /// Starts loading what <see cref="Add"/> will read for this record: the light counts and tracked bits of its
-    /// destination host and prefix, where their slots would be, and the host's slot at its home position (on a Zipf
+    /// Starts loading what <see cref="Add(in ObservedBatch)"/> will read for this record: the light counts and tracked bits
+    /// of its destination host and prefix, where their slots would be, and the host's slot at its home position (on a Zipf
     /// load most records go to a busy host's own slot, a second-level cache miss for each otherwise). On the collector
     /// these were cache misses on most records (the aggregation's tables push them out between records); loaded a
-    /// record ahead, they arrive in time.
+    /// record ahead, they arrive in time. Returns the destination's lookup, which the count then uses.
     /// </summary>
-    public void Prefetch(in FlowRecord r)
-    {
-        var config = _owner.Config;
-        if (config.Enabled)
-        {
-            Prefetch(r, config);
-        }
-    }
-
-    /// <summary>Starts loading the record's counts (see <see cref="Prefetch(in FlowRecord)"/>) and returns its destination's lookup.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Lookup Prefetch(in FlowRecord r, DetectionConfig config)
     {
