@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -61,6 +62,10 @@ public sealed class DetectionConfig
         _groupIncomingPrefix = [.. _groupIncoming.Select(t => ScaleBy(t, PrefixThresholdFactor))];
         FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
         InverseFlowFloors = [.. FlowFloors.Select(f => f > 0 ? 1 / f : double.PositiveInfinity)];
+        var inverse = InverseFlowFloors;
+        InverseFloorsLead = Vector256.Create(inverse[Counter.Packets], inverse[Counter.Bytes], 0, inverse[Counter.SynPackets]);
+        InverseFloorsMiddle = Vector256.Create(0, inverse[Counter.UdpPackets], inverse[Counter.UdpBytes], inverse[Counter.IcmpPackets]);
+        InverseFloorsTail = Vector128.Create(inverse[Counter.FragmentPackets], 0);
     }
 
     /// <summary>A record carrying this fraction of a threshold (per second) is flow-sized: see <see cref="FlowFloors"/>.</summary>
@@ -77,6 +82,18 @@ public sealed class DetectionConfig
 
     /// <summary>1 / <see cref="FlowFloors"/> (0 where no threshold applies): a record's weight is a few multiplications.</summary>
     internal double[] InverseFlowFloors { get; }
+
+    /// <summary>
+    /// <see cref="InverseFlowFloors"/> in the lanes of a record's counts as the receive path adds them (counters 0-3, 4-7 and
+    /// 8-9), 0 in the lanes that cannot make a record flow-sized (flows, TCP packets, amplification packets).
+    /// </summary>
+    internal Vector256<double> InverseFloorsLead { get; }
+
+    /// <inheritdoc cref="InverseFloorsLead"/>
+    internal Vector256<double> InverseFloorsMiddle { get; }
+
+    /// <inheritdoc cref="InverseFloorsLead"/>
+    internal Vector128<double> InverseFloorsTail { get; }
 
     public bool Enabled { get; }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Flows;
@@ -43,9 +44,8 @@ public sealed class DetectionShard
     private int _runningCount;
 
     /// <summary>
-    /// Counts a datagram's accepted records, each loaded <see cref="PrefetchAhead"/> records before it is counted (see
-    /// <see cref="Prefetch"/>); what the prefetch computed (the destination's hash, prefix and prefix hash) is kept for
-    /// the count, which would otherwise compute it again.
+    /// Counts a datagram's accepted records in a pipeline of two loads ahead of each count (see <see cref="LoadTag"/> and
+    /// <see cref="LoadCounts"/>); the destination's lookup they compute is kept for the count.
     /// </summary>
     public void Add(in ObservedBatch batch)
     {
@@ -64,44 +64,114 @@ public sealed class DetectionShard
         var accepted = batch.Accepted;
         var rates = batch.SamplingRates;
         var ahead = _ahead;
-        for (var i = 0; i < accepted.Length && i < PrefetchAhead; i++)
+        var n = accepted.Length;
+        for (var i = 0; i < n && i < TagAhead; i++)
         {
-            ahead[i] = Prefetch(records[accepted[i]], config);
+            ahead[i] = LoadTag(records[accepted[i]]);
         }
 
-        for (var i = 0; i < accepted.Length; i++)
+        for (var i = 0; i < n && i < CountsAhead; i++)
         {
-            if (i + PrefetchAhead < accepted.Length)
+            ahead[i] = LoadCounts(records[accepted[i]], ahead[i], config);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (i + TagAhead < n)
             {
-                ahead[(i + PrefetchAhead) & AheadMask] = Prefetch(records[accepted[i + PrefetchAhead]], config);
+                ahead[(i + TagAhead) & AheadMask] = LoadTag(records[accepted[i + TagAhead]]);
+            }
+
+            if (i + CountsAhead < n)
+            {
+                ahead[(i + CountsAhead) & AheadMask] = LoadCounts(records[accepted[i + CountsAhead]], ahead[(i + CountsAhead) & AheadMask], config);
             }
 
             Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask]);
         }
     }
 
-    /// <summary>The lookups of the records between their prefetch and their count (a ring of at least <see cref="PrefetchAhead"/> + 1).</summary>
+    /// <summary>
+    /// How many records ahead of its count a record's destination is hashed and its tag's line loaded
+    /// (<see cref="LoadTag"/>), and how many ahead, by that tag, the lines its count reads (<see cref="LoadCounts"/>).
+    /// </summary>
+    private const int TagAhead = 4;
+
+    /// <inheritdoc cref="TagAhead"/>
+    private const int CountsAhead = 2;
+
+    /// <summary>The lookups of the records between their first load and their count: a ring of more than <see cref="TagAhead"/>.</summary>
     private readonly Lookup[] _ahead = new Lookup[AheadMask + 1];
 
-    private const int AheadMask = 3; // a ring of 4: PrefetchAhead + 1 must fit
+    private const int AheadMask = 7;
 
-    /// <summary>Where a record's destination counts: its host's hash, its prefix (carpet bombing) and the prefix's hash.</summary>
-    private readonly record struct Lookup(ulong Host, FlowAddress Prefix, ulong PrefixHash)
+    /// <summary>First stage: the destination's hash, and the line of its tag at its home position, where most keys are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lookup LoadTag(in FlowRecord r)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lookup Of(FlowAddress destination, DetectionConfig config)
+        var look = Lookup.HostOnly(r.DstAddr);
+        if (Sse.IsSupported)
         {
-            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
-            return new Lookup(SecondTable.HashOf(destination, KeyKind.IncomingHost), prefix, SecondTable.HashOf(prefix, KeyKind.IncomingPrefix));
+            _table.PrefetchTag(look.Host);
         }
+
+        return look;
     }
 
     /// <summary>
-    /// How many records ahead <see cref="Add(in ObservedBatch)"/> starts loading a record's counts. v9 at 900,000 flows/s,
-    /// one run each: 748 ns a flow with 1 (as when records came one by one), 736 with 4, 763 with 8, against 725-734 in
-    /// three runs with 2; within the noise, but never better.
+    /// Second stage, by the tag now loaded: a destination with its slot at home (or a heavy one, which takes it) will count
+    /// there, so the slot's lines; any other will count in light counts and maybe its prefix's slot, so its prefix is
+    /// looked up and the light counts' and tracked bits' lines loaded. Before, every record loaded both sets, nine lines,
+    /// and one that counts in its own slot (most, on a Zipf load) reads none of the light ones: on the collector, such
+    /// loads took cache from the aggregation's tables, which then missed.
     /// </summary>
-    private const int PrefetchAhead = 2;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lookup LoadCounts(in FlowRecord r, Lookup look, DetectionConfig config)
+    {
+        if (!Sse.IsSupported)
+        {
+            return look;
+        }
+
+        var table = _table;
+        if (table.HomeTagIs(look.Host) || (_heavy.Count != 0 && _heavy.MayContain(look.Host)))
+        {
+            table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
+        }
+        else
+        {
+            look = look.WithPrefix(r.DstAddr, config);
+            var tracked = _owner.Tracked;
+            table.PrefetchLight(look.Host);
+            table.PrefetchLight(look.PrefixHash);
+            tracked.Prefetch(look.Host);
+            tracked.Prefetch(look.PrefixHash);
+        }
+
+        return look;
+    }
+
+    /// <summary>
+    /// Where a record's destination counts: its host's hash and, once needed (<see cref="HasPrefix"/>), its prefix
+    /// (carpet bombing) and the prefix's hash. A record counted in its host's own slot needs no prefix.
+    /// </summary>
+    private readonly record struct Lookup(ulong Host, FlowAddress Prefix, ulong PrefixHash, bool HasPrefix)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lookup HostOnly(FlowAddress destination) => new(SecondTable.HashOf(destination, KeyKind.IncomingHost), default, 0, false);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lookup WithPrefix(FlowAddress destination, DetectionConfig config)
+        {
+            if (HasPrefix)
+            {
+                return this;
+            }
+
+            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            return new Lookup(Host, prefix, SecondTable.HashOf(prefix, KeyKind.IncomingPrefix), true);
+        }
+    }
 
     /// <summary>
     /// Counts one accepted record. <paramref name="rate"/> is its effective sampling rate (1 = unsampled);
@@ -117,12 +187,12 @@ public sealed class DetectionShard
         var config = _owner.Config;
         if (config.Enabled)
         {
-            Add(r, rate, exporter, config, Lookup.Of(r.DstAddr, config));
+            Add(r, rate, exporter, config, Lookup.HostOnly(r.DstAddr));
         }
     }
 
     /// <summary>Counts one accepted record of the running second (<paramref name="look"/>: its destination's lookup).</summary>
-    private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, in Lookup look)
+    private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, Lookup look)
     {
         var incoming = config.Protected is null || config.Protected.Contains(r.DstAddr);
         var outgoing = config.OutgoingSources is not null && config.OutgoingSources.Contains(r.SrcAddr);
@@ -131,66 +201,19 @@ public sealed class DetectionShard
             return;
         }
 
-        var scale = (double)rate;
-        var packets = r.Packets * scale;
-        var bytes = r.Bytes * scale;
-
-        var durationMs = DurationMs(r);
-
         var table = _table;
+        var durationMs = DurationMs(r);
         if (durationMs > table.LongestRecordMs)
         {
             table.LongestRecordMs = durationMs;
         }
 
-        Contribution c = default;
-        c.Packets = packets;
-        c.Bytes = bytes;
-
-        // Sampled: a one-packet record stands for about `rate` one-packet flows (a spoofed flood: SYNs, UDP, ICMP);
-        // a longer one for one flow. Not a TCP packet with ACK: it belongs to an established connection of unknown
-        // length, and at 1:1000 a flash crowd's web server read 21,000-112,000 "flows"/s from 4,000 connections/s
-        // (bench detection false-positives --sampling 1000). An ACK flood is caught by its packets instead.
-        c.Flows = r.Packets <= 1 && !(r.Protocol == 6 && (r.TcpFlags & 0x10) != 0) ? scale : 1;
-        switch (r.Protocol)
-        {
-            case 6:
-                c.Tcp = packets;
-                c.Syn = (r.TcpFlags & 0x12) == 0x02 ? packets : 0;
-                c.Fragments = r.SrcPort == 0 && r.DstPort == 0 ? packets : 0;
-                break;
-            case 17:
-                c.Udp = packets;
-                c.UdpBytes = bytes;
-                if (r.SrcPort == 0 && r.DstPort == 0)
-                {
-                    c.Fragments = packets;
-                }
-                else if (ReflectorPorts.Contains(r.SrcPort))
-                {
-                    c.Amplification = packets;
-                }
-
-                break;
-            case 1:
-            case 58:
-                c.Icmp = packets;
-                break;
-        }
-
-        if (durationMs > HeldOverMs)
-        {
-            // One division per long record (a second one here was 4 % of this method on a loaded collector).
-            c.RateFactor = 1000.0 / durationMs;
-            // Whole seconds, rounded down (see SensorDetector.EvaluateKey: a hold must not outlast the next export).
-            c.HoldSeconds = Math.Clamp((int)(durationMs / 1000), 2, config.MaxHoldSeconds);
-        }
+        var c = Contribution.Of(r, rate, durationMs, config);
 
         // A flow-sized record goes to the detector with its flow's identity, so that its flow's next record (the next
         // active-timeout export, or the last one at the inactive timeout) replaces its held rate instead of adding to
         // it; a long one's rate is then held there, not in the key's sums. The rest stays anonymous: see FlowFloors.
-        var inverseFloors = config.InverseFlowFloors;
-        var share = FloorShare(c, inverseFloors);
+        var share = FloorShare(c, config);
         if (share >= FlowSizedShare)
         {
             if (table.FlowsFull)
@@ -203,8 +226,6 @@ public sealed class DetectionShard
             }
         }
 
-        var max = config.MaxKeysPerSecond;
-
         // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
         // second (and again when the watch changes), not per record.
         var watch = _owner.Watch;
@@ -216,7 +237,7 @@ public sealed class DetectionShard
 
         var tracked = _owner.Tracked;
         // A light record's weight: its largest share of a floor, flows included (a flood of one-packet records).
-        var weight = c.Identified ? 0 : (float)Max(share, c.Flows * inverseFloors[Counter.Flows]);
+        var weight = c.Identified ? 0 : (float)Max(share, c.Flows * config.InverseFlowFloors[Counter.Flows]);
         if (incoming)
         {
             // A destination with a slot this second (promoted, tracked, or sent a flow-sized record) takes the record
@@ -225,102 +246,111 @@ public sealed class DetectionShard
             // second is under PromoteWeight so is the host's, and the host's own count is not kept (a destination all
             // over the Internet, when every destination is protected, then costs one count, not two). A host therefore
             // gets its own slot at most a floor late: half while its prefix was light, half of its own.
-            var hash = look.Host;
-            var prefix = look.Prefix;
-            var prefixHash = look.PrefixHash;
-            var prefixWeight = 0f;
-            ref var host = ref table.Find(hash, r.DstAddr, KeyKind.IncomingHost);
-            var hostOwn = c.Identified || !Unsafe.IsNullRef(ref host);
-            if (!hostOwn)
+            ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
+            if (!Unsafe.IsNullRef(ref host) || c.Identified || (_heavy.Count != 0 && _heavy.MayContain(look.Host)))
             {
-                prefixWeight = table.AddLight(prefixHash, weight);
-                hostOwn = (prefixWeight >= PromoteWeight && table.AddLight(hash, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(hash));
+                CountHost(ref host, r, rate, config, look, c, watching);
             }
-
-            if (hostOwn)
+            else
             {
-                // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
-                if (Unsafe.IsNullRef(ref host))
+                look = look.WithPrefix(r.DstAddr, config);
+                var prefixWeight = table.AddLight(look.PrefixHash, weight);
+                if ((prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(look.Host)))
                 {
-                    host = ref table.Get(hash, r.DstAddr, KeyKind.IncomingHost, max);
+                    CountHost(ref host, r, rate, config, look, c, watching);
                 }
-
-                Apply(ref host, c, r.SrcPort);
-                host.Peers.Add(AddressHash.Of(r.SrcAddr));
-                if (watching)
+                else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || (tracked.Count != 0 && tracked.MayContain(look.PrefixHash)))
                 {
-                    WitnessIncoming(ref host, r.DstAddr, prefix, watch, table, r, rate, packets, bytes);
-                }
-            }
-            else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || (tracked.Count != 0 && tracked.MayContain(prefixHash)))
-            {
-                // A light destination is counted in its prefix only, as the tick would have summed it there; a light
-                // prefix (destinations all over the Internet, when every destination is protected) not at all. A
-                // prefix's thresholds are its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
-                ref var slot = ref table.Get(prefixHash, prefix, KeyKind.IncomingPrefix, max);
-                Apply(ref slot, c, r.SrcPort);
-                slot.Peers.Add(AddressHash.Of(r.SrcAddr));
-                slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
-                if (watching)
-                {
-                    Witness(ref slot, new DetectionKey(prefix, KeyKind.IncomingPrefix), watch, table, r, rate, packets, bytes);
+                    CountPrefix(r, rate, config, look, c, watching);
                 }
             }
         }
 
         // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
-        if (outgoing && SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost) is var sourceHash && OwnSlot(table, sourceHash, weight, c.Identified, tracked))
+        if (outgoing)
         {
-            ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, max);
-            Apply(ref source, c, r.SrcPort);
-            source.Peers.Add(AddressHash.Of(r.DstAddr));
-            if (watching)
-            {
-                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), watch, table, r, rate, packets, bytes);
-            }
+            CountSource(r, rate, config, c, weight, watching);
         }
 
         if (c.Identified)
         {
-            FlowEntry entry = default;
-            entry.Flow = FlowIdentity.Of(r, exporter);
-            entry.Incoming = incoming;
-            entry.Outgoing = outgoing;
-            if (c.HoldSeconds > 1)
-            {
-                Add(ref entry.Rate, c, c.RateFactor);
-                entry.HoldSeconds = c.HoldSeconds;
-            }
-
-            table.AddFlow(entry);
+            AddFlow(r, exporter, incoming, outgoing, c);
         }
 
         Volatile.Write(ref _runningCount, table.Count);
     }
 
-    /// <summary>
-    /// Starts loading what <see cref="Add(in ObservedBatch)"/> will read for this record: the light counts and tracked bits
-    /// of its destination host and prefix, where their slots would be, and the host's slot at its home position (on a Zipf
-    /// load most records go to a busy host's own slot, a second-level cache miss for each otherwise). On the collector
-    /// these were cache misses on most records (the aggregation's tables push them out between records); loaded a
-    /// record ahead, they arrive in time. Returns the destination's lookup, which the count then uses.
-    /// </summary>
+    /// <summary>Counts a record in its destination host's own slot (<paramref name="host"/>: the slot, or a null reference to take one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Lookup Prefetch(in FlowRecord r, DetectionConfig config)
+    private void CountHost(ref KeySlot host, in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, bool watching)
     {
-        var look = Lookup.Of(r.DstAddr, config);
-        if (Sse.IsSupported)
+        // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
+        var table = _table;
+        if (Unsafe.IsNullRef(ref host))
         {
-            var table = _table;
-            var tracked = _owner.Tracked;
-            table.Prefetch(look.Host);
-            table.Prefetch(look.PrefixHash);
-            table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
-            tracked.Prefetch(look.Host);
-            tracked.Prefetch(look.PrefixHash);
+            host = ref table.Get(look.Host, r.DstAddr, KeyKind.IncomingHost, config.MaxKeysPerSecond);
         }
 
-        return look;
+        Apply(ref host, c, r.SrcPort);
+        host.Peers.Add(AddressHash.Of(r.SrcAddr));
+        if (watching)
+        {
+            WitnessIncoming(ref host, r.DstAddr, look.WithPrefix(r.DstAddr, config).Prefix, _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+        }
+    }
+
+    /// <summary>
+    /// A light destination is counted in its prefix only, as the tick would have summed it there; a light prefix
+    /// (destinations all over the Internet, when every destination is protected) not at all. A prefix's thresholds are
+    /// its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountPrefix(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, bool watching)
+    {
+        var table = _table;
+        ref var slot = ref table.Get(look.PrefixHash, look.Prefix, KeyKind.IncomingPrefix, config.MaxKeysPerSecond);
+        Apply(ref slot, c, r.SrcPort);
+        slot.Peers.Add(AddressHash.Of(r.SrcAddr));
+        slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
+        if (watching)
+        {
+            Witness(ref slot, new DetectionKey(look.Prefix, KeyKind.IncomingPrefix), _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+        }
+    }
+
+    /// <summary>Counts a record from a protected source under that source, if it has (or now earns) its own slot.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSource(in FlowRecord r, uint rate, DetectionConfig config, in Contribution c, float weight, bool watching)
+    {
+        var table = _table;
+        var sourceHash = SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost);
+        if (OwnSlot(table, sourceHash, weight, c.Identified || (_heavy.Count != 0 && _heavy.MayContain(sourceHash)), _owner.Tracked))
+        {
+            ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, config.MaxKeysPerSecond);
+            Apply(ref source, c, r.SrcPort);
+            source.Peers.Add(AddressHash.Of(r.DstAddr));
+            if (watching)
+            {
+                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+            }
+        }
+    }
+
+    /// <summary>Hands a flow-sized record to the detector with its flow's identity (a long one with its held rate).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddFlow(in FlowRecord r, FlowAddress exporter, bool incoming, bool outgoing, in Contribution c)
+    {
+        FlowEntry entry = default;
+        entry.Flow = FlowIdentity.Of(r, exporter);
+        entry.Incoming = incoming;
+        entry.Outgoing = outgoing;
+        if (c.HoldSeconds > 1)
+        {
+            AddRate(ref entry.Rate, c);
+            entry.HoldSeconds = c.HoldSeconds;
+        }
+
+        _table.AddFlow(entry);
     }
 
     /// <summary>A record lasting longer counts at its own average rate, held on its keys (see the remarks above).</summary>
@@ -342,6 +372,8 @@ public sealed class DetectionShard
             return;
         }
 
+        NoteHeavyKeys(nowSecond == _second + 1 ? _table : null);
+
         // A second of light records only has no key, but its longest record still tells the exporter's active timeout.
         if (_table.Count > 0 || _table.EvidenceCount > 0 || _table.LongestRecordMs > 0)
         {
@@ -356,6 +388,36 @@ public sealed class DetectionShard
         _second = nowSecond;
         Volatile.Write(ref _runningCount, 0);
         Volatile.Write(ref _closedThrough, nowSecond - 1);
+    }
+
+    /// <summary>
+    /// The hosts (destinations and protected sources) that received at least a whole flow-sized floor in the second before
+    /// this one: they take their own slot from their first record, without light counts (see <see cref="Add"/>). Most
+    /// busy hosts are busy second after second; each used to count its first records of every second in its prefix and
+    /// in two light counts, a quarter of the records on a Zipf load. A host that drops under the floor is light again the
+    /// second after, so the filter holds at most the keys of one second that were each a floor's worth.
+    /// </summary>
+    private readonly KeyFilter _heavy = new([]);
+
+    /// <summary>Fills <see cref="_heavy"/> from the second that ends (null: the previous second counted nothing).</summary>
+    private void NoteHeavyKeys(SecondTable? ended)
+    {
+        _heavy.Clear();
+        if (ended is null)
+        {
+            return;
+        }
+
+        var inverse = _owner.Config.InverseFlowFloors;
+        for (var n = 0; n < ended.Count; n++)
+        {
+            var index = ended.UsedIndex(n);
+            ref var slot = ref ended.SlotAt(index);
+            if (slot.Kind != KeyKind.IncomingPrefix && slot.FloorShare(inverse) >= 1)
+            {
+                _heavy.Add(SecondTable.HashOf(slot.Address, slot.Kind));
+            }
+        }
     }
 
     /// <summary>
@@ -386,13 +448,12 @@ public sealed class DetectionShard
     /// floors serves both that test and the record's light weight.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double FloorShare(in Contribution c, double[] inverse)
+    private static double FloorShare(in Contribution c, DetectionConfig config)
     {
-        var factor = c.HoldSeconds > 1 ? c.RateFactor : 1;
-        var w = Max(c.Packets * inverse[Counter.Packets], c.Bytes * inverse[Counter.Bytes]);
-        w = Max(w, Max(c.Syn * inverse[Counter.SynPackets], c.Udp * inverse[Counter.UdpPackets]));
-        w = Max(w, Max(c.UdpBytes * inverse[Counter.UdpBytes], c.Icmp * inverse[Counter.IcmpPackets]));
-        return Max(w, c.Fragments * inverse[Counter.FragmentPackets]) * factor;
+        // Every amount is at least 0 and every inverse floor finite: no NaN, so the native maximum is the maximum.
+        var wide = Vector256.MaxNative(c.Lead * config.InverseFloorsLead, c.Middle * config.InverseFloorsMiddle);
+        var w = Vector128.MaxNative(Vector128.MaxNative(wide.GetLower(), wide.GetUpper()), c.Tail * config.InverseFloorsTail);
+        return Max(w.ToScalar(), w.GetElement(1)) * (c.HoldSeconds > 1 ? c.RateFactor : 1);
     }
 
     private const double FlowSizedShare = 1 - 1e-9;
@@ -401,28 +462,96 @@ public sealed class DetectionShard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Max(double a, double b) => a > b ? a : b;
 
+    /// <summary>
+    /// A record's counts (sampling-scaled) in the order of <see cref="TrafficCounters"/>: counters 0-3 (packets, bytes,
+    /// flows, SYN packets), 4-7 (TCP, UDP packets, UDP bytes, ICMP) and 8-9 (fragments, amplification), so that adding
+    /// them to a slot is three vector additions.
+    /// </summary>
     private struct Contribution
     {
-        public double Packets, Bytes, Flows, Syn, Tcp, Udp, UdpBytes, Icmp, Fragments, Amplification;
+        public Vector256<double> Lead;
+        public Vector256<double> Middle;
+        public Vector128<double> Tail;
         public double RateFactor;
         public int HoldSeconds;
 
         /// <summary>Handed to the detector as a <see cref="FlowEntry"/>: a long one's rate is held there, not in the key's sums.</summary>
         public bool Identified;
+
+        public readonly double Packets => Lead.ToScalar();
+
+        public readonly double Bytes => Lead.GetElement(1);
+
+        public readonly double Flows => Lead.GetElement(2);
+
+        public readonly double Amplification => Tail.GetElement(1);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Contribution Of(in FlowRecord r, uint rate, long durationMs, DetectionConfig config)
+        {
+            var scale = (double)rate;
+            var packets = r.Packets * scale;
+            var bytes = r.Bytes * scale;
+
+            // Sampled: a one-packet record stands for about `rate` one-packet flows (a spoofed flood: SYNs, UDP, ICMP);
+            // a longer one for one flow. Not a TCP packet with ACK: it belongs to an established connection of unknown
+            // length, and at 1:1000 a flash crowd's web server read 21,000-112,000 "flows"/s from 4,000 connections/s
+            // (bench detection false-positives --sampling 1000). An ACK flood is caught by its packets instead.
+            var flows = r.Packets <= 1 && !(r.Protocol == 6 && (r.TcpFlags & 0x10) != 0) ? scale : 1;
+            var syn = 0.0;
+            Contribution c = default;
+            var fragment = r.SrcPort == 0 && r.DstPort == 0;
+            switch (r.Protocol)
+            {
+                case 6:
+                    syn = (r.TcpFlags & 0x12) == 0x02 ? packets : 0;
+                    c.Middle = Vector256.CreateScalar(packets);
+                    c.Tail = fragment ? Vector128.CreateScalar(packets) : default;
+                    break;
+                case 17:
+                    c.Middle = Vector256.Create(0, packets, bytes, 0);
+                    c.Tail = fragment ? Vector128.CreateScalar(packets) : ReflectorPorts.Contains(r.SrcPort) ? Vector128.Create(0, packets) : default;
+                    break;
+                case 1:
+                case 58:
+                    c.Middle = Vector256.Create(0, 0, 0, packets);
+                    break;
+            }
+
+            c.Lead = Vector256.Create(packets, bytes, flows, syn);
+            if (durationMs > HeldOverMs)
+            {
+                // One division per long record (a second one here was 4 % of this method on a loaded collector).
+                c.RateFactor = 1000.0 / durationMs;
+                // Whole seconds, rounded down (see SensorDetector.EvaluateKey: a hold must not outlast the next export).
+                c.HoldSeconds = Math.Clamp((int)(durationMs / 1000), 2, config.MaxHoldSeconds);
+            }
+
+            return c;
+        }
     }
 
+    /// <summary>
+    /// Adds the record to a slot: a short one's counts to its instant sums (three vector additions), a long one's flow
+    /// to them and, unless its flow is identified (held by the detector), its rates to the held ones.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Apply(ref KeySlot slot, in Contribution c, ushort sourcePort)
     {
-        slot.Instant[Counter.Flows] += c.Flows;
+        ref var instant = ref Unsafe.As<TrafficCounters, double>(ref slot.Instant);
         if (c.HoldSeconds <= 1)
         {
-            Add(ref slot.Instant, c, 1);
+            (Vector256.LoadUnsafe(ref instant) + c.Lead).StoreUnsafe(ref instant);
+            (Vector256.LoadUnsafe(ref instant, 4) + c.Middle).StoreUnsafe(ref instant, 4);
+            (Vector128.LoadUnsafe(ref instant, 8) + c.Tail).StoreUnsafe(ref instant, 8);
         }
-        else if (!c.Identified)
+        else
         {
-            Add(ref slot.Held, c, c.RateFactor);
-            slot.HeldWeightSeconds += c.Packets * c.RateFactor * c.HoldSeconds;
+            slot.Instant[Counter.Flows] += c.Flows;
+            if (!c.Identified)
+            {
+                AddHeld(ref slot, c);
+            }
         }
 
         if (c.Amplification > 0)
@@ -431,32 +560,41 @@ public sealed class DetectionShard
         }
     }
 
-    /// <summary>
-    /// Adds the record's counts. ICMP's, fragments' and amplification's only when there are some: in a slot's held rates
-    /// they are past the line the others share (see <see cref="KeySlot"/>), which most records then do not touch.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(ref TrafficCounters v, in Contribution c, double factor)
+    /// <summary>A long record's rates, held on the key for as long as it lasted.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddHeld(ref KeySlot slot, in Contribution c)
     {
-        v[Counter.Packets] += c.Packets * factor;
-        v[Counter.Bytes] += c.Bytes * factor;
-        v[Counter.SynPackets] += c.Syn * factor;
-        v[Counter.TcpPackets] += c.Tcp * factor;
-        v[Counter.UdpPackets] += c.Udp * factor;
-        v[Counter.UdpBytes] += c.UdpBytes * factor;
-        if (c.Icmp != 0)
+        AddRate(ref slot.Held, c);
+        slot.HeldWeightSeconds += c.Packets * c.RateFactor * c.HoldSeconds;
+    }
+
+    /// <summary>
+    /// Adds a long record's per-second rates (its counts × <see cref="Contribution.RateFactor"/>, flows aside). ICMP's,
+    /// fragments' and amplification's only when there are some: in a slot's held rates they are past the line the others
+    /// share (see <see cref="KeySlot"/>), which most records then do not touch.
+    /// </summary>
+    private static void AddRate(ref TrafficCounters v, in Contribution c)
+    {
+        ref var rates = ref Unsafe.As<TrafficCounters, double>(ref v);
+        var factor = c.RateFactor;
+        var lead = c.Lead * factor;
+        var middle = c.Middle * factor;
+        rates += lead.ToScalar();
+        Unsafe.Add(ref rates, Counter.Bytes) += lead.GetElement(1);
+        Unsafe.Add(ref rates, Counter.SynPackets) += lead.GetElement(3);
+        Unsafe.Add(ref rates, Counter.TcpPackets) += middle.ToScalar();
+        Unsafe.Add(ref rates, Counter.UdpPackets) += middle.GetElement(1);
+        Unsafe.Add(ref rates, Counter.UdpBytes) += middle.GetElement(2);
+        if (middle.GetElement(3) is var icmp && icmp != 0)
         {
-            v[Counter.IcmpPackets] += c.Icmp * factor;
+            Unsafe.Add(ref rates, Counter.IcmpPackets) += icmp;
         }
 
-        if (c.Fragments != 0)
+        if (c.Tail != Vector128<double>.Zero)
         {
-            v[Counter.FragmentPackets] += c.Fragments * factor;
-        }
-
-        if (c.Amplification != 0)
-        {
-            v[Counter.AmplificationPackets] += c.Amplification * factor;
+            var tail = c.Tail * factor;
+            Unsafe.Add(ref rates, Counter.FragmentPackets) += tail.ToScalar();
+            Unsafe.Add(ref rates, Counter.AmplificationPackets) += tail.GetElement(1);
         }
     }
 

@@ -22,13 +22,29 @@ internal sealed class KeyFilter
     {
         foreach (var key in keys)
         {
-            var bit = BitOf(SecondTable.HashOf(key.Address, key.Kind));
-            _words[bit >> 6] |= 1UL << (bit & 63);
-            Count++;
+            Add(SecondTable.HashOf(key.Address, key.Kind));
         }
     }
 
-    public int Count { get; }
+    public int Count { get; private set; }
+
+    /// <summary>Adds a key by its hash (<see cref="SecondTable.HashOf"/>): only for a filter its owner alone reads.</summary>
+    public void Add(ulong hash)
+    {
+        var bit = BitOf(hash);
+        _words[bit >> 6] |= 1UL << (bit & 63);
+        Count++;
+    }
+
+    /// <summary>Empties the filter (only for a filter its owner alone reads).</summary>
+    public void Clear()
+    {
+        if (Count != 0)
+        {
+            Array.Clear(_words);
+            Count = 0;
+        }
+    }
 
     /// <summary>False when the key with this hash (<see cref="SecondTable.HashOf"/>) is surely not in the set.</summary>
     public bool MayContain(ulong hash)

@@ -63,6 +63,21 @@ internal struct KeySlot
     /// <summary>Sum of the held records' packet rates (the weight of their mean hold; 0: nothing held).</summary>
     public readonly double HeldWeight => Held[Counter.Packets];
 
+    /// <summary>
+    /// The largest share of a flow-sized floor the key received this second, instant and held amounts together
+    /// (<paramref name="inverseFloors"/>: <see cref="DetectionConfig.InverseFlowFloors"/>).
+    /// </summary>
+    public readonly double FloorShare(double[] inverseFloors)
+    {
+        var share = 0.0;
+        for (var i = 0; i < Counter.Count; i++)
+        {
+            share = Math.Max(share, (Instant[i] + Held[i]) * inverseFloors[i]);
+        }
+
+        return share;
+    }
+
     public void Vote(ushort port, double packets)
     {
         if (port == AmpPort)

@@ -184,13 +184,20 @@ internal sealed partial class SecondTable
         return a < b ? a : b;
     }
 
-    /// <summary>Starts loading a key's light counts and its slot's tag (see <see cref="DetectionShard.Prefetch"/>).</summary>
+    /// <summary>Starts loading the line of the tag at the key's home position (see <see cref="DetectionShard"/>'s pipeline).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(ulong hash)
-    {
-        Sse.Prefetch0(Unsafe.AsPointer(ref _light[_lightStart + ((int)(hash >> 53) * LightLineFloats)]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _tags[(int)hash & _mask]));
-    }
+    public unsafe void PrefetchTag(ulong hash) => Sse.Prefetch0(Unsafe.AsPointer(ref _tags[(int)hash & _mask]));
+
+    /// <summary>Starts loading the line of the key's light counts (<see cref="AddLight"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchLight(ulong hash) => Sse.Prefetch0(Unsafe.AsPointer(ref _light[_lightStart + ((int)(hash >> 53) * LightLineFloats)]));
+
+    /// <summary>
+    /// Whether the tag at the key's home position is the key's: then the key almost surely has its slot there (another
+    /// key at the same position has the same tag about once in two billion).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool HomeTagIs(ulong hash) => _tags[(int)hash & _mask] == TagOf(hash);
 
     /// <summary>
     /// Starts loading the slot a key with this hash has when it is at its home position (most keys are: the table is

@@ -279,6 +279,34 @@ public sealed class DetectorEngineTests
         Assert.InRange(attack.PeakPacketsPerSecond, 110_000 - 1000, 110_000);
     }
 
+    [Theory]
+    [InlineData("203.0.113.9")]
+    [InlineData("2001:db8::9")]
+    public void HostHeavyTheSecondBefore_TakesItsSlotWithItsFirstRecord_AndIsLightAgainAfterALightSecond(string victim)
+    {
+        var h = new DetectorHarness(Quick());
+        var ipv6 = victim.Contains(':', StringComparison.Ordinal);
+        var neighbour = ipv6 ? "2001:db8::77" : "203.0.113.77";
+        FlowRecord Light(string destination) => h.Flow(DetectorHarness.Spoofed(h.Now, ipv6), 40000, destination, 53, 17, 1, 512, durationMs: 300);
+
+        // Twenty records of 100 UDP packets: twice a host's floor (1 % of 100,000 packets/s), far under its threshold.
+        h.Second(Enumerable.Range(0, 20).Select(i => h.Flow(DetectorHarness.Spoofed(i, ipv6), 40000, victim, 53, 17, 100, 100 * 512, durationMs: 300)));
+        Assert.Equal(0, h.Detector.TrackedKeys); // not tracked: a tracked key keeps its slot anyway
+
+        // A one-packet record (a thousandth of a floor) to a host that was light counts in light counts only: no slot.
+        h.Shard.Add(Light(neighbour), 1, h.Now);
+        Assert.True(h.Shard.RunningSecondEmpty);
+
+        // The same record to the host that was heavy the second before takes the host's own slot at once.
+        h.Shard.Add(Light(victim), 1, h.Now);
+        Assert.False(h.Shard.RunningSecondEmpty);
+
+        // That second was light for it (one packet), so in the next one the host is light again.
+        h.Second([]);
+        h.Shard.Add(Light(victim), 1, h.Now);
+        Assert.True(h.Shard.RunningSecondEmpty);
+    }
+
     [Fact]
     public void ManyDestinations_TableIsCappedAndDropsAreCounted()
     {
