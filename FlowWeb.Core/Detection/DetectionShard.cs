@@ -134,7 +134,7 @@ public sealed class DetectionShard
         }
 
         var table = _table;
-        if (table.HomeTagIs(look.Host) || (_heavy.Count != 0 && _heavy.MayContain(look.Host)))
+        if (table.HomeTagIs(look.Host) || WasHeavy(look.Host))
         {
             table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
         }
@@ -240,14 +240,14 @@ public sealed class DetectionShard
         var weight = c.Identified ? 0 : (float)Max(share, c.Flows * config.InverseFlowFloors[Counter.Flows]);
         if (incoming)
         {
-            // A destination with a slot this second (promoted, tracked, or sent a flow-sized record) takes the record
-            // there: on a Zipf load that is most records, and they need neither light count. Otherwise the prefix's light
-            // count first: a light host never receives more than its prefix's light records, so while the prefix's
+            // A destination with a slot this second (promoted, tracked, or sent a flow-sized record), or heavy the
+            // second before, takes the record there: on a Zipf load that is most records, and they need neither light
+            // count. Otherwise the prefix's light count first: a light host never receives more than its prefix's light records, so while the prefix's
             // second is under PromoteWeight so is the host's, and the host's own count is not kept (a destination all
             // over the Internet, when every destination is protected, then costs one count, not two). A host therefore
             // gets its own slot at most a floor late: half while its prefix was light, half of its own.
             ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
-            if (!Unsafe.IsNullRef(ref host) || c.Identified || (_heavy.Count != 0 && _heavy.MayContain(look.Host)))
+            if (!Unsafe.IsNullRef(ref host) || c.Identified || WasHeavy(look.Host))
             {
                 CountHost(ref host, r, rate, config, look, c, watching);
             }
@@ -324,7 +324,7 @@ public sealed class DetectionShard
     {
         var table = _table;
         var sourceHash = SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost);
-        if (OwnSlot(table, sourceHash, weight, c.Identified || (_heavy.Count != 0 && _heavy.MayContain(sourceHash)), _owner.Tracked))
+        if (OwnSlot(table, sourceHash, weight, c.Identified || WasHeavy(sourceHash), _owner.Tracked))
         {
             ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, config.MaxKeysPerSecond);
             Apply(ref source, c, r.SrcPort);
@@ -399,7 +399,17 @@ public sealed class DetectionShard
     /// </summary>
     private readonly KeyFilter _heavy = new([]);
 
-    /// <summary>Fills <see cref="_heavy"/> from the second that ends (null: the previous second counted nothing).</summary>
+    /// <summary>
+    /// At most this many heavy keys a second (the first ones in the table's order): with them, about 1.5 % of light keys
+    /// answer "maybe" (see <see cref="KeyFilter"/>), however many hosts an outsider makes heavy.
+    /// </summary>
+    internal const int MaxHeavyKeys = 4096;
+
+    /// <summary>Whether the key with this hash may have received a whole floor the second before (see <see cref="_heavy"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool WasHeavy(ulong hash) => _heavy.Count != 0 && _heavy.MayContain(hash);
+
+    /// <summary>Fills <see cref="_heavy"/> from the second that ends (null: the new second does not follow it).</summary>
     private void NoteHeavyKeys(SecondTable? ended)
     {
         _heavy.Clear();
@@ -416,6 +426,10 @@ public sealed class DetectionShard
             if (slot.Kind != KeyKind.IncomingPrefix && slot.FloorShare(inverse) >= 1)
             {
                 _heavy.Add(SecondTable.HashOf(slot.Address, slot.Kind));
+                if (_heavy.Count == MaxHeavyKeys)
+                {
+                    return;
+                }
             }
         }
     }
