@@ -134,7 +134,7 @@ public sealed class DetectionShard
         }
 
         var table = _table;
-        if (table.HomeTagIs(look.Host) || WasHeavy(look.Host))
+        if (table.HomeTagIs(look.Host) || _heavy.MayHold(look.Host))
         {
             table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
         }
@@ -235,31 +235,32 @@ public sealed class DetectionShard
             table.NoteWatch(watch);
         }
 
-        var tracked = _owner.Tracked;
         // A light record's weight: its largest share of a floor, flows included (a flood of one-packet records).
         var weight = c.Identified ? 0 : (float)Max(share, c.Flows * config.InverseFlowFloors[Counter.Flows]);
         if (incoming)
         {
             // A destination with a slot this second (promoted, tracked, or sent a flow-sized record), or heavy the
             // second before, takes the record there: on a Zipf load that is most records, and they need neither light
-            // count. Otherwise the prefix's light count first: a light host never receives more than its prefix's light records, so while the prefix's
-            // second is under PromoteWeight so is the host's, and the host's own count is not kept (a destination all
-            // over the Internet, when every destination is protected, then costs one count, not two). A host therefore
-            // gets its own slot at most a floor late: half while its prefix was light, half of its own.
+            // count. Otherwise the prefix's light count first: a light host never receives more than its prefix's light
+            // records, so while the prefix's second is under PromoteWeight so is the host's, and the host's own count is
+            // not kept (a destination all over the Internet, when every destination is protected, then costs one count,
+            // not two). A host therefore gets its own slot at most a floor late: half while its prefix was light, half
+            // of its own.
             ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
-            if (!Unsafe.IsNullRef(ref host) || c.Identified || WasHeavy(look.Host))
+            if (!Unsafe.IsNullRef(ref host) || c.Identified || _heavy.MayHold(look.Host))
             {
                 CountHost(ref host, r, rate, config, look, c, watching);
             }
             else
             {
                 look = look.WithPrefix(r.DstAddr, config);
+                var tracked = _owner.Tracked;
                 var prefixWeight = table.AddLight(look.PrefixHash, weight);
-                if ((prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight) || (tracked.Count != 0 && tracked.MayContain(look.Host)))
+                if ((prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight) || tracked.MayHold(look.Host))
                 {
                     CountHost(ref host, r, rate, config, look, c, watching);
                 }
-                else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || (tracked.Count != 0 && tracked.MayContain(look.PrefixHash)))
+                else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || tracked.MayHold(look.PrefixHash))
                 {
                     CountPrefix(r, rate, config, look, c, watching);
                 }
@@ -324,7 +325,7 @@ public sealed class DetectionShard
     {
         var table = _table;
         var sourceHash = SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost);
-        if (OwnSlot(table, sourceHash, weight, c.Identified || WasHeavy(sourceHash), _owner.Tracked))
+        if (OwnSlot(table, sourceHash, weight, c.Identified || _heavy.MayHold(sourceHash), _owner.Tracked))
         {
             ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, config.MaxKeysPerSecond);
             Apply(ref source, c, r.SrcPort);
@@ -405,10 +406,6 @@ public sealed class DetectionShard
     /// </summary>
     internal const int MaxHeavyKeys = 4096;
 
-    /// <summary>Whether the key with this hash may have received a whole floor the second before (see <see cref="_heavy"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool WasHeavy(ulong hash) => _heavy.Count != 0 && _heavy.MayContain(hash);
-
     /// <summary>Fills <see cref="_heavy"/> from the second that ends (null: the new second does not follow it).</summary>
     private void NoteHeavyKeys(SecondTable? ended)
     {
@@ -453,7 +450,7 @@ public sealed class DetectionShard
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized, KeyFilter tracked) =>
-        flowSized || table.AddLight(hash, weight) >= PromoteWeight || (tracked.Count != 0 && tracked.MayContain(hash));
+        flowSized || table.AddLight(hash, weight) >= PromoteWeight || tracked.MayHold(hash);
 
     /// <summary>
     /// The record's largest share of a flow-sized floor in the amounts that can make it flow-sized (a long record's rate,

@@ -55,6 +55,10 @@ internal sealed class KeyFilter
         return (_words[WordOf(hash)] & bits) == bits;
     }
 
+    /// <summary><see cref="MayContain"/>, answered without a read while the filter is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayHold(ulong hash) => Count != 0 && MayContain(hash);
+
     /// <summary>Starts loading the word <see cref="MayContain"/> will read (only while the set has keys).</summary>
     public unsafe void Prefetch(ulong hash)
     {
