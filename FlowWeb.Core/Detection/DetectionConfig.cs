@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using FlowWeb.Core.Flows;
 
@@ -27,6 +28,8 @@ public sealed class DetectionConfig
         CarpetPrefixLengthV4 = global.CarpetPrefixLengthV4;
         CarpetPrefixLengthV6 = global.CarpetPrefixLengthV6;
         PrefixThresholdFactor = global.PrefixThresholdFactor;
+        _carpetMaskV4 = IpPrefix.Mask(new FlowAddress(ulong.MaxValue, ulong.MaxValue), 96 + CarpetPrefixLengthV4);
+        _carpetMaskV6 = IpPrefix.Mask(new FlowAddress(ulong.MaxValue, ulong.MaxValue), CarpetPrefixLengthV6);
         CarpetMinHosts = global.CarpetMinHosts;
         MaxKeysPerSecond = global.MaxKeysPerSecond;
         MaxTrackedKeys = global.MaxTrackedKeys;
@@ -108,6 +111,20 @@ public sealed class DetectionConfig
     public int CarpetPrefixLengthV6 { get; }
 
     public double PrefixThresholdFactor { get; }
+
+    private readonly FlowAddress _carpetMaskV4;
+    private readonly FlowAddress _carpetMaskV6;
+
+    /// <summary>
+    /// The /<see cref="CarpetPrefixLengthV4"/> or /<see cref="CarpetPrefixLengthV6"/> network holding the address (as
+    /// <see cref="IpPrefix.Of"/>'s, by two precomputed masks: the receive path asks for every light record's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal FlowAddress CarpetNetworkOf(FlowAddress address)
+    {
+        var mask = address.IsIPv4 ? _carpetMaskV4 : _carpetMaskV6;
+        return new FlowAddress(address.High & mask.High, address.Low & mask.Low);
+    }
 
     public int CarpetMinHosts { get; }
 

@@ -60,6 +60,8 @@ public sealed class DetectionShard
             return;
         }
 
+        NoteTracked();
+        var watch = NoteWatch();
         var records = batch.Records;
         var accepted = batch.Accepted;
         var rates = batch.SamplingRates;
@@ -87,7 +89,7 @@ public sealed class DetectionShard
                 ahead[(i + CountsAhead) & AheadMask] = LoadCounts(records[accepted[i + CountsAhead]], ahead[(i + CountsAhead) & AheadMask], config);
             }
 
-            Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask]);
+            Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask], watch);
         }
     }
 
@@ -119,9 +121,9 @@ public sealed class DetectionShard
     }
 
     /// <summary>
-    /// Second stage, by the tag now loaded: a destination with its slot at home (or a heavy one, which takes it) will count
-    /// there, so the slot's lines; any other will count in light counts and maybe its prefix's slot, so its prefix is
-    /// looked up and the light counts' and tracked bits' lines loaded. Before, every record loaded both sets, nine lines,
+    /// Second stage, by the tag now loaded: a destination with its slot at home (or a heavy or tracked one, which takes
+    /// it) will count there, so the slot's lines; any other will count in light counts and maybe its prefix's slot, so its
+    /// prefix is looked up and the light counts' lines loaded. Before, every record loaded both sets, nine lines,
     /// and one that counts in its own slot (most, on a Zipf load) reads none of the light ones: on the collector, such
     /// loads took cache from the aggregation's tables, which then missed.
     /// </summary>
@@ -134,18 +136,15 @@ public sealed class DetectionShard
         }
 
         var table = _table;
-        if (table.HomeTagIs(look.Host) || _heavy.MayHold(look.Host))
+        if (table.HomeTagIs(look.Host) || _ownSlot.MayHold(look.Host))
         {
             table.PrefetchSlot(look.Host, DurationMs(r) > HeldOverMs);
         }
         else
         {
             look = look.WithPrefix(r.DstAddr, config);
-            var tracked = _owner.Tracked;
             table.PrefetchLight(look.Host);
             table.PrefetchLight(look.PrefixHash);
-            tracked.Prefetch(look.Host);
-            tracked.Prefetch(look.PrefixHash);
         }
 
         return look;
@@ -168,7 +167,7 @@ public sealed class DetectionShard
                 return this;
             }
 
-            var prefix = IpPrefix.Of(destination, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+            var prefix = config.CarpetNetworkOf(destination);
             return new Lookup(Host, prefix, SecondTable.HashOf(prefix, KeyKind.IncomingPrefix), true);
         }
     }
@@ -187,12 +186,32 @@ public sealed class DetectionShard
         var config = _owner.Config;
         if (config.Enabled)
         {
-            Add(r, rate, exporter, config, Lookup.HostOnly(r.DstAddr));
+            NoteTracked();
+            Add(r, rate, exporter, config, Lookup.HostOnly(r.DstAddr), NoteWatch());
         }
     }
 
-    /// <summary>Counts one accepted record of the running second (<paramref name="look"/>: its destination's lookup).</summary>
-    private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, Lookup look)
+    /// <summary>
+    /// The watch in force (candidates and attacks collecting evidence), noted in the running second's table; null when
+    /// nothing is watched. Read once per datagram: the detector replaces it on its tick.
+    /// </summary>
+    private WatchTable? NoteWatch()
+    {
+        var watch = _owner.Watch;
+        if (watch.Count == 0)
+        {
+            return null;
+        }
+
+        _table.NoteWatch(watch);
+        return watch;
+    }
+
+    /// <summary>
+    /// Counts one accepted record of the running second (<paramref name="look"/>: its destination's lookup;
+    /// <paramref name="watch"/>: <see cref="NoteWatch"/>'s).
+    /// </summary>
+    private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, Lookup look, WatchTable? watch)
     {
         var incoming = config.Protected is null || config.Protected.Contains(r.DstAddr);
         var outgoing = config.OutgoingSources is not null && config.OutgoingSources.Contains(r.SrcAddr);
@@ -226,20 +245,11 @@ public sealed class DetectionShard
             }
         }
 
-        // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
-        // second (and again when the watch changes), not per record.
-        var watch = _owner.Watch;
-        var watching = watch.Count != 0;
-        if (watching)
-        {
-            table.NoteWatch(watch);
-        }
-
         // A light record's weight: its largest share of a floor, flows included (a flood of one-packet records).
         var weight = c.Identified ? 0 : (float)Max(share, c.Flows * config.InverseFlowFloors[Counter.Flows]);
         if (incoming)
         {
-            // A destination with a slot this second (promoted, tracked, or sent a flow-sized record), or heavy the
+            // A destination with a slot this second (promoted, or sent a flow-sized record), tracked, or heavy the
             // second before, takes the record there: on a Zipf load that is most records, and they need neither light
             // count. Otherwise the prefix's light count first: a light host never receives more than its prefix's light
             // records, so while the prefix's second is under PromoteWeight so is the host's, and the host's own count is
@@ -247,22 +257,21 @@ public sealed class DetectionShard
             // not two). A host therefore gets its own slot at most a floor late: half while its prefix was light, half
             // of its own.
             ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
-            if (!Unsafe.IsNullRef(ref host) || c.Identified || _heavy.MayHold(look.Host))
+            if (!Unsafe.IsNullRef(ref host) || c.Identified || _ownSlot.MayHold(look.Host))
             {
-                CountHost(ref host, r, rate, config, look, c, watching);
+                CountHost(ref host, r, rate, config, look, c, watch);
             }
             else
             {
                 look = look.WithPrefix(r.DstAddr, config);
-                var tracked = _owner.Tracked;
                 var prefixWeight = table.AddLight(look.PrefixHash, weight);
-                if ((prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight) || tracked.MayHold(look.Host))
+                if (prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight)
                 {
-                    CountHost(ref host, r, rate, config, look, c, watching);
+                    CountHost(ref host, r, rate, config, look, c, watch);
                 }
-                else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor || tracked.MayHold(look.PrefixHash))
+                else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor)
                 {
-                    CountPrefix(r, rate, config, look, c, watching);
+                    CountPrefix(r, rate, config, look, c, watch);
                 }
             }
         }
@@ -270,7 +279,7 @@ public sealed class DetectionShard
         // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
         if (outgoing)
         {
-            CountSource(r, rate, config, c, weight, watching);
+            CountSource(r, rate, config, c, weight, watch);
         }
 
         if (c.Identified)
@@ -283,7 +292,7 @@ public sealed class DetectionShard
 
     /// <summary>Counts a record in its destination host's own slot (<paramref name="host"/>: the slot, or a null reference to take one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CountHost(ref KeySlot host, in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, bool watching)
+    private void CountHost(ref KeySlot host, in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch)
     {
         // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
         var table = _table;
@@ -294,9 +303,11 @@ public sealed class DetectionShard
 
         Apply(ref host, c, r.SrcPort);
         host.Peers.Add(AddressHash.Of(r.SrcAddr));
-        if (watching)
+        if (watch is not null)
         {
-            WitnessIncoming(ref host, r.DstAddr, look.WithPrefix(r.DstAddr, config).Prefix, _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+            // Evidence for watched keys (candidates, attacks): whether a key is watched is looked up once per key and
+            // second (and again when the watch changes), not per record.
+            WitnessIncoming(ref host, r.DstAddr, look.WithPrefix(r.DstAddr, config).Prefix, watch, table, r, rate, c.Packets, c.Bytes);
         }
     }
 
@@ -306,33 +317,33 @@ public sealed class DetectionShard
     /// its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountPrefix(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, bool watching)
+    private void CountPrefix(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch)
     {
         var table = _table;
         ref var slot = ref table.Get(look.PrefixHash, look.Prefix, KeyKind.IncomingPrefix, config.MaxKeysPerSecond);
         Apply(ref slot, c, r.SrcPort);
         slot.Peers.Add(AddressHash.Of(r.SrcAddr));
         slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
-        if (watching)
+        if (watch is not null)
         {
-            Witness(ref slot, new DetectionKey(look.Prefix, KeyKind.IncomingPrefix), _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+            Witness(ref slot, new DetectionKey(look.Prefix, KeyKind.IncomingPrefix), watch, table, r, rate, c.Packets, c.Bytes);
         }
     }
 
     /// <summary>Counts a record from a protected source under that source, if it has (or now earns) its own slot.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountSource(in FlowRecord r, uint rate, DetectionConfig config, in Contribution c, float weight, bool watching)
+    private void CountSource(in FlowRecord r, uint rate, DetectionConfig config, in Contribution c, float weight, WatchTable? watch)
     {
         var table = _table;
         var sourceHash = SecondTable.HashOf(r.SrcAddr, KeyKind.OutgoingHost);
-        if (OwnSlot(table, sourceHash, weight, c.Identified || _heavy.MayHold(sourceHash), _owner.Tracked))
+        if (OwnSlot(table, sourceHash, weight, c.Identified))
         {
             ref var source = ref table.Get(sourceHash, r.SrcAddr, KeyKind.OutgoingHost, config.MaxKeysPerSecond);
             Apply(ref source, c, r.SrcPort);
             source.Peers.Add(AddressHash.Of(r.DstAddr));
-            if (watching)
+            if (watch is not null)
             {
-                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), _owner.Watch, table, r, rate, c.Packets, c.Bytes);
+                Witness(ref source, new DetectionKey(r.SrcAddr, KeyKind.OutgoingHost), watch, table, r, rate, c.Packets, c.Bytes);
             }
         }
     }
@@ -376,6 +387,7 @@ public sealed class DetectionShard
         NoteHeavyKeys(nowSecond == _second + 1 ? _table : null);
 
         // A second of light records only has no key, but its longest record still tells the exporter's active timeout.
+        // Either way the new second starts with empty light counts.
         if (_table.Count > 0 || _table.EvidenceCount > 0 || _table.LongestRecordMs > 0)
         {
             _owner.Publish(_table);
@@ -383,22 +395,61 @@ public sealed class DetectionShard
         }
         else
         {
-            _table.Second = nowSecond;
+            _table.Reset(nowSecond);
         }
 
         _second = nowSecond;
+
+        // The filter was cleared and the table is new: the tracked keys go into both again.
+        _trackedNoted = null;
         Volatile.Write(ref _runningCount, 0);
         Volatile.Write(ref _closedThrough, nowSecond - 1);
     }
 
     /// <summary>
-    /// The hosts (destinations and protected sources) that received at least a whole flow-sized floor in the second before
-    /// this one: they take their own slot from their first record, without light counts (see <see cref="Add"/>). Most
-    /// busy hosts are busy second after second; each used to count its first records of every second in its prefix and
-    /// in two light counts, a quarter of the records on a Zipf load. A host that drops under the floor is light again the
-    /// second after, so the filter holds at most the keys of one second that were each a floor's worth.
+    /// The hosts (destinations and protected sources) that take their own slot from their first record of the second,
+    /// without light counts (see <see cref="Add"/>): the detector's tracked ones, and those that received at least a whole
+    /// flow-sized floor in the second before this one. Most busy hosts are busy second after second; each used to count
+    /// its first records of every second in its prefix and in two light counts, a quarter of the records on a Zipf load.
+    /// A host that drops under the floor is light again the second after, so the filter holds at most the keys of one
+    /// second that were each a floor's worth, and the tracked ones. One filter for both: a light record reads one word.
     /// </summary>
-    private readonly KeyFilter _heavy = new([]);
+    private readonly KeyFilter _ownSlot = new();
+
+    /// <summary>The detector's tracked keys as last noted in <see cref="_ownSlot"/> and the running second's light counts.</summary>
+    private TrackedHashes? _trackedNoted;
+
+    /// <summary>
+    /// Notes the detector's tracked keys when it published others (or a second began): its hosts in <see cref="_ownSlot"/>,
+    /// its prefixes as light counts already at their slot's gate, so a tracked prefix's light records go to its slot from
+    /// the first (two counters of the light counts a prefix; another key shares both about once in 131,072). Keys no
+    /// longer tracked stay noted until the second ends. Read once per datagram.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NoteTracked()
+    {
+        var tracked = _owner.Tracked;
+        if (!ReferenceEquals(tracked, _trackedNoted))
+        {
+            NoteTracked(tracked);
+        }
+    }
+
+    private void NoteTracked(TrackedHashes tracked)
+    {
+        _trackedNoted = tracked;
+        foreach (var host in tracked.Hosts)
+        {
+            _ownSlot.Add(host);
+        }
+
+        // Twice the gate, so that no rounding of the float counts reads it under.
+        var gate = (float)(2 * PromoteWeight * _owner.Config.PrefixThresholdFactor);
+        foreach (var prefix in tracked.Prefixes)
+        {
+            _table.AddLight(prefix, gate);
+        }
+    }
 
     /// <summary>
     /// At most this many heavy keys a second (the first ones in the table's order): with them, about 1.5 % of light keys
@@ -406,10 +457,10 @@ public sealed class DetectionShard
     /// </summary>
     internal const int MaxHeavyKeys = 4096;
 
-    /// <summary>Fills <see cref="_heavy"/> from the second that ends (null: the new second does not follow it).</summary>
+    /// <summary>Fills <see cref="_ownSlot"/> from the second that ends (null: the new second does not follow it).</summary>
     private void NoteHeavyKeys(SecondTable? ended)
     {
-        _heavy.Clear();
+        _ownSlot.Clear();
         if (ended is null)
         {
             return;
@@ -422,8 +473,8 @@ public sealed class DetectionShard
             ref var slot = ref ended.SlotAt(index);
             if (slot.Kind != KeyKind.IncomingPrefix && slot.FloorShare(inverse) >= 1)
             {
-                _heavy.Add(SecondTable.HashOf(slot.Address, slot.Kind));
-                if (_heavy.Count == MaxHeavyKeys)
+                _ownSlot.Add(SecondTable.HashOf(slot.Address, slot.Kind));
+                if (_ownSlot.Count == MaxHeavyKeys)
                 {
                     return;
                 }
@@ -438,8 +489,8 @@ public sealed class DetectionShard
     internal const float PromoteWeight = 0.5f;
 
     /// <summary>
-    /// Whether the record goes to its key's own slot: the key is tracked (a candidate, an attack, held rates), the record
-    /// is flow-sized, or the key's second reached <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP
+    /// Whether the record goes to its key's own slot: the record is flow-sized, the key is tracked (a candidate, an attack,
+    /// held rates) or was heavy the second before (<see cref="_ownSlot"/>), or the key's second reached <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP
     /// edge, a spoofed flood to random destinations) is mostly hosts with a few small records a second; their slots made
     /// the table megabytes and every record a cache miss, for keys the tick never judged (under the floors, see
     /// <see cref="SensorDetector"/>). A light host's records count in its /24 or /64 instead, and a light prefix's
@@ -449,8 +500,8 @@ public sealed class DetectionShard
     /// <see cref="Add"/>). Outgoing sources use this; destinations test their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized, KeyFilter tracked) =>
-        flowSized || table.AddLight(hash, weight) >= PromoteWeight || tracked.MayHold(hash);
+    private bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized) =>
+        flowSized || _ownSlot.MayHold(hash) || table.AddLight(hash, weight) >= PromoteWeight;
 
     /// <summary>
     /// The record's largest share of a flow-sized floor in the amounts that can make it flow-sized (a long record's rate,

@@ -1,13 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace FlowWeb.Core.Detection;
 
 /// <summary>
 /// A set of detection keys as two bits per key hash in one 64-bit word (a blocked Bloom filter): "maybe in it" or
-/// "surely not", with one memory read. The detector publishes the keys it tracks this way, replaced whole when they
-/// change, so that a receive thread can tell whether a destination must keep its own slot however little it receives;
-/// each shard keeps the keys that were heavy the second before in one too (see <see cref="DetectionShard"/>). 64 Kibit
+/// "surely not", with one memory read. Each shard keeps in one the hosts that take their own slot from their first
+/// record of a second, the tracked ones and those heavy the second before (see <see cref="DetectionShard"/>). 64 Kibit
 /// (8 KiB): with 3,600 keys (the heavy hosts of a second of flowblast's load at 800,000 flows/s) about 1.3 % of the
 /// others answer "maybe" (5.3 % with one bit a key), with 150 about 0.02 %; a "maybe" only gives a light key its own
 /// slot. Heavy keys are capped (<see cref="DetectionShard"/>), so that an outsider who makes many hosts heavy cannot
@@ -17,17 +15,7 @@ internal sealed class KeyFilter
 {
     private const int Words = 1024;
 
-    public static readonly KeyFilter Empty = new([]);
-
     private readonly ulong[] _words = new ulong[Words];
-
-    public KeyFilter(IEnumerable<DetectionKey> keys)
-    {
-        foreach (var key in keys)
-        {
-            Add(SecondTable.HashOf(key.Address, key.Kind));
-        }
-    }
 
     public int Count { get; private set; }
 
@@ -49,6 +37,7 @@ internal sealed class KeyFilter
     }
 
     /// <summary>False when the key with this hash (<see cref="SecondTable.HashOf"/>) is surely not in the set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(ulong hash)
     {
         var bits = BitsOf(hash);
@@ -59,15 +48,6 @@ internal sealed class KeyFilter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayHold(ulong hash) => Count != 0 && MayContain(hash);
 
-    /// <summary>Starts loading the word <see cref="MayContain"/> will read (only while the set has keys).</summary>
-    public unsafe void Prefetch(ulong hash)
-    {
-        if (Count != 0)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _words[WordOf(hash)]));
-        }
-    }
-
     // Bits 16-37 of the hash: the table's index takes the lowest; its tag and the light counts take the highest too,
     // but within one key's hash that does not matter, only that different keys' bits are independent.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,4 +55,30 @@ internal sealed class KeyFilter
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong BitsOf(ulong hash) => (1UL << (int)((hash >> 26) & 63)) | (1UL << (int)((hash >> 32) & 63));
+}
+
+/// <summary>
+/// A detector's tracked keys as its receive threads look them up (<see cref="SecondTable.HashOf"/>): hosts (destinations
+/// and protected sources), which a shard adds to its filter of keys that take their own slot at once, and destination
+/// prefixes, whose light counts it starts at their slot's gate (see <see cref="DetectionShard"/>).
+/// </summary>
+internal sealed class TrackedHashes(ulong[] hosts, ulong[] prefixes)
+{
+    public static readonly TrackedHashes None = new([], []);
+
+    public ulong[] Hosts { get; } = hosts;
+
+    public ulong[] Prefixes { get; } = prefixes;
+
+    public static TrackedHashes Of(IEnumerable<DetectionKey> keys)
+    {
+        var hosts = new List<ulong>();
+        var prefixes = new List<ulong>();
+        foreach (var key in keys)
+        {
+            (key.Kind == KeyKind.IncomingPrefix ? prefixes : hosts).Add(SecondTable.HashOf(key.Address, key.Kind));
+        }
+
+        return new TrackedHashes([.. hosts], [.. prefixes]);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Detection.Evidence;
@@ -126,8 +127,32 @@ internal sealed partial class SecondTable
         return ref added;
     }
 
-    /// <summary>The key's slot if it has one this second, else a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    /// <summary>
+    /// The key's slot if it has one this second, else a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).
+    /// Inline for the two cases of most keys (the table is at most half full): its home position free, or its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref KeySlot Find(ulong hash, FlowAddress address, KeyKind kind)
+    {
+        var index = (int)hash & _mask;
+        var tag = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), index);
+        if (tag == 0)
+        {
+            return ref Unsafe.NullRef<KeySlot>();
+        }
+
+        ref var home = ref Slot(index);
+        if (tag == TagOf(hash) && home.Kind == kind && home.Address == address)
+        {
+            return ref home;
+        }
+
+        return ref FindFurther(hash, address, kind);
+    }
+
+    /// <summary><see cref="Find"/> past the key's home position.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref KeySlot FindFurther(ulong hash, FlowAddress address, KeyKind kind)
     {
         var index = Probe(hash, address, kind);
         return ref _tags[index] != 0 ? ref Slot(index) : ref Unsafe.NullRef<KeySlot>();
@@ -162,6 +187,7 @@ internal sealed partial class SecondTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong HashOf(FlowAddress address, KeyKind kind) => AddressHash.Of(address) ^ ((ulong)kind * 0x9E37_79B9UL);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint TagOf(ulong hash) => (uint)(hash >> 32) | 1;
 
     /// <summary>

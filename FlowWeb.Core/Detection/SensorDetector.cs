@@ -70,9 +70,9 @@ public sealed partial class SensorDetector
     /// second however little they receive (see <see cref="DetectionShard"/>). Replaced whole after a tick that
     /// tracked or dropped a key.
     /// </summary>
-    internal KeyFilter Tracked => Volatile.Read(ref _trackedFilter);
+    internal TrackedHashes Tracked => Volatile.Read(ref _trackedHashes);
 
-    private KeyFilter _trackedFilter = KeyFilter.Empty;
+    private TrackedHashes _trackedHashes = TrackedHashes.None;
     private bool _trackedChanged;
 
     /// <summary>Receive-thread seconds dropped because the detector did not take them in time.</summary>
@@ -192,7 +192,7 @@ public sealed partial class SensorDetector
         if (_trackedChanged)
         {
             _trackedChanged = false;
-            Volatile.Write(ref _trackedFilter, new KeyFilter(_tracked.Keys));
+            Volatile.Write(ref _trackedHashes, TrackedHashes.Of(_tracked.Keys));
         }
 
         return changes;

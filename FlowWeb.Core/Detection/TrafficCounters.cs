@@ -76,6 +76,7 @@ internal struct SmallHyperLogLog
 
     private byte _register;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ulong hash)
     {
         var index = (int)(hash >> 58);

@@ -307,6 +307,40 @@ public sealed class DetectorEngineTests
         Assert.True(h.Shard.RunningSecondEmpty);
     }
 
+    [Theory]
+    [InlineData("203.0.113.5")]
+    [InlineData("2001:db8::5")]
+    public void TrackedHostAndPrefix_TakeTheirSlotsWithTheirFirstLightRecord_WhenNotHeavyTheSecondBefore(string victim)
+    {
+        var h = new DetectorHarness(Quick());
+        var ipv6 = victim.Contains(':', StringComparison.Ordinal);
+        string CarpetHost(int i) => ipv6 ? $"2001:db8:c::{i:x}" : $"192.0.2.{i}";
+        var elsewhere = ipv6 ? "2001:db8:5::77" : "198.51.100.77";
+        FlowRecord Light(string destination) => h.Flow(DetectorHarness.Spoofed(h.Now, ipv6), 40000, destination, 53, 17, 1, 512, durationMs: 300);
+
+        // One second of 300,000 UDP packets/s to the victim (its threshold: 100,000) and of 250,000 spread over 250 hosts
+        // of another prefix (the prefix's threshold: twice a host's; each host's a hundredth of it): the victim and the
+        // carpet's prefix are tracked (candidates). Then a quiet second, after which neither was heavy the second before.
+        h.Second(Enumerable.Range(0, 300).Select(i => h.Flow(DetectorHarness.Spoofed(i, ipv6), 40000, victim, 53, 17, 1_000, 1_000 * 512, durationMs: 300))
+            .Concat(Enumerable.Range(0, 2_500).Select(i => h.Flow(DetectorHarness.Spoofed(1000 + i, ipv6), 40000, CarpetHost(1 + (i % 250)), 53, 17, 100, 100 * 512, durationMs: 300))));
+        Assert.Equal(2, h.Detector.TrackedKeys);
+        h.Second([]);
+
+        // A one-packet record (a thousandth of a floor) elsewhere counts in light counts only: no slot.
+        h.Shard.Add(Light(elsewhere), 1, h.Now);
+        Assert.True(h.Shard.RunningSecondEmpty);
+
+        // The same record to the tracked host takes its own slot.
+        h.Shard.Add(Light(victim), 1, h.Now);
+        Assert.False(h.Shard.RunningSecondEmpty);
+        h.Second([]);
+
+        // And to a host of the tracked prefix that received nothing before, the prefix's slot.
+        Assert.Equal(2, h.Detector.TrackedKeys);
+        h.Shard.Add(Light(CarpetHost(251)), 1, h.Now);
+        Assert.False(h.Shard.RunningSecondEmpty);
+    }
+
     [Fact]
     public void ManyDestinations_TableIsCappedAndDropsAreCounted()
     {
