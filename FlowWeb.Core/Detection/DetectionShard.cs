@@ -91,6 +91,8 @@ public sealed class DetectionShard
 
             Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask], watch);
         }
+
+        Volatile.Write(ref _runningCount, _table.Count);
     }
 
     /// <summary>
@@ -188,6 +190,7 @@ public sealed class DetectionShard
         {
             NoteTracked();
             Add(r, rate, exporter, config, Lookup.HostOnly(r.DstAddr), NoteWatch());
+            Volatile.Write(ref _runningCount, _table.Count);
         }
     }
 
@@ -267,7 +270,7 @@ public sealed class DetectionShard
                 var prefixWeight = table.AddLight(look.PrefixHash, weight);
                 if (prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight)
                 {
-                    CountHost(ref host, r, rate, config, look, c, watch);
+                    Promote(r, rate, config, look, c, watch);
                 }
                 else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor)
                 {
@@ -286,9 +289,12 @@ public sealed class DetectionShard
         {
             AddFlow(r, exporter, incoming, outgoing, c);
         }
-
-        Volatile.Write(ref _runningCount, table.Count);
     }
+
+    /// <summary>Counts a record of a light destination that now earned its own slot (once per host and second at most).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Promote(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch) =>
+        CountHost(ref Unsafe.NullRef<KeySlot>(), r, rate, config, look, c, watch);
 
     /// <summary>Counts a record in its destination host's own slot (<paramref name="host"/>: the slot, or a null reference to take one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -560,6 +566,7 @@ public sealed class DetectionShard
             // length, and at 1:1000 a flash crowd's web server read 21,000-112,000 "flows"/s from 4,000 connections/s
             // (bench detection false-positives --sampling 1000). An ACK flood is caught by its packets instead.
             var flows = r.Packets <= 1 && !(r.Protocol == 6 && (r.TcpFlags & 0x10) != 0) ? scale : 1;
+
             var syn = 0.0;
             Contribution c = default;
             var fragment = r.SrcPort == 0 && r.DstPort == 0;
