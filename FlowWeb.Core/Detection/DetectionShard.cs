@@ -498,14 +498,15 @@ public sealed class DetectionShard
 
     /// <summary>
     /// Whether the record goes to its key's own slot: the record is flow-sized, the key is tracked (a candidate, an attack,
-    /// held rates) or was heavy the second before (<see cref="_ownSlot"/>), or the key's second reached <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP
-    /// edge, a spoofed flood to random destinations) is mostly hosts with a few small records a second; their slots made
-    /// the table megabytes and every record a cache miss, for keys the tick never judged (under the floors, see
-    /// <see cref="SensorDetector"/>). A light host's records count in its /24 or /64 instead, and a light prefix's
-    /// nowhere: a key's own slot misses at most half a floor of its second (0.5 % of the lowest threshold of its kind:
-    /// a prefix's floors are its hosts' times <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination
-    /// host's at most a floor (its light count starts once its prefix's reached half a host floor; see
-    /// <see cref="Add"/>). Outgoing sources use this; destinations test their prefix first.
+    /// held rates) or was heavy the second before (<see cref="_ownSlot"/>), or the key's second reached
+    /// <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP edge, a spoofed flood to random destinations)
+    /// is mostly hosts with a few small records a second; their slots made the table megabytes and every record a cache
+    /// miss, for keys the tick never judged (under the floors, see <see cref="SensorDetector"/>). A light host's records
+    /// count in its /24 or /64 instead, and a light prefix's nowhere: a key's own slot misses at most half a floor of its
+    /// second (0.5 % of the lowest threshold of its kind: a prefix's floors are its hosts' times
+    /// <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination host's at most a floor (its light count starts
+    /// once its prefix's reached half a host floor; see <see cref="Add"/>). Outgoing sources use this; destinations test
+    /// their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized) =>

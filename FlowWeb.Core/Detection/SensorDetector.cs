@@ -192,7 +192,7 @@ public sealed partial class SensorDetector
         if (_trackedChanged)
         {
             _trackedChanged = false;
-            Volatile.Write(ref _trackedHashes, TrackedHashes.Of(_tracked.Keys));
+            Volatile.Write(ref _trackedHashes, TrackedHashes.Of(_states));
         }
 
         return changes;

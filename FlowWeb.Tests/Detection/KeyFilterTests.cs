@@ -35,4 +35,32 @@ public class KeyFilterTests
         Assert.Equal(0, filter.Count);
         Assert.False(filter.MayContain(SecondTable.HashOf(FlowAddress.Parse("203.0.113.5"), KeyKind.IncomingHost)));
     }
+
+    [Fact]
+    public void TrackedHashes_AreCapped_KeysUnderAttackFirst()
+    {
+        // More tracked hosts and prefixes than a shard notes, with one host and one prefix under attack at the end.
+        var states = Enumerable.Range(0, 5_000).Select(i => new KeyState(new DetectionKey(FlowAddress.FromIPv4(0x0A00_0000u + (uint)i), KeyKind.IncomingHost)))
+            .Concat(Enumerable.Range(0, 2_000).Select(i => new KeyState(new DetectionKey(FlowAddress.FromIPv4(0x0B00_0000u + ((uint)i << 8)), KeyKind.IncomingPrefix))))
+            .ToList();
+        var victims = new[] { new DetectionKey(FlowAddress.Parse("203.0.113.5"), KeyKind.IncomingHost), new DetectionKey(FlowAddress.Parse("198.51.100.0"), KeyKind.IncomingPrefix) };
+        foreach (var key in victims)
+        {
+            states.Add(new KeyState(key) { Attack = AttackOn(key) });
+        }
+
+        var tracked = TrackedHashes.Of(states);
+
+        Assert.Equal(TrackedHashes.MaxHosts, tracked.Hosts.Length);
+        Assert.Equal(TrackedHashes.MaxPrefixes, tracked.Prefixes.Length);
+        Assert.Equal(SecondTable.HashOf(victims[0].Address, victims[0].Kind), tracked.Hosts[0]);
+        Assert.Equal(SecondTable.HashOf(victims[1].Address, victims[1].Kind), tracked.Prefixes[0]);
+    }
+
+    private static Attack AttackOn(DetectionKey key) => new()
+    {
+        Id = 1, Key = key, Victim = key.Address.ToString(), SensorId = Guid.NewGuid(), SensorName = "test", Type = AttackType.UdpFlood,
+        Vector = AttackType.UdpFlood, Start = DateTimeOffset.UnixEpoch, DetectedAt = DateTimeOffset.UnixEpoch, Triggers = [],
+        Evidence = new FlowWeb.Core.Detection.Evidence.AttackEvidence(10, 1),
+    };
 }
