@@ -301,7 +301,7 @@ internal sealed partial class SecondTable
     /// Sums the destination hosts into their /24 or /64 (carpet bombing), once per host and second on the tick rather
     /// than per record on the receive thread. Call once, on the merged table of a second.
     /// </summary>
-    public void AddPrefixes(int v4Length, int v6Length, int maxCapacity)
+    public void AddPrefixes(DetectionConfig config)
     {
         var hosts = Count;
         for (var n = 0; n < hosts; n++)
@@ -313,7 +313,7 @@ internal sealed partial class SecondTable
             }
 
             var address = Slot(index).Address;
-            ref var prefix = ref Get(IpPrefix.Of(address, v4Length, v6Length).Network, KeyKind.IncomingPrefix, maxCapacity);
+            ref var prefix = ref Get(config.CarpetNetworkOf(address), KeyKind.IncomingPrefix, config.MaxKeysPerSecond);
 
             // Get may have grown the table: the host's slot is read again by its (stable) position in the used list.
             prefix.MergeHost(Slot(_used[n]), address);

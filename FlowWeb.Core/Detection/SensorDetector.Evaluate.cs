@@ -166,7 +166,7 @@ public sealed partial class SensorDetector
 
         if (key.Kind == KeyKind.IncomingHost && (over || state?.Attack is not null))
         {
-            _busyPrefixes.Add(IpPrefix.Of(key.Address, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network);
+            _busyPrefixes.Add(config.CarpetNetworkOf(key.Address));
         }
     }
 

@@ -31,7 +31,7 @@ public sealed partial class SensorDetector
             if (entry.Incoming)
             {
                 HoldOn(table, new DetectionKey(entry.Flow.Dst, KeyKind.IncomingHost), ref entry, hold, config);
-                var prefix = IpPrefix.Of(entry.Flow.Dst, config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6).Network;
+                var prefix = config.CarpetNetworkOf(entry.Flow.Dst);
                 HoldOn(table, new DetectionKey(prefix, KeyKind.IncomingPrefix), ref entry, hold, config);
             }
 

@@ -240,7 +240,7 @@ public sealed partial class SensorDetector
         if (merged is not null)
         {
             var dropped = merged.Dropped;
-            merged.AddPrefixes(config.CarpetPrefixLengthV4, config.CarpetPrefixLengthV6, config.MaxKeysPerSecond);
+            merged.AddPrefixes(config);
             _keysDropped += merged.Dropped - dropped;
         }
 

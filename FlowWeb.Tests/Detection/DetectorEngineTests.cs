@@ -279,6 +279,10 @@ public sealed class DetectorEngineTests
         Assert.InRange(attack.PeakPacketsPerSecond, 110_000 - 1000, 110_000);
     }
 
+    /// <summary>A one-packet UDP record from a spoofed source: a thousandth of a host's floor, light wherever it goes.</summary>
+    private static FlowRecord OnePacket(DetectorHarness h, string destination, bool ipv6) =>
+        h.Flow(DetectorHarness.Spoofed(h.Now, ipv6), 40000, destination, 53, 17, 1, 512, durationMs: 300);
+
     [Theory]
     [InlineData("203.0.113.9")]
     [InlineData("2001:db8::9")]
@@ -287,23 +291,22 @@ public sealed class DetectorEngineTests
         var h = new DetectorHarness(Quick());
         var ipv6 = victim.Contains(':', StringComparison.Ordinal);
         var neighbour = ipv6 ? "2001:db8::77" : "203.0.113.77";
-        FlowRecord Light(string destination) => h.Flow(DetectorHarness.Spoofed(h.Now, ipv6), 40000, destination, 53, 17, 1, 512, durationMs: 300);
 
         // Twenty records of 100 UDP packets: twice a host's floor (1 % of 100,000 packets/s), far under its threshold.
         h.Second(Enumerable.Range(0, 20).Select(i => h.Flow(DetectorHarness.Spoofed(i, ipv6), 40000, victim, 53, 17, 100, 100 * 512, durationMs: 300)));
         Assert.Equal(0, h.Detector.TrackedKeys); // not tracked: a tracked key keeps its slot anyway
 
         // A one-packet record (a thousandth of a floor) to a host that was light counts in light counts only: no slot.
-        h.Shard.Add(Light(neighbour), 1, h.Now);
+        h.Shard.Add(OnePacket(h, neighbour, ipv6), 1, h.Now);
         Assert.True(h.Shard.RunningSecondEmpty);
 
         // The same record to the host that was heavy the second before takes the host's own slot at once.
-        h.Shard.Add(Light(victim), 1, h.Now);
+        h.Shard.Add(OnePacket(h, victim, ipv6), 1, h.Now);
         Assert.False(h.Shard.RunningSecondEmpty);
 
         // That second was light for it (one packet), so in the next one the host is light again.
         h.Second([]);
-        h.Shard.Add(Light(victim), 1, h.Now);
+        h.Shard.Add(OnePacket(h, victim, ipv6), 1, h.Now);
         Assert.True(h.Shard.RunningSecondEmpty);
     }
 
@@ -316,7 +319,6 @@ public sealed class DetectorEngineTests
         var ipv6 = victim.Contains(':', StringComparison.Ordinal);
         string CarpetHost(int i) => ipv6 ? $"2001:db8:c::{i:x}" : $"192.0.2.{i}";
         var elsewhere = ipv6 ? "2001:db8:5::77" : "198.51.100.77";
-        FlowRecord Light(string destination) => h.Flow(DetectorHarness.Spoofed(h.Now, ipv6), 40000, destination, 53, 17, 1, 512, durationMs: 300);
 
         // One second of 300,000 UDP packets/s to the victim (its threshold: 100,000) and of 250,000 spread over 250 hosts
         // of another prefix (the prefix's threshold: twice a host's; each host's a hundredth of it): the victim and the
@@ -327,17 +329,17 @@ public sealed class DetectorEngineTests
         h.Second([]);
 
         // A one-packet record (a thousandth of a floor) elsewhere counts in light counts only: no slot.
-        h.Shard.Add(Light(elsewhere), 1, h.Now);
+        h.Shard.Add(OnePacket(h, elsewhere, ipv6), 1, h.Now);
         Assert.True(h.Shard.RunningSecondEmpty);
 
         // The same record to the tracked host takes its own slot.
-        h.Shard.Add(Light(victim), 1, h.Now);
+        h.Shard.Add(OnePacket(h, victim, ipv6), 1, h.Now);
         Assert.False(h.Shard.RunningSecondEmpty);
         h.Second([]);
 
         // And to a host of the tracked prefix that received nothing before, the prefix's slot.
         Assert.Equal(2, h.Detector.TrackedKeys);
-        h.Shard.Add(Light(CarpetHost(251)), 1, h.Now);
+        h.Shard.Add(OnePacket(h, CarpetHost(251), ipv6), 1, h.Now);
         Assert.False(h.Shard.RunningSecondEmpty);
     }
 
