@@ -37,6 +37,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "bench", "ingest", "--dns", "localhost" }, "--dns: expected an IP address with an optional port (ip, ip:port or [ipv6]:port), got \"localhost\"")]
     [InlineData(new[] { "bench", "decode", "--seconds", "0" }, "--seconds: expected seconds more than 0 and at most 60, got \"0\"")]
     [InlineData(new[] { "bench", "detection", "cost", "--seconds", "10", "--rounds", "10" }, "--seconds x (2 x --rounds + 2) must be at most 120 (the sender's longest run), got 220")]
+    [InlineData(new[] { "bench", "detection", "cost", "--rate", "500" }, "--rate: expected a whole number from 1000 to 10000000, or ingest, got \"500\"")]
     [InlineData(new[] { "bench", "detection", "cost", "--protected", "10.0.0.0/8,lan" }, "--protected: 'lan' is not an IPv4 or IPv6 address or prefix")]
     [InlineData(new[] { "bench", "send", "--port", "9", "--version", "7" }, "--version: expected one of 5, 9, 10, got \"7\"")]
     [InlineData(new[] { "bench", "dns", "--server", "127.0.0.1:53", "--in-flight", "5000" }, "--in-flight: expected a whole number from 1 to 1024, got \"5000\"")]

@@ -10,10 +10,10 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Cli.Benchmarks;
 
 /// <summary>
-/// <c>bench detection cost [--rate 250000] [--seconds 5] [--rounds 8] [--peacetime]</c>: what detection costs the collector. The
+/// <c>bench detection cost [--rate ingest|N] [--seconds 5] [--rounds 8] [--peacetime]</c>: what detection costs the collector. The
 /// real collector in this process (pinned to CPU 0), with detection (default settings: every destination watched),
-/// receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from the encoder, a child process on CPU 1) in
-/// one run cut into segments; detection is switched off and on between segments (the sensor's detection mode, as the
+/// receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from the encoder, a child process on CPU 1) at the
+/// ingest benchmark's rate (by default found first: see <see cref="IngestRateAsync"/>) in one run cut into segments; detection is switched off and on between segments (the sensor's detection mode, as the
 /// sensor form sets it: its receive threads then skip a datagram's records after one read of the settings). The
 /// process's CPU time per flow received is compared within each pair of adjacent segments, so detection's share of the
 /// collector's CPU is (on - off) / on per pair, and the figure is the median of the pairs. Separate collectors per mode,
@@ -34,7 +34,9 @@ internal static partial class DetectionCostBenchmark
 
     public static Command Create(CliConsole console)
     {
-        var rate = CliOptions.WholeNumber("--rate", "Flows per second offered (the ingest benchmark's rates)", 250_000, 1_000, 10_000_000);
+        var rate = CliOptions.Checked(
+            "--rate", $"Flows per second offered (1,000-10,000,000), or {IngestRate}: the ingest benchmark's rate, the highest of its rates that the collector without detection receives without loss, found by a sweep first", "N|ingest",
+            () => 0, (string t, out int v) => TryRate(t, out v), $"a whole number from 1000 to 10000000, or {IngestRate}");
         var seconds = CliOptions.WholeNumber("--seconds", "Seconds per segment of the collector run", 5, 1, 60);
         var rounds = CliOptions.WholeNumber("--rounds", "Pairs of segments (detection off, on) of the collector run, after a warm-up pair", 8, 1, 30);
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
@@ -66,6 +68,20 @@ internal static partial class DetectionCostBenchmark
             Networks(parse.GetValue(protect)), parse.GetValue(inMemory),
             parse.GetValue(peacetime)));
         return command;
+    }
+
+    /// <summary><c>--rate</c>'s word for the ingest benchmark's rate (read as 0: found by <see cref="IngestRateAsync"/>).</summary>
+    private const string IngestRate = "ingest";
+
+    private static bool TryRate(string text, out int rate)
+    {
+        if (text == IngestRate)
+        {
+            rate = 0;
+            return true;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out rate) && rate is >= 1_000 and <= 10_000_000;
     }
 
     private static string[] Networks(string? list) => list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -104,11 +120,17 @@ internal static partial class DetectionCostBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds * ((2 * rounds) + 2), IngestSender.MaxSeconds, nameof(seconds));
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
+        var atIngestRate = rate == 0;
+        if (atIngestRate)
+        {
+            rate = await IngestRateAsync(stdout, peacetime ? PeacetimeMaxPackets : 0).ConfigureAwait(false);
+        }
+
         var settings = new SensorDetectionSettings { ProtectedNetworks = protect };
         var options = countingOnly ? new DetectionOptions { Incoming = Off, Outgoing = Off } : new DetectionOptions();
         var segments = 2 * rounds + 2;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pair{(rounds == 1 ? "" : "s")}, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(atIngestRate ? " (the ingest benchmark's rate)" : "")}{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pair{(rounds == 1 ? "" : "s")}, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
         await stdout.WriteLineAsync($"{"detection",-13} {"received",12} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8}").ConfigureAwait(false);
 
         await using var host = new DetectingCollector(true, settings, options);
@@ -173,7 +195,38 @@ internal static partial class DetectionCostBenchmark
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"pairs' shares of the collector's CPU: {string.Join(", ", shares.Select(s => s.ToString("P1", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"collector: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pair{(pairs.Count == 1 ? "" : "s")} (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"collector at {rate:N0} flows/s{(atIngestRate ? " (the ingest benchmark's rate)" : "")}: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pair{(pairs.Count == 1 ? "" : "s")} (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The ingest benchmark's rate for this load: its rates tried in order (<see cref="IngestBenchmark.DefaultRates"/>, its
+    /// default seconds a step, v9) against the collector as <c>bench ingest</c> runs it, without detection, until one loses
+    /// flows; the highest loss-free one (the lowest if every one lost). Detection's share of the collector's CPU matters
+    /// where that CPU limits the rate: below it, the collector sleeps between datagrams and a share of idle time says
+    /// little (and its cold caches make every flow dearer, with or without detection).
+    /// </summary>
+    private static async Task<int> IngestRateAsync(TextWriter stdout, int maxPackets)
+    {
+        var rates = IngestBenchmark.DefaultRates;
+        var best = 0;
+        await using (var plain = new DetectingCollector(false))
+        {
+            await Task.Delay(500).ConfigureAwait(false);
+            foreach (var rate in rates)
+            {
+                var step = await IngestBenchmark.StepAsync(plain.Collector, plain.Sensor, plain.Port, 9, rate, IngestBenchmark.DefaultSeconds, 0, maxPackets).ConfigureAwait(false);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"ingest rate sweep, collector without detection: v9 at {rate:N0} flows/s, {step.Received:N0} received, {step.Lost:N0} lost, collector CPU {step.CpuShare:P0} of one core")).ConfigureAwait(false);
+                if (step.Lost > 0 || step.Sent == 0)
+                {
+                    break;
+                }
+
+                best = rate;
+            }
+        }
+
+        return best == 0 ? rates[0] : best;
     }
 
     /// <summary>What the collector's process had used and received at one moment (differences: one segment).</summary>

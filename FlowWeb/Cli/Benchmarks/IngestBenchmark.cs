@@ -26,11 +26,14 @@ internal static partial class IngestBenchmark
 {
     private const int DistinctRate = 250_000;
 
-    private static readonly int[] DefaultRates = [250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000];
+    internal static readonly int[] DefaultRates = [250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000];
+
+    /// <summary>Seconds a rate step lasts by default.</summary>
+    internal const int DefaultSeconds = 3;
 
     public static Command Create(CliConsole console)
     {
-        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per rate step", 3, 1, 30);
+        var seconds = CliOptions.WholeNumber("--seconds", "Seconds per rate step", DefaultSeconds, 1, 30);
         var versions = CliOptions.WholeNumbers("--versions", "Versions to send (5, 9, 10 = IPFIX)", [5, 9, 10], 5, 10, allowed: [5, 9, 10]);
         var rates = CliOptions.WholeNumbers("--rates", "Offered rates in flows/s, tried in order until one loses flows", DefaultRates, 1, 100_000_000);
         var distinct = CliOptions.WholeNumber("--distinct", "Distinct connections sent within one toplist period for the memory step (0 = skip it)", 1_000_000, 0, 10_000_000);
@@ -145,13 +148,13 @@ internal static partial class IngestBenchmark
         }
     }
 
-    private readonly record struct Step(long Sent, long Received, long Lost, long KernelDrops, double CpuShare);
+    internal readonly record struct Step(long Sent, long Received, long Lost, long KernelDrops, double CpuShare);
 
-    private static async Task<Step> StepAsync(FlowCollector collector, SensorAggregator runtime, int port, int version, int rate, int seconds, int distinct)
+    internal static async Task<Step> StepAsync(FlowCollector collector, SensorAggregator runtime, int port, int version, int rate, int seconds, int distinct, int maxPackets = 0)
     {
         var acceptedBefore = runtime.FlowsAccepted;
         var dropsBefore = collector.KernelDrops().Values.Sum();
-        using var sender = StartSender(port, version, rate, seconds, distinct);
+        using var sender = StartSender(port, version, rate, seconds, distinct, maxPackets);
 
         // CPU and time count from the sender's first datagram to the last flow booked (or the drain giving up).
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(IngestSender.MaxSeconds + 30));
