@@ -259,8 +259,8 @@ public sealed class DetectionShard
             // count. Otherwise the prefix's light count first: a light host never receives more than its prefix's light
             // records, so while the prefix's second is under PromoteWeight so is the host's, and the host's own count is
             // not kept (a destination all over the Internet, when every destination is protected, then costs one count,
-            // not two). A host therefore gets its own slot at most a floor late: half while its prefix was light, half
-            // of its own.
+            // not two). A host therefore gets its own slot at most two PromoteWeights late: one while its prefix was
+            // light, one of its own.
             ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
             if (!Unsafe.IsNullRef(ref host) || c.Identified || _ownSlot.MayHold(look.Host))
             {
@@ -416,11 +416,11 @@ public sealed class DetectionShard
 
     /// <summary>
     /// The hosts (destinations and protected sources) that take their own slot from their first record of the second,
-    /// without light counts (see <see cref="Add"/>): the detector's tracked ones, and those that received at least a whole
-    /// flow-sized floor in the second before this one. Most busy hosts are busy second after second; each used to count
+    /// without light counts (see <see cref="Add"/>): the detector's tracked ones, and those that received at least
+    /// <see cref="HeavyWeight"/> in the second before this one. Most busy hosts are busy second after second; each used to count
     /// its first records of every second in its prefix and in two light counts, a quarter of the records on a Zipf load.
-    /// A host that drops under the floor is light again the second after, so the filter holds at most the keys of one
-    /// second that were each a floor's worth, and the tracked ones. One filter for both: a light record reads one word.
+    /// A host that drops under it is light again the second after, so the filter holds at most the keys of one
+    /// second that were each that heavy, and the tracked ones. One filter for both: a light record reads one word.
     /// </summary>
     private readonly KeyFilter _ownSlot = new();
 
@@ -479,7 +479,7 @@ public sealed class DetectionShard
         {
             var index = ended.UsedIndex(n);
             ref var slot = ref ended.SlotAt(index);
-            if (slot.Kind != KeyKind.IncomingPrefix && slot.FloorShare(inverse) >= 1)
+            if (slot.Kind != KeyKind.IncomingPrefix && slot.FloorShare(inverse) >= HeavyWeight)
             {
                 _ownSlot.Add(SecondTable.HashOf(slot.Address, slot.Kind));
                 if (_ownSlot.Count == MaxHeavyKeys)
@@ -491,10 +491,22 @@ public sealed class DetectionShard
     }
 
     /// <summary>
-    /// The share of a flow-sized floor (<see cref="DetectionConfig.FlowFloors"/>) below which a host's second is light:
-    /// half of 1 % of the lowest threshold, in every amount.
+    /// The share of a flow-sized floor (<see cref="DetectionConfig.FlowFloors"/>) below which a key's second is light:
+    /// two floors, 2 % of the lowest threshold, in every amount. It was half a floor: at the ingest benchmark's rate
+    /// (2.5 M flows/s of <c>bench send</c>'s load, each of its hosts then receiving about 40 records a second) 31,000
+    /// hosts a second crossed that, mostly by their ICMP and SYN packets (the lowest thresholds), and their slots (8 MB
+    /// of table) made a third of the records cache misses for keys that matter to no threshold (a key under a floor is
+    /// not even judged). With two floors, about 1,000 keys a second; detection's share of the collector's CPU at that
+    /// rate, both gates alternating within one collector, 16.9 and 13.3 % against 21.0 and 20.1 %. A key that rises to
+    /// a threshold still takes its slot within its first 2 % of it (4 % for a destination host: see <see cref="Add"/>).
     /// </summary>
-    internal const float PromoteWeight = 0.5f;
+    internal const float PromoteWeight = 2f;
+
+    /// <summary>
+    /// A key that received this much in a second takes its slot with its first record of the next one (<see cref="_ownSlot"/>):
+    /// twice <see cref="PromoteWeight"/>, so that a key hovering about the gate is not noted every second.
+    /// </summary>
+    internal const float HeavyWeight = 2 * PromoteWeight;
 
     /// <summary>
     /// Whether the record goes to its key's own slot: the record is flow-sized, the key is tracked (a candidate, an attack,
@@ -502,10 +514,10 @@ public sealed class DetectionShard
     /// <see cref="PromoteWeight"/> with it. A high-cardinality load (an ISP edge, a spoofed flood to random destinations)
     /// is mostly hosts with a few small records a second; their slots made the table megabytes and every record a cache
     /// miss, for keys the tick never judged (under the floors, see <see cref="SensorDetector"/>). A light host's records
-    /// count in its /24 or /64 instead, and a light prefix's nowhere: a key's own slot misses at most half a floor of its
-    /// second (0.5 % of the lowest threshold of its kind: a prefix's floors are its hosts' times
-    /// <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination host's at most a floor (its light count starts
-    /// once its prefix's reached half a host floor; see <see cref="Add"/>). Outgoing sources use this; destinations test
+    /// count in its /24 or /64 instead, and a light prefix's nowhere: a key's own slot misses at most
+    /// <see cref="PromoteWeight"/> floors of its second (2 % of the lowest threshold of its kind: a prefix's floors are its
+    /// hosts' times <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination host's at most twice that (its light
+    /// count starts once its prefix's reached a host's PromoteWeight; see <see cref="Add"/>). Outgoing sources use this; destinations test
     /// their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

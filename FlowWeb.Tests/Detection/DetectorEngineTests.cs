@@ -292,8 +292,11 @@ public sealed class DetectorEngineTests
         var ipv6 = victim.Contains(':', StringComparison.Ordinal);
         var neighbour = ipv6 ? "2001:db8::77" : "203.0.113.77";
 
-        // Twenty records of 100 UDP packets: twice a host's floor (1 % of 100,000 packets/s), far under its threshold.
-        h.Second(Enumerable.Range(0, 20).Select(i => h.Flow(DetectorHarness.Spoofed(i, ipv6), 40000, victim, 53, 17, 100, 100 * 512, durationMs: 300)));
+        // A hundred records of 100 UDP packets: ten times a host's floor (1 % of 100,000 packets/s), far under its
+        // threshold. The first four floors count in light counts (its prefix's, then its own: twice
+        // DetectionShard.PromoteWeight), the other six in its slot: more than the four that make it heavy.
+        Assert.True((2 * DetectionShard.PromoteWeight) + DetectionShard.HeavyWeight < 10);
+        h.Second(Enumerable.Range(0, 100).Select(i => h.Flow(DetectorHarness.Spoofed(i, ipv6), 40000, victim, 53, 17, 100, 100 * 512, durationMs: 300)));
         Assert.Equal(0, h.Detector.TrackedKeys); // not tracked: a tracked key keeps its slot anyway
 
         // A one-packet record (a thousandth of a floor) to a host that was light counts in light counts only: no slot.
