@@ -417,8 +417,9 @@ public sealed class DetectionShard
     /// <summary>
     /// The hosts (destinations and protected sources) that take their own slot from their first record of the second,
     /// without light counts (see <see cref="Add"/>): the detector's tracked ones, and those that received at least
-    /// <see cref="HeavyWeight"/> in the second before this one. Most busy hosts are busy second after second; each used to count
-    /// its first records of every second in its prefix and in two light counts, a quarter of the records on a Zipf load.
+    /// <see cref="HeavyWeight"/> in the second before this one. Most busy hosts are busy second after second; each used
+    /// to count its first records of every second in its prefix and in two light counts, a quarter of the records on a
+    /// Zipf load.
     /// A host that drops under it is light again the second after, so the filter holds at most the keys of one
     /// second that were each that heavy, and the tracked ones. One filter for both: a light record reads one word.
     /// </summary>
@@ -515,10 +516,10 @@ public sealed class DetectionShard
     /// is mostly hosts with a few small records a second; their slots made the table megabytes and every record a cache
     /// miss, for keys the tick never judged (under the floors, see <see cref="SensorDetector"/>). A light host's records
     /// count in its /24 or /64 instead, and a light prefix's nowhere: a key's own slot misses at most
-    /// <see cref="PromoteWeight"/> floors of its second (2 % of the lowest threshold of its kind: a prefix's floors are its
-    /// hosts' times <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination host's at most twice that (its light
-    /// count starts once its prefix's reached a host's PromoteWeight; see <see cref="Add"/>). Outgoing sources use this; destinations test
-    /// their prefix first.
+    /// <see cref="PromoteWeight"/> floors of its second (2 % of the lowest threshold of its kind: a prefix's floors are
+    /// its hosts' times <see cref="DetectionConfig.PrefixThresholdFactor"/>), a destination host's at most twice that (its
+    /// light count starts once its prefix's reached a host's PromoteWeight; see <see cref="Add"/>). Outgoing sources use
+    /// this; destinations test their prefix first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized) =>

@@ -13,8 +13,9 @@ namespace FlowWeb.Cli.Benchmarks;
 /// <c>bench detection cost [--rate ingest|N] [--seconds 5] [--rounds 8] [--peacetime]</c>: what detection costs the collector. The
 /// real collector in this process (pinned to CPU 0), with detection (default settings: every destination watched),
 /// receives the ingest benchmark's load (<c>bench send</c>, NetFlow v9 from the encoder, a child process on CPU 1) at the
-/// ingest benchmark's rate (by default found first: see <see cref="IngestRateAsync"/>) in one run cut into segments; detection is switched off and on between segments (the sensor's detection mode, as the
-/// sensor form sets it: its receive threads then skip a datagram's records after one read of the settings). The
+/// ingest benchmark's rate (by default found first: see <see cref="IngestRateAsync"/>) in one run cut into segments;
+/// detection is switched off and on between segments (the sensor's detection mode, as the sensor form sets it: its
+/// receive threads then skip a datagram's records after one read of the settings). The
 /// process's CPU time per flow received is compared within each pair of adjacent segments, so detection's share of the
 /// collector's CPU is (on - off) / on per pair, and the figure is the median of the pairs. Separate collectors per mode,
 /// as before session 25, differed by up to 40 % in their own cost between runs (memory layout, the machine's moments):
@@ -35,8 +36,9 @@ internal static partial class DetectionCostBenchmark
     public static Command Create(CliConsole console)
     {
         var rate = CliOptions.Checked(
-            "--rate", $"Flows per second offered (1,000-10,000,000), or {IngestRate}: the ingest benchmark's rate, the highest of its rates that the collector without detection receives without loss, found by a sweep first", "N|ingest",
-            () => 0, (string t, out int v) => TryRate(t, out v), $"a whole number from 1000 to 10000000, or {IngestRate}");
+            "--rate",
+            $"Flows per second offered (1,000-10,000,000), or {IngestRate}: the ingest benchmark's rate, the highest of its rates that the collector without detection receives without loss, found by a sweep first",
+            "N|ingest", () => 0, (string t, out int v) => TryRate(t, out v), $"a whole number from 1000 to 10000000, or {IngestRate}");
         var seconds = CliOptions.WholeNumber("--seconds", "Seconds per segment of the collector run", 5, 1, 60);
         var rounds = CliOptions.WholeNumber("--rounds", "Pairs of segments (detection off, on) of the collector run, after a warm-up pair", 8, 1, 30);
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
