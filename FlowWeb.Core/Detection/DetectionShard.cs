@@ -419,9 +419,8 @@ public sealed class DetectionShard
     /// without light counts (see <see cref="Add"/>): the detector's tracked ones, and those that received at least
     /// <see cref="HeavyWeight"/> in the second before this one. Most busy hosts are busy second after second; each used
     /// to count its first records of every second in its prefix and in two light counts, a quarter of the records on a
-    /// Zipf load.
-    /// A host that drops under it is light again the second after, so the filter holds at most the keys of one
-    /// second that were each that heavy, and the tracked ones. One filter for both: a light record reads one word.
+    /// Zipf load. A host that drops under it is light again the second after, so the filter holds at most the keys of
+    /// one second that were each that heavy, and the tracked ones. One filter for both: a light record reads one word.
     /// </summary>
     private readonly KeyFilter _ownSlot = new();
 

@@ -106,6 +106,7 @@ internal static class CliOptions
     // The last token: an option given twice keeps its last value, as most tools do.
     public static string? Text(IReadOnlyList<Token> tokens) => tokens.Count > 0 ? tokens[^1].Value : null;
 
-    private static bool TryWhole(string text, int min, int max, out int value) =>
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, as <see cref="WholeNumber"/> reads it.</summary>
+    public static bool TryWhole(string text, int min, int max, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 }

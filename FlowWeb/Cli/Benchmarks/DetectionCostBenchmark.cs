@@ -83,7 +83,7 @@ internal static partial class DetectionCostBenchmark
             return true;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out rate) && rate is >= 1_000 and <= 10_000_000;
+        return CliOptions.TryWhole(text, 1_000, 10_000_000, out rate);
     }
 
     private static string[] Networks(string? list) => list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
