@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -66,9 +65,14 @@ public sealed class DetectionConfig
         FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
         InverseFlowFloors = [.. FlowFloors.Select(f => f > 0 ? 1 / f : double.PositiveInfinity)];
         var inverse = InverseFlowFloors;
-        InverseFloorsLead = Vector256.Create(inverse[Counter.Packets], inverse[Counter.Bytes], 0, inverse[Counter.SynPackets]);
-        InverseFloorsMiddle = Vector256.Create(0, inverse[Counter.UdpPackets], inverse[Counter.UdpBytes], inverse[Counter.IcmpPackets]);
-        InverseFloorsTail = Vector128.Create(inverse[Counter.FragmentPackets], 0);
+        PerPacket = inverse[Counter.Packets];
+        PerSynPacket = Math.Max(PerPacket, inverse[Counter.SynPackets]);
+        PerUdpPacket = Math.Max(PerPacket, inverse[Counter.UdpPackets]);
+        PerIcmpPacket = Math.Max(PerPacket, inverse[Counter.IcmpPackets]);
+        PerFragmentPacket = inverse[Counter.FragmentPackets];
+        PerByte = inverse[Counter.Bytes];
+        PerUdpByte = Math.Max(PerByte, inverse[Counter.UdpBytes]);
+        PerFlow = inverse[Counter.Flows];
     }
 
     /// <summary>A record carrying this fraction of a threshold (per second) is flow-sized: see <see cref="FlowFloors"/>.</summary>
@@ -87,16 +91,33 @@ public sealed class DetectionConfig
     internal double[] InverseFlowFloors { get; }
 
     /// <summary>
-    /// <see cref="InverseFlowFloors"/> in the lanes of a record's counts as the receive path adds them (counters 0-3, 4-7 and
-    /// 8-9), 0 in the lanes that cannot make a record flow-sized (flows, TCP packets, amplification packets).
+    /// A record's share of the floors per packet it carries (see <c>DetectionShard.FloorShare</c>): the largest inverse
+    /// floor of the packet amounts a record of its kind adds all its packets to (every record to packets; a TCP SYN-only
+    /// one to SYN packets too, UDP to UDP packets, ICMP to ICMP packets). Its largest share in those amounts is its packets
+    /// times that: one multiplication, not one per counter. Fragments' (ports 0 and 0) is taken with it when it applies.
     /// </summary>
-    internal Vector256<double> InverseFloorsLead { get; }
+    internal double PerPacket { get; }
 
-    /// <inheritdoc cref="InverseFloorsLead"/>
-    internal Vector256<double> InverseFloorsMiddle { get; }
+    /// <inheritdoc cref="PerPacket"/>
+    internal double PerSynPacket { get; }
 
-    /// <inheritdoc cref="InverseFloorsLead"/>
-    internal Vector128<double> InverseFloorsTail { get; }
+    /// <inheritdoc cref="PerPacket"/>
+    internal double PerUdpPacket { get; }
+
+    /// <inheritdoc cref="PerPacket"/>
+    internal double PerIcmpPacket { get; }
+
+    /// <inheritdoc cref="PerPacket"/>
+    internal double PerFragmentPacket { get; }
+
+    /// <summary>As <see cref="PerPacket"/> for bytes: every record's bytes, a UDP record's UDP bytes too.</summary>
+    internal double PerByte { get; }
+
+    /// <inheritdoc cref="PerByte"/>
+    internal double PerUdpByte { get; }
+
+    /// <summary>A record's share of the floor of flows per flow it stands for (its light weight; flows never make a record flow-sized).</summary>
+    internal double PerFlow { get; }
 
     public bool Enabled { get; }
 

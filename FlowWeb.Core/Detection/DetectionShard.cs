@@ -214,7 +214,9 @@ public sealed class DetectionShard
 
     /// <summary>
     /// Counts one accepted record of the running second (<paramref name="look"/>: its destination's lookup;
-    /// <paramref name="watch"/>: <see cref="NoteWatch"/>'s).
+    /// <paramref name="watch"/>: <see cref="NoteWatch"/>'s). Most records count in no slot (light keys: see
+    /// <see cref="OwnSlot"/>), so a record's counts (<see cref="Contribution"/>) are made only where a slot takes them;
+    /// its weight needs only its share of the floors (<see cref="FloorShare"/>).
     /// </summary>
     private void Add(in FlowRecord r, uint rate, FlowAddress exporter, DetectionConfig config, Lookup look, WatchTable? watch)
     {
@@ -232,12 +234,11 @@ public sealed class DetectionShard
             table.LongestRecordMs = durationMs;
         }
 
-        var c = Contribution.Of(r, rate, durationMs, config);
-
         // A flow-sized record goes to the detector with its flow's identity, so that its flow's next record (the next
         // active-timeout export, or the last one at the inactive timeout) replaces its held rate instead of adding to
         // it; a long one's rate is then held there, not in the key's sums. The rest stays anonymous: see FlowFloors.
-        var share = FloorShare(c, config);
+        var share = FloorShare(r, rate, durationMs, config, out var flowShare);
+        var identified = false;
         if (share >= FlowSizedShare)
         {
             if (table.FlowsFull)
@@ -246,12 +247,12 @@ public sealed class DetectionShard
             }
             else
             {
-                c.Identified = true;
+                identified = true;
             }
         }
 
         // A light record's weight: its largest share of a floor, flows included (a flood of one-packet records).
-        var weight = c.Identified ? 0 : (float)Max(share, c.Flows * config.InverseFlowFloors[Counter.Flows]);
+        var weight = identified ? 0 : (float)Max(share, flowShare);
         if (incoming)
         {
             // A destination with a slot this second (promoted, or sent a flow-sized record), tracked, or heavy the
@@ -262,9 +263,9 @@ public sealed class DetectionShard
             // not two). A host therefore gets its own slot at most two PromoteWeights late: one while its prefix was
             // light, one of its own.
             ref var host = ref table.Find(look.Host, r.DstAddr, KeyKind.IncomingHost);
-            if (!Unsafe.IsNullRef(ref host) || c.Identified || _ownSlot.MayHold(look.Host))
+            if (!Unsafe.IsNullRef(ref host) || identified || _ownSlot.MayHold(look.Host))
             {
-                CountHost(ref host, r, rate, config, look, c, watch);
+                CountHost(ref host, r, rate, durationMs, identified, config, look, watch);
             }
             else
             {
@@ -272,35 +273,67 @@ public sealed class DetectionShard
                 var prefixWeight = table.AddLight(look.PrefixHash, weight);
                 if (prefixWeight >= PromoteWeight && table.AddLight(look.Host, weight) >= PromoteWeight)
                 {
-                    Promote(r, rate, config, look, c, watch);
+                    CountHost(ref Unsafe.NullRef<KeySlot>(), r, rate, durationMs, identified, config, look, watch);
                 }
                 else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor)
                 {
-                    CountPrefix(r, rate, config, look, c, watch);
+                    CountPrefix(r, rate, durationMs, config, look, watch);
                 }
             }
         }
 
-        // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
-        if (outgoing)
+        if (outgoing || identified)
         {
-            CountSource(r, rate, config, c, weight, watch);
-        }
-
-        if (c.Identified)
-        {
-            AddFlow(r, exporter, incoming, outgoing, c);
+            CountSourceAndFlow(r, rate, exporter, durationMs, config, incoming, outgoing, identified, weight, watch);
         }
     }
 
-    /// <summary>Counts a record of a light destination that now earned its own slot (once per host and second at most).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Promote(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch) =>
-        CountHost(ref Unsafe.NullRef<KeySlot>(), r, rate, config, look, c, watch);
+    /// <summary>
+    /// A record's largest share of a flow-sized floor (<see cref="DetectionConfig.FlowFloors"/>) in the amounts that can
+    /// make it flow-sized (a long record's rate, a short one's counts): at least 1 (less a rounding margin, so that
+    /// exactly a floor is flow-sized) is at least 1 % of a threshold. Its packets go whole to every packet amount of its
+    /// kind and its bytes to every byte amount, so the share is two multiplications by the largest inverse floors of
+    /// those (<see cref="DetectionConfig.PerPacket"/>): the same products, so the same result, as one per counter.
+    /// <paramref name="flowShare"/>: its flows' share of theirs, for its light weight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double FloorShare(in FlowRecord r, uint rate, long durationMs, DetectionConfig config, out double flowShare)
+    {
+        var scale = (double)rate;
+        flowShare = Contribution.FlowsOf(r, scale) * config.PerFlow;
+        var perByte = config.PerByte;
+        double perPacket;
+        switch (r.Protocol)
+        {
+            case 6:
+                perPacket = Contribution.IsSynOnly(r) ? config.PerSynPacket : config.PerPacket;
+                break;
+            case 17:
+                perPacket = config.PerUdpPacket;
+                perByte = config.PerUdpByte;
+                break;
+            case 1:
+            case 58:
+                perPacket = config.PerIcmpPacket;
+                break;
+            default:
+                perPacket = config.PerPacket;
+                break;
+        }
+
+        if (r.Protocol is 6 or 17 && Contribution.IsFragment(r))
+        {
+            perPacket = Max(perPacket, config.PerFragmentPacket);
+        }
+
+        // One division per long record (a second one here was 4 % of this method on a loaded collector).
+        var share = Max(r.Packets * scale * perPacket, r.Bytes * scale * perByte);
+        return durationMs > HeldOverMs ? share * (1000.0 / durationMs) : share;
+    }
 
     /// <summary>Counts a record in its destination host's own slot (<paramref name="host"/>: the slot, or a null reference to take one).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CountHost(ref KeySlot host, in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountHost(ref KeySlot host, in FlowRecord r, uint rate, long durationMs, bool identified, DetectionConfig config, in Lookup look, WatchTable? watch)
     {
         // The destination's prefix (carpet bombing) is summed from its hosts on the tick, once per host and second.
         var table = _table;
@@ -309,6 +342,7 @@ public sealed class DetectionShard
             host = ref table.Get(look.Host, r.DstAddr, KeyKind.IncomingHost, config.MaxKeysPerSecond);
         }
 
+        var c = Contribution.Of(r, rate, durationMs, identified, config);
         Apply(ref host, c, r.SrcPort);
         host.Peers.Add(AddressHash.Of(r.SrcAddr));
         if (watch is not null)
@@ -325,16 +359,39 @@ public sealed class DetectionShard
     /// its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountPrefix(in FlowRecord r, uint rate, DetectionConfig config, in Lookup look, in Contribution c, WatchTable? watch)
+    private void CountPrefix(in FlowRecord r, uint rate, long durationMs, DetectionConfig config, in Lookup look, WatchTable? watch)
     {
         var table = _table;
         ref var slot = ref table.Get(look.PrefixHash, look.Prefix, KeyKind.IncomingPrefix, config.MaxKeysPerSecond);
+        var c = Contribution.Of(r, rate, durationMs, identified: false, config);
         Apply(ref slot, c, r.SrcPort);
         slot.Peers.Add(AddressHash.Of(r.SrcAddr));
         slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
         if (watch is not null)
         {
             Witness(ref slot, new DetectionKey(look.Prefix, KeyKind.IncomingPrefix), watch, table, r, rate, c.Packets, c.Bytes);
+        }
+    }
+
+    /// <summary>
+    /// What a record from a protected source or a flow-sized one adds beside its destination: the source's count (if the
+    /// source has, or now earns, its own slot) and the record's flow with its identity.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSourceAndFlow(in FlowRecord r, uint rate, FlowAddress exporter, long durationMs, DetectionConfig config,
+        bool incoming, bool outgoing, bool identified, float weight, WatchTable? watch)
+    {
+        var c = Contribution.Of(r, rate, durationMs, identified, config);
+
+        // A light source is not counted at all: outgoing keys have no prefix, and under the floors there is nothing to judge.
+        if (outgoing)
+        {
+            CountSource(r, rate, config, c, weight, watch);
+        }
+
+        if (identified)
+        {
+            AddFlow(r, exporter, incoming, outgoing, c);
         }
     }
 
@@ -524,21 +581,6 @@ public sealed class DetectionShard
     private bool OwnSlot(SecondTable table, ulong hash, float weight, bool flowSized) =>
         flowSized || _ownSlot.MayHold(hash) || table.AddLight(hash, weight) >= PromoteWeight;
 
-    /// <summary>
-    /// The record's largest share of a flow-sized floor in the amounts that can make it flow-sized (a long record's rate,
-    /// a short one's counts): at least 1 (less a rounding margin, so that exactly a floor is flow-sized) is at least
-    /// 1 % of a threshold (see <see cref="DetectionConfig.FlowFloors"/>). One pass of multiplications by the inverse
-    /// floors serves both that test and the record's light weight.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double FloorShare(in Contribution c, DetectionConfig config)
-    {
-        // Every amount is at least 0 and every inverse floor finite: no NaN, so the native maximum is the maximum.
-        var wide = Vector256.MaxNative(c.Lead * config.InverseFloorsLead, c.Middle * config.InverseFloorsMiddle);
-        var w = Vector128.MaxNative(Vector128.MaxNative(wide.GetLower(), wide.GetUpper()), c.Tail * config.InverseFloorsTail);
-        return Max(w.ToScalar(), w.GetElement(1)) * (c.HoldSeconds > 1 ? c.RateFactor : 1);
-    }
-
     private const double FlowSizedShare = 1 - 1e-9;
 
     // Comparisons, not Math.Max: no NaN or -0 can occur here, and Math.Max's handling of them costs several instructions.
@@ -570,25 +612,19 @@ public sealed class DetectionShard
         public readonly double Amplification => Tail.GetElement(1);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Contribution Of(in FlowRecord r, uint rate, long durationMs, DetectionConfig config)
+        public static Contribution Of(in FlowRecord r, uint rate, long durationMs, bool identified, DetectionConfig config)
         {
             var scale = (double)rate;
             var packets = r.Packets * scale;
             var bytes = r.Bytes * scale;
-
-            // Sampled: a one-packet record stands for about `rate` one-packet flows (a spoofed flood: SYNs, UDP, ICMP);
-            // a longer one for one flow. Not a TCP packet with ACK: it belongs to an established connection of unknown
-            // length, and at 1:1000 a flash crowd's web server read 21,000-112,000 "flows"/s from 4,000 connections/s
-            // (bench detection false-positives --sampling 1000). An ACK flood is caught by its packets instead.
-            var flows = r.Packets <= 1 && !(r.Protocol == 6 && (r.TcpFlags & 0x10) != 0) ? scale : 1;
-
             var syn = 0.0;
             Contribution c = default;
-            var fragment = r.SrcPort == 0 && r.DstPort == 0;
+            c.Identified = identified;
+            var fragment = IsFragment(r);
             switch (r.Protocol)
             {
                 case 6:
-                    syn = (r.TcpFlags & 0x12) == 0x02 ? packets : 0;
+                    syn = IsSynOnly(r) ? packets : 0;
                     c.Middle = Vector256.CreateScalar(packets);
                     c.Tail = fragment ? Vector128.CreateScalar(packets) : default;
                     break;
@@ -602,10 +638,9 @@ public sealed class DetectionShard
                     break;
             }
 
-            c.Lead = Vector256.Create(packets, bytes, flows, syn);
+            c.Lead = Vector256.Create(packets, bytes, FlowsOf(r, scale), syn);
             if (durationMs > HeldOverMs)
             {
-                // One division per long record (a second one here was 4 % of this method on a loaded collector).
                 c.RateFactor = 1000.0 / durationMs;
                 // Whole seconds, rounded down (see SensorDetector.EvaluateKey: a hold must not outlast the next export).
                 c.HoldSeconds = Math.Clamp((int)(durationMs / 1000), 2, config.MaxHoldSeconds);
@@ -613,6 +648,23 @@ public sealed class DetectionShard
 
             return c;
         }
+
+        /// <summary>
+        /// The flows a record stands for. Sampled: a one-packet record stands for about `rate` one-packet flows (a spoofed
+        /// flood: SYNs, UDP, ICMP); a longer one for one flow. Not a TCP packet with ACK: it belongs to an established
+        /// connection of unknown length, and at 1:1000 a flash crowd's web server read 21,000-112,000 "flows"/s from 4,000
+        /// connections/s (bench detection false-positives --sampling 1000). An ACK flood is caught by its packets instead.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double FlowsOf(in FlowRecord r, double scale) => r.Packets <= 1 && !(r.Protocol == 6 && (r.TcpFlags & 0x10) != 0) ? scale : 1;
+
+        /// <summary>A TCP record whose packets count as SYN packets: SYN without ACK.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool IsSynOnly(in FlowRecord r) => (r.TcpFlags & 0x12) == 0x02;
+
+        /// <summary>A TCP or UDP record's packets are fragments (counted as such) when it has no ports.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool IsFragment(in FlowRecord r) => r.SrcPort == 0 && r.DstPort == 0;
     }
 
     /// <summary>

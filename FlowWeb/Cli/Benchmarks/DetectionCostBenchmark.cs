@@ -22,7 +22,7 @@ namespace FlowWeb.Cli.Benchmarks;
 /// more than the whole difference measured. The detection tick's own CPU time is shown per flow beside each segment
 /// (part of the difference), with the keys tracked, and the receive threads' own CPU time (what detection takes from
 /// the ingest rate). Then detection alone in memory (shard and tick, no network, no decoding) on the flowblast workload
-/// and on <c>bench send</c>'s.
+/// and on <c>bench send</c>'s, at the collector run's rate in records per simulated second.
 /// </summary>
 internal static partial class DetectionCostBenchmark
 {
@@ -43,7 +43,7 @@ internal static partial class DetectionCostBenchmark
         var rounds = CliOptions.WholeNumber("--rounds", "Pairs of segments (detection off, on) of the collector run, after a warm-up pair", 8, 1, 30);
         var protect = new Option<string>("--protected") { Description = "Comma-separated networks the sensor protects (default: none, so every destination is watched); the sender's own hosts are in 192.168.0.0/16" };
         var countingOnly = new Option<bool>("--counting-only") { Description = "Detection with every threshold off in the collector runs: the cost of counting in peacetime, without the evidence ongoing attacks collect (the sender's synthetic load trips the default thresholds)" };
-        var inMemory = new Option<bool>("--in-memory") { Description = "Only detection alone in memory (no collector, no sender): quick, and steady enough to compare changes on a busy machine" };
+        var inMemory = new Option<bool>("--in-memory") { Description = $"Only detection alone in memory (no collector, no sender), at --rate records per simulated second ({DefaultInMemoryRate:N0} without a number): quick, and steady enough to compare changes on a busy machine" };
         var peacetime = new Option<bool>("--peacetime") { Description = $"The sender's records capped at {PeacetimeMaxPackets} packets: normal traffic that crosses no default threshold, so the cost of detection with no attack under way (the ingest load as generated starts several attacks a second); the in-memory loads are capped the same way" };
         var command = new Command("cost", "Collector CPU per flow with and without detection at the ingest benchmark's rate (real UDP, child sender), and detection alone in memory: ns per flow, share of the collector's CPU.")
         {
@@ -101,24 +101,26 @@ internal static partial class DetectionCostBenchmark
             throw new ArgumentException($"'{bad}' is not a network", nameof(protect));
         }
 
-        if (inMemoryOnly)
+        if (!inMemoryOnly)
         {
-            await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
-            await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
-            return 0;
+            rate = await CollectorAsync(stdout, rate, seconds, rounds, countingOnly, protect, peacetime).ConfigureAwait(false);
         }
 
-        await CollectorAsync(stdout, rate, seconds, rounds, countingOnly, protect, peacetime).ConfigureAwait(false);
-        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", peacetime).ConfigureAwait(false);
-        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", peacetime).ConfigureAwait(false);
+        var perSecond = rate == 0 ? DefaultInMemoryRate : rate;
+        await InMemoryAsync(stdout, new DetectionOptions(), "default thresholds", perSecond, peacetime).ConfigureAwait(false);
+        await InMemoryAsync(stdout, new DetectionOptions { Incoming = Off, Outgoing = Off }, "every threshold off (counting only)", perSecond, peacetime).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>Records per simulated second of <c>--in-memory</c> without a <c>--rate</c> number (there is no sweep to find the ingest rate).</summary>
+    private const int DefaultInMemoryRate = 250_000;
 
     /// <summary>
     /// The collector's CPU per flow with detection off and on, in pairs of adjacent segments of one run (see the class
     /// summary). A pair's share is (on - off) / on; their median is the figure, robust to the machine's slow moments.
     /// </summary>
-    private static async Task CollectorAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly, string[] protect, bool peacetime)
+    /// <returns>The rate it ran at (the ingest benchmark's, when <paramref name="rate"/> is 0).</returns>
+    private static async Task<int> CollectorAsync(TextWriter stdout, int rate, int seconds, int rounds, bool countingOnly, string[] protect, bool peacetime)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds * ((2 * rounds) + 2), IngestSender.MaxSeconds, nameof(seconds));
         IngestBenchmark.Pin(Process.GetCurrentProcess(), cpu: 0);
@@ -198,6 +200,7 @@ internal static partial class DetectionCostBenchmark
             $"pairs' shares of the collector's CPU: {string.Join(", ", shares.Select(s => s.ToString("P1", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"collector at {rate:N0} flows/s{(atIngestRate ? " (the ingest benchmark's rate)" : "")}: detection {Median(shares):P1} of the collector's CPU, the median of {pairs.Count} pair{(pairs.Count == 1 ? "" : "s")} (target under 10 %); means {offMean:0} ns/flow off, {onMean:0} on = {(onMean - offMean) / onMean:P1}; receive threads' median {Median(receiveShares):P1}; {sent:N0} flows sent, {Math.Max(0, sent - received):N0} not received; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+        return rate;
     }
 
     /// <summary>
@@ -283,8 +286,8 @@ internal static partial class DetectionCostBenchmark
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
-    /// <summary>Detection alone, on both workloads: see <see cref="InMemoryAsync(TextWriter, DetectionOptions, string, FlowRecord[], string)"/>.</summary>
-    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, bool peacetime)
+    /// <summary>Detection alone, on both workloads: see <see cref="InMemoryAsync(TextWriter, DetectionOptions, string, int, FlowRecord[], string)"/>.</summary>
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, int perSecond, bool peacetime)
     {
         var flowblast = new FlowblastWorkload(16_384).Records;
 
@@ -299,20 +302,23 @@ internal static partial class DetectionCostBenchmark
             capped = $", records of at most {PeacetimeMaxPackets} packets";
         }
 
-        await InMemoryAsync(stdout, options, label, flowblast, $"flowblast workload, 10,000 Zipf destinations{capped}").ConfigureAwait(false);
-        await InMemoryAsync(stdout, options, label, ingest, $"bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations{capped}").ConfigureAwait(false);
+        await InMemoryAsync(stdout, options, label, perSecond, flowblast, $"flowblast workload, 10,000 Zipf destinations{capped}").ConfigureAwait(false);
+        await InMemoryAsync(stdout, options, label, perSecond, ingest, $"bench send's workload, 60,000 records of 60,000 inside and 30,000 outside destinations{capped}").ConfigureAwait(false);
     }
 
     /// <summary>
     /// Detection alone: a workload into one shard as the collector hands it over, datagrams of <see cref="RecordsPerDatagram"/>
-    /// accepted records, 250,000 records per simulated second, each second rolled and ticked. Each datagram's records are
-    /// copied into one reused batch first, as the collector decodes every datagram into the same one: read in place from
-    /// the workload's megabytes, every record was a cache miss the collector does not have (in the time measured).
+    /// accepted records, <paramref name="perSecond"/> records per simulated second (the collector run's rate, as its
+    /// keys' seconds are then as heavy as there: at 2,500,000 a record cost 85 ns here, at 250,000 about 60, since ten
+    /// times fewer of the load's prefixes and hosts reached their slots), each second rolled and ticked. Each datagram's
+    /// records are copied into one reused batch first, as the collector decodes every datagram into the same one: read in
+    /// place from the workload's megabytes, every record was a cache miss the collector does not have (in the time measured).
     /// </summary>
-    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, FlowRecord[] records, string workloadName)
+    private static async Task InMemoryAsync(TextWriter stdout, DetectionOptions options, string label, int perSecond, FlowRecord[] records, string workloadName)
     {
-        const int perSecond = 250_000;
-        const long total = 10_000_000;
+        // Whole datagrams a second, and at least four seconds after the first pass.
+        perSecond = Math.Max(RecordsPerDatagram, perSecond / RecordsPerDatagram * RecordsPerDatagram);
+        var total = Math.Max(10_000_000L, 4L * perSecond);
         long nextId = 1;
         var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var detector = new SensorDetector(Guid.NewGuid(), "cost", new DetectionConfig(options, null), TimeProvider.System, () => nextId++);
@@ -349,7 +355,7 @@ internal static partial class DetectionCostBenchmark
             $"detection alone, in memory, {label} ({workloadName}, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; {detector.TrackedKeys:N0} keys tracked at the end; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
 
-    /// <summary>Accepted records per datagram in the in-memory runs (a divisor of the simulated second's 250,000).</summary>
+    /// <summary>Accepted records per datagram in the in-memory runs (a simulated second is whole datagrams).</summary>
     private const int RecordsPerDatagram = 25;
 
     [GeneratedRegex(@"sent (\d+) flows")]
