@@ -326,7 +326,7 @@ public sealed class DetectionShard
             perPacket = Max(perPacket, config.PerFragmentPacket);
         }
 
-        // One division per long record (a second one here was 4 % of this method on a loaded collector).
+        // A division for a long record only (its rate); the counts, where a slot takes them, divide once more.
         var share = Max(r.Packets * scale * perPacket, r.Bytes * scale * perByte);
         return durationMs > HeldOverMs ? share * (1000.0 / durationMs) : share;
     }

@@ -313,6 +313,42 @@ public sealed class DetectorEngineTests
         Assert.True(h.Shard.RunningSecondEmpty);
     }
 
+    /// <summary>
+    /// A record is flow-sized (its destination takes its own slot with it, as the detector keeps its flow) from exactly one
+    /// floor of the lowest amount its kind adds to, by protocol, TCP flags and ports, and light one packet (or byte) under
+    /// it: the receive path reads a record's share with one inverse floor per packet and one per byte for its kind.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 0x02, 40000, 80, Counter.SynPackets, false)] // SYN-only
+    [InlineData(6, 0x12, 80, 40000, Counter.Packets, false)] // SYN-ACK: not a SYN packet
+    [InlineData(6, 0x10, 40000, 443, Counter.Packets, false)]
+    [InlineData(6, 0x10, 0, 0, Counter.FragmentPackets, false)]
+    [InlineData(17, 0, 40000, 53, Counter.UdpPackets, false)]
+    [InlineData(17, 0, 123, 40000, Counter.UdpPackets, false)] // from a reflector port: amplification adds no floor
+    [InlineData(17, 0, 0, 0, Counter.FragmentPackets, false)]
+    [InlineData(1, 0, 0, 0, Counter.IcmpPackets, false)]
+    [InlineData(58, 0, 0, 0, Counter.IcmpPackets, false)]
+    [InlineData(47, 0, 0, 0, Counter.Packets, false)] // GRE
+    [InlineData(17, 0, 40000, 53, Counter.UdpBytes, true)]
+    [InlineData(6, 0x10, 40000, 443, Counter.Bytes, true)]
+    public void Record_IsFlowSized_FromExactlyOneFloorOfItsKind(int protocol, int tcpFlags, int srcPort, int dstPort, int counter, bool byBytes)
+    {
+        var floors = new DetectionConfig(new DetectionOptions(), null).FlowFloors;
+        var floor = (ulong)floors[counter];
+        Assert.Equal(floors[counter], floor); // whole numbers with the default thresholds (1 % of each)
+        FlowRecord Record(DetectorHarness h, string destination, ulong amount) => byBytes
+            ? h.Flow("198.51.100.1", (ushort)srcPort, destination, (ushort)dstPort, (byte)protocol, 10, amount, (ushort)tcpFlags, durationMs: 300)
+            : h.Flow("198.51.100.1", (ushort)srcPort, destination, (ushort)dstPort, (byte)protocol, amount, amount * 40, (ushort)tcpFlags, durationMs: 300);
+
+        var under = new DetectorHarness();
+        under.Shard.Add(Record(under, "203.0.113.10", floor - 1), 1, under.Now);
+        Assert.True(under.Shard.RunningSecondEmpty);
+
+        var at = new DetectorHarness();
+        at.Shard.Add(Record(at, "203.0.113.10", floor), 1, at.Now);
+        Assert.False(at.Shard.RunningSecondEmpty);
+    }
+
     [Theory]
     [InlineData("203.0.113.5")]
     [InlineData("2001:db8::5")]
