@@ -65,13 +65,35 @@ public sealed class DetectionConfig
         FlowFloors = FloorsOf([Incoming, Outgoing, .. _groupIncoming, .. _groupOutgoing]);
         InverseFlowFloors = [.. FlowFloors.Select(f => f > 0 ? 1 / f : double.PositiveInfinity)];
         var inverse = InverseFlowFloors;
-        PerPacket = inverse[Counter.Packets];
-        PerSynPacket = Math.Max(PerPacket, inverse[Counter.SynPackets]);
-        PerUdpPacket = Math.Max(PerPacket, inverse[Counter.UdpPackets]);
-        PerIcmpPacket = Math.Max(PerPacket, inverse[Counter.IcmpPackets]);
-        PerFragmentPacket = inverse[Counter.FragmentPackets];
-        PerByte = inverse[Counter.Bytes];
-        PerUdpByte = Math.Max(PerByte, inverse[Counter.UdpBytes]);
+        for (var kind = 0; kind < RecordKind.Count; kind++)
+        {
+            // Every record adds its packets to packets and its bytes to bytes; a SYN-only one its packets to SYN packets,
+            // UDP to UDP packets (and its bytes to UDP bytes), ICMP to ICMP packets, a TCP or UDP fragment to fragments.
+            var perPacket = inverse[Counter.Packets];
+            var perByte = inverse[Counter.Bytes];
+            switch (RecordKind.ClassOf(kind))
+            {
+                case RecordKind.Tcp when RecordKind.IsSynOnly(kind):
+                    perPacket = Math.Max(perPacket, inverse[Counter.SynPackets]);
+                    break;
+                case RecordKind.Udp:
+                    perPacket = Math.Max(perPacket, inverse[Counter.UdpPackets]);
+                    perByte = Math.Max(perByte, inverse[Counter.UdpBytes]);
+                    break;
+                case RecordKind.Icmp:
+                    perPacket = Math.Max(perPacket, inverse[Counter.IcmpPackets]);
+                    break;
+            }
+
+            if (RecordKind.IsFragment(kind))
+            {
+                perPacket = Math.Max(perPacket, inverse[Counter.FragmentPackets]);
+            }
+
+            PacketShares[kind] = perPacket;
+            ByteShares[kind] = perByte;
+        }
+
         PerFlow = inverse[Counter.Flows];
     }
 
@@ -91,30 +113,15 @@ public sealed class DetectionConfig
     internal double[] InverseFlowFloors { get; }
 
     /// <summary>
-    /// A record's share of the floors per packet it carries (see <c>DetectionShard.FloorShare</c>): the largest inverse
-    /// floor of the packet amounts a record of its kind adds all its packets to (every record to packets; a TCP SYN-only
-    /// one to SYN packets too, UDP to UDP packets, ICMP to ICMP packets). Its largest share in those amounts is its packets
-    /// times that: one multiplication, not one per counter. Fragments' (ports 0 and 0) is taken with it when it applies.
+    /// A record's share of the floors per packet it carries, by its <see cref="RecordKind"/> (see <c>DetectionShard.FloorShare</c>):
+    /// the largest inverse floor of the packet amounts a record of its kind adds all its packets to (every record to
+    /// packets; a TCP SYN-only one to SYN packets too, UDP to UDP packets, ICMP to ICMP packets, a TCP or UDP fragment to
+    /// fragments). Its largest share in those amounts is its packets times that: one multiplication, not one per counter.
     /// </summary>
-    internal double PerPacket { get; }
+    internal double[] PacketShares { get; } = new double[RecordKind.Count];
 
-    /// <inheritdoc cref="PerPacket"/>
-    internal double PerSynPacket { get; }
-
-    /// <inheritdoc cref="PerPacket"/>
-    internal double PerUdpPacket { get; }
-
-    /// <inheritdoc cref="PerPacket"/>
-    internal double PerIcmpPacket { get; }
-
-    /// <inheritdoc cref="PerPacket"/>
-    internal double PerFragmentPacket { get; }
-
-    /// <summary>As <see cref="PerPacket"/> for bytes: every record's bytes, a UDP record's UDP bytes too.</summary>
-    internal double PerByte { get; }
-
-    /// <inheritdoc cref="PerByte"/>
-    internal double PerUdpByte { get; }
+    /// <summary>As <see cref="PacketShares"/> for bytes: every record's bytes, a UDP record's UDP bytes too.</summary>
+    internal double[] ByteShares { get; } = new double[RecordKind.Count];
 
     /// <summary>A record's share of the floor of flows per flow it stands for (its light weight; flows never make a record flow-sized).</summary>
     internal double PerFlow { get; }
