@@ -67,31 +67,13 @@ public sealed class DetectionConfig
         var inverse = InverseFlowFloors;
         for (var kind = 0; kind < RecordKind.Count; kind++)
         {
-            // Every record adds its packets to packets and its bytes to bytes; a SYN-only one its packets to SYN packets,
-            // UDP to UDP packets (and its bytes to UDP bytes), ICMP to ICMP packets, a TCP or UDP fragment to fragments.
-            var perPacket = inverse[Counter.Packets];
-            var perByte = inverse[Counter.Bytes];
-            switch (RecordKind.ClassOf(kind))
-            {
-                case RecordKind.Tcp when RecordKind.IsSynOnly(kind):
-                    perPacket = Math.Max(perPacket, inverse[Counter.SynPackets]);
-                    break;
-                case RecordKind.Udp:
-                    perPacket = Math.Max(perPacket, inverse[Counter.UdpPackets]);
-                    perByte = Math.Max(perByte, inverse[Counter.UdpBytes]);
-                    break;
-                case RecordKind.Icmp:
-                    perPacket = Math.Max(perPacket, inverse[Counter.IcmpPackets]);
-                    break;
-            }
-
-            if (RecordKind.IsFragment(kind))
-            {
-                perPacket = Math.Max(perPacket, inverse[Counter.FragmentPackets]);
-            }
-
-            PacketShares[kind] = perPacket;
-            ByteShares[kind] = perByte;
+            // The amounts a record of this kind adds all its packets (bytes) to, by the masks the receive path adds with.
+            // Not amplification: only a reflector's port adds to it (and no threshold floors it).
+            var middle = RecordKind.Middle(kind);
+            var tail = RecordKind.Tail(kind);
+            PacketShares[kind] = LargestInverse(inverse, (Counter.Packets, 1), (Counter.SynPackets, RecordKind.Syn(kind)), (Counter.TcpPackets, middle[0]),
+                (Counter.UdpPackets, middle[1]), (Counter.IcmpPackets, middle[3]), (Counter.FragmentPackets, tail[0]));
+            ByteShares[kind] = LargestInverse(inverse, (Counter.Bytes, 1), (Counter.UdpBytes, middle[2]));
         }
 
         PerFlow = inverse[Counter.Flows];
@@ -232,7 +214,21 @@ public sealed class DetectionConfig
         }
     }
 
-    private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;
+    private static double LargestInverse(double[] inverse, params ReadOnlySpan<(int Counter, double Mask)> amounts)
+    {
+        var largest = 0.0;
+        foreach (var (counter, mask) in amounts)
+        {
+            if (mask != 0)
+            {
+                largest = Math.Max(largest, inverse[counter]);
+            }
+        }
+
+        return largest;
+    }
+
+        private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;
 }
 
 internal enum KeyKind : byte

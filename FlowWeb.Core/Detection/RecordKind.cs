@@ -16,29 +16,9 @@ internal static class RecordKind
 {
     public const int Count = 16;
 
-    /// <summary>Protocol classes (a kind's <see cref="ClassOf"/>).</summary>
-    public const int Other = 0;
-
-    /// <inheritdoc cref="Other"/>
-    public const int Tcp = 1;
-
-    /// <inheritdoc cref="Other"/>
-    public const int Udp = 2;
-
-    /// <inheritdoc cref="Other"/>
-    public const int Icmp = 3;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Of(in FlowRecord r) =>
         (ProtocolClasses[r.Protocol] * 4) + ((r.TcpFlags & 0x12) == 0x02 ? 2 : 0) + ((r.SrcPort | r.DstPort) == 0 ? 1 : 0);
-
-    public static int ClassOf(int kind) => kind >> 2;
-
-    /// <summary>A TCP record whose packets count as SYN packets: SYN without ACK.</summary>
-    public static bool IsSynOnly(int kind) => ClassOf(kind) == Tcp && (kind & 2) != 0;
-
-    /// <summary>A TCP or UDP record whose packets count as fragments: it has no ports.</summary>
-    public static bool IsFragment(int kind) => ClassOf(kind) is Tcp or Udp && (kind & 1) != 0;
 
     /// <summary>The mask of the amounts 4-7 of <see cref="TrafficCounters"/> (TCP, UDP packets, UDP bytes, ICMP) a record of this kind adds to.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
