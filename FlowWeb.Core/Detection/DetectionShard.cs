@@ -29,6 +29,10 @@ public sealed class DetectionShard
 
     internal DetectionShard(SensorDetector owner, long nowSecond)
     {
+        // The address hash's seeds initialized before the receive path is compiled, so that the compiler takes them as
+        // constants: otherwise every hash in Add checked its classes' initialization and loaded the seeds (in memory, 4-9 ns
+        // a record more).
+        RuntimeHelpers.RunClassConstructor(typeof(AddressHash).TypeHandle);
         _owner = owner;
         _second = nowSecond;
         _closedThrough = nowSecond - 1;

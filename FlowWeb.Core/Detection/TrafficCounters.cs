@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -137,15 +138,16 @@ internal struct HostBitmap
 
 internal static class AddressHash
 {
-    /// <summary>A well-mixed 64-bit hash of an address (SplitMix64's finalizer over both halves).</summary>
+    /// <summary>
+    /// A well-mixed 64-bit hash of an address: the tables' seeded mixer (<see cref="TableHash"/>, random per process)
+    /// chained over both halves. Keyed by addresses an outsider chooses (the destinations and sources of a spoofed
+    /// flood, or of forged records), the second's table, the light counts and the distinct-count registers must not be
+    /// predictable: the unseeded finalizer over <c>High × C ⊕ Low</c> before let anyone pick IPv6 addresses that all
+    /// combined to one value, so one home position of the table (a probe as long as the keys), and search IPv4 ones
+    /// offline that share one. An IPv4 address's high half is 0, whose mix is taken once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Of(FlowAddress address) => Mix((address.High * 0x9E37_79B9_7F4A_7C15UL) ^ address.Low);
+    public static ulong Of(FlowAddress address) => TableHash.Mix((address.High == 0 ? MixedZero : TableHash.Mix(address.High)) ^ address.Low);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
-        return z ^ (z >> 31);
-    }
+    private static readonly ulong MixedZero = TableHash.Mix(0);
 }
