@@ -228,7 +228,7 @@ public sealed class DetectionConfig
         return largest;
     }
 
-        private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;
+    private static IpPrefix? Parse(string text) => IpPrefix.TryParse(text, out var prefix, out _) ? prefix : null;
 }
 
 internal enum KeyKind : byte
