@@ -56,6 +56,13 @@ public sealed class DetectionService(AttackDetection detection, TimeProvider tim
             PrometheusMetrics.Sample(text, "flowweb_detection_tracked_keys", d.TrackedKeys, ("sensor", d.SensorName));
         }
 
+        PrometheusMetrics.Family(text, "flowweb_detection_estimated_records_total", "counter",
+            "Long records of light hosts in busy prefixes not counted in their prefix, per sensor: the records sampled in their place, their counts scaled up, stand for them (threshold sampling; see the README's detection).");
+        foreach (var d in detectors)
+        {
+            PrometheusMetrics.Sample(text, "flowweb_detection_estimated_records_total", d.RecordsEstimated, ("sensor", d.SensorName));
+        }
+
         PrometheusMetrics.Family(text, "flowweb_detection_dropped_total", "counter",
             "What detection could not count for lack of room, per sensor and reason: keys (a second's table full), seconds (not taken in time), holds (long-record rates counted one second only), tracking (a key over a threshold not tracked), evidence (an attack without evidence), evictions (tracked keys dropped for others), identity (a flow-sized record counted without its flow's identity, so its flow's next record cannot replace its held rate).");
         foreach (var d in detectors)

@@ -283,7 +283,21 @@ public sealed class DetectionShard
                 }
                 else if (prefixWeight >= PromoteWeight * config.PrefixThresholdFactor)
                 {
-                    CountPrefix(r, rate, durationMs, config, look, watch);
+                    // A light long record is sampled into its prefix (see EstimateBelow): where flows are exported at
+                    // their active timeout, most records of a busy prefix's light hosts are such.
+                    var limit = (float)(EstimateBelow * config.PrefixThresholdFactor);
+                    if (durationMs <= HeldOverMs || weight >= limit || (watch is not null && watch.Prefixes.MayHold(look.PrefixHash)))
+                    {
+                        CountPrefix(r, rate, durationMs, config, look, watch, 1);
+                    }
+                    else if (NextUnit() * limit < weight)
+                    {
+                        CountPrefix(r, rate, durationMs, config, look, watch, limit / weight);
+                    }
+                    else
+                    {
+                        table.PrefixRecordsEstimated++;
+                    }
                 }
             }
         }
@@ -342,8 +356,12 @@ public sealed class DetectionShard
     /// (destinations all over the Internet, when every destination is protected) not at all. A prefix's thresholds are
     /// its hosts' times PrefixThresholdFactor, and so is the weight that makes it heavy.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="scale"/>: 1, or for a long record sampled into its prefix (see <see cref="EstimateBelow"/>) the
+    /// inverse of its chance, by which its counts are multiplied.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountPrefix(in FlowRecord r, uint rate, long durationMs, DetectionConfig config, in Lookup look, WatchTable? watch)
+    private void CountPrefix(in FlowRecord r, uint rate, long durationMs, DetectionConfig config, in Lookup look, WatchTable? watch, double scale)
     {
         var table = _table;
         // A busy prefix's slot is found inline where most keys are (at home); the table's probe only when it is not there.
@@ -354,6 +372,7 @@ public sealed class DetectionShard
         }
 
         var c = Contribution.Of(r, rate, durationMs, identified: false, config);
+        c.Scale(scale);
         Apply(ref slot, c, r.SrcPort);
         slot.Peers.Add(AddressHash.Of(r.SrcAddr));
         slot.Hosts.Set(KeySlot.HostBucket(r.DstAddr));
@@ -422,6 +441,37 @@ public sealed class DetectionShard
 
     /// <summary>A record lasting longer counts at its own average rate, held on its keys (see the remarks above).</summary>
     private const long HeldOverMs = 1500;
+
+    /// <summary>
+    /// A long record of a light host in a busy prefix (one with its own slot this second) that is not watched, lighter
+    /// than this share of the prefix's flow-sized floors (<see cref="DetectionConfig.FlowFloors"/> times
+    /// <see cref="DetectionConfig.PrefixThresholdFactor"/>; a record's weight is its largest share of them, see
+    /// <see cref="FloorShare"/>), counts in the prefix with a chance of its weight over this, and then with its counts
+    /// divided by that chance: threshold sampling (Duffield, Lund and Thorup's, for flow records). Each of the prefix's
+    /// amounts is then an unbiased estimate whose variance is at most this share times the amount (both in floors): at a
+    /// threshold (100 floors) a standard error of at most 2.2 % of it. A record at least this heavy, a short one (a
+    /// flood's), and every record of a watched prefix (a candidate, an attack, whose evidence is collected) count
+    /// exactly. The prefix's distinct sources and hosts are those of the records it counted. Where routers export flows at
+    /// their active timeout most records are long, and a busy prefix's light hosts receive most of them: on
+    /// <c>bench send</c>'s load 97 % last longer than <see cref="HeldOverMs"/>, and at 2.5 M flows/s 4.8 M of 10 M records
+    /// counted in busy prefixes, four lines of a prefix's slot each, half of what detection cost the collector.
+    /// </summary>
+    internal const double EstimateBelow = 0.05;
+
+    /// <summary>The chance of <see cref="EstimateBelow"/>: xorshift64*, seeded per shard, so that no outsider can tell which records count.</summary>
+    private ulong _chance = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+
+    /// <summary>A uniform draw in [0, 1), 24 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float NextUnit()
+    {
+        var x = _chance;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        _chance = x;
+        return ((x * 0x2545_F491_4F6C_DD1DUL) >> 40) * (1f / (1 << 24));
+    }
 
     /// <summary>The record's duration; 0 when its timestamps are backwards or more than a day apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -624,6 +674,15 @@ public sealed class DetectionShard
             }
 
             return c;
+        }
+
+        /// <summary>Multiplies the counts (a sampled record's: see <see cref="EstimateBelow"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Scale(double factor)
+        {
+            Lead *= factor;
+            Middle *= factor;
+            Tail *= factor;
         }
 
         /// <summary>

@@ -81,6 +81,11 @@ public sealed partial class SensorDetector
     /// <summary>Keys not counted because a second's table was full (<see cref="DetectionOptions.MaxKeysPerSecond"/>).</summary>
     public long KeysDropped => _keysDropped;
 
+    /// <summary>Long records that their busy prefix's sampled ones stand for (see <see cref="DetectionShard.EstimateBelow"/>).</summary>
+    public long RecordsEstimated => _recordsEstimated;
+
+    private long _recordsEstimated;
+
     /// <summary>Keys over a threshold that could not be tracked because <see cref="DetectionOptions.MaxTrackedKeys"/> were, and none could make room.</summary>
     public long TrackRefused => _trackRefused;
 
@@ -214,6 +219,7 @@ public sealed partial class SensorDetector
             _pending.RemoveAt(i);
             AbsorbEvidence(table);
             _keysDropped += table.Dropped;
+            _recordsEstimated += table.PrefixRecordsEstimated;
             _flowsWithoutIdentity += table.FlowsWithoutIdentity;
             NoteLongest(second, table.LongestRecordMs);
             if (merged is null)

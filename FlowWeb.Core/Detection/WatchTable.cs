@@ -16,9 +16,23 @@ internal sealed class WatchTable
     {
         _indexes = indexes;
         Count = indexes.Count;
+        foreach (var key in indexes.Keys)
+        {
+            if (key.Kind == KeyKind.IncomingPrefix)
+            {
+                Prefixes.Add(SecondTable.HashOf(key.Address, key.Kind));
+            }
+        }
     }
 
     public int Count { get; }
+
+    /// <summary>
+    /// The watched destination prefixes by hash (filled before the table is published, read-only after): a receive thread
+    /// tells that a prefix is surely not watched with one read, without looking it up (see <see cref="DetectionShard"/>'s
+    /// estimated prefix counts).
+    /// </summary>
+    public KeyFilter Prefixes { get; } = new();
 
     public bool TryGetValue(in DetectionKey key, out int index) => _indexes.TryGetValue(key, out index);
 }

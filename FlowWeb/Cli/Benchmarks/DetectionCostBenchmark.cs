@@ -135,7 +135,7 @@ internal static partial class DetectionCostBenchmark
         var segments = 2 * rounds + 2;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"detection cost: collector on CPU 0, sender on CPU 1, v9 at {rate:N0} flows/s{(atIngestRate ? " (the ingest benchmark's rate)" : "")}{(peacetime ? $" (peacetime: records of at most {PeacetimeMaxPackets} packets)" : "")}; one run of {segments} segments of {seconds} s, detection switched off and on between them (a warm-up pair, then {rounds} pair{(rounds == 1 ? "" : "s")}, in the order off-on, on-off, ...); {(countingOnly ? "every threshold off (counting only)" : "default thresholds")}, protected {(protect.Length == 0 ? "none (every destination)" : string.Join(", ", protect))}; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
-        await stdout.WriteLineAsync($"{"detection",-13} {"received",12} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"{"detection",-13} {"received",12} {"CPU s",7} {"ns/flow",8} {"receive ns",11} {"CPU of one core",16} {"attacks",8} {"tick ns/flow",13} {"tracked",8} {"estimated",10}").ConfigureAwait(false);
 
         await using var host = new DetectingCollector(true, settings, options);
         var detection = host.Detection!;
@@ -167,6 +167,7 @@ internal static partial class DetectionCostBenchmark
             detector.Reconfigure(on ? onConfig : offConfig);
             var before = Snapshot(host);
             var attacksBefore = detection.AttacksStarted;
+            var estimatedBefore = detector.RecordsEstimated;
             var left = (TimeSpan.FromSeconds(seconds) * (segment + 1)) - clock.Elapsed;
             if (left > TimeSpan.Zero)
             {
@@ -175,7 +176,7 @@ internal static partial class DetectionCostBenchmark
 
             var measured = Snapshot(host) - before;
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(segment < 2 ? "warm-up " : "") + (on ? "on" : "off"),-13} {measured.Flows,12:N0} {measured.Cpu.TotalSeconds,7:0.00} {measured.NsPerFlow,8:0} {measured.ReceiveNsPerFlow,11:0} {measured.Cpu / measured.Elapsed,16:P0} {detection.AttacksStarted - attacksBefore,8} {measured.Tick.TotalNanoseconds / Math.Max(1, measured.Flows),13:0} {detector.TrackedKeys,8:N0}")).ConfigureAwait(false);
+                $"{(segment < 2 ? "warm-up " : "") + (on ? "on" : "off"),-13} {measured.Flows,12:N0} {measured.Cpu.TotalSeconds,7:0.00} {measured.NsPerFlow,8:0} {measured.ReceiveNsPerFlow,11:0} {measured.Cpu / measured.Elapsed,16:P0} {detection.AttacksStarted - attacksBefore,8} {measured.Tick.TotalNanoseconds / Math.Max(1, measured.Flows),13:0} {detector.TrackedKeys,8:N0} {detector.RecordsEstimated - estimatedBefore,10:N0}")).ConfigureAwait(false);
             if (segment >= 2 && segment % 2 == 1)
             {
                 pairs.Add(on ? (previous!.Value, measured) : (measured, previous!.Value));
@@ -352,7 +353,7 @@ internal static partial class DetectionCostBenchmark
         Feed(total);
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"detection alone, in memory, {label} ({workloadName}, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; {detector.TrackedKeys:N0} keys tracked at the end; load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
+            $"detection alone, in memory, {label} ({workloadName}, {perSecond:N0} records per simulated second): {used.TotalNanoseconds / total:0} ns CPU per record including the ticks; {attacks} attacks started on its busiest destinations; {detector.TrackedKeys:N0} keys tracked at the end; {detector.RecordsEstimated:N0} long records estimated in busy prefixes (sampled); load average {FalsePositiveBenchmark.LoadAverage()}")).ConfigureAwait(false);
     }
 
     /// <summary>Accepted records per datagram in the in-memory runs (a simulated second is whole datagrams).</summary>

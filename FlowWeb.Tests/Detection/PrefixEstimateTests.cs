@@ -1,0 +1,67 @@
+using FlowWeb.Core.Detection;
+using FlowWeb.Core.Flows;
+
+namespace FlowWeb.Tests.Detection;
+
+/// <summary>
+/// Long records of light hosts in a busy prefix are sampled into the prefix (threshold sampling, see
+/// <see cref="DetectionShard.EstimateBelow"/>): the prefix's amounts are estimates within a few percent, and a watched
+/// prefix counts every record again.
+/// </summary>
+public sealed class PrefixEstimateTests
+{
+    /// <summary>
+    /// <paramref name="perHost"/> records a second to each of 250 hosts of 192.0.2.0/24, each 20 UDP packets over 2 s
+    /// (10 packets/s, a hundredth of a host's UDP floor: under <see cref="DetectionShard.EstimateBelow"/> of the /24's, so
+    /// counted with a chance of one in ten), from a new source each. Every record's rate is held for its 2 s, so the /24
+    /// receives 250 × perHost × 2 × 10 UDP packets/s; no host comes near its own slot (perHost hundredths of a floor a second).
+    /// </summary>
+    private static IEnumerable<FlowRecord> LongLight(DetectorHarness h, int perHost, bool ipv6) =>
+        Enumerable.Range(0, perHost).SelectMany(k => Enumerable.Range(1, 250).Select(i =>
+            h.Flow(DetectorHarness.Spoofed((h.Now * 100_000) + (k * 1000) + i, ipv6), 40000, ipv6 ? $"2001:db8:c::{i:x}" : $"192.0.2.{i}", 53, 17,
+                20, 20 * 512, durationMs: 2_000)));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LongLightRecords_InABusyPrefix_AreEstimated_WithinFivePercentOfTheRate(bool ipv6)
+    {
+        var h = new DetectorHarness();
+
+        // 100,000 UDP packets/s: half the /24's threshold (twice a host's 100,000), 50 of its floors. An estimate's standard
+        // error is then at most sqrt(0.05 × 50) = 1.6 floors, 3.2 %; ten seconds' peak stays within five of them.
+        h.Run(10, _ => LongLight(h, 20, ipv6));
+        Assert.Empty(h.Started);
+        var udp = h.Detector.Headroom.Single(p => p.Metric == DetectionMetric.UdpPackets);
+        Assert.Equal(ipv6 ? "to 2001:db8:c::/64" : "to 192.0.2.0/24", udp.Key);
+        Assert.InRange(udp.Value, 100_000 * 0.95, 100_000 * 1.16);
+
+        // Nine in ten of its records are not counted themselves (the prefix has its slot from the first second on).
+        Assert.InRange(h.Detector.RecordsEstimated, 10 * 5_000 * 8 / 10, 10 * 5_000 * 95 / 100);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CarpetBombing_OfLongLightRecords_IsDetected_AndCountedExactlyOnceWatched(bool ipv6)
+    {
+        var h = new DetectorHarness();
+
+        // 300,000 UDP packets/s to the /24: one and a half times its threshold.
+        for (var s = 0; s < 8 && !h.Started.Any(); s++)
+        {
+            h.Second(LongLight(h, 60, ipv6));
+        }
+
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.CarpetBombing, attack.Type);
+        Assert.Equal(ipv6 ? "2001:db8:c::/64" : "192.0.2.0/24", attack.Victim);
+        Assert.True(h.Detector.RecordsEstimated > 0, "no record was estimated before the prefix was watched");
+
+        // Watched (a candidate, then an attack): every record counts in it again, with its evidence.
+        var estimated = h.Detector.RecordsEstimated;
+        h.Run(3, _ => LongLight(h, 60, ipv6));
+        Assert.Equal(estimated, h.Detector.RecordsEstimated);
+        Assert.InRange(h.Detector.OngoingAttacks.Single().Report().PeakPacketsPerSecond, 300_000 * 0.9, 300_000 * 1.1);
+    }
+}
