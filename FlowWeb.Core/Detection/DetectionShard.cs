@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using FlowWeb.Core.Aggregation;
+using FlowWeb.Core.Aggregation.Tables;
 using FlowWeb.Core.Flows;
 
 namespace FlowWeb.Core.Detection;
@@ -458,20 +459,15 @@ public sealed class DetectionShard
     /// </summary>
     internal const double EstimateBelow = 0.05;
 
-    /// <summary>The chance of <see cref="EstimateBelow"/>: xorshift64*, seeded per shard, so that no outsider can tell which records count.</summary>
-    private ulong _chance = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+    /// <summary>
+    /// The chance of <see cref="EstimateBelow"/>: SplitMix64 (a counter through the tables' seeded mixer,
+    /// <see cref="TableHash"/>), started at random per shard, so that no outsider can tell which records count.
+    /// </summary>
+    private ulong _chance = (ulong)Random.Shared.NextInt64();
 
     /// <summary>A uniform draw in [0, 1), 24 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float NextUnit()
-    {
-        var x = _chance;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        _chance = x;
-        return ((x * 0x2545_F491_4F6C_DD1DUL) >> 40) * (1f / (1 << 24));
-    }
+    private float NextUnit() => (TableHash.Mix(_chance += 0x9E37_79B9_7F4A_7C15UL) >> 40) * (1f / (1 << 24));
 
     /// <summary>The record's duration; 0 when its timestamps are backwards or more than a day apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
