@@ -57,7 +57,7 @@ public sealed class DetectionService(AttackDetection detection, TimeProvider tim
         }
 
         PrometheusMetrics.Family(text, "flowweb_detection_estimated_records_total", "counter",
-            "Long records of light hosts in busy prefixes not counted in their prefix, per sensor: the records sampled in their place, their counts scaled up, stand for them (threshold sampling; see the README's detection).");
+            "Light long records not counted for their destination, per sensor: the records sampled in their place, their counts scaled up, stand for them (threshold sampling; see the README's detection).");
         foreach (var d in detectors)
         {
             PrometheusMetrics.Sample(text, "flowweb_detection_estimated_records_total", d.RecordsEstimated, ("sensor", d.SensorName));

@@ -72,8 +72,8 @@ internal sealed partial class SecondTable
     /// <summary>New keys refused this second because the table was at its cap.</summary>
     public long Dropped { get; private set; }
 
-    /// <summary>Long records not counted in their busy prefix this second: the sampled ones stand for them (see <see cref="DetectionShard.EstimateBelow"/>).</summary>
-    public long PrefixRecordsEstimated { get; set; }
+    /// <summary>Light long records not counted for their destination this second: the sampled ones stand for them (see <see cref="DetectionShard.EstimateBelow"/>).</summary>
+    public long RecordsEstimated { get; set; }
 
     /// <summary>The longest record seen this second, in milliseconds (the exporter's active timeout shows here).</summary>
     public long LongestRecordMs { get; set; }
@@ -356,7 +356,7 @@ internal sealed partial class SecondTable
         ClearFlows();
         Count = 0;
         Dropped = 0;
-        PrefixRecordsEstimated = 0;
+        RecordsEstimated = 0;
         LongestRecordMs = 0;
         Second = second;
     }

@@ -81,7 +81,7 @@ public sealed partial class SensorDetector
     /// <summary>Keys not counted because a second's table was full (<see cref="DetectionOptions.MaxKeysPerSecond"/>).</summary>
     public long KeysDropped => _keysDropped;
 
-    /// <summary>Long records that their busy prefix's sampled ones stand for (see <see cref="DetectionShard.EstimateBelow"/>).</summary>
+    /// <summary>Light long records that the sampled ones stand for at their destination (see <see cref="DetectionShard.EstimateBelow"/>).</summary>
     public long RecordsEstimated => _recordsEstimated;
 
     private long _recordsEstimated;
@@ -219,7 +219,7 @@ public sealed partial class SensorDetector
             _pending.RemoveAt(i);
             AbsorbEvidence(table);
             _keysDropped += table.Dropped;
-            _recordsEstimated += table.PrefixRecordsEstimated;
+            _recordsEstimated += table.RecordsEstimated;
             _flowsWithoutIdentity += table.FlowsWithoutIdentity;
             NoteLongest(second, table.LongestRecordMs);
             if (merged is null)

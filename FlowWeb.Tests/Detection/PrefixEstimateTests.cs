@@ -4,15 +4,15 @@ using FlowWeb.Core.Flows;
 namespace FlowWeb.Tests.Detection;
 
 /// <summary>
-/// Long records of light hosts in a busy prefix are sampled into the prefix (threshold sampling, see
-/// <see cref="DetectionShard.EstimateBelow"/>): the prefix's amounts are estimates within a few percent, and a watched
-/// prefix counts every record again.
+/// Light long records of destinations neither tracked nor heavy the second before are sampled (threshold sampling, see
+/// <see cref="DetectionShard.EstimateBelow"/>): a prefix's and a host's amounts are estimates within a few percent, and a
+/// watched prefix, or a host heavy the second before, counts every record again.
 /// </summary>
 public sealed class PrefixEstimateTests
 {
     /// <summary>
     /// <paramref name="perHost"/> records a second to each of 250 hosts of 192.0.2.0/24, each 20 UDP packets over 2 s
-    /// (10 packets/s, a hundredth of a host's UDP floor: under <see cref="DetectionShard.EstimateBelow"/> of the /24's, so
+    /// (10 packets/s, a hundredth of a host's UDP floor: under <see cref="DetectionShard.EstimateBelow"/>, a tenth, so
     /// counted with a chance of one in ten), from a new source each. Every record's rate is held for its 2 s, so the /24
     /// receives 250 × perHost × 2 × 10 UDP packets/s; no host comes near its own slot (perHost hundredths of a floor a second).
     /// </summary>
@@ -29,7 +29,8 @@ public sealed class PrefixEstimateTests
         var h = new DetectorHarness();
 
         // 100,000 UDP packets/s: half the /24's threshold (twice a host's 100,000), 50 of its floors. An estimate's standard
-        // error is then at most sqrt(0.05 × 50) = 1.6 floors, 3.2 %; ten seconds' peak stays within five of them.
+        // error is then at most sqrt(0.05 × 50) = 1.6 floors (a tenth of a host's floor is 0.05 of the /24's), 3.2 %; ten
+        // seconds' peak stays within five of them.
         h.Run(10, _ => LongLight(h, 20, ipv6));
         Assert.Empty(h.Started);
         var udp = h.Detector.Headroom.Single(p => p.Metric == DetectionMetric.UdpPackets);
@@ -63,5 +64,41 @@ public sealed class PrefixEstimateTests
         h.Run(3, _ => LongLight(h, 60, ipv6));
         Assert.Equal(estimated, h.Detector.RecordsEstimated);
         Assert.InRange(h.Detector.OngoingAttacks.Single().Report().PeakPacketsPerSecond, 300_000 * 0.9, 300_000 * 1.1);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> records to one host in a second, each 20 UDP packets over 2 s from a new source: as light as
+    /// <see cref="LongLight"/>'s, so counted with a chance of one in ten while the host was not heavy the second before.
+    /// </summary>
+    private static IEnumerable<FlowRecord> ToOneHost(DetectorHarness h, int count, bool ipv6) =>
+        Enumerable.Range(0, count).Select(k =>
+            h.Flow(DetectorHarness.Spoofed((h.Now * 100_000) + k, ipv6), 40000, ipv6 ? "2001:db8:c::7" : "192.0.2.7", 53, 17,
+                20, 20 * 512, durationMs: 2_000));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LongLightRecords_ToOneHost_AreEstimatedUntilItIsHeavy_AndTheirFloodIsDetected(bool ipv6)
+    {
+        var h = new DetectorHarness();
+
+        // 7,500 records a second, each held at 10 packets/s for 2 s: 75,000 UDP packets/s in the first second, 150,000 from
+        // the second on, one and a half times a host's threshold. In the first second the host is new: nine in ten of its
+        // records are not counted and the others stand for them (its slot's amounts are estimates, 75 floors with a standard error of
+        // at most sqrt(0.1 × 75) = 2.7 floors); from the second on it was heavy the second before and counts every record.
+        h.Second(ToOneHost(h, 7_500, ipv6));
+        var estimated = h.Detector.RecordsEstimated;
+        Assert.InRange(estimated, 7_500 * 85 / 100, 7_500 * 95 / 100);
+
+        for (var s = 0; s < 6 && !h.Started.Any(); s++)
+        {
+            h.Second(ToOneHost(h, 7_500, ipv6));
+        }
+
+        var attack = Assert.Single(h.Started);
+        Assert.Equal(AttackType.UdpFlood, attack.Type);
+        Assert.Equal(ipv6 ? "2001:db8:c::7" : "192.0.2.7", attack.Victim);
+        Assert.Equal(estimated, h.Detector.RecordsEstimated);
+        Assert.InRange(h.Detector.OngoingAttacks.Single().Report().PeakPacketsPerSecond, 150_000 * 0.95, 150_000 * 1.05);
     }
 }

@@ -37,7 +37,7 @@ internal static class FalsePositiveBenchmark
             found += result.Attacks.Count;
             var d = result.Detector;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"active timeout {timeout,5} s: {result.Attacks.Count} attacks reported; {result.Records:N0} records over {result.Seconds:N0} simulated s ({result.Records / (double)result.Seconds:N0}/s) in {result.Elapsed.TotalSeconds:0.0} s ({result.Seconds / result.Elapsed.TotalSeconds:N0}x real time); dropped: keys {d.KeysDropped}, holds {d.HoldsRefused}, tracking {d.TrackRefused}, evictions {d.Evictions}, without flow identity {d.FlowsWithoutIdentity}; held rates replaced by their flow's next record {d.HoldsReplaced:N0}; long records estimated in busy prefixes (sampled) {d.RecordsEstimated:N0}"));
+                $"active timeout {timeout,5} s: {result.Attacks.Count} attacks reported; {result.Records:N0} records over {result.Seconds:N0} simulated s ({result.Records / (double)result.Seconds:N0}/s) in {result.Elapsed.TotalSeconds:0.0} s ({result.Seconds / result.Elapsed.TotalSeconds:N0}x real time); dropped: keys {d.KeysDropped}, holds {d.HoldsRefused}, tracking {d.TrackRefused}, evictions {d.Evictions}, without flow identity {d.FlowsWithoutIdentity}; held rates replaced by their flow's next record {d.HoldsReplaced:N0}; light long records not counted, sampled out {d.RecordsEstimated:N0}"));
             foreach (var attack in result.Attacks)
             {
                 var triggers = string.Join(", ", attack.Triggers.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Label} {t.Value:N0} >= {t.Threshold:N0}")));
