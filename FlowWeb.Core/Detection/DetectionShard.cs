@@ -49,8 +49,10 @@ public sealed class DetectionShard
     private int _runningCount;
 
     /// <summary>
-    /// Counts a datagram's accepted records in a pipeline of two loads ahead of each count (see <see cref="LoadTag"/> and
-    /// <see cref="LoadCounts"/>); the destination's lookup they compute is kept for the count.
+    /// Counts a datagram's accepted records in two passes: the first weighs each (<see cref="LoadTag"/>) and keeps those
+    /// that count anywhere (most long light records are sampled out: see <see cref="EstimateBelow"/>); the second counts
+    /// the kept ones in a pipeline that loads the lines each count reads <see cref="CountsAhead"/> records ahead
+    /// (<see cref="LoadCounts"/>), so that its distance is in records that count.
     /// </summary>
     public void Add(in ObservedBatch batch)
     {
@@ -70,49 +72,65 @@ public sealed class DetectionShard
         var records = batch.Records;
         var accepted = batch.Accepted;
         var rates = batch.SamplingRates;
-        var ahead = _ahead;
         var n = accepted.Length;
-        for (var i = 0; i < n && i < TagAhead; i++)
+        if (_kept.Length < n)
         {
-            ahead[i] = LoadTag(records[accepted[i]], rates[i], config, watch);
+            _kept = new int[n];
+            _weighed = new Lookup[n];
         }
 
-        for (var i = 0; i < n && i < CountsAhead; i++)
-        {
-            ahead[i] = LoadCounts(records[accepted[i]], ahead[i], config);
-        }
-
+        // A record sampled out counts nowhere else, unless its source may be a protected one.
+        var table = _table;
+        var kept = _kept;
+        var weighed = _weighed;
+        var skip = config.OutgoingSources is null;
+        var k = 0;
         for (var i = 0; i < n; i++)
         {
-            if (i + TagAhead < n)
+            ref readonly var r = ref records[accepted[i]];
+            var look = LoadTag(r, rates[i], config, watch);
+            if (look.Scale == 0 && skip)
             {
-                ahead[(i + TagAhead) & AheadMask] = LoadTag(records[accepted[i + TagAhead]], rates[i + TagAhead], config, watch);
+                if (config.Protected is null || config.Protected.Contains(r.DstAddr))
+                {
+                    table.RecordsEstimated++;
+                    table.LongestRecordMs = Math.Max(table.LongestRecordMs, look.DurationMs);
+                }
+
+                continue;
             }
 
-            if (i + CountsAhead < n)
+            kept[k] = i;
+            weighed[k++] = look;
+        }
+
+        for (var j = 0; j < k && j < CountsAhead; j++)
+        {
+            LoadCounts(records[accepted[kept[j]]], ref weighed[j], config);
+        }
+
+        for (var j = 0; j < k; j++)
+        {
+            if (j + CountsAhead < k)
             {
-                ahead[(i + CountsAhead) & AheadMask] = LoadCounts(records[accepted[i + CountsAhead]], ahead[(i + CountsAhead) & AheadMask], config);
+                LoadCounts(records[accepted[kept[j + CountsAhead]]], ref weighed[j + CountsAhead], config);
             }
 
-            Add(records[accepted[i]], rates[i], batch.Exporter, config, ahead[i & AheadMask], watch);
+            var i = kept[j];
+            Add(records[accepted[i]], rates[i], batch.Exporter, config, weighed[j], watch);
         }
 
         Volatile.Write(ref _runningCount, _table.Count);
     }
 
-    /// <summary>
-    /// How many records ahead of its count a record's destination is hashed and its tag's line loaded
-    /// (<see cref="LoadTag"/>), and how many ahead, by that tag, the lines its count reads (<see cref="LoadCounts"/>).
-    /// </summary>
-    private const int TagAhead = 4;
-
-    /// <inheritdoc cref="TagAhead"/>
+    /// <summary>How many kept records ahead of its count the lines a record's count reads are loaded (<see cref="LoadCounts"/>).</summary>
     private const int CountsAhead = 2;
 
-    /// <summary>The lookups of the records between their first load and their count: a ring of more than <see cref="TagAhead"/>.</summary>
-    private readonly Lookup[] _ahead = new Lookup[AheadMask + 1];
+    /// <summary>The first pass's kept records (their indexes in the batch) and their lookups; as long as the longest batch.</summary>
+    private int[] _kept = new int[64];
 
-    private const int AheadMask = 7;
+    /// <inheritdoc cref="_kept"/>
+    private Lookup[] _weighed = new Lookup[64];
 
     /// <summary>
     /// First stage: the record weighed (<see cref="Weigh"/>) and, unless it was sampled out, the line of its destination's
@@ -173,11 +191,11 @@ public sealed class DetectionShard
     /// loads took cache from the aggregation's tables, which then missed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Lookup LoadCounts(in FlowRecord r, Lookup look, DetectionConfig config)
+    private void LoadCounts(in FlowRecord r, ref Lookup look, DetectionConfig config)
     {
         if (!Sse.IsSupported || look.Scale == 0)
         {
-            return look;
+            return;
         }
 
         var table = _table;
@@ -196,8 +214,6 @@ public sealed class DetectionShard
             table.PrefetchLight(look.PrefixHash);
             table.PrefetchLight(look.Host);
         }
-
-        return look;
     }
 
     /// <summary>
@@ -516,8 +532,9 @@ public sealed class DetectionShard
     /// threshold (100 floors) a standard error of at most 3.2 % of it for a host, 2.2 % for a prefix. A record at least
     /// this heavy, a short one (a flood's), every record to a host heavy the second before or tracked (a candidate, an
     /// attack), and every record of a watched prefix count exactly, so the evidence is exact. A key's distinct sources are
-    /// those of the records it counted. The sampled-out record costs no line of the table: the decision is made four
-    /// records ahead, before its tag is loaded (see <see cref="LoadTag"/>). Where routers export flows at their active
+    /// those of the records it counted. The sampled-out record costs no line of the table: the decision is made in a
+    /// first pass over the datagram, before any line is loaded, and the second pass counts only the kept records (see
+    /// <see cref="Add(in ObservedBatch)"/>). Where routers export flows at their active
     /// timeout most records are long and light: on <c>bench send</c>'s load 97 % last longer than
     /// <see cref="HeldOverMs"/>, and at 2.5 M flows/s about nine in ten records are not counted.
     /// </summary>

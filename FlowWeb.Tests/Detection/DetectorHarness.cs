@@ -1,3 +1,4 @@
+using FlowWeb.Core.Aggregation;
 using FlowWeb.Core.Detection;
 using FlowWeb.Core.Flows;
 using Microsoft.Extensions.Time.Testing;
@@ -37,13 +38,31 @@ internal sealed class DetectorHarness
 
     public IEnumerable<AttackReport> Ended => Changes.Where(c => c.Ended).Select(c => c.Report);
 
+    /// <summary>
+    /// 0: records are added one by one; otherwise in batches of this many, as a receive thread adds a datagram's
+    /// (<see cref="DetectionShard.Add(in FlowWeb.Core.Aggregation.ObservedBatch)"/>).
+    /// </summary>
+    public int BatchSize { get; init; }
+
     /// <summary>Adds the records as arriving in the current second, then moves the clock one second on and evaluates.</summary>
     public IReadOnlyList<AttackChange> Second(IEnumerable<FlowRecord> records, uint rate = 1)
     {
         var now = Now;
-        foreach (var r in records)
+        if (BatchSize > 0)
         {
-            Shard.Add(r, rate, now);
+            var accepted = Enumerable.Range(0, BatchSize).ToArray();
+            var rates = Enumerable.Repeat(rate, BatchSize).ToArray();
+            foreach (var chunk in records.Chunk(BatchSize))
+            {
+                Shard.Add(new ObservedBatch(chunk, accepted.AsSpan(0, chunk.Length), rates.AsSpan(0, chunk.Length), default, now));
+            }
+        }
+        else
+        {
+            foreach (var r in records)
+            {
+                Shard.Add(r, rate, now);
+            }
         }
 
         Time.Advance(TimeSpan.FromSeconds(1));
