@@ -194,6 +194,15 @@ internal static partial class DetectionCostBenchmark
         }
 
         var received = host.Sensor.FlowsAccepted - acceptedBefore;
+
+        // Attacks of this run still ongoing (an attack ends 60 s after its last second over a threshold, so all of them):
+        // what started them, so that one on the peacetime load (a false positive) can be told from a flood's.
+        foreach (var attack in detection.Ongoing)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"attack {attack.Type} {attack.Direction} {attack.Victim} since {attack.Start:HH:mm:ss}: {string.Join(", ", attack.Triggers.Select(t => $"{t.Label} {t.Value:N0} of {t.Threshold:N0}"))}; peak {attack.PeakPacketsPerSecond:N0} packets/s, {attack.PeakFlowsPerSecond:N0} flows/s, {attack.DistinctSources:N0} sources")).ConfigureAwait(false);
+        }
+
         var shares = pairs.Select(p => (p.On.NsPerFlow - p.Off.NsPerFlow) / p.On.NsPerFlow).ToList();
         var receiveShares = pairs.Select(p => (p.On.ReceiveNsPerFlow - p.Off.ReceiveNsPerFlow) / p.On.ReceiveNsPerFlow).ToList();
         var (offMean, onMean) = (pairs.Average(p => p.Off.NsPerFlow), pairs.Average(p => p.On.NsPerFlow));
