@@ -126,7 +126,10 @@ public sealed class DetectionShard
     /// <summary>How many kept records ahead of its count the lines a record's count reads are loaded (<see cref="LoadCounts"/>).</summary>
     private const int CountsAhead = 2;
 
-    /// <summary>The first pass's kept records (their indexes in the batch) and their lookups; as long as the longest batch.</summary>
+    /// <summary>
+    /// The first pass's kept records (their indexes in the batch) and their lookups: as long as the longest batch, which is
+    /// one datagram's records (bounded by its size).
+    /// </summary>
     private int[] _kept = new int[64];
 
     /// <inheritdoc cref="_kept"/>
@@ -161,7 +164,9 @@ public sealed class DetectionShard
         look.DurationMs = DurationMs(r);
         look.Share = FloorShare(r, rate, look.DurationMs, config, out var flowShare);
         look.Weight = (float)Max(look.Share, flowShare);
-        if (look.DurationMs > HeldOverMs && look.Weight < EstimateBelow
+        // A record of no weight (every threshold of its amounts off) stays exact: it could never be sampled in, and a
+        // distinct-sources threshold still counts its source where its destination has a slot.
+        if (look.DurationMs > HeldOverMs && look.Weight is > 0 and < EstimateBelow
             && !_ownSlot.MayHold(look.Host) && !Watched(ref look, r, config, watch))
         {
             look.Scale = NextUnit() * EstimateBelow < look.Weight ? EstimateBelow / look.Weight : 0;
