@@ -11,22 +11,28 @@ namespace FlowWeb.Tests.Detection;
 /// </summary>
 public sealed class PrefixEstimateTests
 {
+    /// <summary>IPv4 or IPv6, and the batch size (0: one record at a time; see <see cref="DetectorHarness.BatchSize"/>).</summary>
+    public static TheoryData<bool, int> Ways => new() { { false, 0 }, { true, 0 }, { false, 30 }, { true, 30 } };
+
     /// <summary>
-    /// <paramref name="perHost"/> records a second to each of 250 hosts of 192.0.2.0/24, each 20 UDP packets over 2 s
-    /// (10 packets/s, a hundredth of a host's UDP floor: under <see cref="DetectionShard.EstimateBelow"/>, a tenth, so
-    /// counted with a chance of one in ten), from a new source each. Every record's rate is held for its 2 s, so the /24
+    /// A record of 20 UDP packets over 2 s (10 packets/s, a hundredth of a host's UDP floor: under
+    /// <see cref="DetectionShard.EstimateBelow"/>, a tenth, so counted with a chance of one in ten) from spoofed source
+    /// <paramref name="n"/> to <paramref name="destination"/>.
+    /// </summary>
+    private static FlowRecord Light(DetectorHarness h, long n, string destination, bool ipv6) =>
+        h.Flow(DetectorHarness.Spoofed(n, ipv6), 40000, destination, 53, 17, 20, 20 * 512, durationMs: 2_000);
+
+    /// <summary>
+    /// <paramref name="perHost"/> <see cref="Light"/> records a second to each of 250 hosts of 192.0.2.0/24, from a new
+    /// source each. Every record's rate is held for its 2 s, so the /24
     /// receives 250 × perHost × 2 × 10 UDP packets/s; no host comes near its own slot (perHost hundredths of a floor a second).
     /// </summary>
     private static IEnumerable<FlowRecord> LongLight(DetectorHarness h, int perHost, bool ipv6) =>
         Enumerable.Range(0, perHost).SelectMany(k => Enumerable.Range(1, 250).Select(i =>
-            h.Flow(DetectorHarness.Spoofed((h.Now * 100_000) + (k * 1000) + i, ipv6), 40000, ipv6 ? $"2001:db8:c::{i:x}" : $"192.0.2.{i}", 53, 17,
-                20, 20 * 512, durationMs: 2_000)));
+            Light(h, (h.Now * 100_000) + (k * 1000) + i, ipv6 ? $"2001:db8:c::{i:x}" : $"192.0.2.{i}", ipv6)));
 
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(true, 0)]
-    [InlineData(false, 30)]
-    [InlineData(true, 30)]
+    [MemberData(nameof(Ways))]
     public void LongLightRecords_InABusyPrefix_AreEstimated_WithinFivePercentOfTheRate(bool ipv6, int batchSize)
     {
         var h = new DetectorHarness { BatchSize = batchSize };
@@ -45,10 +51,7 @@ public sealed class PrefixEstimateTests
     }
 
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(true, 0)]
-    [InlineData(false, 30)]
-    [InlineData(true, 30)]
+    [MemberData(nameof(Ways))]
     public void CarpetBombing_OfLongLightRecords_IsDetected_AndCountedExactlyOnceWatched(bool ipv6, int batchSize)
     {
         var h = new DetectorHarness { BatchSize = batchSize };
@@ -72,19 +75,14 @@ public sealed class PrefixEstimateTests
     }
 
     /// <summary>
-    /// <paramref name="count"/> records to one host in a second, each 20 UDP packets over 2 s from a new source: as light as
-    /// <see cref="LongLight"/>'s, so counted with a chance of one in ten while the host was not heavy the second before.
+    /// <paramref name="count"/> <see cref="Light"/> records to one host in a second, from a new source each: counted with a
+    /// chance of one in ten while the host was not heavy the second before.
     /// </summary>
     private static IEnumerable<FlowRecord> ToOneHost(DetectorHarness h, int count, bool ipv6) =>
-        Enumerable.Range(0, count).Select(k =>
-            h.Flow(DetectorHarness.Spoofed((h.Now * 100_000) + k, ipv6), 40000, ipv6 ? "2001:db8:c::7" : "192.0.2.7", 53, 17,
-                20, 20 * 512, durationMs: 2_000));
+        Enumerable.Range(0, count).Select(k => Light(h, (h.Now * 100_000) + k, ipv6 ? "2001:db8:c::7" : "192.0.2.7", ipv6));
 
     [Theory]
-    [InlineData(false, 0)]
-    [InlineData(true, 0)]
-    [InlineData(false, 30)]
-    [InlineData(true, 30)]
+    [MemberData(nameof(Ways))]
     public void LongLightRecords_ToOneHost_AreEstimatedUntilItIsHeavy_AndTheirFloodIsDetected(bool ipv6, int batchSize)
     {
         var h = new DetectorHarness { BatchSize = batchSize };
